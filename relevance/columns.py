@@ -1,0 +1,135 @@
+"""Which column of an export holds which canonical field, whatever the tool that wrote it called it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+# Canonical field -> header spellings, normalised (see `normalise_header`), best first. Where a file has
+# several candidates for one field, the earliest in the list wins: Sales Navigator's `profileUrl` is a
+# sales-app link while its `linkedInProfileUrl` is the public profile, so the latter comes first.
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "url": (
+        "linkedinprofileurl",
+        "publicprofileurl",
+        "profileurl",
+        "linkedinurl",
+        "url",
+        "linkedin",
+        "profilelink",
+        "profile",
+    ),
+    "first_name": ("firstname", "first", "givenname", "vorname", "prenom", "nombre", "jmeno", "imie"),
+    "last_name": ("lastname", "last", "surname", "familyname", "nachname", "nom", "apellidos", "apellido"),
+    "full_name": ("fullname", "name"),
+    "email": ("emailaddress", "email", "mail", "emailadresse"),
+    "company": (
+        "company",
+        "companyname",
+        "currentcompany",
+        "organization1",
+        "organisation",
+        "organization",
+        "employer",
+        "firma",
+        "unternehmen",
+        "entreprise",
+        "empresa",
+    ),
+    "position": (
+        "position",
+        "jobtitle",
+        "linkedinjobtitle",
+        "organizationtitle1",
+        "currentposition",
+        "role",
+        "poste",
+        "puesto",
+        "stelle",
+    ),
+    "headline": ("headline", "linkedinheadline", "occupation", "tagline"),
+    "location": ("location", "locationname", "linkedinlocation", "city", "region", "country"),
+    "industry": ("industry", "companyindustry", "linkedinindustry"),
+    "connected_on": (
+        "connectedon",
+        "connectionsince",
+        "connectiondate",
+        "connecteddate",
+        "connectedat",
+        "connected",
+        "verbundenam",
+    ),
+}
+
+# `title` means the headline in PhantomBuster's Connections Export and Dux-Soup, and the job title where a
+# file carries a headline of its own (Sales Navigator and Profile Scraper name theirs apart).
+AMBIGUOUS_TITLE = "title"
+
+# Fields that say who a row is or what they do: a header row must name at least one of them.
+_IDENTIFYING = {"url", "first_name", "last_name", "full_name", "company", "position", "headline"}
+
+# Header names that betray the tool that wrote the file, checked in order.
+_SIGNATURES: tuple[tuple[str, frozenset[str]], ...] = (
+    ("PhantomBuster Profile Scraper", frozenset({"linkedinprofileurl", "linkedinheadline"})),
+    ("PhantomBuster Sales Navigator Export", frozenset({"linkedinprofileurl", "companylocation"})),
+    ("PhantomBuster Sales Navigator Export", frozenset({"linkedinprofileurl", "summary"})),
+    ("PhantomBuster Connections Export", frozenset({"profileurl", "connectionsince"})),
+    ("Waalaxy", frozenset({"linkedinurl", "occupation"})),
+    ("Linked Helper", frozenset({"profileurl", "organization1"})),
+    ("Linked Helper", frozenset({"profileurl", "organizationtitle1"})),
+    ("Dux-Soup", frozenset({"profile", "connectiondegree"})),
+)
+
+# LinkedIn's own layouts, in their column order: used to name the format, and to read a file whose header
+# was lost.
+LINKEDIN_CURRENT = ("first_name", "last_name", "url", "email", "company", "position", "connected_on")
+LINKEDIN_OLDER = ("first_name", "last_name", "email", "company", "position", "connected_on")
+_LINKEDIN_HEADERS = {"firstname", "lastname", "url", "emailaddress", "company", "position", "connectedon"}
+
+_NON_ALNUM = re.compile(r"[\W_]+")
+
+
+def normalise_header(name: str) -> str:
+    """`First Name`, `first_name`, `FirstName` and `"First Name "` all become `firstname`."""
+    folded = name.strip().strip('"').strip("\ufeff").casefold()
+    for accented, plain in (("é", "e"), ("è", "e"), ("í", "i"), ("ě", "e"), ("ę", "e")):
+        folded = folded.replace(accented, plain)
+    return _NON_ALNUM.sub("", folded)
+
+
+def map_columns(header: Sequence[str]) -> dict[str, int]:
+    """Canonical field -> column index, for the fields this header names."""
+    normalised = [normalise_header(cell) for cell in header]
+    position_of: dict[str, int] = {}
+    for index, name in enumerate(normalised):
+        position_of.setdefault(name, index)
+    mapping: dict[str, int] = {}
+    for field, aliases in HEADER_ALIASES.items():
+        for alias in aliases:
+            if alias in position_of and position_of[alias] not in mapping.values():
+                mapping[field] = position_of[alias]
+                break
+    if AMBIGUOUS_TITLE in position_of:
+        target = "position" if "headline" in mapping else "headline"
+        if target not in mapping:
+            mapping[target] = position_of[AMBIGUOUS_TITLE]
+    return mapping
+
+
+def looks_like_header(row: Sequence[str]) -> bool:
+    """A row that names at least two known fields, one of them saying who or what a connection is."""
+    mapping = map_columns(row)
+    return len(mapping) >= 2 and bool(_IDENTIFYING & mapping.keys())
+
+
+def describe_format(header: Sequence[str]) -> str:
+    """A human name for the layout this header comes from."""
+    names = {normalise_header(cell) for cell in header}
+    for tool, signature in _SIGNATURES:
+        if signature <= names:
+            return tool
+    if names and names <= _LINKEDIN_HEADERS | {"notes"}:
+        if "url" in names:
+            return "LinkedIn connections export"
+        return "LinkedIn connections export (older layout, no URL)"
+    return "connections file (columns recognised by name)"

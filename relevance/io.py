@@ -1,0 +1,229 @@
+"""Read any supported connections export into canonical `Connection` records; write CSVs safely.
+
+Never prints: what was read, skipped and doubted is returned in the `Export` for the caller to show.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from relevance.columns import (
+    LINKEDIN_CURRENT,
+    LINKEDIN_OLDER,
+    describe_format,
+    looks_like_header,
+    map_columns,
+)
+from relevance.dates import to_date
+from relevance.errors import ExportError
+from relevance.identity import connection_id
+from relevance.records import Connection
+from relevance.tables import SNIFF_ROWS, Cell, read_table
+
+_TEXT_FIELDS = (
+    "url",
+    "first_name",
+    "last_name",
+    "email",
+    "company",
+    "position",
+    "headline",
+    "location",
+    "industry",
+)
+_EXPECTED = "First Name, Last Name, URL, Company, Position, Connected On (or a headline column from a scraping tool)"
+
+
+@dataclass
+class Export:
+    """What was read from one export file, and what could not be used."""
+
+    source: str
+    format: str
+    encoding: str
+    delimiter: str
+    header: list[str]
+    columns: dict[str, str]  # canonical field -> the export's column it was read from
+    connections: list[Connection]  # every real connection, ghosts and duplicates left out
+    rows_read: int = 0
+    ghost_rows: int = 0  # hidden members: nothing but a Connected On date
+    duplicate_rows: int = 0  # the same connection twice: the first one is kept
+    duplicate_ids: list[str] = field(default_factory=list)
+    bad_dates: int = 0  # a Connected On that was there but could not be read
+
+    @property
+    def scorable(self) -> list[Connection]:
+        return [c for c in self.connections if c.has_text]
+
+    @property
+    def without_text(self) -> int:
+        """Connections with no position, headline or company: kept, but nothing to score them on."""
+        return sum(not c.has_text for c in self.connections)
+
+    @property
+    def with_headline(self) -> int:
+        return sum(bool(c.headline) for c in self.connections)
+
+    @property
+    def date_range(self) -> tuple[date, date] | None:
+        days = [c.connected_on for c in self.connections if c.connected_on]
+        return (min(days), max(days)) if days else None
+
+    def by_id(self) -> dict[str, Connection]:
+        return {c.id: c for c in self.connections}
+
+
+def read_export(path: str | os.PathLike[str]) -> Export:
+    """Read a connections export: LinkedIn's own (any year, with or without the Notes preamble, after an
+    Excel round-trip, as .xlsx or inside the data-archive zip) or a scraping tool's (PhantomBuster,
+    Waalaxy, Linked Helper, Dux-Soup). Raises ExportError when the file cannot be read.
+    """
+    table = read_table(Path(path), _choose_delimiter)
+    header_at = _find_header(table.rows)
+    rows: Sequence[Sequence[Cell]] = table.rows
+    if header_at is not None:
+        header = [str(cell).strip() for cell in rows[header_at]]
+        mapping, body, fmt = map_columns(header), rows[header_at + 1 :], describe_format(header)
+    else:
+        header, mapping, body, fmt = _headerless(table.rows, table.source)
+    export = Export(
+        source=table.source,
+        format=fmt if table.encoding != "xlsx" else f"{fmt}, Excel workbook",
+        encoding=table.encoding,
+        delimiter=table.delimiter,
+        header=header,
+        columns={name: header[index] for name, index in mapping.items()},
+        connections=[],
+    )
+    _fill(export, body, mapping, header)
+    return export
+
+
+def _choose_delimiter(heads: Mapping[str, list[list[str]]]) -> str | None:
+    """The delimiter under which some early row reads as the richest header."""
+    best, best_score = None, 0
+    for delimiter, rows in heads.items():
+        for row in rows:
+            if looks_like_header(row) and len(map_columns(row)) > best_score:
+                best, best_score = delimiter, len(map_columns(row))
+    if best is None:  # no header: the delimiter that splits rows most consistently
+        counts = {d: Counter(len(r) for r in rows).most_common(1) for d, rows in heads.items() if rows}
+        width = {d: c[0][0] for d, c in counts.items() if c and c[0][0] > 1}
+        best = max(width, key=width.__getitem__, default=None)
+    return best
+
+
+def _find_header(rows: Sequence[Sequence[Cell]]) -> int | None:
+    for index, row in enumerate(rows[:SNIFF_ROWS]):
+        if looks_like_header([str(cell) for cell in row]):
+            return index
+    return None
+
+
+def _headerless(
+    rows: Sequence[Sequence[Cell]], source: str
+) -> tuple[list[str], dict[str, int], Sequence[Sequence[Cell]], str]:
+    """Read a file whose header line was lost, as LinkedIn's own layout if the rows fit it.
+
+    One real export had lost its header and wrapped each whole row in an extra quoted field.
+    """
+    note = "header missing; LinkedIn columns inferred"
+    if rows and sum(len(row) == 1 and "," in str(row[0]) for row in rows) > len(rows) / 2:
+        rows = [next(csv.reader([str(row[0])])) if len(row) == 1 else row for row in rows]
+        note = "header missing, rows wrapped in quotes; LinkedIn columns inferred"
+        if (at := _find_header(rows)) is not None:
+            header = [str(cell).strip() for cell in rows[at]]
+            return header, map_columns(header), rows[at + 1 :], describe_format(header) + f" ({note})"
+    width = Counter(len(row) for row in rows).most_common(1)[0][0] if rows else 0
+    layout = {len(LINKEDIN_CURRENT): LINKEDIN_CURRENT, len(LINKEDIN_OLDER): LINKEDIN_OLDER}.get(width)
+    dated = layout and sum(to_date(row[-1]) is not None for row in rows if len(row) == width) > len(rows) / 2
+    if layout and dated:
+        return (
+            list(layout),
+            {name: i for i, name in enumerate(layout)},
+            rows,
+            f"LinkedIn connections export ({note})",
+        )
+    found = ", ".join(repr(str(cell)) for cell in rows[0][:8]) if rows else "nothing"
+    raise ExportError(
+        f"{source} has no recognisable header: the first row has {found}; expected columns such as {_EXPECTED}"
+    )
+
+
+def _fill(export: Export, body: Iterable[Sequence[Cell]], mapping: dict[str, int], header: list[str]) -> None:
+    seen: dict[str, tuple[str, ...]] = {}
+    known = set(mapping.values())
+    extra_columns = [(i, name) for i, name in enumerate(header) if i not in known and name]
+    for row in body:
+        export.rows_read += 1
+        values = {name: _cell(row, index) for name, index in mapping.items() if name != "connected_on"}
+        if not values.get("first_name") and not values.get("last_name") and (full := values.get("full_name")):
+            first, _, last = full.rpartition(" ")
+            values["first_name"], values["last_name"] = (first, last) if first else (last, "")
+        raw_date = (
+            row[mapping["connected_on"]] if "connected_on" in mapping and mapping["connected_on"] < len(row) else ""
+        )
+        connected_on = to_date(raw_date)
+        if connected_on is None and str(raw_date).strip():
+            export.bad_dates += 1
+        if not any(values.get(name) for name in _TEXT_FIELDS):
+            export.ghost_rows += 1
+            continue
+        text = {name: values.get(name, "") for name in _TEXT_FIELDS}
+        cid = connection_id(text["url"], text["first_name"], text["last_name"], connected_on)
+        fingerprint = (*text.values(), str(connected_on))
+        if cid in seen:
+            if seen[cid] == fingerprint or not cid.startswith("nourl:"):
+                export.duplicate_rows += 1
+                export.duplicate_ids.append(cid)
+                continue
+            # Two different people with one name who connected on the same day, and no URL to tell them apart.
+            suffix = 2
+            while f"{cid}#{suffix}" in seen:
+                suffix += 1
+            cid = f"{cid}#{suffix}"
+        seen[cid] = fingerprint
+        extra = {name: value for i, name in extra_columns if (value := _cell(row, i))}
+        export.connections.append(Connection(id=cid, connected_on=connected_on, extra=extra, **text))
+
+
+def _cell(row: Sequence[Cell], index: int) -> str:
+    if index >= len(row):
+        return ""
+    value = row[index]
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # Excel stores numbers as floats: "2023.0" is nobody's company
+    return str(value).strip()
+
+
+def write_csv(
+    path: str | os.PathLike[str],
+    columns: Sequence[str],
+    rows: Iterable[Mapping[str, object]],
+    delimiter: str = ",",
+) -> None:
+    """Write rows to `path` atomically: a crash or a full disk leaves the old file whole, never half a file."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            writer = csv.DictWriter(out, fieldnames=list(columns), delimiter=delimiter, extrasaction="ignore")
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({k: "" if v is None else v for k, v in row.items()})
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise

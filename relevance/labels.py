@@ -1,0 +1,206 @@
+"""The labels worksheet: the user's answers, which must never be lost or corrupted.
+
+A labels file is a CSV the user may also edit in a spreadsheet: `id, label, first_name, last_name, company,
+position, headline` and any columns they add. Answers are *appended* (one row, flushed and fsynced, so an
+answer is on disk the moment it is given); the last row for an id decides its label, an empty label meaning
+"not answered". `compact` folds the appended rows back into one row per id with an atomic rewrite.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from relevance.errors import LabelsError
+from relevance.io import write_csv
+from relevance.records import Connection
+from relevance.tables import decode
+
+LABEL_COLUMNS: tuple[str, ...] = ("id", "label", "first_name", "last_name", "company", "position", "headline")
+
+_YES = {
+    "yes",
+    "y",
+    "1",
+    "true",
+    "t",
+    "keep",
+    "target",
+    "audience",
+    "ja",
+    "tak",
+    "да",
+    "si",
+    "sí",
+    "oui",
+    "ano",
+}
+_NO = {"no", "n", "0", "false", "f", "remove", "other", "not", "nein", "nie", "нет", "non", "ne"}
+
+
+def parse_label(value: str) -> bool | None:
+    """True for "in my audience", False for "not", None for unanswered. Raises ValueError if unreadable."""
+    folded = value.strip().casefold()
+    if not folded:
+        return None
+    if folded in _YES:
+        return True
+    if folded in _NO:
+        return False
+    raise ValueError(value)
+
+
+def format_label(answer: bool | None) -> str:
+    return "" if answer is None else ("yes" if answer else "no")
+
+
+@dataclass
+class Labels:
+    """Everything in a labels file, as the user left it."""
+
+    path: Path
+    columns: list[str]  # in the file's own order, extra columns included
+    rows: list[dict[str, str]]  # every row, in file order
+    delimiter: str = ","
+    unreadable: list[str] = field(default_factory=list)  # label values that mean neither yes nor no
+
+    @property
+    def answers(self) -> dict[str, bool]:
+        """id -> the user's answer, for every answered id (the last row for an id decides)."""
+        return {i: a for i, a in self.latest().items() if a is not None}
+
+    @property
+    def queued(self) -> list[str]:
+        """Ids in the file without an answer yet, in file order."""
+        latest = self.latest()
+        return [i for i in dict.fromkeys(row["id"] for row in self.rows) if latest[i] is None]
+
+    def latest(self) -> dict[str, bool | None]:
+        state: dict[str, bool | None] = {}
+        for row in self.rows:
+            try:
+                state[row["id"]] = parse_label(row.get("label", ""))
+            except ValueError:
+                state[row["id"]] = None
+        return state
+
+    def counts(self) -> tuple[int, int]:
+        """(yes, no) answers."""
+        answers = self.answers.values()
+        return sum(answers), sum(not a for a in answers)
+
+    def unknown_ids(self, known: Iterable[str]) -> list[str]:
+        """Answered or queued ids that are not in the given export: kept in the file, worth reporting."""
+        present = set(known)
+        return [i for i in self.latest() if i not in present]
+
+
+def load_labels(path: str | os.PathLike[str]) -> Labels:
+    """Read a labels file; a missing file is an empty worksheet. Raises LabelsError if it is not one."""
+    target = Path(path)
+    if not target.exists():
+        return Labels(path=target, columns=list(LABEL_COLUMNS), rows=[])
+    data = target.read_bytes()
+    if not data.strip():
+        return Labels(path=target, columns=list(LABEL_COLUMNS), rows=[])
+    text, _ = decode(data, str(target))
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [cell.strip().lstrip("\ufeff") for cell in next(reader, [])]
+    folded = [cell.casefold() for cell in header]
+    if "id" not in folded or "label" not in folded:
+        raise LabelsError(
+            f"{target} is not a labels file: it needs columns 'id' and 'label' (found {', '.join(header[:8])}); "
+            "pass another path or let `relevance sample` create it"
+        )
+    # Canonical names for the columns we use, whatever case the user's spreadsheet gave them.
+    columns = [name if name in LABEL_COLUMNS else original for name, original in zip(folded, header, strict=True)]
+    rows: list[dict[str, str]] = []
+    unreadable: list[str] = []
+    for cells in reader:
+        if not any(cell.strip() for cell in cells):
+            continue
+        row = {column: (cells[i].strip() if i < len(cells) else "") for i, column in enumerate(columns)}
+        if not row["id"]:
+            continue
+        try:
+            parse_label(row["label"])
+        except ValueError:
+            unreadable.append(row["label"])
+        rows.append(row)
+    return Labels(path=target, columns=columns, rows=rows, delimiter=delimiter, unreadable=unreadable)
+
+
+def label_row(connection: Connection, answer: bool | None = None) -> dict[str, str]:
+    """The worksheet row for a connection: its id and what a person needs to recognise them."""
+    return {
+        "id": connection.id,
+        "label": format_label(answer),
+        "first_name": connection.first_name,
+        "last_name": connection.last_name,
+        "company": connection.company,
+        "position": connection.position,
+        "headline": connection.headline,
+    }
+
+
+def append_rows(labels: Labels, rows: Sequence[Mapping[str, str]]) -> None:
+    """Append rows to the file, durably: flushed and fsynced before returning.
+
+    If the write fails part-way (a full disk), the file is cut back to its previous length, so it never
+    ends in half a row. Updates `labels` in memory too.
+    """
+    if not rows:
+        return
+    target = labels.path
+    if not target.exists() or target.stat().st_size == 0:
+        write_csv(target, labels.columns, rows, delimiter=labels.delimiter)
+        labels.rows.extend(dict(row) for row in rows)
+        return
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=labels.columns, delimiter=labels.delimiter, extrasaction="ignore")
+    writer.writerows(rows)
+    payload = buffer.getvalue().encode("utf-8")
+    with open(target, "r+b") as handle:
+        size = handle.seek(0, os.SEEK_END)
+        if size:
+            handle.seek(size - 1)
+            if handle.read(1) not in (b"\n", b"\r"):
+                payload = b"\r\n" + payload  # a spreadsheet saved it without a final newline
+        try:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        except OSError as error:
+            handle.truncate(size)
+            raise LabelsError(
+                f"could not save to {target} ({error.strerror}); every earlier answer is safe — free some space"
+            ) from None
+    labels.rows.extend(dict(row) for row in rows)
+
+
+def record_answer(labels: Labels, connection: Connection, answer: bool | None) -> None:
+    """Save one answer now (None takes an answer back)."""
+    append_rows(labels, [label_row(connection, answer)])
+
+
+def compact(labels: Labels) -> None:
+    """Fold appended answers into one row per id, keeping each id's first row and its last label.
+
+    An atomic rewrite: the old file stays whole until the new one has replaced it.
+    """
+    merged: dict[str, dict[str, str]] = {}
+    for row in labels.rows:
+        if row["id"] in merged:
+            merged[row["id"]]["label"] = row.get("label", "")
+        else:
+            merged[row["id"]] = dict(row)
+    if len(merged) == len(labels.rows):
+        return
+    write_csv(labels.path, labels.columns, merged.values(), delimiter=labels.delimiter)
+    labels.rows = list(merged.values())

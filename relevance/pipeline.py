@@ -1,0 +1,49 @@
+"""The classifier: one scikit-learn pipeline from connection vectors to "in my audience" probabilities.
+
+Shared by training (`relevance.model`) and by choosing what to label next (`relevance.sampling`), so the
+labeller's guesses come from the same model the user will train.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+
+
+class CentreOnNetwork(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+    """Subtract the mean vector of the person's whole network, then L2-normalise again.
+
+    The mean comes from every connection, labelled or not (no labels needed), so it is a parameter, not
+    something learnt from the training rows. Measured: a small, consistent gain in ROC-AUC.
+    """
+
+    def __init__(self, mean: np.ndarray | None = None) -> None:
+        self.mean = mean
+
+    def fit(self, X: np.ndarray, y: object = None) -> CentreOnNetwork:
+        self.mean_ = np.asarray(X, dtype=np.float32).mean(axis=0) if self.mean is None else self.mean
+        return self
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        centred = np.asarray(X, dtype=np.float32) - self.mean_
+        norms = np.linalg.norm(centred, axis=1, keepdims=True)
+        return centred / np.maximum(norms, 1e-12)
+
+
+def build_pipeline(network_mean: np.ndarray | None = None, C: float = 1.0) -> Pipeline:
+    """Centre on the network, then a class-balanced logistic regression."""
+    return Pipeline(
+        [
+            ("centre", CentreOnNetwork(mean=network_mean)),
+            ("classify", LogisticRegression(class_weight="balanced", C=C, max_iter=1000)),
+        ]
+    )
+
+
+def network_mean(vectors: np.ndarray) -> np.ndarray:
+    """The mean vector of a whole network, ignoring rows without text (zero vectors)."""
+    present = np.abs(vectors).sum(axis=1) > 0
+    rows = vectors[present] if present.any() else vectors
+    return rows.mean(axis=0).astype(np.float32)

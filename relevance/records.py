@@ -1,0 +1,64 @@
+"""The canonical connection record every part of relevance works with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+# The columns of a canonical record, in the order they are written to CSV.
+CANONICAL_COLUMNS: tuple[str, ...] = (
+    "id",
+    "url",
+    "first_name",
+    "last_name",
+    "company",
+    "position",
+    "headline",
+    "location",
+    "industry",
+    "email",
+    "connected_on",
+)
+
+
+@dataclass(frozen=True)
+class Connection:
+    """One first-degree connection, whatever export it came from.
+
+    ``id`` is stable across re-exports of the same network (see ``relevance.identity``),
+    so labels given on one export carry over to the next.
+    """
+
+    id: str
+    url: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    company: str = ""
+    position: str = ""
+    headline: str = ""
+    location: str = ""
+    industry: str = ""
+    email: str = ""
+    connected_on: date | None = None
+    # Columns the reader did not recognise, kept so nothing the user had is lost.
+    extra: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def title(self) -> str:
+        """What the person does, as the export tells it: the headline, else the position."""
+        return self.headline or self.position
+
+    @property
+    def has_text(self) -> bool:
+        """Whether there is anything to score: a position, headline or company."""
+        return bool(self.position or self.headline or self.company)
+
+    def as_row(self) -> dict[str, str]:
+        """The canonical columns as strings, for CSV writing."""
+        row = {col: getattr(self, col) for col in CANONICAL_COLUMNS if col != "connected_on"}
+        row["connected_on"] = self.connected_on.isoformat() if self.connected_on else ""
+        return row
