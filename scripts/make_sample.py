@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import re
 import sys
 import unicodedata
 from collections import Counter
@@ -469,7 +470,7 @@ FOLD = {"ł": "l", "Ł": "L", "ß": "ss", "đ": "d", "ø": "o", "æ": "ae"}
 COMPANY_PARTS: dict[str, tuple[str, str, tuple[tuple[str, float], ...]]] = {
     # language -> (stem starts, stem ends, legal forms with weights; "{}" is where the name goes)
     "pl": (
-        "Pol Techno Inter Euro Agro Bud Info Trans Med Eko Wis Mazow",
+        "Pol Techno Wars Euro Agro Bud Info Trans Med Eko Wis Mazow",
         "mex pol bud soft trans med tech system net plast",
         (("{} Sp. z o.o.", 0.7), ("{} S.A.", 0.2), ("{} sp.j.", 0.1)),
     ),
@@ -523,23 +524,23 @@ SELF_EMPLOYED = {
     "ru": "Индивидуальный предприниматель",
 }
 # Employers that many connections share.
-FREQUENT_EMPLOYERS: tuple[tuple[str, str, str], ...] = (
-    # (name, short name as used in "@ Company", kind); kind steers who works there
-    ("Kestrel Global Services Sp. z o.o.", "Kestrel", "general"),
-    ("Nordwerk Systeme GmbH", "Nordwerk", "general"),
-    ("Brightstone Partners Ltd", "Brightstone", "general"),
-    ("TalentBridge Recruitment Sp. z o.o.", "TalentBridge", "staffing"),
-    ("Codeharbor Sp. z o.o.", "Codeharbor", "software"),
-    ("Altis Conseil SAS", "Altis", "general"),
-    ("Peoplewise Staffing Ltd", "Peoplewise", "staffing"),
-    ("Soluciones Vega S.L.", "Vega", "general"),
-    ("Pixelgrid s.r.o.", "Pixelgrid", "software"),
-    ("ООО «Техносервис»", "Техносервис", "general"),
-    ("Personalwerk GmbH", "Personalwerk", "staffing"),
-    ("Clearpath Labs LLC", "Clearpath", "software"),
-    ("Stavomont a.s.", "Stavomont", "general"),
-    ("ООО «Профкадр»", "Профкадр", "staffing"),
-    ("Bluefield Retail Group, Inc.", "Bluefield", "general"),
+FREQUENT_EMPLOYERS: tuple[tuple[str, str, str, str], ...] = (
+    # (name, short name as used in "@ Company", kind, language); kind steers who works there
+    ("Kestrel Global Services Sp. z o.o.", "Kestrel", "general", "pl"),
+    ("Nordwerk Systeme GmbH", "Nordwerk", "general", "de"),
+    ("Brightstone Partners Ltd", "Brightstone", "general", "en"),
+    ("TalentBridge Recruitment Sp. z o.o.", "TalentBridge", "staffing", "pl"),
+    ("Codeharbor Sp. z o.o.", "Codeharbor", "software", "pl"),
+    ("Altis Conseil SAS", "Altis", "general", "fr"),
+    ("Peoplewise Staffing Ltd", "Peoplewise", "staffing", "en"),
+    ("Soluciones Vega S.L.", "Vega", "general", "es"),
+    ("Pixelgrid s.r.o.", "Pixelgrid", "software", "cs"),
+    ("ООО «Техносервис»", "Техносервис", "general", "ru"),
+    ("Personalwerk GmbH", "Personalwerk", "staffing", "de"),
+    ("Clearpath Labs LLC", "Clearpath", "software", "en"),
+    ("Stavomont a.s.", "Stavomont", "general", "cs"),
+    ("ООО «Профкадр»", "Профкадр", "staffing", "ru"),
+    ("Bluefield Retail Group, Inc.", "Bluefield", "general", "en"),
 )
 PIPE_EXTRAS = {
     "en": ("Speaker", "Mentor", "Open to new opportunities", "Volunteer", "Remote", "Board Member"),
@@ -561,7 +562,21 @@ SENIORITY = {
     "ru": ("Старший ", "Ведущий "),
 }
 EMOJI = ("🚀", "✨", "🌍", "💡", "📈", "🔥")
-NAME_EMOJI = ("🌍", "🚀", "👩\u200d💻", "👨\u200d💻", "☀️", "🌱", "🏳️\u200d🌈")
+NAME_EMOJI = ("🌍", "🚀", "☀️", "🌱", "🏳️\u200d🌈", "{coder}", "{coder}")  # {coder}: a ZWJ sequence
+# Feminine job-title endings per language; a false positive only makes a woman hold the job.
+FEMININE: dict[str, re.Pattern[str]] = {
+    lang: re.compile(pattern, re.IGNORECASE)
+    for lang, pattern in {
+        "en": r"(woman|women|actress|waitress|stewardess|hostess|seamstress|masseuse|governess|mistress)\b",
+        "de": r"\w{3,}(?<!Mediz)(?<!Diszipl)(?<!Magaz)(?<!Benz)(?<!Term)in(nen)?\b|frau\b",
+        "fr": r"\w(ée|euse|trice|ière|ienne|enne|esse|ante|ente|cheffe|ère)s?\b",
+        "es": r"\w(ora|era|ada|ica|iva|jefa|ina|ana|tra|enta)s?\b",
+        "pl": r"\w(ka|czyni|dczyni|owa|wna)\b",
+        "cs": r"\w(ka|ová|yně|nice|sestra)\b",
+        "ru": r"(Журналистка|сестра)\b",
+    }.items()
+}
+MASCULINE_EN = re.compile(r"(?<!hu)(?<!wo)m[ae]n\b", re.IGNORECASE)
 SMALL_WORDS = {"of", "and", "in", "for", "the", "to", "on", "a", "an", "at", "with"}
 ACRONYMS = {"ict": "ICT", "hr": "HR", "it": "IT", "seo": "SEO", "pr": "PR", "ceo": "CEO", "cfo": "CFO"}
 
@@ -708,10 +723,13 @@ def title_case(text: str) -> str:
     return " ".join(out)
 
 
-def add_noise(rng: np.random.Generator, title: str, lang: str, company_short: str) -> str:
+def add_noise(rng: np.random.Generator, title: str, lang: str, isco: str, company_short: str) -> str:
     """Dress a clean title the way LinkedIn positions look: prefixes, '@ Company', ' | ', emoji, spaces."""
-    if rng.random() < 0.07 and not title.startswith(("Senior", "Junior", "Head", "Lead")):
-        title = choice(rng, SENIORITY[lang]) + title
+    seniority_ok = isco[0] != "1" and not title.startswith(("Senior", "Junior", "Head", "Lead"))
+    if seniority_ok and rng.random() < 0.08:
+        prefix = choice(rng, SENIORITY[lang])
+        # "Старший программист", but "Senior Programista": only Russian lowers the noun.
+        title = prefix + (title[:1].lower() + title[1:] if lang == "ru" else title)
     if rng.random() < 0.03:
         title += choice(rng, REGIONS)
     r = rng.random()
@@ -730,9 +748,12 @@ def add_noise(rng: np.random.Generator, title: str, lang: str, company_short: st
     return title
 
 
-def make_name(rng: np.random.Generator, lang: str) -> tuple[str, str, str, str]:
-    """Return ``(first, last, slug_first, slug_last)``; the slug parts are the undecorated name."""
-    female = rng.random() < 0.5
+def make_name(rng: np.random.Generator, lang: str, gender: str | None) -> tuple[str, str, str, str]:
+    """Return ``(first, last, slug_first, slug_last)``; the slug parts are the undecorated name.
+
+    ``gender`` ("f"/"m") comes from a gendered job title, so that no "Markus" is a "Verkäuferin".
+    """
+    female = gender == "f" if gender else rng.random() < 0.5
     firsts = FIRST_NAMES[lang][1 if female else 0].split()
     first = choice(rng, firsts)
     pair = choice(rng, LAST_NAMES[lang].split()).split("/")
@@ -742,11 +763,12 @@ def make_name(rng: np.random.Generator, lang: str) -> tuple[str, str, str, str]:
     if lang == "ru" and rng.random() < 0.4:
         first, last = transliterate(first).title(), transliterate(last).title()
     slug_first, slug_last = first, last
+    emoji = choice(rng, NAME_EMOJI).format(coder="👩\u200d💻" if female else "👨\u200d💻")
     r = rng.random()
     if r < 0.01:
-        first = f"{first} {choice(rng, NAME_EMOJI)}"
+        first = f"{first} {emoji}"
     elif r < 0.02:
-        last = f"{last} {choice(rng, NAME_EMOJI)}"
+        last = f"{last} {emoji}"
     elif r < 0.03:
         last = f"{last}, PhD"
     elif r < 0.035:
@@ -754,9 +776,20 @@ def make_name(rng: np.random.Generator, lang: str) -> tuple[str, str, str, str]:
     return first, last, slug_first, slug_last
 
 
+def title_gender(title: str, lang: str) -> str | None:
+    """ "f" or "m" when the title is grammatically gendered that way, else None (generic masculine counts
+    as None: plenty of women write "Kierownik" or "Manager")."""
+    if FEMININE[lang].search(title):
+        return "f"
+    if lang == "en" and MASCULINE_EN.search(title):
+        return "m"
+    return None
+
+
 def transliterate(text: str) -> str:
     """Russian Cyrillic to a plain Latin spelling, as LinkedIn users often write their names."""
-    return "".join(CYRILLIC_TO_LATIN.get(c, c).replace("-", "") for c in text.lower())
+    latin = (CYRILLIC_TO_LATIN.get(c, c) for c in text.lower())
+    return "".join("" if c == "-" and c_ != "-" else c for c, c_ in zip(latin, text.lower(), strict=True))
 
 
 def ascii_fold(text: str) -> str:
@@ -776,7 +809,7 @@ def make_url(rng: np.random.Generator, first: str, last: str, taken: set[str]) -
     base = slug_words(first, last)
     is_cyrillic = any("а" <= c.lower() <= "я" or c in "ёЁ" for c in base)
     non_ascii = not base.isascii()
-    encoded = non_ascii and rng.random() < (0.3 if is_cyrillic else 0.15)
+    encoded = non_ascii and rng.random() < (0.25 if is_cyrillic else 0.1)
     if not encoded:
         base = transliterate(base) if is_cyrillic else ascii_fold(base)
     r = rng.random()
@@ -806,9 +839,11 @@ def _hex(rng: np.random.Generator) -> str:
 def make_company(rng: np.random.Generator, lang: str) -> tuple[str, str]:
     """A synthetic employer for a person of nationality ``lang``: ``(full name, short name)``."""
     starts, ends, forms = COMPANY_PARTS[lang]
-    stem = choice(rng, starts.split()) + choice(rng, ends.split()).strip("-")
+    start = choice(rng, starts.split())
+    end = choice(rng, [e for e in ends.split() if e.lower() not in start.lower()]).strip("-")
+    stem = start + end
     words = [w.strip() for w in COMPANY_WORDS[lang].split(";")] if COMPANY_WORDS[lang] else [""]
-    extra = choice(rng, words)
+    extra = choice(rng, [w for w in words if not w or w.lower()[:5] not in stem.lower()])
     short = f"{stem} {extra}".strip()
     if lang == "pl" and rng.random() < 0.06:
         # Polish firms often carry their name in quotes: exercises "" escaping.
@@ -827,8 +862,9 @@ def pick_employer(rng: np.random.Generator, lang: str, isco: str) -> tuple[str, 
     kind = "staffing" if isco in ("2423", "3333", "1212") else "software" if isco[:2] == "25" else "general"
     if rng.random() < 0.05:
         return SELF_EMPLOYED[lang], ""
-    if rng.random() < (0.3 if kind != "general" else 0.18):
-        pool = [(name, short) for name, short, k in FREQUENT_EMPLOYERS if k == kind]
+    if rng.random() < (0.3 if kind != "general" else 0.12):
+        # Local firms and English-named multinationals.
+        pool = [(n, s) for n, s, k, lg in FREQUENT_EMPLOYERS if k == kind and lg in (lang, "en")]
         weights = [1.0 / (i + 1) for i in range(len(pool))]  # a few employers dominate
         return pool[int(rng.choice(len(pool), p=np.array(weights) / sum(weights)))]
     return make_company(rng, lang)
@@ -862,9 +898,9 @@ def generate(esco_path: Path, n_rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SE
         lang = pick_weighted(rng, NATIONALITIES)
         title_lang = "en" if lang != "en" and rng.random() < ENGLISH_TITLE_SHARE else lang
         isco, title = titles.draw(rng, title_lang)
-        first, last, slug_first, slug_last = make_name(rng, lang)
+        first, last, slug_first, slug_last = make_name(rng, lang, title_gender(title, title_lang))
         company, short = pick_employer(rng, lang, isco)
-        position = add_noise(rng, title, title_lang, short)
+        position = add_noise(rng, title, title_lang, isco, short)
         people.append(
             Person(
                 first=first,
