@@ -62,11 +62,14 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 # `title` means the headline in PhantomBuster's Connections Export and Dux-Soup, and the job title where a
-# file carries a headline of its own (Sales Navigator and Profile Scraper name theirs apart).
+# file carries a headline of its own, or in a Sales Navigator export (its `title` is the role at `companyName`,
+# told apart by the columns only Sales Navigator writes).
 AMBIGUOUS_TITLE = "title"
+_TITLE_IS_JOB = frozenset({"companylocation", "titledescription", "durationinrole", "durationincompany"})
 
-# Fields that say who a row is or what they do: a header row must name at least one of them.
-_IDENTIFYING = {"url", "first_name", "last_name", "full_name", "company", "position", "headline"}
+# A header names who a connection is, and something about them (or a profile URL, which is both).
+_WHO = {"url", "first_name", "last_name", "full_name"}
+_ABOUT = {"url", "company", "position", "headline", "connected_on"}
 
 # Header names that betray the tool that wrote the file, checked in order.
 _SIGNATURES: tuple[tuple[str, frozenset[str]], ...] = (
@@ -110,21 +113,25 @@ def map_columns(header: Sequence[str]) -> dict[str, int]:
                 mapping[field] = position_of[alias]
                 break
     if AMBIGUOUS_TITLE in position_of:
-        target = "position" if "headline" in mapping else "headline"
+        job_title = "headline" in mapping or not _TITLE_IS_JOB.isdisjoint(position_of)
+        target = "position" if job_title else "headline"
         if target not in mapping:
             mapping[target] = position_of[AMBIGUOUS_TITLE]
     return mapping
 
 
 def looks_like_header(row: Sequence[str]) -> bool:
-    """A row that names at least two known fields, one of them saying who or what a connection is."""
-    mapping = map_columns(row)
-    return len(mapping) >= 2 and bool(_IDENTIFYING & mapping.keys())
+    """A row that names at least two known fields: who a connection is, and what they do or when they connected.
+
+    `Name;Age;City` is a list of people, but nothing relevance could score.
+    """
+    fields = map_columns(row).keys()
+    return len(fields) >= 2 and bool(_WHO & fields) and bool(_ABOUT & fields)
 
 
 def describe_format(header: Sequence[str]) -> str:
     """A human name for the layout this header comes from."""
-    names = {normalise_header(cell) for cell in header}
+    names = {normalise_header(cell) for cell in header} - {""}  # Excel keeps empty trailing columns
     for tool, signature in _SIGNATURES:
         if signature <= names:
             return tool

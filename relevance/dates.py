@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -56,10 +57,12 @@ def _make(year: int, month: int, day: int) -> date | None:
 
 
 @lru_cache(maxsize=65536)
-def parse_date(text: str) -> date | None:
+def parse_date(text: str, day_first: bool = False) -> date | None:
     """The date in `text`, or None when it is empty or in no format seen in real exports.
 
-    Cached: a network of 30,000 connections has a few thousand distinct days at most.
+    `day_first` reads `04/01/2023` as 4 January (Excel in a European locale) instead of April 1 (LinkedIn's
+    US-formatted 2018 archive); `slashes_day_first` tells which a file uses. Cached: a network of 30,000
+    connections has a few thousand distinct days at most.
     """
     text = text.strip()
     if not text:
@@ -76,12 +79,28 @@ def parse_date(text: str) -> date | None:
         return _make(_year(match[3]), int(match[2]), int(match[1]))
     if match := _SLASHED.match(text):
         first, second, year = int(match[1]), int(match[2]), _year(match[3])
+        if day_first:
+            first, second = second, first
         # Month first as LinkedIn's US-formatted archive writes it, unless that cannot be a date.
         return _make(year, first, second) or _make(year, second, first)
     return None
 
 
-def to_date(value: object) -> date | None:
+def slashes_day_first(values: Iterable[object]) -> bool:
+    """Whether a file's `a/b/yyyy` dates put the day first: some `a` is above 12 and no `b` is.
+
+    One file comes from one locale, so a single `16/09/2021` settles how `04/01/2023` reads.
+    """
+    day_first = False
+    for value in values:
+        if isinstance(value, str) and (match := _SLASHED.match(value.strip())):
+            if int(match[2]) > 12:
+                return False
+            day_first = day_first or int(match[1]) > 12
+    return day_first
+
+
+def to_date(value: object, day_first: bool = False) -> date | None:
     """A date from a CSV string or an Excel cell (which may already hold a datetime)."""
     if isinstance(value, datetime):
         return value.date()
@@ -89,4 +108,4 @@ def to_date(value: object) -> date | None:
         return value
     if value is None:
         return None
-    return parse_date(str(value))
+    return parse_date(str(value), day_first)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from datetime import date
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 # pl.linkedin.com, www.linkedin.com, m.linkedin.com ... are one site.
 _SUBDOMAIN = re.compile(r"^(?:[a-z]{2,3}|www|m|mobile)\.(?=linkedin\.)")
@@ -15,16 +16,20 @@ def normalise_url(url: str) -> str:
     """The profile URL in one canonical spelling: `linkedin.com/in/<slug>`.
 
     Drops the scheme, `www`/country subdomains, the query string, fragment and trailing slash, decodes
-    percent-encoding and folds case (LinkedIn's profile slugs are case-insensitive). Returns "" for "".
+    percent-encoding, folds case (LinkedIn's profile slugs are case-insensitive) and composes accents
+    (a file saved on a Mac may spell `ř` as `r` + a combining caron). Returns "" for "".
     """
     url = url.strip()
     if not url:
         return ""
-    if "://" not in url:
-        url = "https://" + url
-    parts = urlsplit(url)
-    host = _SUBDOMAIN.sub("", parts.netloc.casefold())
-    path = unquote(parts.path).rstrip("/").casefold()
+    # Plain string splitting, as urlsplit does it but several times faster (a 30,000-row export has 30,000 URLs).
+    if "\t" in url or "\r" in url or "\n" in url:
+        url = url.replace("\t", "").replace("\r", "").replace("\n", "")
+    scheme, found, rest = url.partition("://")
+    rest = (rest if found and scheme.isascii() and scheme.isalpha() else url).split("#", 1)[0].split("?", 1)[0]
+    netloc, slash, path = rest.partition("/")
+    host = _SUBDOMAIN.sub("", netloc.casefold())
+    path = _fold(unquote(slash + path).rstrip("/"))
     return f"{host}{path}"
 
 
@@ -37,5 +42,9 @@ def connection_id(url: str, first_name: str, last_name: str, connected_on: date 
     if normalised := normalise_url(url):
         return normalised
     day = connected_on.isoformat() if connected_on else ""
-    key = "\x1f".join((first_name.strip().casefold(), last_name.strip().casefold(), day))
+    key = "\x1f".join((_fold(first_name.strip()), _fold(last_name.strip()), day))
     return "nourl:" + hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFC", text.casefold())

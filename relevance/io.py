@@ -10,7 +10,7 @@ import os
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from relevance.columns import (
     looks_like_header,
     map_columns,
 )
-from relevance.dates import to_date
+from relevance.dates import slashes_day_first, to_date
 from relevance.errors import ExportError
 from relevance.identity import connection_id
 from relevance.records import Connection
@@ -57,6 +57,9 @@ class Export:
     duplicate_rows: int = 0  # the same connection twice: the first one is kept
     duplicate_ids: list[str] = field(default_factory=list)
     bad_dates: int = 0  # a Connected On that was there but could not be read
+    # More cells than the header (a tool that did not quote a comma): when the last cell is the date, the
+    # surplus is joined back into the column before it (Position, in LinkedIn's layout).
+    misaligned_rows: int = 0
 
     @property
     def scorable(self) -> list[Connection]:
@@ -84,6 +87,12 @@ def read_export(path: str | os.PathLike[str]) -> Export:
     """Read a connections export: LinkedIn's own (any year, with or without the Notes preamble, after an
     Excel round-trip, as .xlsx or inside the data-archive zip) or a scraping tool's (PhantomBuster,
     Waalaxy, Linked Helper, Dux-Soup). Raises ExportError when the file cannot be read.
+
+    On messy files: the header is found by its content in the first rows, columns by name in any order;
+    rows with fewer cells than the header read the missing ones as empty; a row with more non-empty cells is
+    counted in `misaligned_rows` and, when it ends in a date, its surplus is joined into the column before
+    the date; `a/b/yyyy` dates are month first unless some day in the file shows otherwise; rows with only a
+    date are ghosts (counted, skipped); the same profile URL twice is a duplicate (the first row is kept).
     """
     table = read_table(Path(path), _choose_delimiter)
     header_at = _find_header(table.rows)
@@ -140,7 +149,7 @@ def _headerless(
         note = "header missing, rows wrapped in quotes; LinkedIn columns inferred"
         if (at := _find_header(rows)) is not None:
             header = [str(cell).strip() for cell in rows[at]]
-            return header, map_columns(header), rows[at + 1 :], describe_format(header) + f" ({note})"
+            return header, map_columns(header), rows[at + 1 :], describe_format(header) + " (rows wrapped in quotes)"
     width = Counter(len(row) for row in rows).most_common(1)[0][0] if rows else 0
     layout = {len(LINKEDIN_CURRENT): LINKEDIN_CURRENT, len(LINKEDIN_OLDER): LINKEDIN_OLDER}.get(width)
     dated = layout and sum(to_date(row[-1]) is not None for row in rows if len(row) == width) > len(rows) / 2
@@ -157,47 +166,75 @@ def _headerless(
     )
 
 
-def _fill(export: Export, body: Iterable[Sequence[Cell]], mapping: dict[str, int], header: list[str]) -> None:
-    seen: dict[str, tuple[str, ...]] = {}
-    known = set(mapping.values())
-    extra_columns = [(i, name) for i, name in enumerate(header) if i not in known and name]
+def _fill(export: Export, body: Sequence[Sequence[Cell]], mapping: dict[str, int], header: list[str]) -> None:
+    named = [i for i, name in enumerate(header) if name]
+    width = named[-1] + 1 if named else 0  # Excel keeps empty columns after the last named one
+    date_at = mapping.get("connected_on", -1)
+    day_first = date_at >= 0 and slashes_day_first(row[date_at] for row in body if date_at < len(row))
+    fields = [(name, index) for name, index in mapping.items() if name != "connected_on"]
+    extra_columns = [(i, name) for i, name in enumerate(header) if i not in mapping.values() and name]
+    seen_urls: set[str] = set()
+    same_name_day: dict[str, list[tuple[str, ...]]] = {}  # no-URL id -> the different rows that share it
+    drafts: list[tuple[tuple[str, ...], Connection]] = []
     for row in body:
         export.rows_read += 1
-        values = {name: _cell(row, index) for name, index in mapping.items() if name != "connected_on"}
+        if len(row) > width and any(str(cell).strip() for cell in row[width:]):
+            export.misaligned_rows += 1
+            if date_at == width - 1:
+                row = _realign(row, width, day_first)
+        values = {name: _cell(row, index) for name, index in fields}
         if not values.get("first_name") and not values.get("last_name") and (full := values.get("full_name")):
             first, _, last = full.rpartition(" ")
             values["first_name"], values["last_name"] = (first, last) if first else (last, "")
-        raw_date = (
-            row[mapping["connected_on"]] if "connected_on" in mapping and mapping["connected_on"] < len(row) else ""
-        )
-        connected_on = to_date(raw_date)
-        if connected_on is None and str(raw_date).strip():
+        raw_date = row[date_at] if 0 <= date_at < len(row) else ""
+        connected_on = to_date(raw_date, day_first)
+        if connected_on is None and raw_date and str(raw_date).strip():
             export.bad_dates += 1
-        if not any(values.get(name) for name in _TEXT_FIELDS):
+        if not any(values.values()):
             export.ghost_rows += 1
             continue
         text = {name: values.get(name, "") for name in _TEXT_FIELDS}
         cid = connection_id(text["url"], text["first_name"], text["last_name"], connected_on)
-        fingerprint = (*text.values(), str(connected_on))
-        if cid in seen:
-            if seen[cid] == fingerprint or not cid.startswith("nourl:"):
-                export.duplicate_rows += 1
-                export.duplicate_ids.append(cid)
-                continue
-            # Two different people with one name who connected on the same day, and no URL to tell them apart.
-            suffix = 2
-            while f"{cid}#{suffix}" in seen:
-                suffix += 1
-            cid = f"{cid}#{suffix}"
-        seen[cid] = fingerprint
+        fingerprint: tuple[str, ...] = ()
+        if cid.startswith("nourl:"):
+            fingerprint = (*text.values(), str(connected_on))
+            twins = same_name_day.setdefault(cid, [])
+            duplicate = fingerprint in twins
+            if not duplicate:
+                twins.append(fingerprint)
+        else:
+            duplicate = cid in seen_urls
+            seen_urls.add(cid)
+        if duplicate:
+            export.duplicate_rows += 1
+            export.duplicate_ids.append(cid)
+            continue
         extra = {name: value for i, name in extra_columns if (value := _cell(row, i))}
-        export.connections.append(Connection(id=cid, connected_on=connected_on, extra=extra, **text))
+        drafts.append((fingerprint, Connection(id=cid, connected_on=connected_on, extra=extra, **text)))
+    for fingerprint, connection in drafts:
+        # Different people with one name who connected on the same day, and no URL to tell them apart:
+        # numbered in an order that does not depend on the order of the rows.
+        twins = same_name_day.get(connection.id, [])
+        if len(twins) > 1 and (rank := sorted(twins).index(fingerprint)):
+            connection = replace(connection, id=f"{connection.id}#{rank + 1}")
+        export.connections.append(connection)
+
+
+def _realign(row: Sequence[Cell], width: int, day_first: bool) -> Sequence[Cell]:
+    """Join the surplus cells of a too-long row into the column before the date, if the row ends in a date."""
+    last = max(i for i, cell in enumerate(row) if str(cell).strip())
+    if width < 2 or last < width or to_date(row[last], day_first) is None:
+        return row
+    joined = ",".join(str(cell) for cell in row[width - 2 : last])
+    return [*row[: width - 2], joined, row[last]]
 
 
 def _cell(row: Sequence[Cell], index: int) -> str:
     if index >= len(row):
         return ""
     value = row[index]
+    if value.__class__ is str:  # every cell of a CSV: the fast path
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -43,7 +43,10 @@ def read_table(path: Path, choose_delimiter: DelimiterChooser) -> Table:
         raise ExportError(f"{path} does not exist: pass the Connections.csv from your LinkedIn data export")
     if path.is_dir():
         raise ExportError(f"{path} is a folder: pass the Connections.csv file inside it")
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ExportError(f"{path} cannot be read ({error.strerror or error}): check the file's permissions") from None
     if not data.strip():
         raise ExportError(f"{path} is empty: export your connections again from LinkedIn")
     if data.startswith(_OLE_MAGIC):
@@ -68,7 +71,11 @@ def _read_zip(path: Path, data: bytes, choose_delimiter: DelimiterChooser) -> Ta
             f"{path} is a zip archive without a Connections.csv: unzip your LinkedIn export and pass Connections.csv"
         )
     member = connections[0]
-    return _read_text(archive.read(member), f"{path}:{member}", choose_delimiter)
+    try:
+        text = archive.read(member)
+    except (RuntimeError, zipfile.BadZipFile, NotImplementedError) as error:  # encrypted, damaged, odd method
+        raise ExportError(f"{path}: {member} cannot be extracted ({error}): unzip it and pass the CSV") from None
+    return _read_text(text, f"{path}:{member}", choose_delimiter)
 
 
 def _read_xlsx(path: Path, data: bytes) -> Table:
@@ -82,7 +89,7 @@ def _read_xlsx(path: Path, data: bytes) -> Table:
     rows = [
         ["" if cell is None else cell for cell in row]
         for row in sheet.iter_rows(values_only=True)
-        if any(cell not in (None, "") for cell in row)
+        if any(cell is not None and str(cell).strip() for cell in row)
     ]
     workbook.close()
     return Table(rows=rows, encoding="xlsx", delimiter="", source=str(path))
@@ -112,20 +119,42 @@ def _read_text(data: bytes, source: str, choose_delimiter: DelimiterChooser) -> 
             f"{source} is a JSON file: relevance reads CSV or Excel exports (LinkedIn: Settings → Data privacy → "
             "Get a copy of your data → Connections)"
         )
-    heads = {delimiter: _parse(text, delimiter, limit=SNIFF_ROWS) for delimiter in DELIMITERS}
+    heads = {delimiter: _sniff(text, delimiter) for delimiter in DELIMITERS}
     delimiter = choose_delimiter(heads) or ","
-    return Table(rows=_parse(text, delimiter), encoding=encoding, delimiter=delimiter, source=source)
+    rows = _parse(text, delimiter, source)
+    if not rows:  # a byte-order mark, blank lines or empty cells only
+        raise ExportError(f"{source} is empty: export your connections again from LinkedIn")
+    return Table(rows=rows, encoding=encoding, delimiter=delimiter, source=source)
 
 
-def _parse(text: str, delimiter: str, limit: int | None = None) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+def _sniff(text: str, delimiter: str) -> list[list[str]]:
+    """The first rows as `delimiter` splits them; a wrong delimiter may misread quotes, so stop at an error."""
     rows: list[list[str]] = []
     try:
-        for row in reader:
-            if row and any(cell.strip() for cell in row):
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False):
+            if any(cell.strip() for cell in row):
                 rows.append(row)
-                if limit is not None and len(rows) >= limit:
+                if len(rows) >= SNIFF_ROWS:
                     break
+    except csv.Error:
+        pass
+    return rows
+
+
+def _parse(text: str, delimiter: str, source: str) -> list[list[str]]:
+    """Every row with something in it. Not `strict`: a stray quote inside a field is kept as a character."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    rows: list[list[str]] = []
+    line = 1
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                rows.append(row)
+            line = reader.line_num + 1
     except csv.Error as error:
-        raise ExportError(f"the file is not valid CSV ({error}): export it again from LinkedIn") from None
+        # In practice a quote opened and never closed, which swallowed the rest of the file into one field.
+        raise ExportError(
+            f"{source} is not valid CSV from line {line} ({error}): look for an unmatched quote there, "
+            "or export the file again"
+        ) from None
     return rows

@@ -1,0 +1,152 @@
+"""`relevance inspect` and the failures a user can run into: one line on stderr, exit 1, never a traceback."""
+
+from __future__ import annotations
+
+import random
+import zipfile
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from relevance.cli import app, not_built
+
+DATA = Path(__file__).parent / "data"
+runner = CliRunner()
+
+
+def fails(*args: str) -> str:
+    """Run a command that must fail cleanly; its one-line error message."""
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    message = result.stderr.strip()
+    assert message.startswith("Error: ") and "\n" not in message, message
+    assert result.stdout == ""
+    return message
+
+
+def test_inspect_reports_what_was_read() -> None:
+    result = runner.invoke(app, ["inspect", str(DATA / "ghost_rows.csv")])
+    assert result.exit_code == 0, result.output
+    lines = dict(line.split("  ", 1) for line in result.stdout.splitlines())
+    report = {label.strip(): value.strip() for label, value in lines.items()}
+    assert report["Format"] == "LinkedIn connections export"
+    assert report["Encoding"] == "utf-8, delimiter ','"
+    assert report["Rows read"] == "5"
+    assert report["Connections"] == "3"
+    assert report["Usable for scoring"] == "2"
+    assert report["Ghost rows"].startswith("2 ")
+    assert report["Connected"] == "04 Jan 2023 – 08 Jan 2023"
+    assert result.stderr == ""
+
+
+def test_inspect_shows_duplicates_and_bad_dates() -> None:
+    result = runner.invoke(app, ["inspect", str(DATA / "url_variants.csv")])
+    assert result.exit_code == 0
+    assert "Duplicates          2 (e.g. linkedin.com/in/oldřich-x, linkedin.com/in/jane-doe-1a2b3c)" in result.stdout
+    result = runner.invoke(app, ["inspect", str(DATA / "dates_mixed.csv")])
+    assert "Unreadable dates    1" in result.stdout
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    message = fails("inspect", str(tmp_path / "Connections.csv"))
+    assert (
+        message
+        == f"Error: {tmp_path / 'Connections.csv'} does not exist: pass the Connections.csv from your LinkedIn data export"
+    )
+
+
+def test_a_folder(tmp_path: Path) -> None:
+    assert fails("inspect", str(tmp_path)) == f"Error: {tmp_path} is a folder: pass the Connections.csv file inside it"
+
+
+@pytest.mark.parametrize("name", ["empty.csv", "blank_lines.csv", "bom_and_commas_only.csv"])
+def test_empty_file(name: str) -> None:
+    assert fails("inspect", str(DATA / name)).endswith("is empty: export your connections again from LinkedIn")
+
+
+def test_binary_file(tmp_path: Path) -> None:
+    noise = bytearray(random.Random(7).randbytes(3000))
+    noise[100] = 0
+    (tmp_path / "Connections.csv").write_bytes(bytes(noise))
+    assert "is a binary file, not a CSV export" in fails("inspect", str(tmp_path / "Connections.csv"))
+    assert "is a binary file" in fails("inspect", str(DATA / "binary.dat"))
+
+
+def test_no_recognisable_header_lists_what_was_found_and_expected() -> None:
+    message = fails("inspect", str(DATA / "no_header.csv"))
+    assert "no_header.csv has no recognisable header" in message
+    assert "the first row has 'Name', 'Age', 'City'" in message
+    assert "expected columns such as First Name, Last Name, URL, Company, Position, Connected On" in message
+
+
+def test_another_linkedin_file_is_not_taken_for_connections(tmp_path: Path) -> None:
+    path = tmp_path / "Invitations.csv"
+    path.write_text("From,To,Sent At,Message,Direction\nAda One,Ben Two,1/2/24,,OUTGOING\n")
+    assert "has no recognisable header: the first row has 'From', 'To'" in fails("inspect", str(path))
+
+
+def test_json_file() -> None:
+    assert "not_an_export.json is a JSON file: relevance reads CSV or Excel exports" in fails(
+        "inspect", str(DATA / "not_an_export.json")
+    )
+
+
+def test_old_xls() -> None:
+    assert fails("inspect", str(DATA / "old_excel.xls")).endswith(
+        "is an old-style Excel .xls file: save it as .xlsx or CSV and try again"
+    )
+
+
+def test_zip_without_connections(tmp_path: Path) -> None:
+    archive = tmp_path / "Basic_LinkedInDataExport.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("Profile.csv", "First Name,Last Name\nAda,One\n")
+    assert "is a zip archive without a Connections.csv: unzip your LinkedIn export" in fails("inspect", str(archive))
+
+
+def test_unmatched_quote(tmp_path: Path) -> None:
+    path = tmp_path / "Connections.csv"
+    row = "Bob,Roe,https://www.linkedin.com/in/bob,,X,Y,05 Jan 2023\n"
+    path.write_text(
+        'First Name,Last Name,URL,Email Address,Company,Position,Connected On\nJ,D,,,"Acme,CEO\n' + row * 3000
+    )
+    assert "is not valid CSV from line 2" in fails("inspect", str(path))
+
+
+def test_commands_not_built_yet_say_so() -> None:
+    probe = typer.Typer()
+
+    @probe.command()
+    def score() -> None:
+        not_built("score")
+
+    result = runner.invoke(probe, [])
+    assert result.exit_code == 1
+    assert (
+        result.stderr
+        == "Error: `relevance score` is not available in this version yet; `relevance inspect` reads your export\n"
+    )
+
+
+def test_sample_on_a_missing_file_fails_cleanly() -> None:
+    # `sample` is being built: whether it says so or reads the export first, the user gets one clean line.
+    message = fails("sample", "x.csv")
+    assert "not available in this version yet" in message or message.startswith("Error: x.csv does not exist")
+
+
+@pytest.mark.parametrize("command", [[], ["inspect"], ["info"], ["sample"], ["label"], ["train"], ["score"], ["demo"]])
+def test_help(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())  # rich wraps help to the terminal's width
+    assert "Usage: " in text
+    assert "Example: relevance" in text or not command
+
+
+def test_no_arguments_shows_help() -> None:
+    result = runner.invoke(app, [])
+    assert "Usage: " in result.output and "inspect" in result.output

@@ -1,0 +1,532 @@
+"""`relevance.read_export` on every quirk seen in real exports (FORMATS.md), one tiny synthetic file each."""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from relevance import Connection, Export, ExportError, connection_id, normalise_url, read_export
+
+DATA = Path(__file__).parent / "data"
+NOTES = (
+    'Notes:\n"When exporting your connection data, you may notice that some of the email addresses are missing."\n\n'
+)
+HEADER = ["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"]
+
+# The four people of linkedin_current.csv and its variants (preamble, BOM, CRLF, no final newline).
+CURRENT = [
+    ("linkedin.com/in/jane-doe-1a2b3c", "Jane", "Doe", "Acme", "Head of Talent, EMEA", date(2023, 1, 4)),
+    (
+        "linkedin.com/in/tomasz-nowak-42",
+        "Tomasz",
+        "Nowak",
+        "Fabryka Okien Sp. z o.o.",
+        "Kierownik sprzedaży",
+        date(2021, 2, 17),
+    ),
+    (
+        "linkedin.com/in/lucia-fernandez",
+        "Lucía",
+        "Fernández",
+        "Panadería Sol",
+        "Directora de Marketing",
+        date(2024, 11, 30),
+    ),
+    ("linkedin.com/in/ivan-petrov-77", "Ivan", "Petrov", "ООО Ромашка", "Менеджер по продажам", date(2025, 3, 1)),
+]
+
+
+def read(name: str) -> Export:
+    return read_export(DATA / name)
+
+
+def people(export: Export) -> list[tuple[str, str, str, str, str, date | None]]:
+    return [(c.id, c.first_name, c.last_name, c.company, c.position, c.connected_on) for c in export.connections]
+
+
+def clean(export: Export) -> bool:
+    """Nothing skipped, doubted or duplicated."""
+    return not (export.ghost_rows or export.duplicate_rows or export.bad_dates or export.misaligned_rows)
+
+
+# --- LinkedIn's own export ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding"),
+    [
+        ("linkedin_current.csv", "utf-8"),
+        ("linkedin_no_preamble.csv", "utf-8"),
+        ("utf8_bom.csv", "utf-8 (with BOM)"),
+        ("crlf.csv", "utf-8"),
+        ("no_final_newline.csv", "utf-8"),
+    ],
+)
+def test_current_layout(name: str, encoding: str) -> None:
+    export = read(name)
+    assert export.format == "LinkedIn connections export"
+    assert (export.encoding, export.delimiter) == (encoding, ",")
+    assert people(export) == CURRENT
+    assert export.rows_read == 4 and clean(export)
+    assert export.columns["first_name"] == "First Name"  # the BOM is not part of the first column's name
+    assert all(c.url.startswith("https://www.linkedin.com/in/") and c.has_text for c in export.connections)
+    assert export.connections[2].email == "lucia@example.com"
+
+
+def test_2018_layout_without_url() -> None:
+    export = read("linkedin_2018.csv")
+    assert export.format == "LinkedIn connections export (older layout, no URL)"
+    assert [(c.first_name, c.company, c.position, c.connected_on) for c in export.connections] == [
+        ("Walter", "Finch & Sons", "Owner", date(2018, 1, 8)),
+        ("Maria", "Lisbon Tiles", "Sales Rep", date(2017, 12, 24)),
+        ("Ken", "", "Freelance Translator", date(2016, 3, 1)),
+    ]
+    assert export.connections[0].email == "urn:li:member:123"  # kept as is; not an address, not an id
+    assert all(c.id.startswith("nourl:") and not c.url for c in export.connections)
+    assert clean(export)
+
+
+@pytest.mark.parametrize("name", ["linkedin_2021.csv", "header_compact.csv"])
+def test_six_column_layouts(name: str) -> None:
+    export = read(name)
+    assert export.format == "LinkedIn connections export (older layout, no URL)"
+    assert len(export.connections) == 3 and clean(export)
+    assert all(c.id.startswith("nourl:") and c.connected_on and c.position for c in export.connections)
+
+
+def test_2021_dates_and_text() -> None:
+    export = read("linkedin_2021.csv")
+    assert [(c.last_name, c.position, c.connected_on) for c in export.connections] == [
+        ("Holm", "Indkøbschef", date(2021, 2, 17)),
+        ("Dvořák", "Obchodní ředitel", date(2020, 12, 3)),
+        ("Okafor", "Recruiter", date(2019, 1, 28)),
+    ]
+
+
+def test_header_spellings() -> None:
+    compact = read("header_compact.csv")
+    assert compact.columns == {
+        "first_name": "FirstName",
+        "last_name": "LastName",
+        "email": "EmailAddress",
+        "company": "Company",
+        "position": "Position",
+        "connected_on": "ConnectedOn",
+    }
+    odd = read("header_odd_spelling.csv")
+    assert odd.format == "LinkedIn connections export"
+    assert set(odd.columns) == {"first_name", "last_name", "url", "email", "company", "position", "connected_on"}
+    assert people(odd)[0] == (
+        "linkedin.com/in/rita-moreno-1",
+        "Rita",
+        "Moreno",
+        "Casa Moreno",
+        "Gerente",
+        date(2022, 4, 14),
+    )
+    assert odd.connections[2].connected_on == date(2024, 3, 21)
+
+
+def test_columns_reordered() -> None:
+    export = read("columns_reordered.csv")
+    assert export.format == "LinkedIn connections export"
+    assert people(export)[0] == ("linkedin.com/in/zoe-clark", "Zoe", "Clark", "Acme", "Buyer", date(2023, 1, 4))
+    assert len(export.connections) == 3 and clean(export)
+
+
+def test_columns_dropped() -> None:
+    export = read("columns_dropped.csv")
+    assert export.delimiter == ";"
+    assert export.format == "LinkedIn connections export (older layout, no URL)"
+    assert [(c.first_name, c.last_name, c.company, c.position, c.connected_on) for c in export.connections] == [
+        ("Greta", "", "Lindqvist AB", "Inköpare", date(2021, 10, 12)),
+        ("Hugo", "", "Bistro Hugo", "Chef", date(2021, 10, 13)),
+        ("Ines", "", "Vila Verde", "Enfermeira", date(2021, 10, 14)),
+    ]
+
+
+def test_columns_added_are_kept_as_extra() -> None:
+    export = read("columns_added.csv")
+    assert len(export.connections) == 3 and clean(export)
+    assert export.connections[0].extra == {"Tags": "investor", "My Notes": "met at a conference"}
+    assert export.connections[1].extra == {}  # empty cells are not kept
+    assert export.connections[0].position == "Partner"
+
+
+# --- Encodings and delimiters --------------------------------------------------------------------------------
+
+
+def test_excel_cp1252_semicolon_crlf_with_preamble() -> None:
+    export = read("excel_cp1252_semicolon.csv")
+    assert (export.encoding, export.delimiter, export.format) == ("cp1252", ";", "LinkedIn connections export")
+    assert [(c.first_name, c.last_name, c.company, c.position) for c in export.connections] == [
+        ("José", "Müller", "Škoda Œuvre SA", "Responsable Achats, Europe"),
+        ("François", "Lefèvre", "Café; Crème", "Gérant €"),
+        ("Zoë", "Šimková", "Niño & Señora", "Diseñadora"),
+    ]
+    assert export.connections[2].connected_on == date(2023, 1, 6)
+
+
+def test_latin1() -> None:
+    export = read("latin1.csv")
+    # Latin-1 text without C1 control bytes is also valid cp1252, with the same characters.
+    assert export.encoding in {"cp1252", "latin-1"}
+    assert [(c.first_name, c.last_name, c.company, c.position) for c in export.connections] == [
+        ("Renée", "Ångström", "Øresund Ærø", "Ingeniør"),
+        ("Jürgen", "Weiß", "Bäckerei Weiß", "Bäckermeister"),
+        ("Íñigo", "Peña", "Señorío S.L.", "Contable"),
+    ]
+
+
+@pytest.mark.parametrize(("name", "delimiter"), [("semicolon.csv", ";"), ("tab.tsv", "\t")])
+def test_other_delimiters(name: str, delimiter: str) -> None:
+    export = read(name)
+    assert export.delimiter == delimiter
+    assert export.format == "LinkedIn connections export"
+    assert [(c.id, c.company, c.position) for c in export.connections] == [
+        ("linkedin.com/in/jane-doe-1a2b3c", "Acme", "Head of Talent, EMEA"),
+        ("linkedin.com/in/tomasz-nowak-42", "Okna; Drzwi", "Kierownik sprzedaży"),
+        ("linkedin.com/in/lucia-fernandez", "Panadería Sol", "Directora de Marketing"),
+    ]
+
+
+def test_utf16_from_excel_unicode_text(tmp_path: Path) -> None:
+    text = (DATA / "tab.tsv").read_text(encoding="utf-8")
+    (tmp_path / "unicode.txt").write_bytes(text.encode("utf-16"))  # with BOM, as Excel writes it
+    export = read_export(tmp_path / "unicode.txt")
+    assert export.encoding == "utf-16" and len(export.connections) == 3
+
+
+# --- Quoting, emoji, names ------------------------------------------------------------------------------------
+
+
+def test_quoted_commas_quotes_and_newlines() -> None:
+    export = read("quoting.csv")
+    assert [(c.last_name, c.company, c.position) for c in export.connections] == [
+        ("O'Neil", "Acme, Inc.", "VP Sales, DACH | Partner"),
+        ('"Bobby" Ray', 'The "Best" Co', 'Chief "Fun" Officer'),
+        ("Lind", "Lind\nConsulting", 'Coach\r\nand mentor, "certified"'),
+        ("Fox", "Fox @ Home", "Growth Hacker 🚀"),  # trailing spaces trimmed
+    ]
+    assert [c.connected_on for c in export.connections] == [date(2023, 1, d) for d in (4, 5, 6, 7)]
+    assert clean(export)
+
+
+def test_emoji_and_zwj_sequences() -> None:
+    export = read("emoji_names.csv")
+    assert [c.name for c in export.connections] == ["👩‍💻 Maya Chen 🇨🇦", "Kai 🏳️‍🌈 Lund", "👨‍👩‍👧‍👦 Family ✨"]
+    assert export.connections[0].position == "Software Engineer 👩🏽‍🚀"
+    assert export.connections[2].position == "Dad, husband ❤️"
+    assert clean(export)
+
+
+def test_credentials_after_a_comma() -> None:
+    export = read("credentials.csv")
+    assert [c.last_name for c in export.connections] == ["Abbas, PhD", "Lee, MBA, CPA", "Novak, M.D."]
+    assert export.connections[2].first_name == "Dr. Eva"
+
+
+# --- Dates ------------------------------------------------------------------------------------------------------
+
+
+def test_locale_dates() -> None:
+    export = read("dates_locale.csv")
+    assert [c.connected_on for c in export.connections] == [date(2022, 5, 4), date(2009, 10, 30), date(2021, 9, 16)]
+    assert export.bad_dates == 0
+
+
+def test_mixed_dates_and_an_unreadable_one() -> None:
+    export = read("dates_mixed.csv")
+    assert [c.connected_on for c in export.connections] == [
+        date(2023, 1, 4),
+        date(2018, 1, 8),
+        date(2021, 3, 4),
+        date(2009, 10, 30),
+        None,
+    ]
+    assert export.bad_dates == 1
+    assert len(export.connections) == 5  # the person is kept; only the date is unknown
+    assert export.date_range == (date(2009, 10, 30), date(2023, 1, 4))
+
+
+def test_day_first_slashes_decided_per_file() -> None:
+    export = read("dates_dayfirst.csv")
+    assert [c.connected_on for c in export.connections] == [date(2023, 1, 4), date(2021, 9, 16), date(2020, 2, 3)]
+
+
+# --- Files that lost their shape ----------------------------------------------------------------------------------
+
+
+def test_rows_wrapped_in_quotes_without_header() -> None:
+    export = read("wrapped_rows.csv")
+    assert (
+        export.format
+        == "LinkedIn connections export (header missing, rows wrapped in quotes; LinkedIn columns inferred)"
+    )
+    assert [(c.id, c.first_name, c.position, c.connected_on) for c in export.connections] == [
+        ("linkedin.com/in/jane-doe-1a2b3c", "Jane", "Head of Talent, EMEA", date(2023, 1, 4)),
+        ("linkedin.com/in/tomasz-nowak-42", "Tomasz", "Kierownik", date(2021, 2, 17)),
+        ("linkedin.com/in/lucia-fernandez", "Lucía", "Directora", date(2024, 11, 30)),
+    ]
+
+
+def test_rows_wrapped_in_quotes_with_their_header(tmp_path: Path) -> None:
+    path = tmp_path / "wrapped.csv"
+    path.write_text(
+        f'"{",".join(HEADER)}"\n"Jane,Doe,https://www.linkedin.com/in/jane,,Acme,""CEO, EU"",04 Jan 2023"\n'
+    )
+    export = read_export(path)
+    assert export.format == "LinkedIn connections export (rows wrapped in quotes)"
+    assert people(export) == [("linkedin.com/in/jane", "Jane", "Doe", "Acme", "CEO, EU", date(2023, 1, 4))]
+
+
+def test_header_lost_older_layout() -> None:
+    export = read("headerless.csv")
+    assert export.format == "LinkedIn connections export (header missing; LinkedIn columns inferred)"
+    jane = export.connections[0]
+    assert (jane.first_name, jane.company, jane.position) == ("Jane", "Acme", "Buyer")
+    assert export.rows_read == 3 and clean(export)
+
+
+def test_ragged_rows_and_an_empty_trailing_header_column() -> None:
+    export = read("ragged_rows.csv")
+    assert export.format == "LinkedIn connections export"
+    assert [(c.first_name, c.position, c.connected_on) for c in export.connections] == [
+        ("Jane", "Buyer", date(2023, 1, 4)),
+        ("Tomasz", "Kierownik", date(2021, 2, 17)),
+        ("Lucía", "Directora", date(2024, 11, 30)),
+        ("Short", "", None),  # fewer cells: the missing ones are empty
+    ]
+    assert export.connections[3].company == "Short Co"
+    assert clean(export)  # empty surplus cells are Excel's padding, not misalignment
+
+
+def test_unquoted_comma_is_joined_back_into_position(tmp_path: Path) -> None:
+    path = tmp_path / "unquoted.csv"
+    path.write_text(
+        ",".join(HEADER) + "\nJane,Doe,https://www.linkedin.com/in/jane,,Acme,Head of Talent, EMEA,04 Jan 2023\n"
+    )
+    export = read_export(path)
+    (jane,) = export.connections
+    assert (jane.company, jane.position, jane.connected_on) == ("Acme", "Head of Talent, EMEA", date(2023, 1, 4))
+    assert export.misaligned_rows == 1 and export.bad_dates == 0
+
+
+def test_unmatched_quote_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "broken.csv"
+    row = "Bob,Roe,https://www.linkedin.com/in/bob,,X,Y,05 Jan 2023\n"
+    path.write_text(",".join(HEADER) + '\nJane,Doe,,,"Acme,CEO,04 Jan 2023\n' + row * 3000)
+    with pytest.raises(ExportError, match=r"broken\.csv is not valid CSV from line 2 .*unmatched quote"):
+        read_export(path)
+
+
+# --- Spreadsheets and archives -------------------------------------------------------------------------------------
+
+
+def test_xlsx_workbook(tmp_path: Path) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Notes:"])
+    sheet.append(["When exporting your connection data, you may notice that some of the email addresses are missing."])
+    sheet.append([])
+    sheet.append(HEADER)
+    sheet.append(
+        ["Jane", "Doe", "https://www.linkedin.com/in/jane-doe-1a2b3c", None, "Acme", "Buyer", datetime(2023, 1, 4)]
+    )
+    sheet.append(["Tomasz", "Nowak", "https://www.linkedin.com/in/tomasz-nowak-42", None, 2023, "CTO", "17 Feb 2021"])
+    sheet.append(["  ", None, "", None, "", "", ""])  # whitespace only: not a row
+    sheet.append([None, None, None, None, None, None, datetime(2022, 5, 1)])  # a ghost row
+    workbook.save(tmp_path / "Connections.xlsx")
+
+    export = read_export(tmp_path / "Connections.xlsx")
+    assert export.format == "LinkedIn connections export, Excel workbook"
+    assert (export.encoding, export.delimiter) == ("xlsx", "")
+    assert people(export) == [
+        ("linkedin.com/in/jane-doe-1a2b3c", "Jane", "Doe", "Acme", "Buyer", date(2023, 1, 4)),
+        ("linkedin.com/in/tomasz-nowak-42", "Tomasz", "Nowak", "2023", "CTO", date(2021, 2, 17)),
+    ]
+    assert (export.rows_read, export.ghost_rows) == (3, 1)
+
+
+def test_zip_archive_from_linkedin(tmp_path: Path) -> None:
+    archive = tmp_path / "Basic_LinkedInDataExport_01-02-2026.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("Invitations.csv", "From,To,Sent At\n")
+        zipped.write(DATA / "linkedin_current.csv", "Connections.csv")
+    export = read_export(archive)
+    assert export.source == f"{archive}:Connections.csv"
+    assert people(export) == CURRENT
+
+
+def test_zip_without_connections_csv(tmp_path: Path) -> None:
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("Invitations.csv", "From,To,Sent At\n")
+    with pytest.raises(ExportError, match=r"zip archive without a Connections\.csv"):
+        read_export(archive)
+
+
+# --- Third-party tools ---------------------------------------------------------------------------------------------
+
+
+def test_phantombuster_connections_export() -> None:
+    export = read("phantombuster_connections.csv")
+    assert export.format == "PhantomBuster Connections Export"
+    mia, leo, ola = export.connections
+    assert (mia.id, mia.name, mia.position) == ("linkedin.com/in/mia-wong", "Mia Wong", "")
+    assert mia.headline == "Helping SaaS founders hire their first sales team | Ex-Google"
+    assert mia.title == mia.headline
+    assert [c.connected_on for c in export.connections] == [date(2023, 5, 17), date(2022, 11, 2), date(2021, 1, 15)]
+    assert leo.headline == "Estudiante de Ingeniería"
+    assert not ola.has_text and export.without_text == 1
+    assert mia.extra == {"timestamp": "2026-01-02T10:00:00.000Z"}
+
+
+def test_phantombuster_sales_navigator_export() -> None:
+    export = read("phantombuster_sales_navigator.csv")
+    assert export.format == "PhantomBuster Sales Navigator Export"
+    nora = export.connections[0]
+    # linkedInProfileUrl (the public profile) wins over profileUrl (a Sales Navigator link).
+    assert nora.id == "linkedin.com/in/nora-quinn"
+    assert (nora.company, nora.position, nora.headline) == ("Quinn Logistics", "Head of Procurement", "")
+    assert (nora.location, nora.industry) == ("Dublin, Ireland", "Logistics")
+    assert nora.extra["summary"] == "Buying for 20 years"
+    assert len(export.connections) == 3
+
+
+def test_phantombuster_profile_scraper() -> None:
+    export = read("phantombuster_profile_scraper.csv")
+    assert export.format == "PhantomBuster Profile Scraper"
+    ivo = export.connections[0]
+    assert (ivo.id, ivo.company, ivo.position) == ("linkedin.com/in/ivo-maric", "Adriatic Yachts", "Sales Director")
+    assert (ivo.headline, ivo.industry, ivo.location) == (
+        "I sell boats | Sailing lover",
+        "Shipbuilding",
+        "Split, Croatia",
+    )
+    assert export.with_headline == 2 and export.without_text == 1
+
+
+def test_waalaxy() -> None:
+    export = read("waalaxy.csv")
+    assert export.format == "Waalaxy"
+    assert [(c.id, c.headline, c.location) for c in export.connections] == [
+        ("linkedin.com/in/tess-moreau", "Recruteuse IT chez TalentCo", "Lyon"),
+        ("linkedin.com/in/yann-le-goff", "Skipper & consultant", "Brest"),
+        ("linkedin.com/in/zara-ali", "Talent Acquisition Lead", "London"),
+    ]
+    assert export.connections[1].email == "yann@example.org"
+
+
+def test_linked_helper_numbered_organisations() -> None:
+    export = read("linked_helper.csv")
+    assert export.format == "Linked Helper"
+    abe, bo, cy = export.connections
+    assert (abe.company, abe.position, abe.headline, abe.location) == (
+        "Stone Build",
+        "CEO",
+        "Builder of things",
+        "Denver",
+    )
+    assert abe.extra == {"organization_2": "Old Co", "organization_title_2": "Engineer"}
+    assert (bo.company, bo.position) == ("Kim HR", "HR Director")
+    assert not cy.has_text
+
+
+def test_dux_soup() -> None:
+    export = read("dux_soup.csv")
+    assert export.format == "Dux-Soup"
+    dora = export.connections[0]
+    assert (dora.id, dora.headline, dora.company) == (
+        "linkedin.com/in/dora-kis",
+        "Marketing Manager at Kis Kft",
+        "Kis Kft",
+    )
+    assert (dora.location, dora.industry) == ("Budapest", "Marketing")
+    assert [c.headline for c in export.connections][1:] == ["Sales | SaaS | B2B", "Student"]
+
+
+# --- Ghosts, gaps, identity and duplicates --------------------------------------------------------------------------
+
+
+def test_ghost_rows_skipped_and_rows_without_text_kept() -> None:
+    export = read("ghost_rows.csv")
+    assert (export.rows_read, export.ghost_rows, len(export.connections)) == (5, 2, 3)
+    assert [c.first_name for c in export.connections] == ["Jane", "Nameless", "Tomasz"]
+    assert [c.has_text for c in export.connections] == [True, False, True]
+    assert export.without_text == 1
+    assert [c.first_name for c in export.scorable] == ["Jane", "Tomasz"]
+
+
+def test_url_spellings_give_one_id_and_duplicates_are_reported() -> None:
+    export = read("url_variants.csv")
+    assert [c.id for c in export.connections] == ["linkedin.com/in/oldřich-x", "linkedin.com/in/jane-doe-1a2b3c"]
+    assert export.duplicate_rows == 2
+    assert export.duplicate_ids == ["linkedin.com/in/oldřich-x", "linkedin.com/in/jane-doe-1a2b3c"]
+    assert export.connections[0].url == "https://pl.linkedin.com/in/old%C5%99ich-x/?trk=y"  # the first one, as given
+
+
+def test_decomposed_accents_are_the_same_person(tmp_path: Path) -> None:
+    path = tmp_path / "mac.csv"
+    nfc, nfd = "Oldřich", unicodedata.normalize("NFD", "Oldřich")
+    path.write_text(
+        ",".join(HEADER) + f"\n{nfc},X,https://www.linkedin.com/in/{nfc}-x,,A,B,04 Jan 2023\n"
+        f"{nfd},X,https://www.linkedin.com/in/{nfd}-x,,A,B,04 Jan 2023\n"
+    )
+    assert read_export(path).duplicate_rows == 1
+
+
+def test_no_url_ids_are_stable_when_rows_are_reordered(tmp_path: Path) -> None:
+    original = read("no_url_network.csv")
+    lines = (DATA / "no_url_network.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (tmp_path / "again.csv").write_text(lines[0] + "".join(reversed(lines[1:])), encoding="utf-8")
+    again = read_export(tmp_path / "again.csv")
+
+    def by_id(export: Export) -> dict[str, tuple[str, str]]:
+        return {c.id: (c.name, c.company) for c in export.connections}
+
+    assert by_id(again) == by_id(original)
+    assert len(original.connections) == 4 and original.duplicate_rows == 1
+    # Two Anna Kowalskas who connected the same day: two people, told apart by a suffix.
+    annas = sorted(c.id for c in original.connections if c.first_name == "Anna")
+    assert annas[1] == annas[0] + "#2"
+
+
+# --- Property: anything LinkedIn could write reads back identical ---------------------------------------------------
+
+_text = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=30).map(str.strip)
+_person = st.tuples(_text, _text, _text, _text, _text, st.dates(date(2003, 5, 5), date(2026, 12, 31)))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_person, min_size=1, max_size=8))
+def test_official_export_round_trips(tmp_path_factory: pytest.TempPathFactory, rows: list[tuple]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)  # "\r\n": with "\n" alone, csv leaves a bare "\r" unquoted
+    writer.writerow(HEADER)
+    written = []
+    for index, (first, last, company, position, slug, day) in enumerate(rows):
+        url = f"https://www.linkedin.com/in/p{index}-{slug}"
+        writer.writerow([first, last, url, "", company, position, day.strftime("%d %b %Y")])
+        written.append(Connection(normalise_url(url), url, first, last, company, position, connected_on=day))
+    path = tmp_path_factory.mktemp("prop") / "Connections.csv"
+    path.write_text(NOTES + buffer.getvalue(), encoding="utf-8")
+
+    export = read_export(path)
+    assert export.format == "LinkedIn connections export"
+    assert export.connections == written
+    assert [c.id for c in export.connections] == [
+        connection_id(c.url, c.first_name, c.last_name, c.connected_on) for c in written
+    ]
+    assert clean(export)
