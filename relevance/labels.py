@@ -67,6 +67,7 @@ class Labels:
     rows: list[dict[str, str]]  # every row, in file order
     delimiter: str = ","
     unreadable: list[str] = field(default_factory=list)  # label values that mean neither yes nor no
+    encoding: str = "utf-8"  # as read; a spreadsheet may have saved it as Windows-1252
 
     @property
     def answers(self) -> dict[str, bool]:
@@ -107,7 +108,7 @@ def load_labels(path: str | os.PathLike[str]) -> Labels:
     data = target.read_bytes()
     if not data.strip():
         return Labels(path=target, columns=list(LABEL_COLUMNS), rows=[])
-    text, _ = decode(data, str(target))
+    text, encoding = decode(data, str(target))
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -133,7 +134,9 @@ def load_labels(path: str | os.PathLike[str]) -> Labels:
         except ValueError:
             unreadable.append(row["label"])
         rows.append(row)
-    return Labels(path=target, columns=columns, rows=rows, delimiter=delimiter, unreadable=unreadable)
+    return Labels(
+        path=target, columns=columns, rows=rows, delimiter=delimiter, unreadable=unreadable, encoding=encoding
+    )
 
 
 def label_row(connection: Connection, answer: bool | None = None) -> dict[str, str]:
@@ -158,9 +161,13 @@ def append_rows(labels: Labels, rows: Sequence[Mapping[str, str]]) -> None:
     if not rows:
         return
     target = labels.path
-    if not target.exists() or target.stat().st_size == 0:
-        write_csv(target, labels.columns, rows, delimiter=labels.delimiter)
+    if not target.exists() or target.stat().st_size == 0 or not labels.encoding.startswith("utf-8"):
+        # Appending UTF-8 to a Windows-1252 file would mix two encodings in one file: rewrite it (atomically)
+        # as UTF-8 instead.
+        existing = labels.rows if target.exists() else []
+        write_csv(target, labels.columns, [*existing, *rows], delimiter=labels.delimiter)
         labels.rows.extend(dict(row) for row in rows)
+        labels.encoding = "utf-8"
         return
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=labels.columns, delimiter=labels.delimiter, extrasaction="ignore")
@@ -176,8 +183,11 @@ def append_rows(labels: Labels, rows: Sequence[Mapping[str, str]]) -> None:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        except OSError as error:
+        except BaseException as error:
+            # also on Ctrl-C mid-write: never leave half a row behind
             handle.truncate(size)
+            if not isinstance(error, OSError):
+                raise
             raise LabelsError(
                 f"could not save to {target} ({error.strerror}); every earlier answer is safe — free some space"
             ) from None

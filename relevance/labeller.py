@@ -1,0 +1,298 @@
+"""The labelling session as a small state machine: what to ask next, answer, skip, undo, how good a model is.
+
+No terminal code here (relevance.terminal drives it with keypresses), so it can be tested and scripted.
+Every answer goes to the labels file the moment it is given (append + fsync): a crash or a killed process
+loses nothing, and the next session resumes where this one stopped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sklearn.pipeline import Pipeline
+
+from relevance.embed import has_vector
+from relevance.labels import Labels, append_rows, compact, label_row
+from relevance.pipeline import network_mean
+from relevance.records import Connection
+from relevance.sampling import (
+    answered_rows,
+    choose,
+    class_counts,
+    cluster,
+    cv_quality,
+    effective_strategy,
+    fit_model,
+)
+
+# Answers of each kind before the model's guess is worth showing.
+MIN_TO_GUESS = 2
+# The stop hint: cross-validated quality that gained less than TOLERANCE over the last WINDOW answers.
+WINDOW = 30
+TOLERANCE = 0.01
+
+
+@dataclass(frozen=True)
+class Status:
+    """Where the session stands: answers in the file, this session's skips, a model's estimated quality."""
+
+    yes: int
+    no: int
+    skipped: int
+    remaining: int  # connections with text and no answer, skipped ones included
+    quality: float | None  # cross-validated ROC-AUC of a model trained on the answers now
+    hint: str | None  # set once more labels stop helping
+
+
+@dataclass(frozen=True)
+class Question:
+    """One connection to answer, and the current model's probability that it is the audience."""
+
+    row: int
+    connection: Connection
+    guess: float | None
+
+
+@dataclass(frozen=True)
+class Group:
+    """A cluster of similar unanswered connections, to be answered with one key."""
+
+    rows: tuple[int, ...]
+    typical: tuple[str, ...]  # the titles nearest the cluster's centre
+    common: tuple[tuple[str, int], ...]  # the most frequent titles and how often they occur
+    guess: float | None  # the model's mean probability of "audience" over the cluster
+
+    @property
+    def size(self) -> int:
+        return len(self.rows)
+
+
+def stop_hint(history: Sequence[tuple[int, float]], window: int = WINDOW, tolerance: float = TOLERANCE) -> str | None:
+    """A nudge to train once quality (measured as (answers, ROC-AUC) pairs) has flattened over `window` answers."""
+    if not history:
+        return None
+    now, quality = history[-1]
+    earlier = [q for n, q in history if n <= now - window]
+    if not earlier or quality - earlier[-1] >= tolerance:
+        return None
+    return f"quality has not improved for the last {window} answers — good time to `relevance train`"
+
+
+class Session:
+    """What both labellers share: the answers, the refitted model, the quality history."""
+
+    def __init__(
+        self,
+        connections: Sequence[Connection],
+        vectors: np.ndarray,
+        labels: Labels,
+        *,
+        strategy: str = "auto",
+        seed: int = 0,
+        quality_every: int = 5,
+    ) -> None:
+        self.connections, self.vectors, self.labels = connections, vectors, labels
+        self.strategy, self.seed, self.quality_every = strategy, seed, quality_every
+        self.text = has_vector(vectors)
+        self.mean = network_mean(vectors)
+        self.answered, self.queued = answered_rows(connections, labels)
+        self.skipped: set[int] = set()
+        self.model: Pipeline | None = None
+        self.history: list[tuple[int, float]] = []  # (answers, cross-validated ROC-AUC)
+        self._refresh()
+
+    def status(self) -> Status:
+        yes, no = class_counts(self.answered)
+        open_rows = int(self.text.sum()) - sum(self.text[r] for r in self.answered)
+        quality = self.history[-1][1] if self.history else None
+        return Status(yes, no, len(self.skipped), open_rows, quality, stop_hint(self.history))
+
+    def finish(self) -> None:
+        """Fold the appended answers into one row per connection (an atomic rewrite)."""
+        compact(self.labels)
+
+    def _save(self, rows: Sequence[int], answer: bool | None) -> None:
+        """One durable write for all rows, then the same change in memory."""
+        append_rows(self.labels, [label_row(self.connections[r], answer) for r in rows])
+        for r in rows:
+            if answer is None:
+                self.answered.pop(r, None)
+            else:
+                self.answered[r] = answer
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Refit the model (milliseconds) and, every few answers, re-estimate its quality (a few fits)."""
+        usable = {r: a for r, a in self.answered.items() if self.text[r]}
+        self.model = fit_model(self.vectors, usable, self.mean)
+        count = len(usable)
+        self.history = [(n, q) for n, q in self.history if n <= count]  # an undo rewinds the history
+        if not self.history or count - self.history[-1][0] >= self.quality_every:
+            quality = cv_quality(self.vectors, usable, self.mean, self.seed)
+            if quality is not None:
+                self.history.append((count, quality))
+
+    def _guess(self, rows: Sequence[int]) -> float | None:
+        if self.model is None or min(class_counts(self.answered)) < MIN_TO_GUESS:
+            return None
+        return float(self.model.predict_proba(self.vectors[list(rows)])[:, 1].mean())
+
+
+class Labeller(Session):
+    """One connection at a time: queued rows from the file first, then the sampler's choices."""
+
+    # How many rows the sampler plans at a time; a model-based plan is redone after every answer anyway.
+    batch = 10
+
+    def __init__(self, connections: Sequence[Connection], vectors: np.ndarray, labels: Labels, **options: Any) -> None:
+        super().__init__(connections, vectors, labels, **options)
+        self._pinned: list[int] = []  # undone rows, asked again first
+        self._plan: list[int] = []
+        self._planned_as = ""
+        self._actions: list[tuple[str, int]] = []  # ("answer" | "skip", row), for undo
+
+    def current(self) -> Question | None:
+        """The connection to ask about now; None when every connection with text is answered or skipped."""
+        row = self._next()
+        if row is None:
+            return None
+        return Question(row, self.connections[row], self._guess([row]))
+
+    def answer(self, yes: bool) -> None:
+        """Save the answer for the current connection (on disk before this returns)."""
+        row = self._next()
+        if row is None:
+            return
+        self._drop(row)
+        self._actions.append(("answer", row))
+        self._save([row], yes)
+        self._replan()
+
+    def skip(self) -> None:
+        """Not sure: leave it unanswered and do not ask again in this session."""
+        row = self._next()
+        if row is not None:
+            self._drop(row)
+            self.skipped.add(row)
+            self._actions.append(("skip", row))
+
+    def undo(self) -> bool:
+        """Take back the last answer (on disk too) or skip, and ask that connection again."""
+        if not self._actions:
+            return False
+        kind, row = self._actions.pop()
+        if kind == "answer":
+            self._save([row], None)
+            self._replan()
+        self.skipped.discard(row)
+        self._pinned.append(row)
+        return True
+
+    def _replan(self) -> None:
+        # A plan is a batch, as `relevance sample` would add (and as benchmarked); it is redone early only when
+        # the answers change what the strategy means (from covering the network to asking the model's doubts).
+        if effective_strategy(self.strategy, self.answered) != self._planned_as:
+            self._plan = []
+
+    def _drop(self, row: int) -> None:
+        for pending in (self._pinned, self.queued, self._plan):
+            if row in pending:
+                pending.remove(row)
+
+    def _next(self) -> int | None:
+        done = self.answered.keys() | self.skipped
+        for pending in (self._pinned[::-1], self.queued):
+            for row in pending:
+                if row not in done:
+                    return row
+        self._plan = [r for r in self._plan if r not in done]
+        if not self._plan:
+            self._planned_as = effective_strategy(self.strategy, self.answered)
+            self._plan = choose(
+                self.vectors,
+                self.answered,
+                self.batch,
+                strategy=self.strategy,
+                exclude=self.skipped,
+                seed=self.seed + len(self.answered),
+                mean=self.mean,
+                model=self.model,
+            )
+        return self._plan[0] if self._plan else None
+
+
+class ClusterLabeller(Session):
+    """Bulk mode: a cluster of similar unanswered connections at a time, answered (or split) with one key."""
+
+    clusters: int | None = None  # how many to start with; None: about one per 50 connections
+    split_into = 4
+
+    def __init__(self, connections: Sequence[Connection], vectors: np.ndarray, labels: Labels, **options: Any) -> None:
+        super().__init__(connections, vectors, labels, **options)
+        self._groups: list[np.ndarray] = []  # the front one is asked now
+        self._done: list[np.ndarray] = []  # answered groups, for undo
+
+    def current(self) -> Group | None:
+        """The cluster to ask about now; None when nothing is left to answer."""
+        if not self._groups:
+            self._groups = self._cluster(self._open_rows(), self.clusters)
+        if not self._groups:
+            return None
+        rows = self._groups[0]
+        centre = self.vectors[rows].mean(axis=0)
+        nearest = rows[np.argsort(np.linalg.norm(self.vectors[rows] - centre, axis=1), kind="stable")]
+        titles = [self._title(r) for r in rows]
+        typical = tuple(dict.fromkeys(self._title(r) for r in nearest))[:5]
+        common = tuple(Counter(titles).most_common(5))
+        return Group(tuple(rows.tolist()), typical, common, self._guess(rows.tolist()))
+
+    def answer(self, yes: bool) -> None:
+        """Answer the whole cluster: all its rows in one durable write."""
+        if self.current() is not None:
+            rows = self._groups.pop(0)
+            self._done.append(rows)
+            self._save(rows.tolist(), yes)
+
+    def split(self) -> None:
+        """Replace the cluster with smaller ones (a single connection is skipped instead)."""
+        if self.current() is None:
+            return
+        rows = self._groups.pop(0)
+        if len(rows) == 1:
+            self.skipped.add(int(rows[0]))
+            return
+        parts = self._cluster(rows, min(self.split_into, len(rows)))
+        if len(parts) == 1:  # one title, many people: k-means cannot split it, so cut it in even parts
+            parts = list(np.array_split(rows, min(self.split_into, len(rows))))
+        self._groups[:0] = parts
+
+    def undo(self) -> bool:
+        """Take back the last cluster's answers (on disk too) and ask it again."""
+        if not self._done:
+            return False
+        rows = self._done.pop()
+        self._save(rows.tolist(), None)
+        self._groups.insert(0, rows)
+        return True
+
+    def _open_rows(self) -> np.ndarray:
+        closed = np.zeros(len(self.text), dtype=bool)
+        closed[list(self.answered.keys() | self.skipped)] = True
+        return np.flatnonzero(self.text & ~closed)
+
+    def _cluster(self, rows: np.ndarray, k: int | None) -> list[np.ndarray]:
+        """k clusters of rows (by default about one per 50 connections, 2 to 40), biggest first."""
+        if len(rows) == 0:
+            return []
+        k = k or int(np.clip(round(len(rows) / 50), 2, 40))
+        assigned, _ = cluster(self.vectors[rows], k, self.seed)
+        groups = [rows[assigned == c] for c in np.unique(assigned)]
+        return sorted(groups, key=len, reverse=True)
+
+    def _title(self, row: int) -> str:
+        connection = self.connections[row]
+        return connection.title or connection.company

@@ -1,0 +1,231 @@
+"""Choosing which connections to label next: cover the network first, then ask where the model is unsure.
+
+Works on row indices into a matrix of connection vectors (zero rows = no text), so the CLI, the labeller and
+the benchmark share one implementation. Measured (MEASUREMENTS.md, scripts/bench_sampling.py): early on,
+coverage of the network matters most; once both answers exist, the model's doubts do — most of all when the
+audience is rare.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+
+import numpy as np
+from sklearn.cluster import KMeans, MiniBatchKMeans
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.pipeline import Pipeline
+from threadpoolctl import threadpool_limits
+
+from relevance.embed import has_vector
+from relevance.labels import Labels, append_rows, label_row
+from relevance.pipeline import build_pipeline, network_mean
+from relevance.records import Connection
+
+STRATEGIES: tuple[str, ...] = ("auto", "random", "diverse", "uncertain")
+# Answers of each kind before `auto` trusts the model's doubts over coverage of the network
+# (scripts/bench_sampling.py: switching at 2 was as good or better than at 5 on both audiences).
+MIN_EACH = 2
+# Once the model leads, `auto` still draws this share of each batch at random: uncertainty alone keeps asking
+# about the boundary and drifts away from the network as a whole (it lost to random at 100-200 answers).
+EXPLORE = 0.2
+# `auto` clusters this many times n of the most uncertain rows into n groups, one question per group.
+POOL_FACTOR = 5
+# k-means is fitted on at most this many rows (then every row is assigned): 30,000 rows stay under a second.
+FIT_ROWS = 4000
+# The quality estimate cross-validates on at most this many answers.
+CV_ROWS = 1500
+
+
+def class_counts(answered: Mapping[int, bool]) -> tuple[int, int]:
+    """(yes, no) among the answers."""
+    yes = sum(answered.values())
+    return yes, len(answered) - yes
+
+
+def training_set(vectors: np.ndarray, answered: Mapping[int, bool]) -> tuple[np.ndarray, np.ndarray]:
+    """(X, y) from the answered rows that have text: a zero vector would only teach the model noise."""
+    rows = np.fromiter(answered, dtype=np.intp, count=len(answered))
+    target = np.fromiter(answered.values(), dtype=bool, count=len(answered))
+    keep = has_vector(vectors[rows])
+    return vectors[rows[keep]], target[keep]
+
+
+def fit_model(vectors: np.ndarray, answered: Mapping[int, bool], mean: np.ndarray | None = None) -> Pipeline | None:
+    """The pipeline `relevance train` would fit on these answers, or None until there is one of each."""
+    X, y = training_set(vectors, answered)
+    if y.all() or not y.any():
+        return None
+    with _one_thread():
+        return build_pipeline(mean).fit(X, y)
+
+
+def cv_quality(
+    vectors: np.ndarray, answered: Mapping[int, bool], mean: np.ndarray | None = None, seed: int = 0
+) -> float | None:
+    """Cross-validated ROC-AUC of a model trained on these answers now; None with fewer than 3 of a kind.
+
+    Pooled out-of-fold probabilities rather than a mean of per-fold scores: steadier with few answers.
+    Fixed folds, so that a change means the answers changed, not the split. On actively chosen (hard) rows
+    this under-estimates the quality on the whole network; its trend is what matters.
+    """
+    X, y = training_set(vectors, answered)
+    fewest = min(int(y.sum()), int((~y).sum()))
+    if fewest < 3:
+        return None
+    if len(y) > CV_ROWS:  # bulk mode can answer thousands at once: keep the estimate under a second
+        keep = np.random.default_rng(seed).choice(len(y), CV_ROWS, replace=False)
+        if min(y[keep].sum(), (~y[keep]).sum()) >= 3:
+            X, y, fewest = X[keep], y[keep], min(int(y[keep].sum()), int((~y[keep]).sum()))
+    folds = StratifiedKFold(n_splits=min(5, fewest), shuffle=True, random_state=seed)
+    with _one_thread():
+        proba = cross_val_predict(build_pipeline(mean), X, y, cv=folds, method="predict_proba")
+    return float(roc_auc_score(y, proba[:, 1]))
+
+
+def choose(
+    vectors: np.ndarray,
+    answered: Mapping[int, bool],
+    n: int,
+    *,
+    strategy: str = "auto",
+    exclude: Collection[int] = (),
+    seed: int = 0,
+    mean: np.ndarray | None = None,
+    model: Pipeline | None = None,
+) -> list[int]:
+    """Up to n row indices worth labelling next, best first; never an answered, excluded or text-less row.
+
+    ``random``; ``diverse`` (the centres of the parts of the network no answer covers yet); ``uncertain``
+    (where the model is least sure); ``auto`` = diverse until there are MIN_EACH answers of each kind, then
+    the most uncertain rows spread across the network, and a few at random. ``model`` saves a refit.
+    """
+    if strategy not in STRATEGIES:
+        raise ValueError(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}")
+    available = has_vector(vectors)
+    covered = np.fromiter((*answered, *exclude), dtype=np.intp)
+    available[covered] = False
+    candidates = np.flatnonzero(available)
+    n = min(n, len(candidates))
+    if n <= 0:
+        return []
+    if strategy == "random":
+        return np.random.default_rng(seed).choice(candidates, n, replace=False).tolist()
+    strategy = effective_strategy(strategy, answered)
+    if strategy != "diverse" and model is None:
+        model = fit_model(vectors, answered, mean)
+    if strategy == "diverse" or model is None:  # uncertainty needs a model: one answer of each kind
+        covered = covered[has_vector(vectors)[covered]]
+        return _diverse(vectors, candidates, covered, n, seed)
+    doubt = np.abs(model.predict_proba(vectors[candidates])[:, 1] - 0.5)
+    order = np.argsort(doubt, kind="stable")
+    if strategy == "uncertain":
+        return candidates[order[:n]].tolist()
+    explore = int(n * EXPLORE)
+    pool = order[: POOL_FACTOR * (n - explore)]
+    chosen = _uncertain_diverse(vectors, candidates[pool], n - explore, seed)
+    rest = np.setdiff1d(candidates, chosen)
+    return chosen + np.random.default_rng(seed).choice(rest, min(explore, len(rest)), replace=False).tolist()
+
+
+def effective_strategy(strategy: str, answered: Mapping[int, bool]) -> str:
+    """What a strategy means with these answers: `auto` is `diverse` until there are MIN_EACH of each kind."""
+    if strategy == "auto":
+        return "diverse" if min(class_counts(answered)) < MIN_EACH else "uncertain, spread out"
+    if strategy == "uncertain" and min(class_counts(answered)) < 1:
+        return "diverse"  # no model yet to be uncertain
+    return strategy
+
+
+def _diverse(vectors: np.ndarray, candidates: np.ndarray, covered: np.ndarray, n: int, seed: int) -> list[int]:
+    """The connection nearest the centre of each of the n biggest parts of the network with no answer yet.
+
+    Clustering answered rows together with the rest (n + answered clusters) is what keeps a second batch from
+    asking the near-twins of the first batch's answers.
+    """
+    points = np.concatenate([candidates, covered])
+    k = min(n + len(covered), len(points))
+    assigned, centres = cluster(vectors[points], k, seed)
+    taken_clusters = set(assigned[len(candidates) :].tolist())
+    sizes = np.bincount(assigned, minlength=k)
+    # uncovered clusters first, biggest first; then covered ones, so a small pool still yields n rows
+    ranking = sorted(range(k), key=lambda c: (c in taken_clusters, -sizes[c], c))
+    own = assigned[: len(candidates)]
+    chosen: list[int] = []
+    for c in ranking:
+        members = np.flatnonzero(own == c)
+        if len(members):
+            distance = np.linalg.norm(vectors[candidates[members]] - centres[c], axis=1)
+            chosen.append(int(candidates[members[np.argmin(distance)]]))
+        if len(chosen) == n:
+            return chosen
+    rest = np.setdiff1d(candidates, chosen)  # k-means left clusters empty: top up at random
+    extra = np.random.default_rng(seed).choice(rest, n - len(chosen), replace=False)
+    return chosen + extra.tolist()
+
+
+def _uncertain_diverse(vectors: np.ndarray, pool: np.ndarray, n: int, seed: int) -> list[int]:
+    """The most uncertain row of each of n clusters of the uncertain pool (`pool` sorted by doubt), surest last."""
+    if len(pool) <= n:
+        return pool.tolist()
+    assigned, _ = cluster(vectors[pool], n, seed)
+    # pool is sorted by doubt, so a cluster's first member is its most uncertain
+    firsts = sorted(int(np.argmax(assigned == c)) for c in np.unique(assigned))
+    chosen = pool[firsts].tolist()
+    rest = np.delete(pool, firsts)  # k-means left clusters empty: top up with the next most uncertain
+    return chosen + rest[: n - len(chosen)].tolist()
+
+
+def cluster(points: np.ndarray, k: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """k-means labels for every point, and the k centres; fitted on a sample when there are many points.
+
+    Networks repeat titles a lot ("Software Engineer" x 300): k-means runs on the distinct vectors, each
+    weighted by how often it occurs, which is faster and never asks for more clusters than distinct titles.
+    """
+    points = np.ascontiguousarray(points)
+    # each row as one opaque value: 25x faster than np.unique(axis=0), which sorts column by column
+    as_bytes = points.view(np.dtype((np.void, points.dtype.itemsize * points.shape[1]))).ravel()
+    _, first, inverse, counts = np.unique(as_bytes, return_index=True, return_inverse=True, return_counts=True)
+    distinct, inverse = points[first], inverse.reshape(-1)
+    k = max(1, min(k, len(distinct)))
+    with _one_thread():
+        if len(distinct) > FIT_ROWS:
+            sample = np.random.default_rng(seed).choice(len(distinct), FIT_ROWS, replace=False)
+            fitted = MiniBatchKMeans(k, random_state=seed, n_init=3, batch_size=1024)
+            fitted.fit(distinct[sample], sample_weight=counts[sample])
+        else:
+            fitted = KMeans(k, random_state=seed, n_init=3, max_iter=100).fit(distinct, sample_weight=counts)
+        return fitted.predict(distinct)[inverse], fitted.cluster_centers_
+
+
+def _one_thread() -> threadpool_limits:
+    """Small fits run many times slower with BLAS/OpenMP threads fighting over a busy CPU (measured 15x on
+    40 answers): one thread is fastest for the sizes labelling sees."""
+    return threadpool_limits(limits=1)
+
+
+def answered_rows(connections: Sequence[Connection], labels: Labels) -> tuple[dict[int, bool], list[int]]:
+    """The labels file as row indices: {row: answer}, and the queued rows in file order."""
+    row_of = {c.id: i for i, c in enumerate(connections)}
+    answers = {row_of[i]: a for i, a in labels.answers.items() if i in row_of}
+    return answers, [row_of[i] for i in labels.queued if i in row_of]
+
+
+def add_sample(
+    labels: Labels,
+    connections: Sequence[Connection],
+    vectors: np.ndarray,
+    n: int,
+    *,
+    strategy: str = "auto",
+    seed: int = 0,
+) -> list[Connection]:
+    """Append the next n connections worth labelling to the labels file (label empty), in one durable write.
+
+    Never adds a connection the file already answers or queues. Returns the connections added.
+    """
+    answered, queued = answered_rows(connections, labels)
+    rows = choose(vectors, answered, n, strategy=strategy, exclude=queued, seed=seed, mean=network_mean(vectors))
+    chosen = [connections[i] for i in rows]
+    append_rows(labels, [label_row(c) for c in chosen])
+    return chosen

@@ -1,0 +1,200 @@
+"""The interactive side of labelling: single keypresses in any terminal, and the session drawn on stderr.
+
+In a terminal, keys are read raw (no Enter needed) and the terminal is restored however the session ends;
+when stdin is not a terminal, one answer is read per line, so a session can be scripted:
+``printf 'y\\nn\\nq\\n' | relevance label Connections.csv``. End of input means quit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import signal
+import sys
+import webbrowser
+from collections.abc import Callable, Sequence
+from types import FrameType, TracebackType
+from typing import Any, TextIO
+
+import numpy as np
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import Progress
+
+from relevance.labeller import ClusterLabeller, Group, Labeller, Question, Status
+from relevance.records import Connection
+
+try:  # POSIX only; elsewhere keys are read a line at a time
+    import termios
+    import tty
+except ImportError:  # pragma: no cover - Windows
+    termios = None  # type: ignore[assignment]
+
+QUIT = "q"
+_CTRL_D = "\x04"
+
+
+class Keys:
+    """Reads one decision at a time: a keypress in a terminal, a line from a pipe ("q" at end of input)."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stdin
+        self.raw = termios is not None and self.stream.isatty()
+        self._saved: list[Any] | None = None
+        self._previous_term: object = None
+
+    def __enter__(self) -> Keys:
+        if self.raw:
+            fd = self.stream.fileno()
+            self._saved = termios.tcgetattr(fd)
+            # cbreak, not raw: Ctrl-C still raises KeyboardInterrupt, and output keeps its newlines
+            tty.setcbreak(fd)
+            self._previous_term = signal.signal(signal.SIGTERM, _exit_on_term)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        if self._saved is not None:
+            termios.tcsetattr(self.stream.fileno(), termios.TCSADRAIN, self._saved)
+            signal.signal(signal.SIGTERM, self._previous_term)  # type: ignore[arg-type]
+            self._saved = None
+
+    def read(self) -> str:
+        """The next key, lowercased; "" for a key that means nothing (an arrow key, an empty line)."""
+        if not self.raw:
+            line = self.stream.readline()
+            return line.strip()[:1].lower() if line else QUIT
+        fd = self.stream.fileno()
+        first = os.read(fd, 1)
+        if not first or first == _CTRL_D.encode():
+            return QUIT
+        if first == b"\x1b":  # an escape sequence (arrow keys, F-keys): swallow the rest of it
+            while select.select([fd], [], [], 0.02)[0]:
+                os.read(fd, 16)
+            return ""
+        data = first
+        while data[0] >= 0xC0 and len(data) < 4:  # the rest of a UTF-8 character
+            try:
+                return data.decode("utf-8").lower()
+            except UnicodeDecodeError:
+                data += os.read(fd, 1)
+        return data.decode("utf-8", errors="replace").lower()
+
+
+def _exit_on_term(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)  # so that `with Keys()` restores the terminal
+
+
+def run_labeller(
+    session: Labeller, keys: Keys, console: Console, open_url: Callable[[str], object] | None = None
+) -> None:
+    """Ask one connection at a time until the person quits or nothing is left."""
+    open_url = open_url or _open_quietly
+    while (question := session.current()) is not None:
+        render_question(console, question, session.status())
+        key = keys.read()
+        if key == "y":
+            session.answer(True)
+        elif key == "n":
+            session.answer(False)
+        elif key == "s":
+            session.skip()
+        elif key == "u":
+            if not session.undo():
+                console.print("Nothing to undo in this session.")
+        elif key == "o":
+            if question.connection.url:
+                open_url(question.connection.url)
+            else:
+                console.print("No profile URL for this connection.")
+        elif key == QUIT:
+            break
+        elif key:
+            console.print("Keys: y audience · n not · s skip · u undo · o open profile · q quit")
+    else:
+        console.print("Nothing left to label: every connection with a title is answered or skipped.")
+    render_status(console, session.status())
+
+
+def run_clusters(session: ClusterLabeller, keys: Keys, console: Console) -> None:
+    """Ask a cluster at a time until the person quits or nothing is left."""
+    while (group := session.current()) is not None:
+        render_group(console, group, session.status())
+        key = keys.read()
+        if key in ("y", "n"):
+            session.answer(key == "y")
+        elif key == "s":
+            session.split()
+        elif key == "u":
+            if not session.undo():
+                console.print("Nothing to undo in this session.")
+        elif key == QUIT:
+            break
+        elif key:
+            console.print("Keys: y all audience · n none · s split · u undo · q quit")
+    else:
+        console.print("Nothing left to label: every connection with a title is answered or skipped.")
+    render_status(console, session.status())
+
+
+def render_status(console: Console, status: Status) -> None:
+    quality = f" · model quality (ROC-AUC) {status.quality:.2f}" if status.quality is not None else ""
+    skipped = f" · {status.skipped} skipped" if status.skipped else ""
+    console.print(
+        f"[bold]{status.yes + status.no} answered[/] ({status.yes} yes · {status.no} no){skipped}"
+        f" · {status.remaining:,} to go{quality}"
+    )
+    if status.hint:
+        console.print(f"[yellow]{escape(status.hint)}[/]")
+
+
+def render_question(console: Console, question: Question, status: Status) -> None:
+    console.print()
+    render_status(console, status)
+    person = question.connection
+    console.print(f"[bold cyan]{escape(person.name or '(no name)')}[/]")
+    for caption, value in (
+        ("Position", person.position),
+        ("Headline", person.headline),
+        ("Company", person.company),
+        ("Connected", f"{person.connected_on:%d %b %Y}" if person.connected_on else ""),
+        ("Profile", person.url),
+    ):
+        if value:
+            console.print(f"  {caption:<10} {escape(value)}")
+    if question.guess is not None:
+        verdict = "audience" if question.guess >= 0.5 else "not audience"
+        sure = question.guess if question.guess >= 0.5 else 1 - question.guess
+        console.print(f"  [dim]model guesses: {verdict}, {sure:.0%}[/]")
+    console.print("[dim]\\[y] audience  \\[n] not  \\[s] skip  \\[u] undo  \\[o] open profile  \\[q] quit[/]")
+
+
+def render_group(console: Console, group: Group, status: Status) -> None:
+    console.print()
+    render_status(console, status)
+    console.print(f"[bold cyan]A cluster of {group.size:,} similar connections[/]")
+    console.print("  Most typical:  " + escape(" · ".join(group.typical)))
+    console.print("  Most frequent: " + escape(" · ".join(f"{title} ×{count}" for title, count in group.common)))
+    if group.guess is not None:
+        console.print(f"  [dim]model guesses: {group.guess:.0%} audience on average[/]")
+    console.print("[dim]\\[y] all audience  \\[n] none  \\[s] split  \\[u] undo  \\[q] quit[/]")
+
+
+def _open_quietly(url: str) -> None:
+    """Open a profile in the browser; no browser (a server, a container) is not an error."""
+    with contextlib.suppress(webbrowser.Error, OSError):
+        webbrowser.open(url)
+
+
+def embed_with_progress(
+    connections: Sequence[Connection], embedder: str | None, console: Console, *, quiet: bool = False
+) -> np.ndarray:
+    """Vectors for every connection (zero rows for those without text), with a progress bar on the console."""
+    from relevance.embed import embed_connections, load_embedder
+
+    model = load_embedder(embedder)
+    with Progress(console=console, transient=True, disable=quiet) as bar:
+        task = bar.add_task("Embedding titles", total=len(connections))
+        return embed_connections(
+            connections, model, progress=lambda done, total: bar.update(task, completed=done, total=total)
+        )

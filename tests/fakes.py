@@ -1,0 +1,42 @@
+"""A deterministic, instant stand-in for the embedding model, for unit tests and labeller subprocesses.
+
+Titles that share words get similar vectors (hashed word and character-trigram counts), so clustering and
+a classifier behave roughly as with a real model, without loading one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from relevance.embed import embedding_text
+from relevance.records import Connection
+
+
+class HashEmbedder:
+    """Hashed bag of words and character trigrams, L2-normalised."""
+
+    name = "fake-hash-64"
+    dim = 64
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            words = re.findall(r"\w+", text.casefold())
+            grams = [w[i : i + 3] for w in words for i in range(max(1, len(w) - 2))]
+            for token, weight in [*((w, 2.0) for w in words), *((g, 1.0) for g in grams)]:
+                digest = hashlib.blake2b(token.encode(), digest_size=4).digest()
+                out[row, int.from_bytes(digest, "little") % self.dim] += weight
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-12)
+
+
+def fake_vectors(connections: Sequence[Connection]) -> np.ndarray:
+    """Vectors for connections the way embed_connections makes them: the title, zero rows without text."""
+    texts = [embedding_text(c) for c in connections]
+    vectors = HashEmbedder().encode(texts)
+    vectors[[not t for t in texts]] = 0
+    return vectors

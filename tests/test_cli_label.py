@@ -1,0 +1,253 @@
+"""`relevance sample` and `relevance label` end to end: piped answers, real keypresses in a pseudo-terminal,
+a SIGKILL mid-session, hand-edited labels files, bulk clusters. The embedder is a fast fake (tests/fakes.py);
+subprocesses run the real CLI through tests/fake_cli.py."""
+
+from __future__ import annotations
+
+import csv
+import os
+import pty
+import re
+import select
+import signal
+import sys
+import termios
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fakes import fake_vectors
+from typer.testing import CliRunner
+
+import relevance.embed
+from relevance.cli import app
+from relevance.labels import load_labels
+from relevance.records import Connection
+
+FAKE_CLI = Path(__file__).parent / "fake_cli.py"
+HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On"
+TITLES = ["Head of Sales", "Recruiter", "Marketing Manager", "Nurse", "Teacher", "Accountant", "Pilot", "Chef"]
+JAVA = ["Java Developer", "Senior Java Developer", "Java Backend Developer"]
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def write_export(path: Path, titles: Sequence[str], count: int) -> Path:
+    lines = [HEADER] + [
+        f"Ann{i},Test,https://www.linkedin.com/in/ann-test-{i},,Acme,{titles[(i * 7) % len(titles)]},01 Mar 2024"
+        for i in range(count)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def export(tmp_path: Path) -> Path:
+    return write_export(tmp_path / "Connections.csv", TITLES, 80)
+
+
+@pytest.fixture(autouse=True)
+def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
+    def embed(connections: Sequence[Connection], embedder: object, **_: object) -> np.ndarray:
+        return fake_vectors(connections)
+
+    monkeypatch.setattr(relevance.embed, "load_embedder", lambda name=None: object())
+    monkeypatch.setattr(relevance.embed, "embed_connections", embed)
+
+
+def run(*args: str, input: str | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(app, [str(a) for a in args], input=input)
+    return result.exit_code, result.output
+
+
+def test_sample_creates_the_file_then_adds_the_next_batch(export: Path, tmp_path: Path) -> None:
+    labels = tmp_path / "labels.csv"
+    code, output = run("sample", export, "--labels", labels, "-n", "6")
+    assert code == 0, output
+    assert "Added 6 connections" in output
+    run("sample", export, "--labels", labels, "-n", "6", "--strategy", "random", "--quiet")
+    queued = load_labels(labels).queued
+    assert len(queued) == len(set(queued)) == 12
+
+
+def test_sample_rejects_an_unknown_strategy(export: Path, tmp_path: Path) -> None:
+    code, output = run("sample", export, "--labels", tmp_path / "l.csv", "--strategy", "clever")
+    assert code == 2 and "clever" in output
+
+
+def test_label_reads_one_answer_per_line_and_quits_at_end_of_input(export: Path, tmp_path: Path) -> None:
+    labels = tmp_path / "labels.csv"
+    code, output = run("label", export, "--labels", labels, input="y\nn\n\nx\ns\nn\ny\n")
+    assert code == 0, output
+    answers = load_labels(labels).answers
+    assert sorted(answers.values()) == [False, False, True, True]
+    assert "Keys: y audience" in output  # "x" is not a key
+    assert len(labels.read_text().splitlines()) == 1 + 4  # compacted at the clean exit
+
+
+def test_undo_takes_the_answer_back_on_disk(export: Path, tmp_path: Path) -> None:
+    labels = tmp_path / "labels.csv"
+    code, _ = run("label", export, "--labels", labels, input="y\nn\nu\nq\n")
+    assert code == 0
+    assert sorted(load_labels(labels).answers.values()) == [True]
+
+
+def test_resuming_never_asks_again(export: Path, tmp_path: Path) -> None:
+    labels = tmp_path / "labels.csv"
+    run("label", export, "--labels", labels, input="y\nn\ny\nn\nq\n")
+    first = set(load_labels(labels).answers)
+    run("label", export, "--labels", labels, input="y\nn\ny\nn\nq\n")
+    both = load_labels(labels).answers
+    assert len(both) == 8 and first < set(both)
+
+
+def test_a_hand_edited_semicolon_file_is_read_and_kept(export: Path, tmp_path: Path) -> None:
+    labels = tmp_path / "labels.csv"
+    labels.write_text(
+        "label;My notes;id;position\r\n"
+        "ja;met at a fair;linkedin.com/in/ann-test-0;Head of Sales\r\n"
+        ";;linkedin.com/in/ann-test-3;Nurse\r\n",
+        encoding="utf-8",
+    )
+    code, output = run("label", export, "--labels", labels, input="n\nq\n")
+    assert code == 0, output
+    assert output.split("answered")[1].split("\n")[1] == "Ann3 Test"  # the queued row is asked first
+    lines = labels.read_text(encoding="utf-8").splitlines()
+    assert lines[:2] == ["label;My notes;id;position", "ja;met at a fair;linkedin.com/in/ann-test-0;Head of Sales"]
+    assert load_labels(labels).answers == {"linkedin.com/in/ann-test-0": True, "linkedin.com/in/ann-test-3": False}
+
+
+def test_clusters_label_a_whole_cluster_with_one_key(tmp_path: Path) -> None:
+    export = write_export(tmp_path / "Connections.csv", JAVA * 6 + TITLES, 150)
+    labels = tmp_path / "labels.csv"
+    code, output = run("label", export, "--labels", labels, "--clusters", input="n\nq\n")
+    assert code == 0, output
+    assert "Java Developer" in output.split("A cluster of")[1]
+    answers = load_labels(labels).answers
+    assert len(answers) >= 50 and not any(answers.values())
+
+
+# --- subprocesses: a real terminal and a real kill ------------------------------------------------------------
+
+
+class Terminal:
+    """The labeller running in a pseudo-terminal, as a person would use it."""
+
+    def __init__(self, *args: str | Path, cwd: Path) -> None:
+        env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", "RELEVANCE_CACHE": "off", "BROWSER": "true"}
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: the CLI, with the pty as its terminal
+            os.chdir(cwd)
+            os.execve(sys.executable, [sys.executable, str(FAKE_CLI), *map(str, args)], env)
+        self.seen = ""
+
+    def expect(self, text: str, timeout: float = 60) -> None:
+        """Wait until the terminal shows `text` (in output after the last match)."""
+        deadline = time.monotonic() + timeout
+        buffer = ""
+        while text not in ANSI.sub("", buffer):
+            ready, _, _ = select.select([self.fd], [], [], max(0, deadline - time.monotonic()))
+            if not ready:
+                raise AssertionError(f"timed out waiting for {text!r}; screen:\n{self.seen + buffer}")
+            try:
+                chunk = os.read(self.fd, 4096).decode(errors="replace")
+            except OSError:  # the child has exited
+                raise AssertionError(f"exited before showing {text!r}; screen:\n{self.seen + buffer}") from None
+            buffer += chunk
+        self.seen += buffer
+
+    def press(self, key: str) -> None:
+        os.write(self.fd, key.encode())
+
+    def wait(self) -> int:
+        with_output = ""
+        try:
+            while chunk := os.read(self.fd, 4096):
+                with_output += chunk.decode(errors="replace")
+        except OSError:
+            pass
+        self.seen += with_output
+        return os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+
+
+@pytest.mark.slow
+def test_single_keys_in_a_terminal_without_enter(export: Path, tmp_path: Path) -> None:
+    session = Terminal("label", export, "--labels", "labels.csv", cwd=tmp_path)
+    session.expect("0 answered")
+    session.press("y")
+    session.expect("1 answered (1 yes · 0 no)")
+    session.press("n")
+    session.expect("2 answered (1 yes · 1 no)")
+    session.press("u")
+    session.expect("1 answered (1 yes · 0 no)")
+    session.press("o")  # opening the profile (BROWSER=true) changes nothing
+    session.press("s")
+    session.expect("1 skipped")
+    session.press("q")
+    assert session.wait() == 0
+    assert list(load_labels(tmp_path / "labels.csv").answers.values()) == [True]
+
+
+@pytest.mark.slow
+def test_ctrl_c_keeps_the_answers_and_restores_the_terminal(export: Path, tmp_path: Path) -> None:
+    session = Terminal("label", export, "--labels", "labels.csv", cwd=tmp_path)
+    session.expect("0 answered")
+    assert not termios.tcgetattr(session.fd)[3] & termios.ICANON  # single keys: line editing is off
+    session.press("n")
+    session.expect("1 answered")
+    session.press("\x03")
+    session.expect("Interrupted")
+    assert termios.tcgetattr(session.fd)[3] & termios.ICANON  # and back on after Ctrl-C
+    assert session.wait() == 130
+    assert list(load_labels(tmp_path / "labels.csv").answers.values()) == [False]
+
+
+@pytest.mark.slow
+def test_sigkill_mid_session_loses_no_answer(export: Path, tmp_path: Path) -> None:
+    session = Terminal("label", export, "--labels", "labels.csv", cwd=tmp_path)
+    session.expect("0 answered")
+    keys = "ynyynnyn"
+    for done, key in enumerate(keys, start=1):
+        session.press(key)
+        session.expect(f"{done} answered")
+    os.kill(session.pid, signal.SIGKILL)
+    assert session.wait() == -signal.SIGKILL
+    labels = load_labels(tmp_path / "labels.csv")
+    assert [labels.answers[i] for i in labels.answers] == [k == "y" for k in keys]
+    with (tmp_path / "labels.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert len(rows) == 1 + len(keys) and all(len(row) == len(rows[0]) for row in rows)
+    # and the next session resumes: nothing answered is asked again
+    again = Terminal("label", export, "--labels", "labels.csv", cwd=tmp_path)
+    again.expect(f"{len(keys)} answered")
+    again.press("q")
+    assert again.wait() == 0
+
+
+@pytest.mark.slow
+def test_piped_answers_to_the_real_command(export: Path, tmp_path: Path) -> None:
+    import subprocess
+
+    env = {**os.environ, "RELEVANCE_CACHE": "off"}
+    command = [sys.executable, str(FAKE_CLI), "label", str(export), "--labels", "labels.csv"]
+    done = subprocess.run(command, input="y\nn\nq\n", text=True, capture_output=True, cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    assert sorted(load_labels(tmp_path / "labels.csv").answers.values()) == [False, True]
+    assert done.stdout == ""  # talk goes to stderr
+
+
+@pytest.mark.slow
+def test_sample_with_the_real_default_model(tmp_path: Path) -> None:
+    """End to end with the real embedder on the bundled sample network (no fake anywhere)."""
+    import subprocess
+    from importlib.resources import files
+
+    sample_export = Path(str(files("relevance") / "data" / "sample" / "Connections.csv"))
+    env = {**os.environ, "RELEVANCE_CACHE": str(tmp_path / "cache")}
+    command = [sys.executable, "-m", "relevance", "sample", str(sample_export), "--labels", "labels.csv", "-n", "15"]
+    done = subprocess.run(command, text=True, capture_output=True, cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "Added 15 connections" in done.stderr and "(diverse)" in done.stderr
+    labels = load_labels(tmp_path / "labels.csv")
+    assert len(labels.queued) == 15 and all(row["position"] or row["headline"] for row in labels.rows)

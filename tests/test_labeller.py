@@ -1,0 +1,179 @@
+"""The labelling state machine: every answer on disk at once, undo, skip, never asking twice, bulk clusters."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from fakes import fake_vectors
+
+from relevance.labeller import ClusterLabeller, Labeller, stop_hint
+from relevance.labels import append_rows, label_row, load_labels
+from relevance.records import Connection
+
+AUDIENCE = ["Head of Sales", "Sales Director", "Marketing Manager", "Recruiter", "Talent Acquisition Partner"]
+OTHERS = ["Nurse", "Teacher", "Accountant", "Civil Engineer", "Pharmacist", "Pilot", "Chef"]
+JAVA = ["Java Developer", "Senior Java Developer", "Java Backend Developer", "Lead Java Developer"]
+
+
+def people(titles: list[str], count: int, prefix: str, seed: int = 0) -> list[Connection]:
+    pick = random.Random(seed).choice
+    return [
+        Connection(
+            id=f"{prefix}{i}",
+            url=f"https://www.linkedin.com/in/{prefix}{i}",
+            first_name=prefix,
+            last_name=str(i),
+            position=pick(titles),
+        )
+        for i in range(count)
+    ]
+
+
+@pytest.fixture
+def connections() -> list[Connection]:
+    return [*people(AUDIENCE, 40, "a"), *people(OTHERS, 80, "o", 1), Connection(id="ghost-ish", company="")]
+
+
+def labeller(connections: list[Connection], path: Path, **options: object) -> Labeller:
+    return Labeller(connections, fake_vectors(connections), load_labels(path), **options)  # type: ignore[arg-type]
+
+
+def truth(question_id: str) -> bool:
+    return question_id.startswith("a")
+
+
+def test_each_answer_is_on_disk_when_given(connections: list[Connection], tmp_path: Path) -> None:
+    path = tmp_path / "labels.csv"
+    session = labeller(connections, path)
+    given: dict[str, bool] = {}
+    for _ in range(12):
+        question = session.current()
+        assert question is not None
+        session.answer(truth(question.connection.id))
+        given[question.connection.id] = truth(question.connection.id)
+        assert load_labels(path).answers == given
+    assert session.status().yes + session.status().no == 12
+
+
+def test_never_asks_twice_in_a_session_or_the_next(connections: list[Connection], tmp_path: Path) -> None:
+    path = tmp_path / "labels.csv"
+    session = labeller(connections, path)
+    asked: list[str] = []
+    for turn in range(30):
+        question = session.current()
+        assert question is not None
+        asked.append(question.connection.id)
+        session.skip() if turn % 5 == 0 else session.answer(truth(question.connection.id))
+    assert len(asked) == len(set(asked))
+    answered = set(load_labels(path).answers)
+    resumed = labeller(connections, path)
+    for _ in range(20):
+        question = resumed.current()
+        assert question is not None and question.connection.id not in answered
+        resumed.answer(truth(question.connection.id))
+
+
+def test_undo_takes_the_answer_back_on_disk_and_asks_again(connections: list[Connection], tmp_path: Path) -> None:
+    path = tmp_path / "labels.csv"
+    session = labeller(connections, path)
+    first = session.current()
+    assert first is not None
+    session.answer(True)
+    second = session.current()
+    assert second is not None
+    session.answer(False)
+    assert session.undo()
+    assert load_labels(path).answers == {first.connection.id: True}
+    again = session.current()
+    assert again is not None and again.connection.id == second.connection.id
+    session.skip()
+    assert session.undo()  # a skip is taken back too
+    assert session.current() == again
+    assert session.undo()  # the first answer
+    assert load_labels(path).answers == {}
+    assert not session.undo()
+
+
+def test_queued_rows_come_first_in_file_order(connections: list[Connection], tmp_path: Path) -> None:
+    path = tmp_path / "labels.csv"
+    labels = load_labels(path)
+    queued = [connections[70], connections[3], connections[100]]
+    append_rows(labels, [label_row(c) for c in queued])
+    session = labeller(connections, path)
+    for expected in queued:
+        question = session.current()
+        assert question is not None and question.connection == expected
+        session.answer(truth(expected.id))
+
+
+def test_guess_and_quality_appear_once_a_model_can_be_fitted(connections: list[Connection], tmp_path: Path) -> None:
+    session = labeller(connections, tmp_path / "labels.csv", quality_every=1)
+    seen_guess = False
+    for _ in range(40):
+        question = session.current()
+        assert question is not None
+        seen_guess |= question.guess is not None
+        session.answer(truth(question.connection.id))
+    status = session.status()
+    assert seen_guess and status.quality is not None and status.quality > 0.8
+
+
+def test_skips_everything_then_stops(tmp_path: Path) -> None:
+    few = people(OTHERS, 4, "o")
+    session = labeller(few, tmp_path / "labels.csv")
+    while session.current() is not None:
+        session.skip()
+    assert session.status().skipped == 4 and not (tmp_path / "labels.csv").exists()
+
+
+def test_finish_compacts_the_file(connections: list[Connection], tmp_path: Path) -> None:
+    path = tmp_path / "labels.csv"
+    session = labeller(connections, path)
+    session.answer(True)
+    session.answer(False)
+    session.undo()
+    session.finish()
+    assert len(path.read_text().splitlines()) == 1 + 2  # header, one answer, the undone row left queued
+
+
+def test_stop_hint_when_quality_flattens() -> None:
+    rising = [(n, 0.6 + n / 200) for n in range(5, 80, 5)]
+    flat = [(n, 0.8 + (0.005 if n % 10 else 0)) for n in range(5, 80, 5)]
+    assert stop_hint(rising) is None
+    assert stop_hint(flat) is not None and "30 answers" in (stop_hint(flat) or "")
+    assert stop_hint(flat[:5]) is None  # not enough answers to tell yet
+
+
+def test_a_cluster_of_java_developers_is_cleared_with_one_key(tmp_path: Path) -> None:
+    connections = [*people(JAVA, 150, "j"), *people(AUDIENCE + OTHERS, 100, "x", 1)]
+    path = tmp_path / "labels.csv"
+    session = ClusterLabeller(connections, fake_vectors(connections), load_labels(path))
+    group = session.current()
+    assert group is not None and group.size >= 100
+    assert all(connections[r].id.startswith("j") for r in group.rows)
+    assert "Java Developer" in group.typical and group.common[0][1] > 20
+    size_before = len(path.read_bytes()) if path.exists() else 0
+    session.answer(False)
+    answers = load_labels(path).answers
+    assert len(answers) == group.size and not any(answers.values())
+    assert size_before == 0  # one write created the file with every row
+    session.undo()
+    assert load_labels(path).answers == {}
+    assert session.current() == group
+
+
+def test_split_makes_smaller_clusters_and_single_rows_are_skipped(tmp_path: Path) -> None:
+    connections = people(AUDIENCE + OTHERS, 60, "x")
+    session = ClusterLabeller(connections, fake_vectors(connections), load_labels(tmp_path / "l.csv"))
+    group = session.current()
+    assert group is not None
+    session.split()
+    smaller = session.current()
+    assert smaller is not None and smaller.size < group.size and set(smaller.rows) < set(group.rows)
+    while (current := session.current()) is not None and current.size > 1:
+        session.split()
+    if current is not None:
+        session.split()
+        assert session.status().skipped == 1

@@ -1,0 +1,157 @@
+"""Choosing what to label next: coverage first, then the model's doubts; never a row already answered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fakes import fake_vectors
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from relevance.labels import load_labels
+from relevance.records import Connection
+from relevance.sampling import (
+    EXPLORE,
+    POOL_FACTOR,
+    STRATEGIES,
+    add_sample,
+    choose,
+    cv_quality,
+    effective_strategy,
+    fit_model,
+)
+
+
+def blobs(per_blob: int = 30, n_blobs: int = 6, dim: int = 16, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Unit vectors in tight, well separated blobs; blob b is the audience when b is even. Row 0 has no text."""
+    rng = np.random.default_rng(seed)
+    centres = np.eye(dim)[:n_blobs] * 3
+    blob = np.repeat(np.arange(n_blobs), per_blob)
+    vectors = centres[blob] + rng.normal(scale=0.3, size=(len(blob), dim))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors[0] = 0
+    return vectors.astype(np.float32), blob
+
+
+def network(count: int = 60) -> list[Connection]:
+    titles = ["Head of Sales", "Sales Manager", "Java Developer", "Nurse", "Recruiter", "Accountant"]
+    return [
+        Connection(id=f"id{i}", first_name=f"P{i}", last_name="Test", position=titles[i % len(titles)])
+        for i in range(count)
+    ]
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_never_answered_excluded_or_textless(strategy: str) -> None:
+    vectors, blob = blobs()
+    answered = {i: bool(blob[i] % 2 == 0) for i in range(1, 180, 7)}
+    exclude = {2, 3, 4}
+    chosen = choose(vectors, answered, 40, strategy=strategy, exclude=exclude)
+    assert len(chosen) == len(set(chosen)) == 40
+    assert not set(chosen) & (answered.keys() | exclude | {0})
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    answered=st.dictionaries(st.integers(0, 89), st.booleans(), max_size=80),
+    n=st.integers(1, 30),
+    strategy=st.sampled_from(STRATEGIES),
+)
+def test_choices_are_always_new_rows(answered: dict[int, bool], n: int, strategy: str) -> None:
+    vectors, _ = blobs(per_blob=15)
+    chosen = choose(vectors, answered, n, strategy=strategy, seed=1)
+    open_rows = set(range(1, 90)) - answered.keys()
+    assert set(chosen) <= open_rows
+    assert len(chosen) == len(set(chosen)) == min(n, len(open_rows))
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_deterministic_given_a_seed(strategy: str) -> None:
+    vectors, blob = blobs()
+    answered = {i: bool(blob[i] % 2 == 0) for i in range(1, 180, 9)}
+    assert choose(vectors, answered, 10, strategy=strategy, seed=3) == choose(
+        vectors, answered, 10, strategy=strategy, seed=3
+    )
+
+
+def test_cold_start_covers_every_part_of_the_network() -> None:
+    vectors, blob = blobs()
+    chosen = choose(vectors, {}, 6, strategy="auto")
+    assert sorted(blob[chosen]) == [0, 1, 2, 3, 4, 5]
+
+
+def test_a_second_diverse_batch_goes_where_no_answer_is() -> None:
+    vectors, blob = blobs()
+    first = choose(vectors, {}, 3, strategy="diverse")
+    answered = {i: True for i in first}
+    second = choose(vectors, answered, 3, strategy="diverse")
+    assert not set(blob[first]) & set(blob[second])
+
+
+def test_uncertain_asks_between_the_two_answers() -> None:
+    # points along a line from a clear "no" to a clear "yes": the model is least sure in the middle
+    t = np.linspace(0, 1, 101)[:, None]
+    vectors = np.hstack([1 - t, t, np.full_like(t, 0.1)]).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    answered = {0: False, 1: False, 2: False, 98: True, 99: True, 100: True}
+    chosen = choose(vectors, answered, 5, strategy="uncertain")
+    assert all(35 <= i <= 65 for i in chosen)
+
+
+def test_auto_switches_to_the_model_once_both_answers_are_common() -> None:
+    vectors, blob = blobs()
+    few = {i: bool(blob[i] % 2 == 0) for i in (1, 31, 61)}
+    many = {i: bool(blob[i] % 2 == 0) for i in range(1, 180, 5)}
+    assert effective_strategy("auto", few) == "diverse"
+    assert effective_strategy("auto", many) != "diverse"
+    assert choose(vectors, few, 8, strategy="auto") == choose(vectors, few, 8, strategy="diverse")
+    model = fit_model(vectors, many)
+    assert model is not None
+    doubt = np.abs(model.predict_proba(vectors)[:, 1] - 0.5)
+    chosen = choose(vectors, many, 10, strategy="auto", model=model)
+    open_doubt = np.sort(np.delete(doubt, [0, *many]))
+    # all but the random share come from the most uncertain part of the network
+    asked = 10 - int(10 * EXPLORE)
+    assert doubt[chosen[:asked]].max() <= open_doubt[POOL_FACTOR * asked - 1] + 1e-9
+    assert len(set(chosen)) == 10
+
+
+def test_quality_needs_three_of_each_and_is_high_when_separable() -> None:
+    vectors, blob = blobs()
+    assert cv_quality(vectors, {1: True, 2: True, 50: False, 51: False}) is None
+    answered = {i: bool(blob[i] % 2 == 0) for i in range(1, 180, 4)}
+    quality = cv_quality(vectors, answered)
+    assert quality is not None and quality > 0.9
+
+
+def test_fit_model_needs_one_of_each() -> None:
+    vectors, _ = blobs()
+    assert fit_model(vectors, {1: True, 2: True}) is None
+    assert fit_model(vectors, {1: True, 40: False}) is not None
+
+
+def test_add_sample_appends_queued_rows_and_never_repeats(tmp_path: Path) -> None:
+    connections = network()
+    vectors = fake_vectors(connections)
+    labels = load_labels(tmp_path / "labels.csv")
+    first = add_sample(labels, connections, vectors, 10)
+    second = add_sample(load_labels(tmp_path / "labels.csv"), connections, vectors, 10)
+    on_disk = load_labels(tmp_path / "labels.csv")
+    assert len(on_disk.queued) == 20 and not on_disk.answers
+    assert not {c.id for c in first} & {c.id for c in second}
+
+
+def test_add_sample_keeps_a_hand_edited_semicolon_file(tmp_path: Path) -> None:
+    path = tmp_path / "labels.csv"
+    path.write_bytes(
+        "position;label;notes;id\r\nHead of Sales;ja;met at a fair;id0\r\nNurse;nein;;id3\r\n".encode("cp1252")
+    )
+    connections = network()
+    add_sample(load_labels(path), connections, fake_vectors(connections), 5)
+    text = path.read_text("utf-8")
+    assert text.splitlines()[:3] == ["position;label;notes;id", "Head of Sales;ja;met at a fair;id0", "Nurse;nein;;id3"]
+    labels = load_labels(path)
+    assert labels.delimiter == ";" and labels.columns == ["position", "label", "notes", "id"]
+    assert labels.answers == {"id0": True, "id3": False} and len(labels.queued) == 5
