@@ -1,0 +1,238 @@
+"""The report's charts as plotly figure specs (plain dicts): the page's script hands each to Plotly.newPlot.
+
+Plotly reads a small HTML subset in labels and hover text, so every text from the export goes through
+``plot_text`` (escaped, shortened) before it lands in a figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+import numpy as np
+
+from relevance.report import SUGGESTIONS, ReportData
+
+COLOURS = {"remove": "#D55E00", "review": "#E69F00", "keep": "#0072B2"}  # Okabe-Ito: colour-blind safe
+_LAYOUT: dict[str, Any] = {
+    "margin": {"l": 56, "r": 20, "t": 40, "b": 48},
+    "paper_bgcolor": "#fff",
+    "plot_bgcolor": "#fff",
+    "font": {"family": "system-ui, sans-serif", "size": 13},
+    "legend": {"orientation": "h", "y": -0.15},
+}
+
+
+def plot_text(text: str, limit: int = 80) -> str:
+    """Text for plotly labels and hovers, which read a small HTML subset: escape it, and cut long titles."""
+    text = " ".join(text.split())
+    return escape(text if len(text) <= limit else text[: limit - 1] + "…", quote=False)
+
+
+def _figure(fig_id: str, traces: list[dict[str, Any]], **layout: Any) -> dict[str, Any]:
+    return {"id": fig_id, "data": traces, "layout": _LAYOUT | layout}
+
+
+def figures(data: ReportData) -> list[dict[str, Any]]:
+    figures = [_map(data), _histogram(data), *_quality(data), _groups(data), _timeline(data)]
+    return [fig for fig in figures if fig is not None]
+
+
+def _map(data: ReportData) -> dict[str, Any] | None:
+    if data.points is None or np.isnan(data.points).all():
+        return None
+    traces = []
+    points = np.round(data.points.astype(float), 3)  # a thousandth of the map's width is finer than a pixel
+    for suggestion in ("keep", "review", "remove"):  # removals drawn last, on top: they are the point
+        at = [i for i, row in enumerate(data.rows) if row.suggestion == suggestion and not np.isnan(points[i, 0])]
+        traces.append(_scatter(points, at, suggestion, {"color": COLOURS[suggestion], "size": 4, "opacity": 0.6}))
+    labelled = [i for i, row in enumerate(data.rows) if row.label and not np.isnan(points[i, 0])]
+    if labelled:
+        # scattergl strokes open symbols in marker.color
+        marker = {"color": "rgba(0,0,0,0.75)", "size": 7, "symbol": "circle-open", "line": {"width": 1}}
+        traces.append(_scatter(points, labelled, "labelled by you", marker))
+    return _figure(
+        "plot-map",
+        traces,
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        hovermode="closest",
+        legend=_LAYOUT["legend"] | {"itemsizing": "constant"},
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+    )
+
+
+def _scatter(points: np.ndarray, at: Sequence[int], name: str, marker: dict[str, Any]) -> dict[str, Any]:
+    """A WebGL scatter of the rows ``at``. Their hover text is built in the page from the shared ``people``
+    table (``rows`` is not a plotly key: the page swaps it for ``text``), so no name is stored twice."""
+    return {
+        "type": "scattergl",
+        "mode": "markers",
+        "name": name,
+        "x": points[at, 0].tolist(),
+        "y": points[at, 1].tolist(),
+        "rows": list(at),
+        "hoverinfo": "text",
+        "marker": marker,
+    }
+
+
+def _histogram(data: ReportData) -> dict[str, Any]:
+    bins = len(data.histogram["keep"])
+    centres = [round((i + 0.5) / bins, 4) for i in range(bins)]
+    traces = [
+        {
+            "type": "bar",
+            "name": s,
+            "x": centres,
+            "y": data.histogram[s],
+            "width": 1 / bins,
+            "marker": {"color": COLOURS[s]},
+        }
+        for s in SUGGESTIONS
+    ]
+    shapes, notes = [], []
+    for value, text in zip(data.thresholds, ("remove at or below", "keep at or above"), strict=True):
+        if value is not None:
+            shapes.append(
+                {
+                    "type": "line",
+                    "x0": value,
+                    "x1": value,
+                    "yref": "paper",
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {"dash": "dash", "color": "#333"},
+                }
+            )
+            notes.append({"x": value, "y": 1.06, "yref": "paper", "text": f"{text} {value:.2f}", "showarrow": False})
+    return _figure(
+        "plot-scores",
+        traces,
+        barmode="stack",
+        shapes=shapes,
+        annotations=notes,
+        xaxis={"title": {"text": "score: how likely the person is in your audience"}, "range": [0, 1]},
+        yaxis={"title": {"text": "connections"}},
+    )
+
+
+def _quality(data: ReportData) -> list[dict[str, Any]]:
+    model = data.model
+    if model is None:
+        return []
+    diagonal = {
+        "type": "scatter",
+        "mode": "lines",
+        "x": [0, 1],
+        "y": [0, 1],
+        "name": "guessing",
+        "line": {"dash": "dot", "color": "#999"},
+    }
+    line = {"color": COLOURS["keep"], "width": 2.5}
+    figures = []
+    if model.roc:
+        x, y = zip(*model.roc, strict=True)
+        roc = {"type": "scatter", "mode": "lines", "x": x, "y": y, "name": "model", "line": line}
+        figures.append(
+            _figure(
+                "plot-roc",
+                [roc, diagonal],
+                showlegend=False,
+                xaxis=_axis("non-audience let through"),
+                yaxis=_axis("audience kept"),
+            )
+        )
+    if model.pr:
+        x, y = zip(*model.pr, strict=True)
+        pr = {"type": "scatter", "mode": "lines", "x": x, "y": y, "name": "model", "line": line}
+        figures.append(
+            _figure(
+                "plot-pr",
+                [pr],
+                showlegend=False,
+                xaxis=_axis("share of your audience found"),
+                yaxis=_axis("share that are audience"),
+            )
+        )
+    if model.calibration:
+        x, y = zip(*model.calibration, strict=True)
+        cal = {"type": "scatter", "mode": "lines+markers", "x": x, "y": y, "name": "model", "line": line}
+        figures.append(
+            _figure(
+                "plot-calibration",
+                [cal, diagonal],
+                showlegend=False,
+                xaxis=_axis("score given"),
+                yaxis=_axis("share who were audience"),
+            )
+        )
+    return figures
+
+
+def _axis(title: str) -> dict[str, Any]:
+    return {"title": {"text": title}, "range": [0, 1.02], "tickformat": ".0%"}
+
+
+def _groups(data: ReportData) -> dict[str, Any] | None:
+    if not data.groups:
+        return None
+    names = [plot_text(g.name, 70) for g in reversed(data.groups)]  # most-removed group at the top
+    traces = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "name": s,
+            "y": names,
+            "x": [g.counts[s] for g in reversed(data.groups)],
+            "marker": {"color": COLOURS[s]},
+        }
+        for s in SUGGESTIONS
+    ]
+    return _figure(
+        "plot-groups",
+        traces,
+        barmode="stack",
+        margin={"l": 20, "r": 20, "t": 20, "b": 48},
+        yaxis={"automargin": True},
+        xaxis={"title": {"text": "connections"}},
+    )
+
+
+def _timeline(data: ReportData) -> dict[str, Any] | None:
+    t = data.timeline
+    if t is None:
+        return None
+    traces: list[dict[str, Any]] = [
+        {"type": "bar", "name": s, "x": t.periods, "y": t.counts[s], "marker": {"color": COLOURS[s]}}
+        for s in SUGGESTIONS
+    ]
+    share = [None if v != v else round(v, 4) for v in t.audience_share]  # NaN: a period without scores
+    traces.append(
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": "audience share",
+            "x": t.periods,
+            "y": share,
+            "yaxis": "y2",
+            "line": {"color": "#111"},
+        }
+    )
+    return _figure(
+        "plot-time",
+        traces,
+        barmode="stack",
+        margin=_LAYOUT["margin"] | {"r": 70},
+        xaxis={"type": "category", "title": {"text": "connected on"}},
+        yaxis={"title": {"text": "new connections"}},
+        yaxis2={
+            "overlaying": "y",
+            "side": "right",
+            "range": [0, 1],
+            "tickformat": ".0%",
+            "title": {"text": "audience share"},
+            "showgrid": False,
+        },
+    )

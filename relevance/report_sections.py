@@ -1,0 +1,260 @@
+"""The words of the report: its sections as HTML, for a reader who is not a data scientist.
+
+Every value from the export or the model passes through ``html.escape``; the plots themselves are drawn by
+the page's script into the ``<div class="plot">`` placeholders made here.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from relevance.model_summary import Figure, ModelSummary
+from relevance.report import BATCH_SIZE, SUGGESTIONS, ReportData
+
+
+def render_body(data: ReportData, plots: set[str]) -> str:
+    """The page's sections; ``plots`` are the ids of the figures that will be drawn."""
+    parts = [
+        _header(data),
+        _headline(data),
+        _map(data, plots),
+        _scores(data, plots),
+        _quality(data.model, plots, data),
+        _who(data, plots),
+        _time(data, plots),
+        _checklist(data),
+    ]
+    if data.notes:
+        parts.append(
+            "<footer><h2>Notes</h2><ul>"
+            + "".join(f"<li class='note'>{escape(n)}</li>" for n in data.notes)
+            + "</ul></footer>"
+        )
+    return "\n".join(parts)
+
+
+def _n(value: float) -> str:
+    return f"{round(value):,}"
+
+
+def _pct(value: float) -> str:
+    return f"{value:.0%}"
+
+
+def _header(data: ReportData) -> str:
+    source = f"From <b>{escape(data.source)}</b> · " if data.source else ""
+    return (
+        "<header><h1>Your network: whom to keep, review and remove</h1>"
+        f"<p class='muted'>{source}made {escape(data.generated)} · this file works offline and sends nothing anywhere.</p>"
+        "<nav><a href='#headline'>Summary</a><a href='#map'>Map</a><a href='#scores'>Scores</a>"
+        "<a href='#quality'>Model quality</a><a href='#who'>Who</a><a href='#time'>Over time</a>"
+        "<a href='#checklist'>Removal checklist</a></nav></header>"
+    )
+
+
+def _card(label: str, big: str, text: str) -> str:
+    return f"<div class='card'><div class='label'>{label}</div><div class='big'>{big}</div><div>{text}</div></div>"
+
+
+def _headline(data: ReportData) -> str:
+    h = data.headline
+    removals, left = h.counts["remove"], h.connections - h.counts["remove"]
+    how = "cross-validated on your answers" if h.wrong_from_model else "summed from the scores"
+    labelled = (
+        f"You labelled {h.labelled_yes:,} as your audience and {h.labelled_no:,} as not."
+        if h.labelled_yes + h.labelled_no
+        else "You have not labelled anyone in this file."
+    )
+    cards = [
+        _card(
+            "Your network",
+            f"{h.connections:,}",
+            f"connections; {h.counts['keep']:,} keep, {h.counts['review']:,} review",
+        ),
+        _card(
+            "Your audience now",
+            f"≈ {_pct(h.audience_now)}",
+            f"about {_n(h.audience_now * (h.connections - h.unscored))} people",
+        ),
+        _card("After the removals", f"≈ {_pct(h.audience_after)}", f"of the {left:,} connections left"),
+        _card(
+            "Suggested removals", f"{removals:,}", f"about {_n(h.wrong_removals)} of them may be your audience ({how})"
+        ),
+    ]
+    segments = [(s, h.counts[s]) for s in SUGGESTIONS] + [("free", max(h.cap - h.connections, 0))]
+    scale = max(h.cap, h.connections)
+    bar = "".join(
+        f"<span class='{s}' style='width:{100 * n / scale:.3f}%' title='{s}: {n:,}'></span>" for s, n in segments
+    )
+    used, freed = h.connections / h.cap, removals
+    unscored = (
+        f" {h.unscored:,} connections have no title or company to score: they are under review." if h.unscored else ""
+    )
+    return (
+        "<section id='headline'><h2>Summary</h2>"
+        f"<div class='cards'>{''.join(cards)}</div>"
+        f"<h3>The 30,000 cap</h3><p>LinkedIn allows at most {h.cap:,} connections. You use {h.connections:,} "
+        f"({_pct(used)}). The suggested removals free {freed:,} places for people in your audience, "
+        f"leaving {h.cap - left:,} free in all.</p>"
+        f"<div class='capbar' role='img' aria-label='connections by suggestion out of {h.cap:,}'>{bar}</div>"
+        "<div class='legend'>"
+        + "".join(f"<span><i class='dot {s}'></i>{s}</span>" for s in SUGGESTIONS)
+        + "<span><i class='dot free'></i>free places</span></div>"
+        f"<p>{labelled}{unscored} Audience shares count your own answers as certain and every other connection by its score.</p>"
+        "</section>"
+    )
+
+
+def _plot(plot_id: str, plots: set[str], missing: str, css: str = "plot") -> str:
+    if plot_id in plots:
+        return f"<div id='{plot_id}' class='{css}'></div>"
+    return f"<p class='note'>{escape(missing)}</p>"
+
+
+def _map(data: ReportData, plots: set[str]) -> str:
+    return (
+        "<section id='map'><h2>The map of your network</h2>"
+        "<p>Each dot is a connection, placed so that people who do similar work sit close together "
+        "(the two main directions of the title embeddings). Colours are the suggestions; black circles are "
+        "the people you labelled yourself. Hover a dot to see who it is; drag to zoom, double-click to reset.</p>"
+        + _plot(
+            "plot-map", plots, "No map: it needs the title vectors (run the report with the embedder).", "plot tall"
+        )
+        + "</section>"
+    )
+
+
+def _scores(data: ReportData, plots: set[str]) -> str:
+    remove, keep = data.thresholds
+    rule = []
+    if remove is not None:
+        rule.append(f"a score of {remove:.2f} or less suggests removal")
+    if keep is not None:
+        rule.append(f"{keep:.2f} or more suggests keeping")
+    text = ("; ".join(rule) + ", anything between is for you to review.") if rule else ""
+    return (
+        "<section id='scores'><h2>Scores</h2>"
+        "<p>Every connection got a score: how likely the model thinks they are in your audience, from 0 (surely not) "
+        f"to 1 (surely). {text[:1].upper() + text[1:]}</p>" + _plot("plot-scores", plots, "") + "</section>"
+    )
+
+
+def _figure(f: Figure | None, fmt: str = ".2f") -> str:
+    if f is None:
+        return "unknown"
+    value = format(f.value, fmt)
+    return value if f.low == f.high else f"{value} (likely between {format(f.low, fmt)} and {format(f.high, fmt)})"
+
+
+def _quality(model: ModelSummary | None, plots: set[str], data: ReportData) -> str:
+    head = "<section id='quality'><h2>How good is the model?</h2>"
+    if model is None:
+        return (
+            head
+            + "<p class='note'>No model metadata: add <code>--model</code> with the bundle from <code>relevance train</code> to see how well the model did on your answers.</p></section>"
+        )
+    answers = ""
+    if model.labels_yes is not None and model.labels_no is not None:
+        answers = f" from your {model.labels_yes + model.labels_no:,} answers ({model.labels_yes:,} yes, {model.labels_no:,} no)"
+    items = [
+        f"<p>These figures were measured{answers}, each answer judged by a model trained without it, so they are honest estimates, not the model grading its own homework.</p><ul>"
+    ]
+    if model.roc_auc:
+        auc = model.roc_auc.value
+        items.append(
+            f"<li><b>Telling the two apart: {_figure(model.roc_auc)}.</b> Pick one person you said is your audience and one you said is not: the model scores the audience person higher about {round(auc * 100)} times in 100 (50 is guessing, 100 is perfect).</li>"
+        )
+    if model.average_precision:
+        items.append(
+            f"<li><b>A clean top of the list: {_figure(model.average_precision)}.</b> Going down the ranking from the highest score, how much of what you meet is your audience, on average (1 is perfect).</li>"
+        )
+    if model.wrong_removal_rate:
+        wrong = _figure(model.wrong_removal_rate, ".1%")
+        items.append(
+            f"<li><b>Wrong removals: {wrong}.</b> Of the connections suggested for removal, this share is likely your audience after all: about {_n(data.headline.wrong_removals)} people here. Glance at each one before you remove them.</li>"
+        )
+    if model.missed_rate:
+        items.append(
+            f"<li><b>Left for you: {_figure(model.missed_rate, '.0%')}</b> of the people who are not your audience are not suggested for removal; they land in review or keep.</li>"
+        )
+    items.append("</ul>")
+    if not model.has_curves:
+        return head + "".join(items) + "<p class='note'>The model metadata holds no curves to draw.</p></section>"
+    charts = [
+        (
+            "plot-roc",
+            "Audience kept against others let through",
+            "As the cut-off moves, how much of your audience stays (up) against how many others stay too (right). The nearer the top-left corner, the better; the dotted line is guessing.",
+        ),
+        (
+            "plot-pr",
+            "Found against clean",
+            "Of everyone above a cut-off: the share of your whole audience found (right) against the share of them who really are audience (up). High all the way is best.",
+        ),
+        (
+            "plot-calibration",
+            "Can a score be read as a chance?",
+            "People the model gave about 30% — were about 30% of them your audience? Points near the dotted diagonal mean yes.",
+        ),
+    ]
+    grid = "".join(
+        f"<div><h3>{title}</h3>{_plot(pid, plots, 'Not stored in the model metadata.')}<p class='muted'>{text}</p></div>"
+        for pid, title, text in charts
+    )
+    return head + "".join(items) + f"<div class='grid3'>{grid}</div></section>"
+
+
+def _table(title: str, rows: list[tuple[str, int]]) -> str:
+    body = "".join(f"<tr><td>{escape(name)}</td><td class='n'>{count:,}</td></tr>" for name, count in rows)
+    return f"<div><h3>{title}</h3><table><tbody>{body or '<tr><td class=note>none</td></tr>'}</tbody></table></div>"
+
+
+def _who(data: ReportData, plots: set[str]) -> str:
+    t = data.tops
+    return (
+        "<section id='who'><h2>Who is suggested for removal, and who stays</h2><div class='grid2'>"
+        + _table("Most common titles among removals", t["positions/remove"])
+        + _table("Most common titles among keeps", t["positions/keep"])
+        + _table("Most common companies among removals", t["companies/remove"])
+        + _table("Most common companies among keeps", t["companies/keep"])
+        + "</div><h3>Groups of similar titles</h3><p>Connections grouped by what they do, each group named after its most common titles; the groups with the most removals come first.</p>"
+        + _plot(
+            "plot-groups",
+            plots,
+            "No title groups: they need the title vectors (run the report with the embedder).",
+            "plot tall",
+        )
+        + "</section>"
+    )
+
+
+def _time(data: ReportData, plots: set[str]) -> str:
+    t = data.timeline
+    head = "<section id='time'><h2>Over time: when the network drifted</h2>"
+    if t is None:
+        return head + "<p class='note'>The export has no Connected On dates.</p></section>"
+    if t.drift:
+        period, before, since = t.drift
+        story = f"<p>Before {escape(period)}, about {_pct(before)} of the people you connected with were your audience; since then, about {_pct(since)}.</p>"
+    else:
+        story = "<p>The share of your audience among new connections did not change much over the years.</p>"
+    undated = f"<p class='muted'>{t.undated:,} connections have no date and are not shown.</p>" if t.undated else ""
+    return head + story + _plot("plot-time", plots, "") + undated + "</section>"
+
+
+def _checklist(data: ReportData) -> str:
+    total = len(data.removals)
+    if not total:
+        return "<section id='checklist'><h2>Removal checklist</h2><p>No removals are suggested.</p><div id='progress' hidden><span id='done-count'></span><span id='left-count'></span><div class='bar'><span></span></div></div><div id='batches'></div><p id='no-storage' hidden></p></section>"
+    return (
+        "<section id='checklist'><h2>Removal checklist</h2>"
+        f"<p>{total:,} people in batches of {BATCH_SIZE}, most certain first. Open a profile (it opens in a new tab), "
+        "choose <b>More → Remove connection</b>, then tick the box here. Removing cannot be undone and LinkedIn does "
+        "not tell them. Do it by hand: tools that remove connections for you break LinkedIn's terms.</p>"
+        "<p>Your ticks are kept in this browser on this computer, so you can close the file and carry on another day.</p>"
+        "<p id='no-storage' class='warn' hidden>This browser does not let the file remember ticks: they will be lost when you close it.</p>"
+        "<div id='progress'><b><span id='done-count'>0</span> done</b> · <span id='left-count'></span> to go "
+        "<label style='margin-left:16px'><input type='checkbox' id='hide-done'> hide the done ones</label>"
+        "<div class='bar'><span></span></div></div>"
+        "<div id='batches'></div></section>"
+    )

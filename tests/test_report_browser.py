@@ -1,0 +1,153 @@
+"""The report in a real browser: headless Chromium opens it from file://, with no network.
+
+Skipped when Chromium is not installed (CI installs it: apt-get install -y chromium). A screenshot of the full
+report is kept in tests/artifacts/report.png for a person to look at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cdp import Chromium, find_chromium
+from report_data import HOSTILE, model_summary, scored_rows, vectors_for
+
+from relevance.records import Connection
+from relevance.report import ReportRow, build_report
+from relevance.report_html import write_report
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(find_chromium() is None, reason="chromium is not installed (apt-get install -y chromium)"),
+]
+ARTIFACTS = Path(__file__).parent / "artifacts"
+PLOTS_DRAWN = "document.body.dataset.plots === 'ready' && document.body.dataset.checklist === 'ready'"
+# Every plot placeholder holds a drawn plotly chart.
+ALL_PLOTS_RENDERED = (
+    "Array.from(document.querySelectorAll('div.plot')).map(d => d.id + ':' + !!d.querySelector('.main-svg'))"
+)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
+    """One browser for the module; its profile directory keeps localStorage across reloads."""
+    with Chromium(tmp_path_factory.mktemp("chromium-profile")) as chromium:
+        yield chromium
+
+
+@pytest.fixture(scope="module")
+def full_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    hostile = Connection(id="hostile", url="javascript:window.pwned=3", first_name=HOSTILE, position=HOSTILE)
+    rows = [ReportRow(hostile, 0.01, "remove", HOSTILE), *scored_rows(500)]
+    data = build_report(rows, vectors_for(rows), model_summary(), source="scored <b>.csv")
+    return write_report(data, tmp_path_factory.mktemp("report") / "report.html")
+
+
+def open_report(browser: Chromium, path: Path) -> None:
+    browser.errors.clear()
+    browser.requests.clear()
+    browser.open(path.as_uri())
+    browser.wait_until(PLOTS_DRAWN, timeout=20)
+
+
+def assert_clean(browser: Chromium) -> None:
+    assert browser.errors == []
+    assert [url for url in browser.requests if not url.startswith(("file:", "data:", "blob:"))] == []
+    assert browser.evaluate("window.pwned === undefined")
+
+
+def test_full_report_renders_every_plot_offline(browser: Chromium, full_report: Path) -> None:
+    open_report(browser, full_report)
+    plots = browser.evaluate(ALL_PLOTS_RENDERED)
+    assert plots == [
+        f"{p}:true"
+        for p in ("plot-map", "plot-scores", "plot-roc", "plot-pr", "plot-calibration", "plot-groups", "plot-time")
+    ]
+    # Drawn with WebGL, not plotly's "WebGL is not supported" notice (which still leaves a .main-svg).
+    assert browser.evaluate("document.getElementById('plot-map').data.every(t => t.type === 'scattergl')")
+    assert browser.evaluate("document.querySelector('#plot-map canvas') !== null")
+    assert browser.evaluate("document.querySelector('.no-webgl') === null")
+    assert_clean(browser)
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.screenshot(ARTIFACTS / "report.png")
+
+
+def test_hostile_text_is_shown_as_text(browser: Chromium, full_report: Path) -> None:
+    open_report(browser, full_report)
+    first = "document.querySelector('#batches tr[data-id=\"hostile\"]')"
+    assert browser.evaluate(f"{first}.cells[2].textContent") == HOSTILE
+    assert browser.evaluate(f"{first}.querySelector('a').href").startswith("https://www.linkedin.com/search/")
+    assert browser.evaluate("document.title") == "Your network — scored <b>.csv"
+    hover = browser.evaluate(
+        "document.getElementById('plot-map').data.flatMap(t => t.text).find(t => t.includes('pwned'))"
+    )
+    assert "&lt;/script&gt;&lt;script&gt;window.pwned=1" in hover  # plotly's markup shows it as text
+    assert_clean(browser)
+
+
+def test_checklist_links_open_in_a_new_tab(browser: Chromium, full_report: Path) -> None:
+    open_report(browser, full_report)
+    links = browser.evaluate(
+        "Array.from(document.querySelectorAll('#batches a')).map(a => [a.target, a.rel, a.protocol])"
+    )
+    assert len(links) == 50 and all(link == ["_blank", "noopener noreferrer", "https:"] for link in links)
+
+
+def test_ticks_survive_a_reload(browser: Chromium, full_report: Path) -> None:
+    open_report(browser, full_report)
+    browser.evaluate("localStorage.clear(); location.reload()")
+    browser.wait_for_event("Page.loadEventFired")
+    browser.wait_until(PLOTS_DRAWN)
+    total = browser.evaluate("document.querySelectorAll('#batches details').length")
+    ticked = browser.evaluate(
+        "Array.from(document.querySelectorAll('#batches input[type=checkbox]')).slice(0, 3)"
+        ".map(box => { box.click(); return box.closest('tr').dataset.id; })"
+    )
+    assert browser.evaluate("document.getElementById('done-count').textContent") == "3"
+    left = browser.evaluate("document.getElementById('left-count').textContent")
+    browser.reload()
+    browser.wait_until(PLOTS_DRAWN)
+    checked = browser.evaluate(
+        "Array.from(document.querySelectorAll('#batches input:checked')).map(box => box.closest('tr').dataset.id)"
+    )
+    assert checked == ticked
+    assert browser.evaluate("document.getElementById('done-count').textContent") == "3"
+    assert browser.evaluate("document.getElementById('left-count').textContent") == left
+    assert browser.evaluate("document.querySelector('#batches summary').textContent").endswith("3 of 50 done")
+    assert total > 1
+    # Unticking is remembered too.
+    browser.evaluate("document.querySelector('#batches input:checked').click()")
+    browser.reload()
+    browser.wait_until(PLOTS_DRAWN)
+    assert browser.evaluate("document.getElementById('done-count').textContent") == "2"
+    assert_clean(browser)
+
+
+@pytest.mark.parametrize("broken", ["no WebGL at all", "WebGL plotly cannot use"])
+def test_map_without_webgl_falls_back_to_svg(browser: Chromium, tmp_path: Path, broken: str) -> None:
+    rows = scored_rows(60)
+    path = write_report(build_report(rows, vectors_for(rows)), tmp_path / "no-webgl.html")
+    script = None
+    if broken == "no WebGL at all":
+        no_webgl = "HTMLCanvasElement.prototype.getContext = function () { return null; };"
+        script = browser.call("Page.addScriptToEvaluateOnNewDocument", {"source": no_webgl})["identifier"]
+    else:  # plotly's WebGL code compiles functions at run time: forbid that, and it gives up on WebGL
+        path.write_text(path.read_text(encoding="utf-8").replace(" 'unsafe-eval'", ""), encoding="utf-8")
+    try:
+        open_report(browser, path)
+    finally:
+        if script:
+            browser.call("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script})
+    assert browser.evaluate("document.getElementById('plot-map').data.every(t => t.type === 'scatter')")
+    assert browser.evaluate("document.querySelectorAll('#plot-map .scatterlayer .point').length") > 0
+    assert browser.evaluate("document.querySelector('.no-webgl') === null")
+    assert_clean(browser)
+
+
+def test_tiny_network_with_no_labels_vectors_or_model(browser: Chromium, tmp_path: Path) -> None:
+    data = build_report(scored_rows(10, labels=False, hostile=False))
+    open_report(browser, write_report(data, tmp_path / "tiny.html"))
+    assert browser.evaluate(ALL_PLOTS_RENDERED) == ["plot-scores:true", "plot-time:true"]
+    assert "No map" in browser.evaluate("document.body.innerText")
+    assert_clean(browser)
