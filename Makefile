@@ -21,6 +21,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet $(TORCH)
 	$(BIN)/pip install --quiet -e '.[dev]'
+	@# The report's tests open it in a real headless browser: Debian's chromium, installed when missing.
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium) \
+		|| echo "chromium could not be installed: the browser tests will be skipped"
 	touch $@
 
 demo: $(VENV)/.installed
@@ -40,6 +43,10 @@ test: lint typecheck unit
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python scripts/bench_io.py
+	$(BIN)/python scripts/bench_embed.py
+	$(BIN)/python scripts/bench_sampling.py
+	$(BIN)/python scripts/bench_estimate.py
+	$(BIN)/python scripts/bench_report.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

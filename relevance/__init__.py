@@ -19,16 +19,80 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CANONICAL_COLUMNS",
+    "DEFAULT_EMBEDDER",
+    "Bundle",
+    "ClusterLabeller",
     "Connection",
+    "Embedder",
     "EmbedderError",
     "Export",
     "ExportError",
+    "Labeller",
+    "Labels",
     "LabelsError",
     "ModelError",
     "RelevanceError",
+    "Scored",
+    "Summary",
+    "TrainResult",
+    "VectorCache",
     "__version__",
+    "add_sample",
+    "choose",
     "connection_id",
+    "embed_connections",
+    "embed_texts",
+    "embedding_text",
+    "load_bundle",
+    "load_embedder",
+    "load_labels",
+    "make_report",
     "normalise_url",
+    "parse_keep_rule",
     "read_export",
+    "read_scored",
+    "save_bundle",
+    "score_export",
+    "summarise",
+    "train",
     "write_csv",
+    "write_scored",
 ]
+
+# Loaded on first use: they import scikit-learn, numpy or plotly, which `relevance --help` need not wait for.
+_LAZY = {
+    "Bundle": "relevance.model",
+    "TrainResult": "relevance.model",
+    "load_bundle": "relevance.model",
+    "save_bundle": "relevance.model",
+    "train": "relevance.model",
+    "Scored": "relevance.score",
+    "parse_keep_rule": "relevance.score",
+    "score_export": "relevance.score",
+    "write_scored": "relevance.score",
+    "Summary": "relevance.summary",
+    "DEFAULT_EMBEDDER": "relevance.embed",
+    "Embedder": "relevance.embed",
+    "VectorCache": "relevance.embed",
+    "embed_connections": "relevance.embed",
+    "embed_texts": "relevance.embed",
+    "embedding_text": "relevance.embed",
+    "load_embedder": "relevance.embed",
+    "Labels": "relevance.labels",
+    "load_labels": "relevance.labels",
+    "add_sample": "relevance.sampling",
+    "choose": "relevance.sampling",
+    "Labeller": "relevance.labeller",
+    "ClusterLabeller": "relevance.labeller",
+    "make_report": "relevance.report_html",
+    "read_scored": "relevance.report",
+    "summarise": "relevance.summary",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'relevance' has no attribute {name!r}")

@@ -7,17 +7,25 @@ from __future__ import annotations
 
 import platform
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from relevance.errors import RelevanceError
-from relevance.io import Export, read_export
+from relevance.io import Export, read_export, write_csv
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import numpy as np
+
+    from relevance.model import TrainResult
+    from relevance.records import Connection
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -90,6 +98,7 @@ def render_inspection(result: Export) -> None:
         ("With a headline", f"{result.with_headline:,}"),
         ("Connected", f"{span[0]:%d %b %Y} – {span[1]:%d %b %Y}" if span else "no dates"),
         ("Unreadable dates", f"{result.bad_dates:,}"),
+        ("Misaligned rows", f"{result.misaligned_rows:,} (more cells than the header, e.g. an unquoted comma)"),
     ]
     width = max(len(label) for label, _ in lines)
     for label, value in lines:
@@ -122,20 +131,112 @@ def info() -> None:
         out.print(f"{package} {installed}", markup=False)
 
 
+StrategyOpt = Annotated[
+    str,
+    typer.Option(
+        "--strategy",
+        help="auto, random, diverse or uncertain; auto = cover the network first, then where the model is least sure",
+    ),
+]
+EmbedderOpt = Annotated[
+    str | None,
+    typer.Option("--embedder", help="Embedding model (default: multilingual USE, offline)", show_default=False),
+]
+SeedOpt = Annotated[int, typer.Option("--seed", help="The same seed and files give the same choices")]
+
+
 @app.command()
 def sample(
     export: ExportArg,
     labels: LabelsOpt = Path("labels.csv"),
     n: Annotated[int, typer.Option("-n", "--count", min=1, help="How many connections to add")] = 20,
+    strategy: StrategyOpt = "auto",
+    embedder: EmbedderOpt = None,
+    seed: SeedOpt = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress or summary on stderr")] = False,
 ) -> None:
-    """Add the next connections worth labelling to your labels file.  Example: relevance sample Connections.csv"""
-    not_built("sample")
+    """Add the next connections worth labelling to your labels file, label left empty for you to fill in.
+
+    Run it again for the next batch.  Example: relevance sample Connections.csv --labels labels.csv -n 20
+    """
+    from relevance.labels import load_labels
+    from relevance.sampling import add_sample, answered_rows, effective_strategy
+    from relevance.terminal import embed_with_progress
+
+    _check_strategy(strategy)
+    with user_errors():
+        result = read_export(export)
+        worksheet = load_labels(labels)
+        vectors = embed_with_progress(result.connections, embedder, err, quiet=quiet)
+        used = effective_strategy(strategy, answered_rows(result.connections, worksheet)[0])
+        added = add_sample(worksheet, result.connections, vectors, n, strategy=strategy, seed=seed)
+    if not quiet:
+        _render_sample(labels, len(added), used, worksheet.counts(), len(worksheet.queued))
 
 
 @app.command()
-def label(export: ExportArg, labels: LabelsOpt = Path("labels.csv")) -> None:
-    """Answer, one key each, whether connections are your audience.  Example: relevance label Connections.csv"""
-    not_built("label")
+def label(
+    export: ExportArg,
+    labels: LabelsOpt = Path("labels.csv"),
+    clusters: Annotated[bool, typer.Option("--clusters", help="Answer whole clusters of similar titles")] = False,
+    strategy: StrategyOpt = "auto",
+    embedder: EmbedderOpt = None,
+    seed: SeedOpt = 0,
+) -> None:
+    """Answer, one key each, whether connections are your audience: y, n, s skip, u undo, o open, q quit.
+
+    Each answer is saved the moment you press the key; run it again to resume.
+    Example: relevance label Connections.csv --labels labels.csv
+    """
+    from relevance.labeller import ClusterLabeller, Labeller
+    from relevance.labels import load_labels
+    from relevance.terminal import Keys, embed_with_progress, run_clusters, run_labeller
+
+    _check_strategy(strategy)
+    with user_errors():
+        result = read_export(export)
+        worksheet = load_labels(labels)
+        _warn_unreadable(worksheet.unreadable, labels)
+        vectors = embed_with_progress(result.connections, embedder, err)
+        options = {"strategy": strategy, "seed": seed}
+        with Keys() as keys:
+            if clusters:
+                bulk = ClusterLabeller(result.connections, vectors, worksheet, **options)
+                run_clusters(bulk, keys, err)
+                bulk.finish()
+            else:
+                session = Labeller(result.connections, vectors, worksheet, **options)
+                run_labeller(session, keys, err)
+                session.finish()
+    err.print(
+        f"Saved in {escape(str(labels))}. Next: relevance train {escape(export.name)} --labels {escape(str(labels))}"
+    )
+
+
+def _check_strategy(strategy: str) -> None:
+    from relevance.sampling import STRATEGIES
+
+    if strategy not in STRATEGIES:
+        raise typer.BadParameter(f"{strategy!r} is not one of {', '.join(STRATEGIES)}", param_hint="--strategy")
+
+
+def _render_sample(path: Path, added: int, strategy: str, counts: tuple[int, int], queued: int) -> None:
+    if not added:
+        err.print(f"Nothing to add: every connection with a title is already in {escape(str(path))}.")
+        return
+    err.print(
+        f"Added {added} connections to {escape(str(path))} ({strategy}). It now has {counts[0]} yes, {counts[1]} no "
+        f"and {queued} waiting for an answer: fill in the label column (yes/no) or run `relevance label`."
+    )
+
+
+def _warn_unreadable(values: list[str], path: Path) -> None:
+    if values:
+        examples = ", ".join(repr(v) for v in dict.fromkeys(values) if v)
+        err.print(
+            f"Note: {len(values)} labels in {escape(str(path))} mean neither yes nor no ({escape(examples[:80])}): "
+            "they count as unanswered."
+        )
 
 
 @app.command()
@@ -143,9 +244,44 @@ def train(
     export: ExportArg,
     labels: LabelsOpt = Path("labels.csv"),
     model: ModelOpt = Path("models/relevance.joblib"),
+    embedder: EmbedderOpt = None,
+    max_wrong_removals: Annotated[
+        float,
+        typer.Option(
+            "--max-wrong-removals",
+            min=0.001,
+            max=0.5,
+            help="The share of suggested removals you accept being in your audience after all",
+        ),
+    ] = 0.03,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress or summary on stderr")] = False,
 ) -> None:
-    """Train a model on your labels.  Example: relevance train Connections.csv --labels labels.csv"""
-    not_built("train")
+    """Train a model on your labels; report its cross-validated quality and the thresholds it chose.
+
+    Example: relevance train Connections.csv --labels labels.csv --model models/relevance.joblib
+    """
+    from relevance.embed import load_embedder
+    from relevance.labels import load_labels
+    from relevance.model import save_bundle
+    from relevance.model import train as train_model
+
+    with user_errors():
+        result = read_export(export)
+        if not labels.exists():
+            raise RelevanceError(
+                f"there is no labels file {labels} yet — run `relevance sample` then `relevance label`"
+            )
+        worksheet = load_labels(labels)
+        with _progress_bar("Embedding titles", quiet) as progress:
+            trained = train_model(
+                result, worksheet, load_embedder(embedder), max_wrong_removals=max_wrong_removals, progress=progress
+            )
+        save_bundle(trained.bundle, model)
+    if not quiet:
+        _warn_unreadable(trained.unreadable, labels)
+        for line in _training_lines(trained, labels, model):
+            err.print(line, markup=False)
+        err.print(f"Next: relevance score {export.name} --model {model} --out scored.csv", markup=False)
 
 
 @app.command()
@@ -153,22 +289,245 @@ def score(
     export: ExportArg,
     model: ModelOpt = Path("models/relevance.joblib"),
     out_path: Annotated[Path, typer.Option("--out", help="Where to write the scored CSV")] = Path("scored.csv"),
+    keep: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--keep",
+            help='Always keep matching connections: "company=Acme" (exact, any case) or "position~recruit" '
+            "(regular expression); repeat for more rules",
+            show_default=False,
+        ),
+    ] = None,
+    keep_newer_than: Annotated[
+        str | None,
+        typer.Option("--keep-newer-than", help="Always keep connections newer than this: 90d, 12w, 6m, 1y"),
+    ] = None,
+    target_size: Annotated[
+        int | None,
+        typer.Option("--target-size", min=1, help="The network size you want: how many removals reach it"),
+    ] = None,
+    labels: Annotated[
+        Path | None,
+        typer.Option("--labels", help="Your labels worksheet: your latest answers decide your labelled rows"),
+    ] = None,
+    embedder: EmbedderOpt = None,
+    report_path: Annotated[
+        Path | None,
+        typer.Option("--report", help="Also write the offline HTML report with the removal checklist"),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress or summary on stderr")] = False,
 ) -> None:
-    """Score every connection: keep, review or remove.  Example: relevance score Connections.csv"""
-    not_built("score")
+    """Score every connection: keep, review or remove, each with a reason; removals first, surest first.
+
+    Example: relevance score Connections.csv --model models/relevance.joblib --out scored.csv --keep "company=Acme"
+    """
+    from relevance.embed import load_embedder
+    from relevance.labels import load_labels
+    from relevance.model import load_bundle, read_metadata
+    from relevance.score import parse_age, parse_keep_rule, score_export, write_scored
+    from relevance.summary import summarise
+
+    with user_errors():
+        rules = [parse_keep_rule(rule) for rule in keep or []]
+        newer = parse_age(keep_newer_than) if keep_newer_than else None
+        result = read_export(export)
+        worksheet = load_labels(labels) if labels else None
+        # The sidecar names the embedder; checking it needs no unpickling.
+        model_embedder = load_embedder(embedder or read_metadata(model)["embedder"]["name"])
+        bundle = load_bundle(model, embedder=model_embedder.name)
+        with _progress_bar("Embedding titles", quiet) as progress:
+            scored = score_export(
+                result, bundle, model_embedder, labels=worksheet, rules=rules, newer_than=newer, progress=progress
+            )
+        write_scored(scored, out_path)
+        if report_path is not None:
+            from relevance.report_html import report_scored
+
+            report_scored(scored, report_path)
+    if not quiet:
+        for line in summarise(scored, target_size).lines():
+            err.print(line, markup=False)
+        err.print(f"Wrote {out_path}: removals first, the surest at the top.", markup=False)
+        if report_path is not None:
+            err.print(f"Wrote {report_path}: open it in your browser (it works offline).", markup=False)
+
+
+@contextmanager
+def _progress_bar(description: str, quiet: bool) -> Iterator[Callable[[int, int], None]]:
+    """A progress callback for library calls, drawn on stderr (nothing when quiet)."""
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True, disable=quiet) as bar:
+        task = bar.add_task(description, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def _training_lines(trained: TrainResult, labels: Path, model: Path) -> list[str]:
+    """What `relevance train` tells the user: data used, honest quality, thresholds, files."""
+    meta = trained.bundle.metadata
+    metrics = trained.bundle.metrics
+    yes, no = meta["labels"]["yes"], meta["labels"]["no"]
+
+    def figure(name: str, percent: bool = False) -> str:
+        m = metrics[name]
+        if percent:
+            return f"{m.value:.1%} (range {m.low:.1%}–{m.high:.1%})"
+        return f"{m.value:.2f} (range {m.low:.2f}–{m.high:.2f})"
+
+    lines = [f"Trained on {yes + no} answers ({yes} yes, {no} no) with {meta['embedder']['name']}."]
+    if trained.unknown_ids:
+        lines.append(
+            f"Note: {len(trained.unknown_ids)} connections in {labels} are not in this export "
+            "(kept in the file, not used)."
+        )
+    lines.append(f"Quality from {meta['evaluation']} — never from the training fit:")
+    lines.append(f"  ROC-AUC {figure('roc_auc')}, average precision {figure('average_precision')}")
+    thresholds = meta["thresholds"]
+    if thresholds["remove_at_or_below"] is None:
+        lines.append(
+            f"  No score is safe enough to suggest removals at ≤{thresholds['max_wrong_removals']:.0%} wrong "
+            "removals yet: everyone will be keep or review. Label more (`relevance label`) and retrain."
+        )
+    else:
+        lines.append(
+            f"  Remove at score ≤ {thresholds['remove_at_or_below']:.3f}: wrong removals about "
+            f"{figure('wrong_removals', True)}, missed removals {figure('missed', True)}"
+        )
+    lines.append(f"  Keep from score {thresholds['keep_from']:.2f}; in between: review.")
+    lines.append(f"Saved {model} and {model.with_suffix('.json').name} (its description, readable as text).")
+    return lines
 
 
 @app.command()
-def demo() -> None:
-    """Run the whole workflow on the bundled sample network.  Example: relevance demo"""
+def report(
+    scored: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="The scored CSV written by `relevance score`")
+    ],
+    out_path: Annotated[Path, typer.Option("--out", help="Where to write the HTML report")] = Path("report.html"),
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model",
+            exists=True,
+            dir_okay=False,
+            help="The bundle the scores came from: adds its thresholds and quality",
+        ),
+    ] = None,
+    embedder: EmbedderOpt = None,
+    no_map: Annotated[bool, typer.Option("--no-map", help="Skip embedding: no map and no title groups")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress or summary on stderr")] = False,
+) -> None:
+    """Write one offline HTML file to act on: summary, map, charts and the removal checklist.
+
+    Example: relevance report scored.csv --out report.html --model models/relevance.joblib
+    """
+    from relevance.model_summary import load_model_summary
+    from relevance.report import read_scored
+    from relevance.report_html import make_report
+
+    with user_errors():
+        rows = read_scored(scored)
+        summary = load_model_summary(model) if model else None
+        vectors = None
+        if not no_map:
+            from relevance.terminal import embed_with_progress
+
+            # The model's own embedder by default: its vectors are the ones already in the cache.
+            name = embedder or (summary.embedder if summary else None)
+            vectors = embed_with_progress([r.connection for r in rows], name, err, quiet=quiet)
+        data = make_report(rows, out_path, vectors=vectors, model=summary, source=scored.name)
+    if not quiet:
+        h = data.headline
+        err.print(
+            f"Wrote {escape(str(out_path))}: {h.connections:,} connections, {h.counts['remove']:,} suggested removals "
+            f"in batches of 50. Open it in your browser; it works offline."
+        )
+
+
+@app.command()
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out-dir", help="Where the demo writes its files")] = Path("demo-output"),
+) -> None:
+    """Run the whole workflow on the bundled sample network, offline.  Example: relevance demo"""
     from importlib.resources import files
 
-    sample_export = Path(str(files("relevance") / "data" / "sample" / "Connections.csv"))
+    from relevance.embed import embed_connections, load_embedder
+    from relevance.labels import LABEL_COLUMNS, label_row, load_labels
+    from relevance.model import save_bundle
+    from relevance.model import train as train_model
+    from relevance.report_html import report_scored
+    from relevance.score import score_export, write_scored
+    from relevance.summary import summarise
+
+    sample_dir = Path(str(files("relevance") / "data" / "sample"))
+    sample_export = sample_dir / "Connections.csv"
+    labels_path, model_path, scored_path = (
+        out_dir / "labels.csv",
+        out_dir / "models" / "relevance.joblib",
+        out_dir / "scored.csv",
+    )
     err.print("relevance demo: the bundled sample network (invented people, a sales trainer's network)\n")
     err.print(f"Step 1 — read the export: relevance inspect {sample_export.name}")
     with user_errors():
-        render_inspection(read_export(sample_export))
-    err.print("\nLabelling, training and scoring are not available in this version yet.")
+        network = read_export(sample_export)
+        render_inspection(network)
+        key = _answer_key(sample_dir / "answers.csv")
+        embedder = load_embedder()
+        err.print(f"\nStep 2 — embed every title with {embedder.name} (offline; cached for next time)")
+        with _progress_bar("Embedding titles", False) as progress:
+            vectors = embed_connections(network.connections, embedder, progress=progress)
+        picked = _demo_pick(network.connections, vectors)
+        err.print(f"\nStep 3 — relevance sample --strategy random -n {len(picked)}, then relevance label")
+        err.print("Answering them from the sample's answer key, as if you typed them:", markup=False)
+        rows = [label_row(network.connections[i], key[network.connections[i].id]) for i in picked]
+        for row in rows[:5]:
+            shown = row["headline"] or row["position"] or row["company"]
+            err.print(f"  {shown[:60]!r:<64} → {row['label']}", markup=False)
+        err.print(f"  … and {len(rows) - 5} more, saved in {labels_path}", markup=False)
+        labels_path.unlink(missing_ok=True)
+        write_csv(labels_path, LABEL_COLUMNS, rows)
+        err.print(f"\nStep 4 — relevance train {sample_export.name} --labels {labels_path} --model {model_path}")
+        trained = train_model(network, load_labels(labels_path), embedder)
+        save_bundle(trained.bundle, model_path)
+        for line in _training_lines(trained, labels_path, model_path):
+            err.print(line, markup=False)
+        err.print(f"\nStep 5 — relevance score {sample_export.name} --model {model_path} --out {scored_path}")
+        scored = score_export(network, trained.bundle, embedder)
+        write_scored(scored, scored_path)
+        report_path = out_dir / "report.html"
+        err.print(f"\nStep 6 — the report: relevance score … --report {report_path}")
+        report_scored(scored, report_path)
+    for line in summarise(scored, target_size=1500).lines():
+        err.print(line, markup=False)
+    model_removals = [r for r in scored.rows if r.suggestion == "remove" and r.source == "model"]
+    actually_yes = sum(key.get(r.connection.id, False) for r in model_removals)
+    err.print(
+        f"Checked against the answer key (which a real user would not have): {actually_yes} of the "
+        f"{len(model_removals)} suggested removals are really in the audience.",
+        markup=False,
+    )
+    err.print(f"\nFiles: {labels_path}, {model_path} (+ .json), {scored_path}, {report_path}", markup=False)
+
+
+def _answer_key(path: Path) -> dict[str, bool]:
+    """The demo's answer key: connection id -> in the audience."""
+    import csv
+
+    from relevance.identity import normalise_url
+
+    with open(path, encoding="utf-8", newline="") as handle:
+        return {normalise_url(row["url"]): row["label"].strip() == "yes" for row in csv.DictReader(handle)}
+
+
+def _demo_pick(connections: Sequence[Connection], vectors: np.ndarray) -> list[int]:
+    """200 connections to label, picked at random (`relevance sample --strategy random`).
+
+    Random picks, because the wrong-removal estimate is only honest on labels that represent the network: on this
+    sample, 120 uncertainty-sampled answers left no removal threshold provably under 3% (scripts/bench_estimate.py).
+    """
+    from relevance.sampling import choose
+
+    return choose(vectors, {}, 200, strategy="random", seed=0)
 
 
 if __name__ == "__main__":
