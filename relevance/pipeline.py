@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
@@ -32,14 +33,23 @@ class CentreOnNetwork(TransformerMixin, BaseEstimator):
         return centred / np.maximum(norms, 1e-12)
 
 
-def build_pipeline(network_mean: np.ndarray | None = None, C: float = 1.0) -> Pipeline:
-    """Centre on the network, then a class-balanced logistic regression."""
-    return Pipeline(
+def build_pipeline(network_mean: np.ndarray | None = None, C: float = 1.0, extra: int = 0) -> Pipeline:
+    """Centre on the network, then a class-balanced logistic regression.
+
+    ``extra`` > 0: the input is [title vector | ``extra`` signal columns] (``relevance.features``); only the
+    title part is centred, the signal columns (already weighted down) pass through, and one regularised
+    regression weighs both from the labels. ``extra=0`` is the title-only pipeline, unchanged.
+    """
+    classify = LogisticRegression(class_weight="balanced", C=C, max_iter=1000)
+    if not extra:
+        return Pipeline([("centre", CentreOnNetwork(mean=network_mean)), ("classify", classify)])
+    blocks = ColumnTransformer(
         [
-            ("centre", CentreOnNetwork(mean=network_mean)),
-            ("classify", LogisticRegression(class_weight="balanced", C=C, max_iter=1000)),
+            ("title", CentreOnNetwork(mean=network_mean), slice(0, -extra)),
+            ("signals", "passthrough", slice(-extra, None)),
         ]
     )
+    return Pipeline([("features", blocks), ("classify", classify)])
 
 
 def network_mean(vectors: np.ndarray) -> np.ndarray:

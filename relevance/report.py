@@ -25,6 +25,7 @@ __all__ = [
     "Headline",
     "ReportData",
     "ReportRow",
+    "Share",
     "Timeline",
     "TitleGroup",
     "align_vectors",
@@ -69,6 +70,15 @@ class Timeline:
 
 
 @dataclass(frozen=True)
+class Share:
+    """A part of the network (a language, a location): how many connections, and the expected audience share."""
+
+    name: str
+    connections: int
+    audience: float  # mean audience weight (labels count as certain); NaN when none is scored or labelled
+
+
+@dataclass(frozen=True)
 class TitleGroup:
     name: str
     counts: dict[str, int]
@@ -91,6 +101,8 @@ class ReportData:
     points: np.ndarray | None = None
     groups: list[TitleGroup] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    by_language: list[Share] = field(default_factory=list)  # the title's language (relevance.language)
+    by_location: list[Share] = field(default_factory=list)  # the location's last part; empty when unknown
 
     @property
     def removals(self) -> list[ReportRow]:
@@ -122,6 +134,8 @@ def build_report(
         timeline=timeline(rows),
         model=model,
         notes=notes,
+        by_language=shares_by_language(rows),
+        by_location=shares_by_location(rows),
     )
     if model is None:
         notes.append("No model metadata was given, so there is no cross-validated model quality section.")
@@ -255,6 +269,35 @@ def _drift(periods: list[str], weight_sum: np.ndarray, weight_n: np.ndarray) -> 
         if before - since >= 0.10 and (best is None or before - since > best[1] - best[2]):
             best = (periods[i], float(before), float(since))
     return best
+
+
+def _shares(rows: Sequence[ReportRow], keys: Sequence[str], n: int = TOP_N) -> list[Share]:
+    """The n most common keys (non-empty), each with its size and mean audience weight."""
+    found: dict[str, list[ReportRow]] = {}
+    for row, key in zip(rows, keys, strict=True):
+        if key:
+            found.setdefault(key, []).append(row)
+    shares = []
+    for key, members in sorted(found.items(), key=lambda item: -len(item[1]))[:n]:
+        weights = [w for r in members if (w := audience_weight(r)) is not None]
+        shares.append(Share(key, len(members), float(np.mean(weights)) if weights else float("nan")))
+    return shares
+
+
+def shares_by_language(rows: Sequence[ReportRow]) -> list[Share]:
+    """Audience share by the language of the title; titles without a clear language form their own line."""
+    from relevance.embed import clean_text
+    from relevance.language import detect_many, language_name
+
+    titles = [clean_text(r.connection.title) for r in rows]
+    found = detect_many(titles)
+    return _shares(rows, [language_name(d.language) if t else "" for d, t in zip(found, titles, strict=True)])
+
+
+def shares_by_location(rows: Sequence[ReportRow]) -> list[Share]:
+    """Audience share by location (its last comma-separated part, usually the country); [] when no row has one."""
+    keys = [" ".join(r.connection.location.split(",")[-1].split()) for r in rows]
+    return _shares(rows, keys) if any(keys) else []
 
 
 def _title_groups(rows: list[ReportRow], groups: np.ndarray) -> list[TitleGroup]:

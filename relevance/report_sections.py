@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from relevance.model_summary import Figure, ModelSummary
-from relevance.report import BATCH_SIZE, SUGGESTIONS, ReportData
+from relevance.report import BATCH_SIZE, SUGGESTIONS, ReportData, Share
 
 
 def render_body(data: ReportData, plots: set[str]) -> str:
@@ -209,6 +209,18 @@ def _table(title: str, rows: list[tuple[str, int]]) -> str:
     return f"<div><h3>{title}</h3><table><tbody>{body or '<tr><td class=note>none</td></tr>'}</tbody></table></div>"
 
 
+def _share_table(title: str, shares: list[Share]) -> str:
+    if not shares:
+        return ""
+    body = "".join(
+        f"<tr><td>{escape(s.name)}</td><td class='n'>{s.connections:,}</td>"
+        f"<td class='n'>{'—' if s.audience != s.audience else _pct(s.audience)}</td></tr>"
+        for s in shares
+    )
+    head = "<thead><tr><th></th><th class='n'>connections</th><th class='n'>audience</th></tr></thead>"
+    return f"<div><h3>{title}</h3><table>{head}<tbody>{body}</tbody></table></div>"
+
+
 def _who(data: ReportData, plots: set[str]) -> str:
     t = data.tops
     return (
@@ -217,6 +229,8 @@ def _who(data: ReportData, plots: set[str]) -> str:
         + _table("Most common titles among keeps", t["positions/keep"])
         + _table("Most common companies among removals", t["companies/remove"])
         + _table("Most common companies among keeps", t["companies/keep"])
+        + _share_table("Audience share by language of the title", data.by_language)
+        + _share_table("Audience share by location", data.by_location)
         + "</div><h3>Groups of similar titles</h3><p>Connections grouped by what they do, each group named after its most common titles; the groups with the most removals come first.</p>"
         + _plot(
             "plot-groups",

@@ -1,0 +1,67 @@
+"""Language identification of real job titles (relevance.language): offline, fast, and honest about doubt."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from relevance.language import UNKNOWN, detect, detect_many, language_name, script_of
+
+# Real titles: ESCO occupation titles ("ESCO, European Commission") and the Polish, Czech and Russian titles
+# of the bundled sample (scripts/make_sample.py).
+TITLES = [
+    ("Verkaufsleiter/Verkaufsleiterin", "de"),
+    ("Leiterin Vertrieb und Marketing", "de"),
+    ("Geschäftsführerin", "de"),
+    ("responsable des ventes", "fr"),
+    ("chargée de communication", "fr"),
+    ("directora de marketing", "es"),
+    ("técnico en selección de personal", "es"),
+    ("human resources manager", "en"),
+    ("Senior Software Engineer", "en"),
+    ("Kierownik ds. sprzedaży", "pl"),
+    ("Specjalistka ds. rekrutacji", "pl"),
+    ("Główna księgowa", "pl"),
+    ("Vedoucí obchodního oddělení", "cs"),
+    ("Náborářka", "cs"),
+    ("Руководитель отдела продаж", "ru"),
+    ("Менеджер з продажу і маркетингу", "uk"),
+    ("Διευθυντής πωλήσεων", "el"),
+    ("営業マネージャー", "ja"),  # kana says Japanese; kanji alone reads as Chinese
+]
+
+
+@pytest.mark.parametrize(("title", "expected"), TITLES)
+def test_real_titles_get_their_language(title: str, expected: str) -> None:
+    assert detect(title).language == expected
+
+
+def test_titles_without_a_language_of_their_own_may_abstain() -> None:
+    assert detect("").language == UNKNOWN
+    assert detect("Personalreferentin").confidence < 1.0  # no letter settles it: the model's guess
+    assert detect("🚀 | 123").language == UNKNOWN
+    # "Controller" is German and English alike: either answer or "unknown" is fine, never a wild guess
+    assert detect("Controller").language in ("en", "de", UNKNOWN)
+
+
+def test_scripts_and_names() -> None:
+    assert script_of("HR-директор") == "Cyrillic"
+    assert script_of("Sales Director") == "Latin"
+    assert script_of("42") == ""
+    assert language_name("de") == "German"
+    assert language_name(UNKNOWN) == "no clear language"
+
+
+def test_case_spacing_and_emoji_do_not_matter() -> None:
+    assert detect("KIEROWNIK DS. SPRZEDAŻY").language == "pl"
+    assert detect("  Verkaufsleiter   🚀 ").language == "de"
+
+
+def test_30000_repeating_titles_take_well_under_two_seconds() -> None:
+    titles = [title for title, _ in TITLES] * (30_000 // len(TITLES) + 1)
+    detect("warm up: the model loads once")
+    started = time.perf_counter()
+    found = detect_many(titles[:30_000])
+    assert time.perf_counter() - started < 2.0
+    assert [d.language for d in found[: len(TITLES)]] == [lang for _, lang in TITLES]
