@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -24,6 +25,7 @@ from sklearn.pipeline import Pipeline
 from relevance.atomic import atomic_write
 from relevance.embed import DEFAULT_CACHE, Embedder, VectorCache, embed_connections, has_vector
 from relevance.errors import ModelError
+from relevance.features import DEFAULT_SIGNALS, TITLE_ONLY, Featurizer
 from relevance.io import Export
 from relevance.labels import Labels
 from relevance.metrics import (
@@ -32,10 +34,15 @@ from relevance.metrics import (
     MIN_PER_CLASS,
     Estimate,
     apply_platt,
+    auc,
+    cross_fitted,
     evaluate,
     fit_platt,
     out_of_fold,
-    removal_threshold,
+    plan_removals,
+    representativeness,
+    rescaling,
+    transfer,
 )
 from relevance.pipeline import build_pipeline, network_mean
 from relevance.progress import Progress
@@ -46,6 +53,8 @@ FORMAT_VERSION = 1
 DEFAULT_MAX_WRONG_REMOVALS = 0.03
 # Above this calibrated probability a connection is more likely audience than not: keep it.
 KEEP_FROM = 0.5
+# Out-of-fold ROC-AUC the other signals must add before the model uses them (scripts/bench_features.py).
+SIGNALS_MARGIN = 0.002
 C = 1.0
 
 
@@ -66,6 +75,9 @@ class Bundle:
     pipeline: Pipeline
     examples: Examples
     metadata: dict[str, Any] = field(default_factory=dict)
+    # The columns beside the title vector (relevance.features), fitted on the training network; None or
+    # width 0 = the title alone.
+    featurizer: Featurizer | None = None
 
     @property
     def embedder(self) -> str:
@@ -84,10 +96,42 @@ class Bundle:
     def metrics(self) -> dict[str, Estimate]:
         return {name: Estimate(**values) for name, values in self.metadata["metrics"].items()}
 
-    def predict(self, vectors: np.ndarray) -> np.ndarray:
-        """Calibrated probability that each vector's connection is in the audience."""
+    @property
+    def signals(self) -> tuple[str, ...]:
+        """The signals the model uses: ("title",) alone, or with language, company, location, industry."""
+        return TITLE_ONLY if self.featurizer is None else tuple(self.featurizer.used_)
+
+    def inputs(
+        self, vectors: np.ndarray, connections: Sequence[Connection] | None = None, *, block: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The pipeline's input: the title vectors, then the signal block made from ``connections`` (or given
+        as ``block``) the same way as in training. Title-only models need neither."""
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if self.featurizer is None or not self.featurizer.width:
+            return vectors
+        if block is None:
+            if connections is None:
+                raise ValueError(f"this model also uses {', '.join(self.signals[1:])}: pass the connections")
+            block = self.featurizer.block(connections)
+        return np.hstack([vectors, np.asarray(block, dtype=np.float32)])
+
+    def decisions(
+        self, vectors: np.ndarray, connections: Sequence[Connection] | None = None, *, block: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The pipeline's uncalibrated decision values."""
+        return np.asarray(self.pipeline.decision_function(self.inputs(vectors, connections, block=block)))
+
+    def calibrate(self, decisions: np.ndarray) -> np.ndarray:
+        """Decision values as calibrated probabilities."""
         calibration = self.metadata["calibration"]
-        return apply_platt(self.pipeline.decision_function(vectors), (calibration["a"], calibration["b"]))
+        return apply_platt(decisions, (calibration["a"], calibration["b"]))
+
+    def predict(
+        self, vectors: np.ndarray, connections: Sequence[Connection] | None = None, *, block: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Calibrated probability that each connection is in the audience, from its title vector and (for a
+        model with other signals) the connection itself or its precomputed ``block``."""
+        return self.calibrate(self.decisions(vectors, connections, block=block))
 
 
 @dataclass
@@ -124,25 +168,60 @@ def fit_bundle(
     texts: list[str],
     max_wrong_removals: float = DEFAULT_MAX_WRONG_REMOVALS,
     seed: int = 0,
+    population: np.ndarray | None = None,
+    featurizer: Featurizer | None = None,
+    block: np.ndarray | None = None,
+    population_block: np.ndarray | None = None,
 ) -> Bundle:
     """Fit on labelled vectors; judge and calibrate on out-of-fold predictions; choose thresholds.
 
     ``network`` is the mean vector of the whole network (labels not needed, so no leakage into the folds).
+    ``population``: the network's unlabelled rows, built like ``vectors``; the removal threshold and the
+    wrong-removal estimate are about them (labels chosen by `relevance label` do not represent the network).
+    Without it the labelled rows stand in, which is only honest for labels drawn at random.
+    ``featurizer`` (fitted on the whole network) adds the other signals: ``block`` and ``population_block``
+    are its rows (``featurizer.block``) for the labelled and the population rows. Without it, the title alone.
     """
     y = np.asarray(answers, dtype=int)
     check_label_counts(int(y.sum()), int(len(y) - y.sum()))
-    X = np.asarray(vectors, dtype=np.float32)
-    decisions = out_of_fold(lambda: build_pipeline(network, C), X, y, seed=seed)
-    calibration = fit_platt(decisions, y)
-    scores = apply_platt(decisions, calibration)
-    remove = removal_threshold(scores, y, max_wrong_removals)
-    metrics = evaluate(scores, y, remove, seed=seed)
-    pipeline = build_pipeline(network, C).fit(X, y)
+    vectors = np.asarray(vectors, dtype=np.float32)
+    offered, extra = featurizer, 0 if featurizer is None else featurizer.width
+    X = _with_block(vectors, block, extra)
+    if extra and not signals_help(X, y, network, extra, seed=seed):
+        featurizer, extra, X = None, 0, vectors  # the labels do not ask for them: the title alone
+    if population is not None and len(population):
+        population = _with_block(np.asarray(population, dtype=np.float32), population_block, extra)
+    rows = X if population is None or not len(population) else np.asarray(population, dtype=np.float32)
+    # Calibrate on out-of-fold decisions, weighted towards where the network's rows lie (actively chosen labels
+    # crowd the boundary), then carry it over to the full fit's more confident decisions.
+    decisions, folds_on_rows = cross_fitted(lambda: build_pipeline(network, C, extra), X, y, seed=seed, extra=rows)
+    weights = representativeness(decisions, folds_on_rows)
+    oof_calibration = fit_platt(decisions, y, weights)
+    scores = apply_platt(decisions, oof_calibration)
+    pipeline = build_pipeline(network, C, extra).fit(X, y)
+    full_on_rows = pipeline.decision_function(rows)
+    rescale = rescaling(full_on_rows, folds_on_rows)
+    calibration = transfer(oof_calibration, rescale)
+    removals = plan_removals(
+        full_on_rows, decisions, y, oof_calibration, max_wrong_removals, weights=weights, rescale=rescale, seed=seed
+    )
+    remove = removals.threshold
+    metrics = {
+        **evaluate(scores, y, seed=seed),
+        "wrong_removals": removals.wrong_removals,
+        "missed": removals.missed,
+    }
     metadata = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "embedder": {"name": embedder.name, "dim": int(embedder.dim)},
+        "signals": {
+            "requested": list(TITLE_ONLY if offered is None else offered.signals_),
+            "in_export": list(TITLE_ONLY if offered is None else offered.used_),
+            "used": list(TITLE_ONLY if featurizer is None else featurizer.used_),
+            "columns": extra,
+        },
         "labels": {"yes": int(y.sum()), "no": int(len(y) - y.sum())},
         "metrics": {name: estimate.as_dict() for name, estimate in metrics.items()},
         "thresholds": {
@@ -150,15 +229,38 @@ def fit_bundle(
             "keep_from": round(max(KEEP_FROM, remove or 0.0), 6),
             "max_wrong_removals": max_wrong_removals,
             "confidence": CONFIDENCE,
+            "estimated_over": {"rows": len(rows), "removed_share": round(removals.removed, 4)},
         },
-        "calibration": {"method": "platt on out-of-fold decisions", "a": calibration[0], "b": calibration[1]},
+        "calibration": {
+            "method": "platt on out-of-fold decisions weighted to the network, rescaled to the full fit",
+            "a": calibration[0],
+            "b": calibration[1],
+        },
         "evaluation": f"{min(5, int(min(y.sum(), len(y) - y.sum())))}-fold cross-validation, {CV_REPEATS} repeats",
         "versions": _versions(),
         # Numbers only (no names, no titles): lets `relevance report` draw ROC, precision-recall and calibration.
         "out_of_fold": {"scores": [round(float(v), 4) for v in scores], "labels": y.tolist()},
     }
-    examples = Examples(ids=list(ids), texts=list(texts), answers=y.astype(bool), vectors=X)
-    return Bundle(pipeline=pipeline, examples=examples, metadata=metadata)
+    examples = Examples(ids=list(ids), texts=list(texts), answers=y.astype(bool), vectors=vectors)
+    return Bundle(pipeline=pipeline, examples=examples, metadata=metadata, featurizer=featurizer)
+
+
+def signals_help(X: np.ndarray, y: np.ndarray, network: np.ndarray | None, extra: int, *, seed: int = 0) -> bool:
+    """Whether the labels ask for the signals beside the title: out-of-fold ROC-AUC with the last ``extra``
+    columns of X must beat the title alone by SIGNALS_MARGIN. With few answers a language or an employer can
+    line up with them by chance (measured: 24 answers turned a clear seller into a likely "no")."""
+    with_signals = auc(out_of_fold(lambda: build_pipeline(network, C, extra), X, y, seed=seed), y)
+    title_only = auc(out_of_fold(lambda: build_pipeline(network, C), X[:, :-extra], y, seed=seed), y)
+    return bool(with_signals >= title_only + SIGNALS_MARGIN)
+
+
+def _with_block(vectors: np.ndarray, block: np.ndarray | None, extra: int) -> np.ndarray:
+    """[vectors | block], checked; the vectors alone for a title-only model."""
+    if not extra:
+        return vectors
+    if block is None or block.shape != (len(vectors), extra):
+        raise ValueError(f"give the featurizer's block for these rows: {len(vectors)} x {extra}")
+    return np.hstack([vectors, np.asarray(block, dtype=np.float32)])
 
 
 def train(
@@ -169,8 +271,13 @@ def train(
     max_wrong_removals: float = DEFAULT_MAX_WRONG_REMOVALS,
     cache: VectorCache | None = DEFAULT_CACHE,
     progress: Progress | None = None,
+    signals: Sequence[str] = DEFAULT_SIGNALS,
 ) -> TrainResult:
-    """Embed the export, match the labels to it by id, and fit a bundle."""
+    """Embed the export, match the labels to it by id, and fit a bundle.
+
+    ``signals``: what the model may use beside the title (``relevance.features.SIGNALS``), each only where the
+    export has the data; ``("title",)`` is the title-embedding-only model.
+    """
     answers = labels.answers
     connections = export.connections
     if not answers:
@@ -184,6 +291,9 @@ def train(
     # Rows without text have zero vectors: nothing to learn from, whatever the answer.
     judged = has_vector(vectors)
     rows = [i for i, c in enumerate(connections) if c.id in answers and judged[i]]
+    featurizer = Featurizer(signals).fit(connections)
+    # The network's unlabelled rows: what the wrong-removal estimate and the threshold are about.
+    others = [i for i in np.flatnonzero(judged) if connections[i].id not in answers]
     bundle = fit_bundle(
         vectors[rows],
         np.array([answers[connections[i].id] for i in rows]),
@@ -192,6 +302,10 @@ def train(
         ids=[connections[i].id for i in rows],
         texts=[describe(connections[i]) for i in rows],
         max_wrong_removals=max_wrong_removals,
+        featurizer=featurizer,
+        block=featurizer.block([connections[i] for i in rows]),
+        population=vectors[others],
+        population_block=featurizer.block([connections[i] for i in others]),
     )
     return TrainResult(bundle, labels.unknown_ids(export.by_id()), list(labels.unreadable))
 
@@ -215,7 +329,12 @@ def save_bundle(bundle: Bundle, path: str | Path) -> Path:
     leaves a sidecar vouching for a file it does not describe.
     """
     target = Path(path)
-    payload = {"format": FORMAT, "pipeline": bundle.pipeline, "examples": bundle.examples}
+    payload = {
+        "format": FORMAT,
+        "pipeline": bundle.pipeline,
+        "examples": bundle.examples,
+        "featurizer": bundle.featurizer,
+    }
     with atomic_write(target, "wb") as out:
         joblib.dump(payload, out, compress=3)
     bundle.metadata["model_file"] = target.name
@@ -274,7 +393,12 @@ def load_bundle(path: str | Path, embedder: str | None = None) -> Bundle:
     payload = joblib.load(target)
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise ModelError(f"{target} is not a model written by `relevance train` — retrain")
-    return Bundle(pipeline=payload["pipeline"], examples=payload["examples"], metadata=metadata)
+    return Bundle(
+        pipeline=payload["pipeline"],
+        examples=payload["examples"],
+        metadata=metadata,
+        featurizer=payload.get("featurizer"),
+    )
 
 
 def _sha256(path: Path) -> str:

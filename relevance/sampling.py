@@ -23,9 +23,11 @@ from relevance.pipeline import build_pipeline, network_mean
 from relevance.records import Connection
 
 STRATEGIES: tuple[str, ...] = ("auto", "random", "diverse", "uncertain")
-# Answers of each kind before `auto` trusts the model's doubts over coverage of the network
-# (scripts/bench_sampling.py: switching at 2 was as good or better than at 5 on both audiences).
+# `auto` covers the network until there are MIN_EACH answers of each kind AND MIN_ANSWERS answers in all, then
+# trusts the model's doubts (scripts/bench_sampling.py: switching at 2 of each won on a rare audience, at 5 on a
+# 20% one, where the first 20 answers already hold 2 of each and covering the network was worth more).
 MIN_EACH = 2
+MIN_ANSWERS = 20
 # Once the model leads, `auto` still draws this share of each batch at random: uncertainty alone keeps asking
 # about the boundary and drifts away from the network as a whole (it lost to random at 100-200 answers).
 EXPLORE = 0.2
@@ -97,7 +99,7 @@ def choose(
     """Up to n row indices worth labelling next, best first; never an answered, excluded or text-less row.
 
     ``random``; ``diverse`` (the centres of the parts of the network no answer covers yet); ``uncertain``
-    (where the model is least sure); ``auto`` = diverse until there are MIN_EACH answers of each kind, then
+    (where the model is least sure); ``auto`` = diverse until there are MIN_EACH answers of each kind and MIN_ANSWERS in all, then
     the most uncertain rows spread across the network, and a few at random. ``model`` saves a refit.
     """
     if strategy not in STRATEGIES:
@@ -129,9 +131,10 @@ def choose(
 
 
 def effective_strategy(strategy: str, answered: Mapping[int, bool]) -> str:
-    """What a strategy means with these answers: `auto` is `diverse` until there are MIN_EACH of each kind."""
+    """What a strategy means with these answers: `auto` is `diverse` until MIN_EACH of each kind and MIN_ANSWERS."""
     if strategy == "auto":
-        return "diverse" if min(class_counts(answered)) < MIN_EACH else "uncertain, spread out"
+        early = min(class_counts(answered)) < MIN_EACH or len(answered) < MIN_ANSWERS
+        return "diverse" if early else "uncertain, spread out"
     if strategy == "uncertain" and min(class_counts(answered)) < 1:
         return "diverse"  # no model yet to be uncertain
     return strategy

@@ -27,6 +27,9 @@ SUGGESTIONS: tuple[str, ...] = ("remove", "review", "keep")
 NO_TEXT = "no position or headline to judge by"
 # Reasons name this many of the most similar labelled connections.
 NEIGHBOURS = 2
+# A signal beside the title (language, employer, ...) is named in the reason when it moves the calibrated
+# score by at least this much.
+SIGNAL_SHIFT = 0.15
 _RULE_FIELDS = tuple(c for c in CANONICAL_COLUMNS if c not in ("id", "connected_on"))
 _UNITS = {"d": 1, "w": 7, "m": 30, "y": 365}
 
@@ -116,8 +119,13 @@ def score_connections(
     """
     known = dict(zip(bundle.examples.ids, bundle.examples.answers.tolist(), strict=True))
     known.update(answers or {})
-    scores = bundle.predict(vectors)
+    block = bundle.featurizer.block(connections) if bundle.featurizer is not None else None
+    decisions = bundle.decisions(vectors, connections, block=block)
+    scores = bundle.calibrate(decisions)
     reasons = explain(vectors, bundle, answers)
+    for i, signal in enumerate(signal_reasons(decisions, bundle, block)):
+        if signal:
+            reasons[i] = f"{signal}; {reasons[i]}"
     cutoff = (today or date.today()) - newer_than if newer_than is not None else None
     remove_at, keep_from = bundle.remove_at_or_below, bundle.keep_from
     # Only what was embedded can be judged: a row with a company but no title has a zero vector.
@@ -147,6 +155,30 @@ def score_connections(
     # without a score last.
     rows.sort(key=lambda r: (rank[r.suggestion], r.label is None, r.score is None, r.score or 0.0))
     return rows
+
+
+def signal_reasons(decisions: np.ndarray, bundle: Bundle, block: np.ndarray | None) -> list[str]:
+    """For each row, the signal beside the title that drives its score, as "title in Russian, which you mostly
+    marked no" — or "" when the signals move the score by less than SIGNAL_SHIFT (the title decides).
+
+    A linear model's decision is a sum: the signal block's share is its coefficients times its columns, so
+    the score without the signals is one subtraction away, and the biggest term in the same direction names it.
+    """
+    featurizer = bundle.featurizer
+    if featurizer is None or block is None or not featurizer.width:
+        return ["" for _ in range(len(decisions))]
+    coef = np.asarray(bundle.pipeline.named_steps["classify"].coef_)[0, -featurizer.width :]
+    parts = block * coef
+    total = parts.sum(axis=1)
+    shift = np.abs(bundle.calibrate(decisions) - bundle.calibrate(decisions - total))
+    reasons = []
+    for i in range(len(decisions)):
+        if shift[i] < SIGNAL_SHIFT:
+            reasons.append("")
+            continue
+        j = int(np.argmax(parts[i] * np.sign(total[i])))
+        reasons.append(f"{featurizer.phrase(j)}, which you mostly marked {'yes' if total[i] > 0 else 'no'}")
+    return reasons
 
 
 def explain(vectors: np.ndarray, bundle: Bundle, answers: dict[str, bool] | None = None) -> list[str]:

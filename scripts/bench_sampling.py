@@ -6,7 +6,7 @@ Networks are drawn from ESCO occupation titles (/work/shared/data/esco_titles.ts
 batches as `relevance sample` would; after each budget a model (build_pipeline, as `relevance train`) is
 scored on the held-out rows. Vectors come from the real default embedder, cached as .npy in a temp dir.
 
-    .venv/bin/python scripts/bench_sampling.py [--repeats 4] [--pool 3000]
+    .venv/bin/python scripts/bench_sampling.py [--repeats 4] [--pool 3000] [--strategies random auto auto@2]
 """
 
 from __future__ import annotations
@@ -32,9 +32,17 @@ AUDIENCES = {
     "ICT 25xx, 8%": (lambda isco: isco.startswith("25"), 0.08),
 }
 BUDGETS = (25, 50, 100, 200)
-# Variants of auto, to check its two choices: "auto@5" switches to the model at 5 answers of each kind instead
-# of MIN_EACH; "auto-pure" draws no random share once the model leads.
-STRATEGIES = ("random", "diverse", "uncertain", "auto", "auto@5", "auto-pure")
+# Variants of auto, to check its choices: "auto@2" switches to the model at 2 answers of each kind whatever the
+# total (the rule before MIN_ANSWERS), "auto@5" at 5 of each; "auto-pure" draws no random share once the model
+# leads, "auto-explore" draws 40%.
+STRATEGIES = ("random", "diverse", "uncertain", "auto", "auto@2", "auto@5", "auto-pure", "auto-explore")
+VARIANTS = {  # (MIN_EACH, MIN_ANSWERS, EXPLORE)
+    "auto": (relevance.sampling.MIN_EACH, relevance.sampling.MIN_ANSWERS, relevance.sampling.EXPLORE),
+    "auto@2": (2, 0, relevance.sampling.EXPLORE),
+    "auto@5": (5, 0, relevance.sampling.EXPLORE),
+    "auto-pure": (relevance.sampling.MIN_EACH, relevance.sampling.MIN_ANSWERS, 0.0),
+    "auto-explore": (relevance.sampling.MIN_EACH, relevance.sampling.MIN_ANSWERS, 0.4),
+}
 
 
 def load(cache_dir: Path) -> tuple[list[dict[str, str]], np.ndarray]:
@@ -70,8 +78,8 @@ def draw(rows: list[dict[str, str]], audience: str, size: int, rng: np.random.Ge
 def simulate(vectors: np.ndarray, truth: np.ndarray, test: np.ndarray, strategy: str, seed: int) -> list[tuple]:
     """Label the pool as the strategy chooses; (ROC-AUC, average precision) on held-out rows at each budget."""
     pool, answers = vectors, {}
-    relevance.sampling.MIN_EACH = 5 if strategy == "auto@5" else 2
-    relevance.sampling.EXPLORE = 0.0 if strategy == "auto-pure" else 0.2
+    if strategy in VARIANTS:
+        (relevance.sampling.MIN_EACH, relevance.sampling.MIN_ANSWERS, relevance.sampling.EXPLORE) = VARIANTS[strategy]
     strategy = "auto" if strategy.startswith("auto") else strategy
     mean = network_mean(pool)
     scores = []
@@ -99,6 +107,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=4)
     parser.add_argument("--pool", type=int, default=3000)
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "relevance-bench")
+    parser.add_argument("--strategies", nargs="+", default=list(STRATEGIES), choices=STRATEGIES)
     args = parser.parse_args()
     rows, vectors = load(args.cache)
     results: dict[tuple[str, str], list[list[tuple]]] = {}
@@ -107,7 +116,7 @@ def main() -> None:
         for repeat in range(args.repeats):
             rng = np.random.default_rng(repeat)
             pool, held, truth = draw(rows, audience, args.pool, rng)
-            for strategy in STRATEGIES:
+            for strategy in args.strategies:
                 run = simulate(vectors[pool], truth[pool], (vectors[held], truth[held]), strategy, seed=repeat)
                 results.setdefault((audience, strategy), []).append(run)
             print(f"  {audience} repeat {repeat + 1}/{args.repeats} ({time.time() - started:.0f} s)", flush=True)

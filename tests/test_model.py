@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from relevance.errors import ModelError
-from relevance.metrics import auc, average_precision, removal_threshold
+from relevance.metrics import auc, average_precision, plan_removals
 from relevance.model import FORMAT_VERSION, Bundle, check_label_counts, fit_bundle, load_bundle, save_bundle
 from relevance.pipeline import network_mean
 
@@ -75,11 +75,43 @@ def test_too_few_or_one_sided_labels_are_refused_with_guidance(yes: int, no: int
 
 
 def test_removal_threshold_needs_enough_evidence() -> None:
-    assert removal_threshold(np.array([0.01, 0.02, 0.9]), np.array([0, 0, 1]), 0.03) is None
-    scores = np.linspace(0, 1, 200)
-    y = (scores > 0.5).astype(int)
-    threshold = removal_threshold(scores, y, 0.03)
-    assert threshold is not None and 0.3 < threshold < 0.55
+    rng = np.random.default_rng(0)
+    network = rng.normal(size=2000)
+    # Three labels cannot vouch for anyone; two hundred well separated ones can.
+    assert plan_removals(network, np.array([-2.0, -1.0, 2.0]), np.array([0, 0, 1]), (1.0, 0.0), 0.03).threshold is None
+    decisions = np.linspace(-3, 3, 200)
+    y = (rng.random(200) < 1 / (1 + np.exp(-3 * decisions))).astype(int)
+    removals = plan_removals(network, decisions, y, (3.0, 0.0), 0.03)
+    assert removals.threshold is not None and removals.threshold < 0.1
+    assert removals.wrong_removals.value <= removals.wrong_removals.high <= 0.05
+    assert 0.05 < removals.removed < 0.8
+
+
+def test_actively_chosen_labels_still_give_removals_within_the_bound() -> None:
+    # Labels chosen as `relevance label` does (auto, batches of 10) crowd the boundary; the estimate is about the
+    # network's unlabelled rows, so it must still allow removals and stay near the realised wrong-removal rate.
+    from relevance.sampling import choose, effective_strategy
+
+    X, y = synthetic(1500, separation=2.0, seed=4)
+    answered: dict[int, bool] = {}
+    while len(answered) < 100:
+        mode = effective_strategy("auto", answered)
+        for row in choose(X, answered, 10, strategy="auto", seed=len(answered)):
+            answered[row] = bool(y[row])
+            if effective_strategy("auto", answered) != mode:
+                break
+    chosen = np.fromiter(answered, dtype=np.intp)
+    rest = np.setdiff1d(np.arange(len(y)), chosen)
+    ids = [f"id{i}" for i in chosen]
+    bundle = fit_bundle(
+        X[chosen], y[chosen], network_mean(X), embedder=FakeEmbedder(), ids=ids, texts=ids, population=X[rest]
+    )
+    assert bundle.remove_at_or_below is not None
+    removed = bundle.predict(X[rest]) <= bundle.remove_at_or_below
+    realised = y[rest][removed].mean()
+    estimate = bundle.metrics["wrong_removals"]
+    assert removed[~y[rest]].mean() > 0.3  # a useful share of the "no" rows
+    assert realised <= 0.03 + 0.02 and abs(realised - estimate.value) <= 0.02
 
 
 def test_fast_metrics_match_scikit_learn() -> None:
