@@ -411,6 +411,16 @@ def _training_lines(trained: TrainResult, labels: Path, model: Path) -> list[str
             f"  Remove at score ≤ {thresholds['remove_at_or_below']:.3f}: wrong removals about "
             f"{figure('wrong_removals', True)}, missed removals {figure('missed', True)}"
         )
+    evidence = thresholds.get("evidence", {})
+    if "rows" in evidence:
+        lines.append(
+            f"  The wrong-removal figure rests on {evidence['rows']} answers drawn at random below that score "
+            f"({evidence['check']} check answers from the removal list, {evidence['random']} random ones; "
+            f"{evidence['yes']} in the audience)"
+            if thresholds["remove_at_or_below"] is not None
+            else f"  {evidence['representative']} answers were drawn at random (check or random): `relevance label` "
+            "asks for more checks of the removal list"
+        )
     lines.append(f"  Keep from score {thresholds['keep_from']:.2f}; in between: review.")
     lines.append(f"Saved {model} and {model.with_suffix('.json').name} (its description, readable as text).")
     return lines
@@ -501,7 +511,7 @@ def demo(
         )
         err.print("Answering them from the sample's answer key, as if you typed them:", markup=False)
         picked = _demo_pick(network.connections, vectors, key)
-        rows = [label_row(network.connections[i], key[network.connections[i].id]) for i in picked]
+        rows = [label_row(network.connections[i], key[network.connections[i].id], why) for i, why in picked]
         for n, row in enumerate(rows):
             if n < 5 or n in (20, 21, 60, 61):
                 shown = row["headline"] or row["position"] or row["company"]
@@ -510,8 +520,15 @@ def demo(
         err.print(f"  … {len(rows)} answers ({yes} yes, {len(rows) - yes} no), saved in {labels_path}", markup=False)
         labels_path.unlink(missing_ok=True)
         write_csv(labels_path, LABEL_COLUMNS, rows)
-        err.print(f"\nStep 4 — relevance train {sample_export.name} --labels {labels_path} --model {model_path}")
-        trained = train_model(network, load_labels(labels_path), embedder)
+        err.print(
+            f"\nStep 4 — relevance train {sample_export.name} --labels {labels_path} --model {model_path} "
+            f"--max-wrong-removals {DEMO_MAX_WRONG}"
+        )
+        err.print(
+            "(This sample is built to be hard: at the default 3% no removal is safe enough, so the demo accepts 5%.)",
+            markup=False,
+        )
+        trained = train_model(network, load_labels(labels_path), embedder, max_wrong_removals=DEMO_MAX_WRONG)
         save_bundle(trained.bundle, model_path)
         for line in _training_lines(trained, labels_path, model_path):
             err.print(line, markup=False)
@@ -543,33 +560,38 @@ def _answer_key(path: Path) -> dict[str, bool]:
         return {normalise_url(row["url"]): row["label"].strip() == "yes" for row in csv.DictReader(handle)}
 
 
-DEMO_LABELS = 120
+DEMO_LABELS = 150
 DEMO_BATCH = 10
-# Measured: on this sample (15% look-alikes on purpose) even the 100 lowest-scored rows after these answers hold
-# ~3% audience, so the honest outcome at the default 3% limit is "no removals yet".
+# The sample is built to be hard (15% look-alikes labelled by their ISCO code): measured against its answer key,
+# no part of it is safely under the default 3% wrong removals, and the tool honestly suggests none after 150
+# answers. The demo accepts up to 5% (`relevance train --max-wrong-removals 0.05`) and says so; the answer-key
+# check at the end shows how close the estimate came (measured: claimed ~3.5%, up to 5%; realised 4.6%).
+DEMO_MAX_WRONG = 0.05
 
 
-def _demo_pick(connections: Sequence[Connection], vectors: np.ndarray, key: dict[str, bool]) -> list[int]:
-    """The rows `relevance label --strategy auto` asks about, in order, answered from the answer key.
+def _demo_pick(connections: Sequence[Connection], vectors: np.ndarray, key: dict[str, bool]) -> list[tuple[int, str]]:
+    """The rows `relevance label --strategy auto` asks about, in order, answered from the answer key, and why
+    each was asked (the labels file's ``picked``).
 
-    As the labeller does it: plans of DEMO_BATCH rows (`relevance.sampling.choose`), a new plan as soon as the
-    answers change what `auto` means (from covering the network to asking the model's doubts).
+    As the labeller does it: plans of DEMO_BATCH rows (`relevance.sampling.choose_picks`), a new plan as soon
+    as the answers change what `auto` means (from covering the network to asking the model's doubts).
     """
     from relevance.pipeline import network_mean
-    from relevance.sampling import choose, effective_strategy
+    from relevance.sampling import choose_picks, effective_strategy
 
     answered: dict[int, bool] = {}
+    why: dict[int, str] = {}
     mean = network_mean(vectors)
     while len(answered) < DEMO_LABELS:
         mode = effective_strategy("auto", answered)
-        plan = choose(vectors, answered, DEMO_BATCH, strategy="auto", seed=len(answered), mean=mean)
+        plan = choose_picks(vectors, answered, DEMO_BATCH, strategy="auto", seed=len(answered), mean=mean)
         if not plan:
             break
-        for row in plan:
-            answered[row] = key.get(connections[row].id, False)
+        for row, picked in plan:
+            answered[row], why[row] = key.get(connections[row].id, False), picked
             if effective_strategy("auto", answered) != mode:
                 break
-    return list(answered)
+    return [(row, why[row]) for row in answered]
 
 
 if __name__ == "__main__":

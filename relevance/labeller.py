@@ -20,13 +20,15 @@ from relevance.labels import Labels, append_rows, compact, label_row
 from relevance.pipeline import network_mean
 from relevance.records import Connection
 from relevance.sampling import (
+    CHECK,
     answered_rows,
-    choose,
+    choose_picks,
     class_counts,
     cluster,
     cv_quality,
     effective_strategy,
     fit_model,
+    removal_region,
 )
 
 # Answers of each kind before the model's guess is worth showing.
@@ -34,6 +36,10 @@ MIN_TO_GUESS = 2
 # The stop hint: cross-validated quality that gained less than TOLERANCE over the last WINDOW answers.
 WINDOW = 30
 TOLERANCE = 0.01
+# The wrong-removal limit the "label N more to confirm the removal list" hint aims at (`relevance train`'s
+# default), at the confidence `relevance train` certifies with.
+CONFIRM_LIMIT = 0.03
+CONFIRM_CONFIDENCE = 0.8
 
 
 @dataclass(frozen=True)
@@ -45,7 +51,7 @@ class Status:
     skipped: int
     remaining: int  # connections with text and no answer, skipped ones included
     quality: float | None  # cross-validated ROC-AUC of a model trained on the answers now
-    hint: str | None  # set once more labels stop helping
+    hint: str | None  # set once more labels stop helping, or while the removal list needs more checks
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,14 @@ class Question:
     row: int
     connection: Connection
     guess: float | None
+    picked: str = ""  # why it is asked (relevance.labels.PICKED); "check": a random draw from the removal list
+
+    @property
+    def note(self) -> str | None:
+        """What to tell the person about why this connection is asked, if anything."""
+        if self.picked == "check":
+            return "checking the removal list: a connection picked at random from those the model would remove"
+        return None
 
 
 @dataclass(frozen=True)
@@ -80,6 +94,16 @@ def stop_hint(history: Sequence[tuple[int, float]], window: int = WINDOW, tolera
     if not earlier or quality - earlier[-1] >= tolerance:
         return None
     return f"quality has not improved for the last {window} answers — good time to `relevance train`"
+
+
+def confirm_needed(yes: int, limit: float, confidence: float = CONFIRM_CONFIDENCE) -> int:
+    """How many random answers, ``yes`` of them in the audience, a Jeffreys bound needs to put the share under
+    ``limit`` (27 with none at 3%)."""
+    from scipy.stats import beta
+
+    n = np.arange(yes + 1, yes + 2000)
+    fits = np.flatnonzero(beta.ppf(confidence, yes + 0.5, n - yes + 0.5) <= limit)
+    return int(n[fits[0]]) if fits.size else int(n[-1])
 
 
 class Session:
@@ -109,15 +133,35 @@ class Session:
         yes, no = class_counts(self.answered)
         open_rows = int(self.text.sum()) - sum(self.text[r] for r in self.answered)
         quality = self.history[-1][1] if self.history else None
-        return Status(yes, no, len(self.skipped), open_rows, quality, stop_hint(self.history))
+        hint = stop_hint(self.history) or self.confirm_hint()
+        return Status(yes, no, len(self.skipped), open_rows, quality, hint)
+
+    def confirm_hint(self) -> str | None:
+        """ "label N more to confirm the removal list" while the random answers among the rows the model would
+        remove are too few to certify them (as `relevance train` does: Jeffreys bound, CONFIRM_LIMIT)."""
+        if self.model is None or self.strategy != "auto" or effective_strategy("auto", self.answered) == "diverse":
+            return None
+        picked = self.labels.picked
+        rows = np.array([r for r in self.answered if picked.get(self.connections[r].id) in ("random", "check")])
+        inside = removal_region(self.model, self.vectors, rows, self._proba(rows)) if len(rows) else rows
+        yes = sum(self.answered[int(r)] for r in inside)
+        needed = confirm_needed(yes, CONFIRM_LIMIT) - len(inside)
+        if needed <= 0:
+            return None
+        more = int(np.ceil(needed / CHECK)) if CHECK > 0 else needed
+        return f"label about {more} more to confirm the removal list ({len(inside)} random checks of it so far)"
+
+    def _proba(self, rows: np.ndarray) -> np.ndarray:
+        assert self.model is not None
+        return np.asarray(self.model.predict_proba(self.vectors[rows])[:, 1])
 
     def finish(self) -> None:
         """Fold the appended answers into one row per connection (an atomic rewrite)."""
         compact(self.labels)
 
-    def _save(self, rows: Sequence[int], answer: bool | None) -> None:
+    def _save(self, rows: Sequence[int], answer: bool | None, picked: str = "") -> None:
         """One durable write for all rows, then the same change in memory."""
-        append_rows(self.labels, [label_row(self.connections[r], answer) for r in rows])
+        append_rows(self.labels, [label_row(self.connections[r], answer, picked) for r in rows])
         for r in rows:
             if answer is None:
                 self.answered.pop(r, None)
@@ -152,6 +196,7 @@ class Labeller(Session):
         super().__init__(connections, vectors, labels, **options)
         self._pinned: list[int] = []  # undone rows, asked again first
         self._plan: list[int] = []
+        self._why: dict[int, str] = {}  # why the sampler planned each row
         self._planned_as = ""
         self._actions: list[tuple[str, int]] = []  # ("answer" | "skip", row), for undo
 
@@ -160,16 +205,17 @@ class Labeller(Session):
         row = self._next()
         if row is None:
             return None
-        return Question(row, self.connections[row], self._guess([row]))
+        return Question(row, self.connections[row], self._guess([row]), self._picked(row))
 
     def answer(self, yes: bool) -> None:
         """Save the answer for the current connection (on disk before this returns)."""
         row = self._next()
         if row is None:
             return
+        picked = self._picked(row)
         self._drop(row)
         self._actions.append(("answer", row))
-        self._save([row], yes)
+        self._save([row], yes, picked)
         self._replan()
 
     def skip(self) -> None:
@@ -186,7 +232,7 @@ class Labeller(Session):
             return False
         kind, row = self._actions.pop()
         if kind == "answer":
-            self._save([row], None)
+            self._save([row], None, self._picked(row))
             self._replan()
         self.skipped.discard(row)
         self._pinned.append(row)
@@ -197,6 +243,10 @@ class Labeller(Session):
         # the answers change what the strategy means (from covering the network to asking the model's doubts).
         if effective_strategy(self.strategy, self.answered) != self._planned_as:
             self._plan = []
+
+    def _picked(self, row: int) -> str:
+        """Why a row is asked: the sampler's reason, or the one `relevance sample` wrote in the file."""
+        return self._why.get(row) or self.labels.picked.get(self.connections[row].id, "")
 
     def _drop(self, row: int) -> None:
         for pending in (self._pinned, self.queued, self._plan):
@@ -212,7 +262,7 @@ class Labeller(Session):
         self._plan = [r for r in self._plan if r not in done]
         if not self._plan:
             self._planned_as = effective_strategy(self.strategy, self.answered)
-            self._plan = choose(
+            picks = choose_picks(
                 self.vectors,
                 self.answered,
                 self.batch,
@@ -222,6 +272,8 @@ class Labeller(Session):
                 mean=self.mean,
                 model=self.model,
             )
+            self._plan = [row for row, _ in picks]
+            self._why.update(picks)
         return self._plan[0] if self._plan else None
 
 

@@ -1,7 +1,9 @@
 """The labels worksheet: the user's answers, which must never be lost or corrupted.
 
 A labels file is a CSV the user may also edit in a spreadsheet: `id, label, first_name, last_name, company,
-position, headline` and any columns they add. Answers are *appended* (one row, flushed and fsynced, so an
+position, headline, picked` and any columns they add. `picked` records why the tool asked about a row
+(``PICKED``: ``diverse``, ``uncertain``, ``random``, ``check``; empty = chosen by the person, or unknown): the
+wrong-removal estimate trusts only rows drawn at random (relevance.metrics). Files without the column still work. Answers are *appended* (one row, flushed and fsynced, so an
 answer is on disk the moment it is given); the last row for an id decides its label, an empty label meaning
 "not answered". `compact` folds the appended rows back into one row per id with an atomic rewrite.
 """
@@ -20,7 +22,19 @@ from relevance.io import write_csv
 from relevance.records import Connection
 from relevance.tables import decode
 
-LABEL_COLUMNS: tuple[str, ...] = ("id", "label", "first_name", "last_name", "company", "position", "headline")
+LABEL_COLUMNS: tuple[str, ...] = (
+    "id",
+    "label",
+    "first_name",
+    "last_name",
+    "company",
+    "position",
+    "headline",
+    "picked",
+)
+# Why a row was asked about: to cover the network, where the model was unsure, uniformly at random from the
+# whole network, or uniformly at random from the rows the model would remove (to check that list).
+PICKED: tuple[str, ...] = ("diverse", "uncertain", "random", "check")
 
 _YES = {
     "yes",
@@ -79,6 +93,16 @@ class Labels:
         """Ids in the file without an answer yet, in file order."""
         latest = self.latest()
         return [i for i in dict.fromkeys(row["id"] for row in self.rows) if latest[i] is None]
+
+    @property
+    def picked(self) -> dict[str, str]:
+        """id -> why the tool asked about it (the last non-empty ``picked`` for the id; "" if never recorded)."""
+        why: dict[str, str] = {}
+        for row in self.rows:
+            tag = row.get("picked", "").strip().casefold()
+            if tag or row["id"] not in why:
+                why[row["id"]] = tag
+        return why
 
     def latest(self) -> dict[str, bool | None]:
         state: dict[str, bool | None] = {}
@@ -139,8 +163,8 @@ def load_labels(path: str | os.PathLike[str]) -> Labels:
     )
 
 
-def label_row(connection: Connection, answer: bool | None = None) -> dict[str, str]:
-    """The worksheet row for a connection: its id and what a person needs to recognise them."""
+def label_row(connection: Connection, answer: bool | None = None, picked: str = "") -> dict[str, str]:
+    """The worksheet row for a connection: its id, what a person needs to recognise them, and why it was asked."""
     return {
         "id": connection.id,
         "label": format_label(answer),
@@ -149,6 +173,7 @@ def label_row(connection: Connection, answer: bool | None = None) -> dict[str, s
         "company": connection.company,
         "position": connection.position,
         "headline": connection.headline,
+        "picked": picked,
     }
 
 
@@ -161,11 +186,22 @@ def append_rows(labels: Labels, rows: Sequence[Mapping[str, str]]) -> None:
     if not rows:
         return
     target = labels.path
-    if not target.exists() or target.stat().st_size == 0 or not labels.encoding.startswith("utf-8"):
-        # Appending UTF-8 to a Windows-1252 file would mix two encodings in one file: rewrite it (atomically)
-        # as UTF-8 instead.
+    if "picked" not in labels.columns and any(row.get("picked") for row in rows):
+        # An older (or hand-made) file without the column: add it at the end, in the rewrite below.
+        labels.columns.append("picked")
+        new_column = True
+    else:
+        new_column = False
+    if new_column or not target.exists() or target.stat().st_size == 0 or not labels.encoding.startswith("utf-8"):
+        # Appending UTF-8 to a Windows-1252 file would mix two encodings in one file, and a new column changes
+        # the header: rewrite it (atomically) as UTF-8 instead.
         existing = labels.rows if target.exists() else []
-        write_csv(target, labels.columns, [*existing, *rows], delimiter=labels.delimiter)
+        try:
+            write_csv(target, labels.columns, [*existing, *rows], delimiter=labels.delimiter)
+        except BaseException:
+            if new_column:
+                labels.columns.remove("picked")
+            raise
         labels.rows.extend(dict(row) for row in rows)
         labels.encoding = "utf-8"
         return
@@ -194,13 +230,13 @@ def append_rows(labels: Labels, rows: Sequence[Mapping[str, str]]) -> None:
     labels.rows.extend(dict(row) for row in rows)
 
 
-def record_answer(labels: Labels, connection: Connection, answer: bool | None) -> None:
-    """Save one answer now (None takes an answer back)."""
-    append_rows(labels, [label_row(connection, answer)])
+def record_answer(labels: Labels, connection: Connection, answer: bool | None, picked: str = "") -> None:
+    """Save one answer now (None takes an answer back); ``picked``: why it was asked, if the tool chose it."""
+    append_rows(labels, [label_row(connection, answer, picked)])
 
 
 def compact(labels: Labels) -> None:
-    """Fold appended answers into one row per id, keeping each id's first row and its last label.
+    """Fold appended answers into one row per id, keeping each id's first row, its last label and its ``picked``.
 
     An atomic rewrite: the old file stays whole until the new one has replaced it.
     """
@@ -208,6 +244,8 @@ def compact(labels: Labels) -> None:
     for row in labels.rows:
         if row["id"] in merged:
             merged[row["id"]]["label"] = row.get("label", "")
+            if row.get("picked"):
+                merged[row["id"]]["picked"] = row["picked"]
         else:
             merged[row["id"]] = dict(row)
     if len(merged) == len(labels.rows):

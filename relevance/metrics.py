@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import numpy as np
+from scipy.stats import beta
 from sklearn.base import ClassifierMixin
 from sklearn.model_selection import RepeatedStratifiedKFold
 
@@ -24,6 +25,8 @@ from sklearn.model_selection import RepeatedStratifiedKFold
 MIN_PER_CLASS = 10
 # The removal threshold keeps this upper quantile of the wrong-removal estimate under the user's limit.
 CONFIDENCE = 0.8
+# With check answers (drawn from earlier models' removal regions, which miss rows the final model removes).
+CHECK_CONFIDENCE = 0.9
 # Bootstrap refits of the calibration behind the wrong-removal estimate and its range.
 CALIBRATION_DRAWS = 200
 # The estimate averages over at most this many network rows (a random subset beyond): plenty for a mean.
@@ -225,6 +228,7 @@ class Removals:
     wrong_removals: Estimate  # expected share of suggested removals that are "yes"
     missed: Estimate  # expected share of the network's "no" rows not suggested
     removed: float  # share of the network suggested for removal
+    decision: float | None = None  # the threshold on the (rescaled) decision scale of ``population``
 
 
 def plan_removals(
@@ -237,6 +241,7 @@ def plan_removals(
     weights: np.ndarray | None = None,
     rescale: tuple[float, float] = (1.0, 0.0),
     seed: int = 0,
+    confidence: float | None = None,
 ) -> Removals:
     """The highest score to suggest removal at, judged over the network's own rows.
 
@@ -260,7 +265,7 @@ def plan_removals(
     p = 1.0 / (1.0 + np.exp(-(params[:, :1] * ranked + params[:, 1:])))  # row 0: the fit on all labels
     count = np.arange(1, len(ranked) + 1)
     wrong = np.cumsum(p, axis=1) / count
-    upper = np.quantile(wrong[1:], CONFIDENCE, axis=0)
+    upper = np.quantile(wrong[1:], CONFIDENCE if confidence is None else confidence, axis=0)
     # Cut only between distinct scores: a threshold cannot split tied rows.
     distinct = np.append(ranked[1:] > ranked[:-1], True)
     allowed = np.flatnonzero((upper <= max_wrong) & distinct)
@@ -274,7 +279,94 @@ def plan_removals(
         wrong_removals=_estimate(wrong[:, k]),
         missed=_estimate(missed),
         removed=(k + 1) / len(ranked),
+        decision=float(ranked[k]),
     )
+
+
+@dataclass(frozen=True)
+class Certified:
+    """The removal threshold certified by representative answers (a decision value, or None) and its evidence."""
+
+    threshold: float | None  # out-of-fold decision value: remove at or below it
+    wrong_removals: Estimate  # the Jeffreys bound at CONFIDENCE (value) and its RANGE quantiles
+    rows: int  # representative answers at or below the threshold
+    yes: int  # of which in the audience
+
+
+def certify_removals(
+    decisions: np.ndarray,
+    y: np.ndarray,
+    representative: np.ndarray,
+    max_wrong: float,
+    *,
+    region: np.ndarray | None = None,
+    confidence: float | None = None,
+) -> Certified:
+    """The highest decision value whose wrong-removal rate a uniform sample can vouch for.
+
+    ``representative`` marks the answers drawn uniformly (from the network, or from a removal region that holds
+    the rows below the threshold): among them, those scored at or below t are a uniform sample of the network's
+    rows at or below t, so the share of "yes" among them estimates the wrong-removal rate without any model.
+    t is the largest out-of-fold decision whose one-sided Jeffreys upper bound (CONFIDENCE) stays within
+    ``max_wrong``; that bound is the estimate. Rows picked because a model was unsure are not used: they are
+    harder than unpicked rows of the same score (scripts/bench_estimate.py). ``region`` marks the answers drawn
+    from a removal region (checks): t stays at or below the highest of them, inside the region they cover,
+    where the checks are a uniform sample (beyond it, they would crowd the low scores and flatter the rate).
+    """
+    d = np.asarray(decisions, dtype=np.float64)[representative]
+    answers = np.asarray(y, dtype=float)[representative]
+    none = Certified(None, Estimate(0.0, 0.0, 0.0), 0, 0)
+    if not len(d):
+        return none
+    order = np.argsort(d, kind="stable")
+    ranked, hits = d[order], answers[order]
+    count = np.arange(1, len(ranked) + 1)
+    wrong = np.cumsum(hits)
+    level = CONFIDENCE if confidence is None else confidence
+    upper = beta.ppf(level, wrong + 0.5, count - wrong + 0.5)
+    distinct = np.append(ranked[1:] > ranked[:-1], True)  # a threshold cannot split tied rows
+    inside = np.ones(len(ranked), dtype=bool)
+    if region is not None and np.asarray(region)[representative].any():
+        inside = ranked <= np.asarray(decisions, dtype=np.float64)[np.asarray(region, dtype=bool)].max()
+    allowed = np.flatnonzero((upper <= max_wrong) & distinct & inside)
+    if not allowed.size:
+        return none
+    k = int(allowed[-1])
+    yes, rows = int(wrong[k]), k + 1
+    return Certified(float(ranked[k]), jeffreys(yes, rows, level), rows, yes)
+
+
+def jeffreys(yes: int, rows: int, confidence: float | None = None) -> Estimate:
+    """The Jeffreys interval for ``yes`` of ``rows``: its one-sided CONFIDENCE bound, and its RANGE quantiles."""
+    if rows <= 0:
+        return Estimate(0.0, 0.0, 0.0)
+    upper = beta.ppf(CONFIDENCE if confidence is None else confidence, yes + 0.5, rows - yes + 0.5)
+    low, high = beta.ppf([RANGE[0] / 100, RANGE[1] / 100], yes + 0.5, rows - yes + 0.5)
+    return Estimate(float(upper), float(low), float(high))
+
+
+def missed_at(
+    population: np.ndarray,
+    decisions: np.ndarray,
+    y: np.ndarray,
+    calibration: tuple[float, float],
+    threshold: float,
+    *,
+    weights: np.ndarray | None = None,
+    seed: int = 0,
+) -> tuple[Estimate, float]:
+    """(expected share of the network's "no" rows above ``threshold``, share of the network at or below it).
+
+    ``population`` and ``threshold`` are on the out-of-fold decision scale that ``calibration`` maps."""
+    values = np.asarray(population, dtype=np.float64)
+    if not len(values):
+        return Estimate(1.0, 1.0, 1.0), 0.0
+    draws = platt_draws(decisions, y, CALIBRATION_DRAWS, weights=weights, seed=seed)
+    params = np.vstack([np.asarray(calibration), draws])
+    no = 1.0 - 1.0 / (1.0 + np.exp(-(params[:, :1] * values + params[:, 1:])))
+    removed = values <= threshold
+    missed = 1.0 - no[:, removed].sum(axis=1) / no.sum(axis=1)
+    return _estimate(missed), float(removed.mean())
 
 
 def transfer(calibration: tuple[float, ...], rescale: tuple[float, float]) -> tuple[float, float]:

@@ -29,15 +29,19 @@ from relevance.features import DEFAULT_SIGNALS, TITLE_ONLY, Featurizer
 from relevance.io import Export
 from relevance.labels import Labels
 from relevance.metrics import (
+    CHECK_CONFIDENCE,
     CONFIDENCE,
     CV_REPEATS,
     MIN_PER_CLASS,
     Estimate,
     apply_platt,
     auc,
+    certify_removals,
     cross_fitted,
     evaluate,
     fit_platt,
+    jeffreys,
+    missed_at,
     out_of_fold,
     plan_removals,
     representativeness,
@@ -56,6 +60,19 @@ KEEP_FROM = 0.5
 # Out-of-fold ROC-AUC the other signals must add before the model uses them (scripts/bench_features.py).
 SIGNALS_MARGIN = 0.002
 C = 1.0
+# Answers a uniform sample can vouch for (relevance.labels.PICKED): drawn at random from the network, or from
+# the removal region the labeller was checking.
+REPRESENTATIVE = frozenset({"random", "check"})
+# How the threshold certified by representative answers combines with the model-based network estimate:
+# "representative" uses the former alone; "larger" takes the higher of the two thresholds; "conservative" the
+# lower, the model-based one calibrated on the representative answers alone, and reports the higher estimate
+# (scripts/bench_estimate.py measures them). Demo (150 auto answers): "representative" at CONFIDENCE 0.8 certified
+# 1,048 removals at ~1.3% while the answer key says 4.6% (0 yes among 62 checks: checks undershoot).
+COMBINE = "conservative"
+# The share of the check answers counted, the latest: earlier checks came from earlier models' removal regions,
+# which miss rows the final model removes. Half, with CONFIDENCE 0.9: the demo certifies nothing (its true rate
+# is 3-6% at every score below the old threshold), sell 20% at 200 answers removes a third at ~1% realised.
+RECENT_CHECKS = 0.5
 
 
 @dataclass
@@ -172,6 +189,7 @@ def fit_bundle(
     featurizer: Featurizer | None = None,
     block: np.ndarray | None = None,
     population_block: np.ndarray | None = None,
+    picked: Sequence[str] | None = None,
 ) -> Bundle:
     """Fit on labelled vectors; judge and calibrate on out-of-fold predictions; choose thresholds.
 
@@ -181,6 +199,9 @@ def fit_bundle(
     Without it the labelled rows stand in, which is only honest for labels drawn at random.
     ``featurizer`` (fitted on the whole network) adds the other signals: ``block`` and ``population_block``
     are its rows (``featurizer.block``) for the labelled and the population rows. Without it, the title alone.
+    ``picked``: why each answer was asked (relevance.labels.PICKED, "" = unknown). Given, the removal threshold
+    is the one the representative answers (REPRESENTATIVE tags; every answer if none is tagged) certify
+    (``certify_removals``); without it, the model-based network estimate (``plan_removals``) alone.
     """
     y = np.asarray(answers, dtype=int)
     check_label_counts(int(y.sum()), int(len(y) - y.sum()))
@@ -205,11 +226,83 @@ def fit_bundle(
     removals = plan_removals(
         full_on_rows, decisions, y, oof_calibration, max_wrong_removals, weights=weights, rescale=rescale, seed=seed
     )
-    remove = removals.threshold
+    remove, wrong, missed, removed_share = (
+        removals.threshold,
+        removals.wrong_removals,
+        removals.missed,
+        removals.removed,
+    )
+    confidence_used = CONFIDENCE
+    evidence: dict[str, Any] = {"method": "model-based: mean calibrated probability over the network"}
+    if picked is not None:
+        tags = np.array([str(p).strip().casefold() for p in picked])
+        representative = np.isin(tags, list(REPRESENTATIVE)) if any(tags) else np.ones(len(y), dtype=bool)
+        checks = tags == "check"
+        if RECENT_CHECKS < 1.0 and checks.any():  # only the checks drawn while the model was close to final
+            order = np.cumsum(checks)
+            checks = checks & (order > order[-1] * (1.0 - RECENT_CHECKS))
+            representative = representative & ((tags != "check") | checks)
+        level = CHECK_CONFIDENCE if checks.any() else CONFIDENCE
+        confidence_used = level
+        certified = certify_removals(decisions, y, representative, max_wrong_removals, region=checks, confidence=level)
+        at = certified.threshold
+        # A flat calibration (no signal) cannot order rows: whatever the answers, no threshold.
+        usable = at is not None and oof_calibration[0] > 1e-4
+        wrong_value = certified.wrong_removals
+        if usable and at is not None and COMBINE == "conservative":
+            # The model-based estimate, calibrated on the representative answers alone: the lower threshold wins.
+            own = fit_platt(decisions[representative], y[representative])
+            plan = plan_removals(
+                full_on_rows,
+                decisions[representative],
+                y[representative],
+                own,
+                max_wrong_removals,
+                rescale=rescale,
+                seed=seed,
+                confidence=level,
+            )
+            slope, intercept = rescale
+            if plan.decision is None or own[0] <= 1e-4:
+                usable = False
+            elif slope * plan.decision + intercept < at:
+                at = slope * plan.decision + intercept
+                wrong_value = plan.wrong_removals
+            if usable:  # report the higher of the two estimates at the threshold chosen
+                p_rows = apply_platt(full_on_rows[full_on_rows <= (at - intercept) / slope], transfer(own, rescale))
+                population_wrong = float(p_rows.mean()) if len(p_rows) else 0.0
+                sample = representative & (decisions <= at)
+                bound = jeffreys(int(y[sample].sum()), int(sample.sum()), level)
+                if population_wrong > bound.value:
+                    bound = Estimate(population_wrong, bound.low, max(bound.high, population_wrong))
+                wrong_value = bound
+        certified_p = float(apply_platt(np.array([at]), oof_calibration)[0]) if usable and at is not None else None
+        below = representative & (decisions <= at) if usable else np.zeros(len(y), dtype=bool)
+        evidence = {
+            "method": "Jeffreys bound over answers drawn at random (picked: random, check)",
+            "representative": int(representative.sum()),
+            "rows": int(below.sum()),
+            "yes": int(y[below].sum()),
+            "check": int((below & (tags == "check")).sum()),
+            "random": int((below & (tags == "random")).sum()),
+        }
+        if (
+            certified_p is not None
+            and at is not None
+            and (COMBINE != "larger" or remove is None or certified_p > remove)
+        ):
+            remove, wrong = certified_p, wrong_value
+            missed, removed_share = missed_at(
+                folds_on_rows, decisions, y, oof_calibration, at, weights=weights, seed=seed
+            )
+        elif COMBINE != "larger" or remove is None:
+            remove, wrong, missed, removed_share = None, Estimate(0.0, 0.0, 0.0), Estimate(1.0, 1.0, 1.0), 0.0
+        else:
+            evidence["method"] = "model-based: mean calibrated probability over the network"
     metrics = {
         **evaluate(scores, y, seed=seed),
-        "wrong_removals": removals.wrong_removals,
-        "missed": removals.missed,
+        "wrong_removals": wrong,
+        "missed": missed,
     }
     metadata = {
         "format": FORMAT,
@@ -228,8 +321,9 @@ def fit_bundle(
             "remove_at_or_below": None if remove is None else round(remove, 6),
             "keep_from": round(max(KEEP_FROM, remove or 0.0), 6),
             "max_wrong_removals": max_wrong_removals,
-            "confidence": CONFIDENCE,
-            "estimated_over": {"rows": len(rows), "removed_share": round(removals.removed, 4)},
+            "confidence": confidence_used,
+            "estimated_over": {"rows": len(rows), "removed_share": round(removed_share, 4)},
+            "evidence": evidence,
         },
         "calibration": {
             "method": "platt on out-of-fold decisions weighted to the network, rescaled to the full fit",
@@ -306,6 +400,7 @@ def train(
         block=featurizer.block([connections[i] for i in rows]),
         population=vectors[others],
         population_block=featurizer.block([connections[i] for i in others]),
+        picked=[labels.picked.get(connections[i].id, "") for i in rows],
     )
     return TrainResult(bundle, labels.unknown_ids(export.by_id()), list(labels.unreadable))
 

@@ -166,6 +166,8 @@ def render_question(console: Console, question: Question, status: Status) -> Non
         verdict = "audience" if question.guess >= 0.5 else "not audience"
         sure = question.guess if question.guess >= 0.5 else 1 - question.guess
         console.print(f"  [dim]model guesses: {verdict}, {sure:.0%}[/]")
+    if question.note:
+        console.print(f"  [dim]{escape(question.note)}[/]")
     console.print("[dim]\\[y] audience  \\[n] not  \\[s] skip  \\[u] undo  \\[o] open profile  \\[q] quit[/]")
 
 

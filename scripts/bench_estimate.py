@@ -29,11 +29,14 @@ from typing import Any
 
 import numpy as np
 
+from relevance import metrics as metrics_module
+from relevance import model as model_module
+from relevance import sampling
 from relevance.embed import embed_texts, load_embedder
 from relevance.metrics import auc
 from relevance.model import fit_bundle
 from relevance.pipeline import network_mean
-from relevance.sampling import choose, effective_strategy
+from relevance.sampling import choose_picks, effective_strategy
 
 ESCO = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "esco_titles.tsv"
 SELL = {"1212", "1221", "1222", "2423", "2431", "2432", "3333"}
@@ -65,19 +68,22 @@ def load_titles(path: Path, audience: str, seed: int) -> tuple[list[str], np.nda
     )
 
 
-def label_like_the_tool(vectors: np.ndarray, y: np.ndarray, pool: np.ndarray, budget: int, seed: int) -> np.ndarray:
+def label_like_the_tool(
+    vectors: np.ndarray, y: np.ndarray, pool: np.ndarray, budget: int, seed: int
+) -> tuple[np.ndarray, list[str]]:
     """Rows `relevance label --strategy auto` would ask about, answered truthfully, until the budget is spent
-    (and, as `relevance train` demands, at least 10 of each kind)."""
+    (and, as `relevance train` demands, at least 10 of each kind); and why each was picked."""
     answered: dict[int, bool] = {}  # by position in pool: held-out rows are never asked
+    why: dict[int, str] = {}
     mean = network_mean(vectors)
     while len(answered) < budget or min(sum(answered.values()), len(answered) - sum(answered.values())) < 10:
         mode = effective_strategy("auto", answered)
-        plan = choose(vectors[pool], answered, BATCH, strategy="auto", seed=seed + len(answered), mean=mean)
-        for row in plan:
-            answered[row] = bool(y[pool[row]])
+        plan = choose_picks(vectors[pool], answered, BATCH, strategy="auto", seed=seed + len(answered), mean=mean)
+        for row, picked in plan:
+            answered[row], why[row] = bool(y[pool[row]]), picked
             if effective_strategy("auto", answered) != mode:  # the labeller re-plans when the strategy changes
                 break
-    return pool[np.fromiter(answered, dtype=np.intp)]
+    return pool[np.fromiter(answered, dtype=np.intp)], [why[row] for row in answered]
 
 
 def one_run(
@@ -93,9 +99,12 @@ def one_run(
             chosen = rng.choice(pool, n_labels, replace=False)
             if 10 <= y[chosen].sum() <= n_labels - 10:
                 break
+        picked = ["random"] * len(chosen)
     else:
-        chosen = label_like_the_tool(vectors, y, pool, n_labels, seed)
+        chosen, picked = label_like_the_tool(vectors, y, pool, n_labels, seed)
     options: dict[str, Any] = {}
+    if "picked" in inspect.signature(fit_bundle).parameters:
+        options["picked"] = picked
     if "population" in inspect.signature(fit_bundle).parameters:  # the network's rows, their labels unseen
         options["population"] = vectors[np.setdiff1d(np.arange(len(y)), chosen)]
     bundle = fit_bundle(
@@ -123,6 +132,7 @@ def one_run(
         "realised": float(truth[removed].mean()) if removed.any() else 0.0,
         "recall": float(removed[~truth].mean()),
         "removed_share": float(removed.mean()),
+        "checks": float(sum(p == "check" for p in picked)),
         "brier": float(np.mean((scores - truth) ** 2)),
     }
 
@@ -134,13 +144,28 @@ def main() -> None:
     parser.add_argument("--labels", type=int, nargs="+", default=[100, 200])
     parser.add_argument("--strategy", nargs="+", default=["random", "auto"], choices=["random", "auto"])
     parser.add_argument("--audience", nargs="+", default=["sell", "ict"], choices=sorted(AUDIENCES))
+    parser.add_argument("--check", type=float, default=sampling.CHECK, help="share of each auto batch: checks")
+    parser.add_argument("--explore", type=float, default=sampling.EXPLORE, help="share of each auto batch: random")
+    parser.add_argument("--combine", default=model_module.COMBINE, choices=["representative", "larger", "conservative"])
+    parser.add_argument("--confidence", type=float, default=None, help="one-sided confidence of the bounds")
+    parser.add_argument(
+        "--recent", type=float, default=model_module.RECENT_CHECKS, help="share of the checks counted: the latest"
+    )
     args = parser.parse_args()
+    sampling.CHECK, sampling.EXPLORE, model_module.COMBINE = args.check, args.explore, args.combine
+    model_module.RECENT_CHECKS = args.recent
+    if args.confidence is not None:
+        metrics_module.CONFIDENCE = model_module.CHECK_CONFIDENCE = args.confidence
+    print(
+        f"check {args.check:.0%}, random {args.explore:.0%} of each auto batch; threshold: {args.combine}, "
+        f"latest {args.recent:.0%} of checks counted\n"
+    )
     embedder = load_embedder()
     print(
         "| audience | labels | chosen | yes share | CV ROC-AUC | held-out ROC-AUC | est. wrong removals (high) "
-        "| realised mean (max) | |est − real| ≤ 2 pts | removal recall | removed | Brier |"
+        "| realised mean (max) | |est − real| ≤ 2 pts | removal recall | removed | Brier | checks |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     started = time.perf_counter()
     for audience in args.audience:
         titles, y, groups = load_titles(args.esco, audience, seed=0)
@@ -159,7 +184,7 @@ def main() -> None:
                     f"| {within:.0%} "
                     f"| {col['recall'].mean():.2f} ± {col['recall'].std():.2f} "
                     f"| {col['removed_share'].mean():.0%} "
-                    f"| {col['brier'].mean():.3f} |",
+                    f"| {col['brier'].mean():.3f} | {col['checks'].mean():.0f} |",
                     flush=True,
                 )
     print(f"\n{args.repeats} repeats per row; {time.perf_counter() - started:.0f} s")

@@ -13,11 +13,13 @@ from hypothesis import strategies as st
 from relevance.labels import load_labels
 from relevance.records import Connection
 from relevance.sampling import (
+    CHECK,
     EXPLORE,
     POOL_FACTOR,
     STRATEGIES,
     add_sample,
     choose,
+    choose_picks,
     cv_quality,
     effective_strategy,
     fit_model,
@@ -110,11 +112,18 @@ def test_auto_switches_to_the_model_once_both_answers_are_common() -> None:
     model = fit_model(vectors, many)
     assert model is not None
     doubt = np.abs(model.predict_proba(vectors)[:, 1] - 0.5)
-    chosen = choose(vectors, many, 10, strategy="auto", model=model)
+    picks = choose_picks(vectors, many, 10, strategy="auto", model=model)
+    chosen = [row for row, _ in picks]
+    assert chosen == choose(vectors, many, 10, strategy="auto", model=model)
     open_doubt = np.sort(np.delete(doubt, [0, *many]))
-    # all but the random share come from the most uncertain part of the network
-    asked = 10 - int(10 * EXPLORE)
-    assert doubt[chosen[:asked]].max() <= open_doubt[POOL_FACTOR * asked - 1] + 1e-9
+    # the uncertain share comes from the most uncertain part of the network, the rest at random or as checks
+    uncertain = [row for row, why in picks if why == "uncertain"]
+    asked = 10 - round(10 * EXPLORE) - round(10 * CHECK)
+    assert len(uncertain) == asked
+    assert doubt[uncertain].max() <= open_doubt[POOL_FACTOR * asked - 1] + 1e-9
+    assert sorted(why for _, why in picks) == sorted(
+        ["uncertain"] * asked + ["check"] * round(10 * CHECK) + ["random"] * round(10 * EXPLORE)
+    )
     assert len(set(chosen)) == 10
 
 
@@ -151,7 +160,29 @@ def test_add_sample_keeps_a_hand_edited_semicolon_file(tmp_path: Path) -> None:
     connections = network()
     add_sample(load_labels(path), connections, fake_vectors(connections), 5)
     text = path.read_text("utf-8")
-    assert text.splitlines()[:3] == ["position;label;notes;id", "Head of Sales;ja;met at a fair;id0", "Nurse;nein;;id3"]
+    # the user's columns and rows stay; `picked` (why each new row was asked) joins at the end
+    assert text.splitlines()[:3] == [
+        "position;label;notes;id;picked",
+        "Head of Sales;ja;met at a fair;id0;",
+        "Nurse;nein;;id3;",
+    ]
     labels = load_labels(path)
-    assert labels.delimiter == ";" and labels.columns == ["position", "label", "notes", "id"]
+    assert labels.delimiter == ";" and labels.columns == ["position", "label", "notes", "id", "picked"]
     assert labels.answers == {"id0": True, "id3": False} and len(labels.queued) == 5
+    assert {labels.picked[i] for i in labels.queued} == {"diverse"} and labels.picked["id0"] == ""
+
+
+def test_check_picks_come_only_from_the_removal_region_and_are_never_asked_again() -> None:
+    vectors, blob = blobs(per_blob=60)
+    answered = {i: bool(blob[i] % 2 == 0) for i in range(1, 360, 9)}
+    model = fit_model(vectors, answered)
+    assert model is not None
+    proba = model.predict_proba(vectors)[:, 1]
+    asked: set[int] = set()
+    for seed in range(8):
+        picks = choose_picks(vectors, answered, 10, strategy="auto", model=model, exclude=asked, seed=seed)
+        checks = [row for row, why in picks if why == "check"]
+        assert len(checks) == round(10 * CHECK)
+        assert proba[checks].max() < 0.5  # rows the model would remove, never one it would keep
+        assert not set(checks) & (asked | answered.keys())
+        asked |= {row for row, _ in picks}

@@ -1,0 +1,47 @@
+"""The labels worksheet's `picked` column: why each row was asked, kept through old and hand-edited files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from relevance.labels import LABEL_COLUMNS, compact, load_labels, record_answer
+from relevance.records import Connection
+
+
+def person(i: int) -> Connection:
+    return Connection(id=f"id{i}", first_name=f"P{i}", last_name="Test", position="Nurse")
+
+
+def test_picked_round_trips(tmp_path: Path) -> None:
+    labels = load_labels(tmp_path / "labels.csv")
+    record_answer(labels, person(1), True, "check")
+    record_answer(labels, person(2), False)
+    again = load_labels(tmp_path / "labels.csv")
+    assert again.columns == list(LABEL_COLUMNS)
+    assert again.picked == {"id1": "check", "id2": ""} and again.answers == {"id1": True, "id2": False}
+
+
+def test_an_old_file_without_the_column_still_works_and_gains_it(tmp_path: Path) -> None:
+    path = tmp_path / "labels.csv"
+    path.write_text("id,label,first_name\nid0,yes,Ann\nid3,,Bo\n", encoding="utf-8")
+    labels = load_labels(path)
+    assert labels.picked == {"id0": "", "id3": ""} and labels.answers == {"id0": True}
+    record_answer(labels, person(3), False)  # nothing to record: the file keeps its columns
+    assert path.read_text("utf-8").splitlines()[0] == "id,label,first_name"
+    record_answer(labels, person(4), True, "random")
+    lines = path.read_text("utf-8").splitlines()
+    assert lines[:2] == ["id,label,first_name,picked", "id0,yes,Ann,"]
+    assert load_labels(path).picked["id4"] == "random"
+
+
+def test_a_hand_edited_semicolon_file_keeps_its_columns(tmp_path: Path) -> None:
+    path = tmp_path / "labels.csv"
+    path.write_text("label;notes;id;picked\nja;met at a fair;id0;\n;;id1;check\n", encoding="utf-8")
+    labels = load_labels(path)
+    assert labels.picked == {"id0": "", "id1": "check"}
+    record_answer(labels, person(1), False)  # the answer row does not repeat the tag: the queued row keeps it
+    compact(labels)
+    again = load_labels(path)
+    assert again.columns == ["label", "notes", "id", "picked"] and again.delimiter == ";"
+    assert again.picked == {"id0": "", "id1": "check"} and again.answers == {"id0": True, "id1": False}
+    assert path.read_text("utf-8").splitlines()[1] == "ja;met at a fair;id0;"
