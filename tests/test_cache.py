@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from relevance import cache as cache_module
 from relevance.cache import MAX_SHARDS, CacheWarning, VectorCache, default_cache_dir
 from relevance.embed import embed_texts
 
@@ -107,6 +108,7 @@ def test_damaged_shard_warns_is_deleted_and_recomputed(cache: VectorCache, damag
     embed_texts(texts, fake, cache=cache)
     (shard,) = shards(cache)
     shard.write_bytes(damage(shard.read_bytes()))
+    cache = VectorCache(cache.root)  # the next run: damaged on disk between runs
     with pytest.warns(CacheWarning, match="damaged vector cache shard"):
         again = embed_texts(texts, fake, cache=cache)
     assert len(fake.encoded) == 100  # all recomputed
@@ -140,6 +142,150 @@ def test_many_shards_are_merged(cache: VectorCache) -> None:
     vectors, found = cache.lookup("fake-1", texts, DIM)
     assert found.all()
     np.testing.assert_array_equal(vectors, np.stack([expected(t) for t in texts]))
+
+
+# ---- the in-memory index -------------------------------------------------------------------------------
+
+
+def count_reads(monkeypatch) -> list[Path]:
+    """Record every shard file a VectorCache reads from disk."""
+    reads: list[Path] = []
+    original = VectorCache._read_shard
+
+    def counting(path: Path, name: str, dim: int):
+        reads.append(path)
+        return original(path, name, dim)
+
+    monkeypatch.setattr(VectorCache, "_read_shard", staticmethod(counting))
+    return reads
+
+
+def test_a_warm_lookup_reads_nothing_again(cache: VectorCache, monkeypatch) -> None:
+    reads = count_reads(monkeypatch)
+    fake = FakeEmbedder()
+    texts = [f"title {i}" for i in range(20)]
+    embed_texts(texts, fake, cache=cache)  # writes a shard, and keeps it in memory
+    for _ in range(3):
+        again = embed_texts(texts, fake, cache=cache)
+    assert reads == []
+    assert fake.encoded == texts
+    np.testing.assert_array_equal(again, np.stack([expected(t) for t in texts]))
+    embed_texts(texts, fake, cache=VectorCache(cache.root))  # a new instance (or process) reads it once
+    assert reads == shards(cache)
+
+
+def test_shards_written_by_another_writer_are_seen(cache: VectorCache) -> None:
+    other = VectorCache(cache.root)  # another process, as far as this instance's memory is concerned
+    _, found = cache.lookup("fake-1", ["a", "b"], DIM)
+    assert not found.any()
+    other.store("fake-1", ["a"], expected("a")[None])
+    vectors, found = cache.lookup("fake-1", ["a", "b"], DIM)
+    assert found.tolist() == [True, False]
+    np.testing.assert_array_equal(vectors[0], expected("a"))
+
+
+def test_shards_merged_or_cleared_elsewhere_are_forgotten(cache: VectorCache) -> None:
+    other = VectorCache(cache.root)
+    texts = [f"t{i}" for i in range(MAX_SHARDS + 3)]
+    for text in texts[:2]:
+        other.store("fake-1", [text], expected(text)[None])
+    assert cache.lookup("fake-1", texts, DIM)[1].sum() == 2  # this instance now holds 2 shards
+    for text in texts[2:]:
+        other.store("fake-1", [text], expected(text)[None])
+    assert other.lookup("fake-1", texts, DIM)[1].all()  # the other one merges all of them
+    assert len(shards(cache)) == 1
+    vectors, found = cache.lookup("fake-1", texts, DIM)
+    assert found.all()
+    np.testing.assert_array_equal(vectors, np.stack([expected(t) for t in texts]))
+    assert list(cache._indexes["fake-1"].shards) == [p.name for p in shards(cache)]  # the merged one only
+
+    other.clear()
+    assert not cache.lookup("fake-1", texts, DIM)[1].any()
+    fake = FakeEmbedder()
+    embed_texts(texts[:1], fake, cache=cache)
+    assert fake.encoded == texts[:1]
+
+
+def test_a_shard_replaced_on_disk_is_read_again(cache: VectorCache) -> None:
+    fake = FakeEmbedder()
+    texts = [f"title {i}" for i in range(50)]
+    embed_texts(texts, fake, cache=cache)
+    (shard,) = shards(cache)
+    data = bytearray(shard.read_bytes())
+    data[100] ^= 1
+    replacement = shard.with_suffix(".tmp")
+    replacement.write_bytes(bytes(data))
+    replacement.replace(shard)  # same name, another file
+    with pytest.warns(CacheWarning, match="damaged vector cache shard"):
+        again = embed_texts(texts, fake, cache=cache)
+    assert len(fake.encoded) == 100
+    np.testing.assert_array_equal(again, np.stack([expected(t) for t in texts]))
+
+
+@pytest.mark.parametrize("how", ["keep_in_memory=False", "over KEEP_BYTES"])
+def test_an_index_not_kept_reads_the_shards_each_time(tmp_path: Path, monkeypatch, how: str) -> None:
+    if how == "over KEEP_BYTES":
+        monkeypatch.setattr(cache_module, "KEEP_BYTES", 100)
+        cache = VectorCache(tmp_path)
+    else:
+        cache = VectorCache(tmp_path, keep_in_memory=False)
+    reads = count_reads(monkeypatch)
+    fake = FakeEmbedder()
+    texts = [f"title {i}" for i in range(20)]
+    embed_texts(texts, fake, cache=cache)
+    embed_texts(texts, fake, cache=cache)
+    embed_texts(texts, fake, cache=cache)
+    assert len(reads) == 2 and fake.encoded == texts
+    assert cache._indexes == {}
+
+
+def test_the_index_keeps_its_own_copy_of_what_is_stored(cache: VectorCache) -> None:
+    vectors = np.stack([expected("a"), expected("b")])
+    cache.lookup("fake-1", ["a"], DIM)  # the index now exists, and keeps what is stored
+    cache.store("fake-1", ["a", "b"], vectors)
+    vectors[:] = 0  # the caller reuses its array
+    found_vectors, found = cache.lookup("fake-1", ["a", "b"], DIM)
+    assert found.all()
+    np.testing.assert_array_equal(found_vectors, np.stack([expected("a"), expected("b")]))
+
+
+def test_lookup_into_writes_only_the_rows_found(cache: VectorCache) -> None:
+    cache.store("fake-1", ["a", "c"], np.stack([expected("a"), expected("c")]))
+    out = np.full((4, DIM), 7.0, dtype=np.float32)
+    found = cache.lookup_into("fake-1", ["c", "b", "a", "c"], out)
+    assert found.tolist() == [True, False, True, True]
+    np.testing.assert_array_equal(out, np.stack([expected("c"), np.full(DIM, 7.0), expected("a"), expected("c")]))
+
+
+def test_a_shard_without_header_padding_still_reads(cache: VectorCache) -> None:
+    # shards written before the header was padded put the vectors at any offset
+    import json
+    import struct
+    import zlib
+
+    from relevance.cache import text_key
+
+    texts = ["Recruiter", "Designer", "Kierownik marketingu"]
+    header = json.dumps({"embedder": "fake-1", "dim": DIM, "n": len(texts)}).encode()
+    header += b" " * ((1 - 8 - len(header)) % 4)  # the vectors start at an offset of 1 mod 4
+    vectors = np.stack([expected(t) for t in texts])
+    body = b"RVC1" + struct.pack("<I", len(header)) + header + b"".join(map(text_key, texts)) + vectors.tobytes()
+    directory = cache.embedder_dir("fake-1")
+    assert directory is not None
+    directory.mkdir(parents=True)
+    (directory / "0-legacy.rvc").write_bytes(body + struct.pack("<I", zlib.crc32(body)))
+    out, found = cache.lookup("fake-1", [*texts, "other"], DIM)
+    assert found.tolist() == [True, True, True, False]
+    np.testing.assert_array_equal(out[:3], vectors)
+
+
+def test_embed_texts_keeps_input_order(cache: VectorCache) -> None:
+    fake = FakeEmbedder()
+    embed_texts(["c", "a"], fake, cache=cache)  # some cached, in another order
+    for texts in (["a", "b", "c", "d"], ["d", "", "a", "d", "b", "", "c"]):
+        out = embed_texts(texts, fake, cache=cache)
+        np.testing.assert_array_equal(out, np.stack([expected(t) if t else np.zeros(DIM) for t in texts]))
+    assert fake.encoded == ["c", "a", "b", "d"]
 
 
 def test_unwritable_cache_warns_and_the_run_succeeds(tmp_path: Path) -> None:
@@ -203,6 +349,44 @@ def test_any_texts_round_trip(texts: list[str]) -> None:
         assert len(fake.encoded) == len({t for t in texts if t})
         for text, row in zip(texts, second, strict=True):
             np.testing.assert_array_equal(row, expected(text) if text else np.zeros(DIM))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 1),  # which of two caches on one directory (two processes, as far as memory goes)
+            st.sampled_from(["store", "lookup", "lookup", "clear"]),
+            st.lists(st.sampled_from([f"t{i}" for i in range(12)]), min_size=1, max_size=6),
+        ),
+        max_size=40,
+    )
+)
+def test_two_caches_on_one_directory_agree_with_the_disk(ops: list[tuple[int, str, list[str]]]) -> None:
+    import tempfile
+    from unittest import mock
+
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        warnings.catch_warnings(),
+        mock.patch.object(cache_module, "MAX_SHARDS", 3),  # merges often, under either cache's feet
+    ):
+        warnings.simplefilter("error")
+        caches = [VectorCache(tmp), VectorCache(tmp)]
+        stored: set[str] = set()
+        for which, op, texts in ops:
+            cache = caches[which]
+            if op == "store":
+                cache.store("fake-1", texts, np.stack([expected(t) for t in texts]))
+                stored.update(texts)
+            elif op == "clear":
+                cache.clear("fake-1")
+                stored.clear()
+            else:
+                vectors, found = cache.lookup("fake-1", texts, DIM)
+                assert found.tolist() == [t in stored for t in texts]
+                for text, row, hit in zip(texts, vectors, found, strict=True):
+                    np.testing.assert_array_equal(row, expected(text) if hit else np.zeros(DIM))
 
 
 def _worker(root: str, seed: int) -> int:

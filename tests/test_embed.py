@@ -176,7 +176,7 @@ def test_corrupt_cache_is_recomputed_with_the_right_vectors(use: Embedder, tmp_p
     shard.write_bytes(bytes(data))
     counting = Counting(use)
     with pytest.warns(CacheWarning):
-        out = embed_texts(texts, counting, cache=cache)
+        out = embed_texts(texts, counting, cache=VectorCache(tmp_path))  # the next run
     assert counting.encoded == texts
     np.testing.assert_allclose(out, use.encode(texts), atol=1e-5)
 
