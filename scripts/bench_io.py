@@ -18,16 +18,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
+from benchlib import HEADER, PREAMBLE  # one LinkedIn layout for every benchmark
+
 from relevance import read_export
 
-PREAMBLE = (
-    "Notes:\n"
-    '"When exporting your connection data, you may notice that some of the email addresses are missing. You will '
-    "only see email addresses for connections who have allowed their connections to see or download their email "
-    "address using this setting https://www.linkedin.com/psettings/privacy/email. You can learn more here "
-    'https://www.linkedin.com/help/linkedin/answer/261"\n\n'
-)
-HEADER = ["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"]
 FIRST = ["Jana", "Tomás", "Oldřich", "Zoë", "Mikkel", "Łucja", "Дмитрий", "Ana María", "Jean-Luc", "Priya", "Wei"]
 LAST = ["Novák", "García López", "Jensen", "Kowalska", "Смирнов", "Dubois", "Patel", "Chen", "O'Brien", "Abbas, PhD"]
 COMPANIES = ["Acme", "Acme, Inc.", "Škoda Auto a.s.", "Banco Sol S.A.", "Ørsted", "ООО Ромашка", "Self-employed", ""]
