@@ -17,6 +17,7 @@ from sklearn.pipeline import Pipeline
 
 from relevance.embed import has_vector
 from relevance.labels import Labels, append_rows, compact, label_row
+from relevance.metrics import CHECK_CONFIDENCE, upper_bound
 from relevance.pipeline import network_mean
 from relevance.records import Connection
 from relevance.sampling import (
@@ -39,7 +40,6 @@ TOLERANCE = 0.01
 # The wrong-removal limit the "label N more to confirm the removal list" hint aims at (`relevance train`'s
 # default), at the confidence `relevance train` certifies with.
 CONFIRM_LIMIT = 0.03
-CONFIRM_CONFIDENCE = 0.8
 
 
 @dataclass(frozen=True)
@@ -96,13 +96,11 @@ def stop_hint(history: Sequence[tuple[int, float]], window: int = WINDOW, tolera
     return f"quality has not improved for the last {window} answers — good time to `relevance train`"
 
 
-def confirm_needed(yes: int, limit: float, confidence: float = CONFIRM_CONFIDENCE) -> int:
-    """How many random answers, ``yes`` of them in the audience, a Jeffreys bound needs to put the share under
-    ``limit`` (27 with none at 3%)."""
-    from scipy.stats import beta
-
+def confirm_needed(yes: int, limit: float, confidence: float = CHECK_CONFIDENCE) -> int:
+    """How many random answers, ``yes`` of them in the audience, the Jeffreys bound that `relevance train` applies
+    to check answers (metrics.CHECK_CONFIDENCE) needs to put the share under ``limit``."""
     n = np.arange(yes + 1, yes + 2000)
-    fits = np.flatnonzero(beta.ppf(confidence, yes + 0.5, n - yes + 0.5) <= limit)
+    fits = np.flatnonzero(upper_bound(yes, n, confidence) <= limit)
     return int(n[fits[0]]) if fits.size else int(n[-1])
 
 

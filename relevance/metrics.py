@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.stats import beta
 from sklearn.base import ClassifierMixin
 from sklearn.model_selection import RepeatedStratifiedKFold
@@ -322,8 +323,7 @@ def certify_removals(
     ranked, hits = d[order], answers[order]
     count = np.arange(1, len(ranked) + 1)
     wrong = np.cumsum(hits)
-    level = CONFIDENCE if confidence is None else confidence
-    upper = beta.ppf(level, wrong + 0.5, count - wrong + 0.5)
+    upper = upper_bound(wrong, count, confidence)
     distinct = np.append(ranked[1:] > ranked[:-1], True)  # a threshold cannot split tied rows
     inside = np.ones(len(ranked), dtype=bool)
     if region is not None and np.asarray(region)[representative].any():
@@ -333,14 +333,20 @@ def certify_removals(
         return none
     k = int(allowed[-1])
     yes, rows = int(wrong[k]), k + 1
-    return Certified(float(ranked[k]), jeffreys(yes, rows, level), rows, yes)
+    return Certified(float(ranked[k]), jeffreys(yes, rows, confidence), rows, yes)
+
+
+def upper_bound(yes: ArrayLike, rows: ArrayLike, confidence: float | None = None) -> np.ndarray:
+    """One-sided Jeffreys upper bound (CONFIDENCE unless given) on the share of "yes" among ``rows``."""
+    yes, rows = np.asarray(yes, dtype=float), np.asarray(rows, dtype=float)
+    return np.asarray(beta.ppf(CONFIDENCE if confidence is None else confidence, yes + 0.5, rows - yes + 0.5))
 
 
 def jeffreys(yes: int, rows: int, confidence: float | None = None) -> Estimate:
     """The Jeffreys interval for ``yes`` of ``rows``: its one-sided CONFIDENCE bound, and its RANGE quantiles."""
     if rows <= 0:
         return Estimate(0.0, 0.0, 0.0)
-    upper = beta.ppf(CONFIDENCE if confidence is None else confidence, yes + 0.5, rows - yes + 0.5)
+    upper = upper_bound(yes, rows, confidence)
     low, high = beta.ppf([RANGE[0] / 100, RANGE[1] / 100], yes + 0.5, rows - yes + 0.5)
     return Estimate(float(upper), float(low), float(high))
 
