@@ -31,7 +31,6 @@ import os
 import re
 import secrets
 import struct
-import tempfile
 import threading
 import time
 import warnings
@@ -43,6 +42,8 @@ from operator import methodcaller
 from pathlib import Path
 
 import numpy as np
+
+from relevance.atomic import atomic_write
 
 ENV_VAR = "RELEVANCE_CACHE"
 # Values of RELEVANCE_CACHE that turn the cache off.
@@ -418,7 +419,7 @@ class VectorCache:
             index.drop(filename)
             _unlink_quietly(index.directory / filename)
         now = time.time()
-        for tmp in index.directory.glob(".tmp-*"):
+        for tmp in index.directory.glob(f".*{_SUFFIX}.*.tmp"):  # atomic_write's temporary names
             try:
                 if now - tmp.stat().st_mtime > _STALE_TMP_SECONDS:
                     tmp.unlink()
@@ -430,20 +431,14 @@ def _write_shard(directory: Path, name: str, keys: bytes, vectors: np.ndarray) -
     header = json.dumps({"embedder": name, "dim": int(vectors.shape[1]), "n": len(vectors)}).encode()
     header += b" " * (-(8 + len(header)) % 16)  # JSON allows trailing spaces: the vectors start 16-byte aligned
     parts = (_MAGIC + struct.pack("<I", len(header)) + header, keys, np.ascontiguousarray(vectors).data)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
-    try:
+    # a unique final name: writers never overwrite each other, so no lock is needed
+    final = directory / f"{time.time_ns():020d}-{os.getpid()}-{secrets.token_hex(4)}{_SUFFIX}"
+    with atomic_write(final, "wb") as f:
         crc = 0
-        with os.fdopen(fd, "wb") as f:
-            for part in parts:  # written piece by piece: no copy of the vectors into one big buffer
-                f.write(part)
-                crc = zlib.crc32(part, crc)
-            f.write(struct.pack("<I", crc))
-        # a unique final name: writers never overwrite each other, so no lock is needed
-        final = directory / f"{time.time_ns():020d}-{os.getpid()}-{secrets.token_hex(4)}{_SUFFIX}"
-        os.replace(tmp, final)
-    except BaseException:
-        _unlink_quietly(Path(tmp))
-        raise
+        for part in parts:  # written piece by piece: no copy of the vectors into one big buffer
+            f.write(part)
+            crc = zlib.crc32(part, crc)
+        f.write(struct.pack("<I", crc))
     return final
 
 

@@ -420,4 +420,4 @@ def test_concurrent_writers(tmp_path: Path) -> None:
     hits = [t for t, hit in zip(texts, found, strict=True) if hit]
     np.testing.assert_array_equal(vectors[found], np.stack([expected(t) for t in hits]))
     assert found.sum() > 350  # nearly all were drawn by one worker or the other
-    assert not list((tmp_path / "vectors").rglob(".tmp-*"))  # no temp file left behind
+    assert not list((tmp_path / "vectors").rglob(".*.tmp"))  # no temp file left behind
