@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -109,6 +110,9 @@ _PUNCT = re.compile(r"[^\w\s&]+")
 _SPACE = re.compile(r"\s+")
 
 
+# A network names the same employers again and again, and fit + block read each company three times: the
+# regexes run once per distinct name (measured: a quarter of `train` on 30,000 rows before).
+@lru_cache(maxsize=1 << 16)
 def legal_form(company: str) -> tuple[str, str] | None:
     """The legal form in a company name and the country it implies ("" when ambiguous), or None.
 
@@ -122,6 +126,7 @@ def legal_form(company: str) -> tuple[str, str] | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)
 def company_key(company: str) -> str:
     """An employer's name folded for counting: case, punctuation and the legal form do not matter."""
     text = company.casefold().replace("«", " ").replace("»", " ").replace('"', " ").strip()
