@@ -576,15 +576,19 @@ def _demo_pick(connections: Sequence[Connection], vectors: np.ndarray, key: dict
     As the labeller does it: plans of DEMO_BATCH rows (`relevance.sampling.choose_picks`), a new plan as soon
     as the answers change what `auto` means (from covering the network to asking the model's doubts).
     """
+    from relevance.neighbours import Neighbourhood
     from relevance.pipeline import network_mean
     from relevance.sampling import choose_picks, effective_strategy
 
     answered: dict[int, bool] = {}
     why: dict[int, str] = {}
     mean = network_mean(vectors)
+    hood = Neighbourhood(vectors, mean)
     while len(answered) < DEMO_LABELS:
         mode = effective_strategy("auto", answered)
-        plan = choose_picks(vectors, answered, DEMO_BATCH, strategy="auto", seed=len(answered), mean=mean)
+        plan = choose_picks(
+            vectors, answered, DEMO_BATCH, strategy="auto", seed=len(answered), mean=mean, neighbourhood=hood
+        )
         if not plan:
             break
         for row, picked in plan:

@@ -13,15 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sklearn.pipeline import Pipeline
 
 from relevance.embed import has_vector
 from relevance.labels import Labels, append_rows, compact, label_row
 from relevance.metrics import CHECK_CONFIDENCE, upper_bound
+from relevance.neighbours import Neighbourhood
 from relevance.pipeline import network_mean
 from relevance.records import Connection
 from relevance.sampling import (
     CHECK,
+    Guess,
     answered_rows,
     choose_picks,
     class_counts,
@@ -121,9 +122,11 @@ class Session:
         self.strategy, self.seed, self.quality_every = strategy, seed, quality_every
         self.text = has_vector(vectors)
         self.mean = network_mean(vectors)
+        # Built once per session: the model's guesses are smoothed over the network as `relevance train`'s are.
+        self.neighbourhood = Neighbourhood(vectors, self.mean)
         self.answered, self.queued = answered_rows(connections, labels)
         self.skipped: set[int] = set()
-        self.model: Pipeline | None = None
+        self.model: Guess | None = None
         self.history: list[tuple[int, float]] = []  # (answers, cross-validated ROC-AUC)
         self._refresh()
 
@@ -141,17 +144,13 @@ class Session:
             return None
         picked = self.labels.picked
         rows = np.array([r for r in self.answered if picked.get(self.connections[r].id) in ("random", "check")])
-        inside = removal_region(self.model, self.vectors, rows, self._proba(rows)) if len(rows) else rows
+        inside = removal_region(self.model, self.vectors, rows) if len(rows) else rows
         yes = sum(self.answered[int(r)] for r in inside)
         needed = confirm_needed(yes, CONFIRM_LIMIT) - len(inside)
         if needed <= 0:
             return None
         more = int(np.ceil(needed / CHECK)) if CHECK > 0 else needed
         return f"label about {more} more to confirm the removal list ({len(inside)} random checks of it so far)"
-
-    def _proba(self, rows: np.ndarray) -> np.ndarray:
-        assert self.model is not None
-        return np.asarray(self.model.predict_proba(self.vectors[rows])[:, 1])
 
     def finish(self) -> None:
         """Fold the appended answers into one row per connection (an atomic rewrite)."""
@@ -170,18 +169,18 @@ class Session:
     def _refresh(self) -> None:
         """Refit the model (milliseconds) and, every few answers, re-estimate its quality (a few fits)."""
         usable = {r: a for r, a in self.answered.items() if self.text[r]}
-        self.model = fit_model(self.vectors, usable, self.mean)
+        self.model = fit_model(self.vectors, usable, self.mean, self.neighbourhood)
         count = len(usable)
         self.history = [(n, q) for n, q in self.history if n <= count]  # an undo rewinds the history
         if not self.history or count - self.history[-1][0] >= self.quality_every:
-            quality = cv_quality(self.vectors, usable, self.mean, self.seed)
+            quality = cv_quality(self.vectors, usable, self.mean, self.seed, self.neighbourhood)
             if quality is not None:
                 self.history.append((count, quality))
 
     def _guess(self, rows: Sequence[int]) -> float | None:
         if self.model is None or min(class_counts(self.answered)) < MIN_TO_GUESS:
             return None
-        return float(self.model.predict_proba(self.vectors[list(rows)])[:, 1].mean())
+        return float(self.model.proba[list(rows)].mean())
 
 
 class Labeller(Session):
@@ -269,6 +268,7 @@ class Labeller(Session):
                 seed=self.seed + len(self.answered),
                 mean=self.mean,
                 model=self.model,
+                neighbourhood=self.neighbourhood,
             )
             self._plan = [row for row, _ in picks]
             self._why.update(picks)

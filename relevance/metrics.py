@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -54,10 +55,24 @@ class Estimate:
 
 
 def out_of_fold(
-    make_model: Callable[[], ClassifierMixin], X: np.ndarray, y: np.ndarray, *, seed: int = 0
+    make_model: Callable[[], ClassifierMixin],
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    seed: int = 0,
+    decide: Callable[[ClassifierMixin], np.ndarray] | None = None,
 ) -> np.ndarray:
     """Each labelled row's decision value from models that never saw it, averaged over repeated 5-fold CV."""
-    return cross_fitted(make_model, X, y, seed=seed)[0]
+    return cross_fitted(make_model, X, y, seed=seed, decide=decide)[0]
+
+
+class CrossFit(NamedTuple):
+    """Out-of-fold decisions on the labelled rows, the fold models' mean decision on the extra rows, and the
+    labelled rows' out-of-fold ``decision_function`` (= ``decisions`` unless a ``decide`` smoothed them)."""
+
+    decisions: np.ndarray
+    others: np.ndarray
+    plain: np.ndarray
 
 
 def cross_fitted(
@@ -67,21 +82,33 @@ def cross_fitted(
     *,
     seed: int = 0,
     extra: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
+    decide: Callable[[ClassifierMixin], np.ndarray] | None = None,
+) -> CrossFit:
     """Each labelled row's decision value from models that never saw it, averaged over repeated 5-fold CV; and
-    the same models' mean decision on the ``extra`` rows (on the same scale, which the full fit's is not)."""
+    the same models' mean decision on the ``extra`` rows (on the same scale, which the full fit's is not).
+
+    ``decide``: a fitted model's decisions on the rows of X then those of ``extra``, when they are not simply
+    its ``decision_function`` (relevance.neighbours smooths them over the whole network)."""
     folds = int(min(5, np.bincount(y.astype(int), minlength=2).min()))
     cv = RepeatedStratifiedKFold(n_splits=folds, n_repeats=CV_REPEATS, random_state=seed)
     total = np.zeros(len(y))
+    plain = np.zeros(len(y))
     seen = np.zeros(len(y))
     others = np.zeros(0 if extra is None else len(extra))
     for train, test in cv.split(X, y):
         model = make_model().fit(X[train], y[train])
-        total[test] += model.decision_function(X[test])
         seen[test] += 1
+        plain[test] += model.decision_function(X[test])
+        if decide is not None:
+            decided = decide(model)
+            total[test] += decided[test]
+            if len(others):
+                others += decided[len(y) :]
+            continue
         if extra is not None and len(extra):
             others += model.decision_function(extra)
-    return total / seen, others / (folds * CV_REPEATS)
+    plain /= seen
+    return CrossFit(plain if decide is None else total / seen, others / (folds * CV_REPEATS), plain)
 
 
 def representativeness(decisions: np.ndarray, population: np.ndarray, bins: int = 8) -> np.ndarray:

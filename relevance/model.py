@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -48,17 +48,23 @@ from relevance.metrics import (
     rescaling,
     transfer,
 )
-from relevance.pipeline import build_pipeline, network_mean
+from relevance.neighbours import DEFAULT_SMOOTHING, Neighbourhood, Smoothing
+from relevance.pipeline import build_pipeline, linear_parts, network_mean
 from relevance.progress import Progress
 from relevance.records import Connection
 
 FORMAT = "relevance-model"
-FORMAT_VERSION = 1
+# 2: scores are smoothed over the network (metadata "smoothing"); a reader of format 1 would score them without
+FORMAT_VERSION = 2
 DEFAULT_MAX_WRONG_REMOVALS = 0.03
 # Above this calibrated probability a connection is more likely audience than not: keep it.
 KEEP_FROM = 0.5
 # Out-of-fold ROC-AUC the other signals must add before the model uses them (scripts/bench_features.py).
 SIGNALS_MARGIN = 0.002
+# Smoothing over the network (relevance.neighbours) stays unless the user's own answers rank worse with it by
+# more than this out-of-fold ROC-AUC: a network whose similar titles do not share answers (the same words in
+# jobs the user tells apart) scores each row on its own.
+SMOOTHING_MARGIN = 0.005
 C = 1.0
 # Answers a uniform sample can vouch for (relevance.labels.PICKED): drawn at random from the network, or from
 # the removal region the labeller was checking.
@@ -114,6 +120,12 @@ class Bundle:
         return {name: Estimate(**values) for name, values in self.metadata["metrics"].items()}
 
     @property
+    def smoothing(self) -> Smoothing | None:
+        """How scores are smoothed over the scored network (relevance.neighbours); None: each row on its own."""
+        found = self.metadata.get("smoothing")
+        return None if not found else Smoothing(int(found["neighbours"]), float(found["own"]), int(found["steps"]))
+
+    @property
     def signals(self) -> tuple[str, ...]:
         """The signals the model uses: ("title",) alone, or with language, company, location, industry."""
         return TITLE_ONLY if self.featurizer is None else tuple(self.featurizer.used_)
@@ -133,10 +145,26 @@ class Bundle:
         return np.hstack([vectors, np.asarray(block, dtype=np.float32)])
 
     def decisions(
-        self, vectors: np.ndarray, connections: Sequence[Connection] | None = None, *, block: np.ndarray | None = None
+        self,
+        vectors: np.ndarray,
+        connections: Sequence[Connection] | None = None,
+        *,
+        block: np.ndarray | None = None,
+        neighbourhood: Neighbourhood | None = None,
     ) -> np.ndarray:
-        """The pipeline's uncalibrated decision values."""
-        return np.asarray(self.pipeline.decision_function(self.inputs(vectors, connections, block=block)))
+        """The uncalibrated decision values of the rows of a network.
+
+        A smoothing model (``smoothing``) reads each row's score from its neighbours too, so ``vectors`` must be
+        the whole network being scored (or its ``neighbourhood``, built once, given)."""
+        if self.smoothing is None:
+            return np.asarray(self.pipeline.decision_function(self.inputs(vectors, connections, block=block)))
+        if self.featurizer is not None and self.featurizer.width and block is None:
+            if connections is None:
+                raise ValueError(f"this model also uses {', '.join(self.signals[1:])}: pass the connections")
+            block = self.featurizer.block(connections)
+        if neighbourhood is None:
+            neighbourhood = Neighbourhood(vectors, linear_parts(self.pipeline)[0], self.smoothing)
+        return neighbourhood.decisions(self.pipeline, block if self.featurizer is not None else None)
 
     def calibrate(self, decisions: np.ndarray) -> np.ndarray:
         """Decision values as calibrated probabilities."""
@@ -144,11 +172,16 @@ class Bundle:
         return apply_platt(decisions, (calibration["a"], calibration["b"]))
 
     def predict(
-        self, vectors: np.ndarray, connections: Sequence[Connection] | None = None, *, block: np.ndarray | None = None
+        self,
+        vectors: np.ndarray,
+        connections: Sequence[Connection] | None = None,
+        *,
+        block: np.ndarray | None = None,
+        neighbourhood: Neighbourhood | None = None,
     ) -> np.ndarray:
         """Calibrated probability that each connection is in the audience, from its title vector and (for a
         model with other signals) the connection itself or its precomputed ``block``."""
-        return self.calibrate(self.decisions(vectors, connections, block=block))
+        return self.calibrate(self.decisions(vectors, connections, block=block, neighbourhood=neighbourhood))
 
 
 @dataclass
@@ -190,6 +223,7 @@ def fit_bundle(
     block: np.ndarray | None = None,
     population_block: np.ndarray | None = None,
     picked: Sequence[str] | None = None,
+    smoothing: Smoothing | None = DEFAULT_SMOOTHING,
 ) -> Bundle:
     """Fit on labelled vectors; judge and calibrate on out-of-fold predictions; choose thresholds.
 
@@ -202,25 +236,41 @@ def fit_bundle(
     ``picked``: why each answer was asked (relevance.labels.PICKED, "" = unknown). Given, the removal threshold
     is the one the representative answers (REPRESENTATIVE tags; every answer if none is tagged) certify
     (``certify_removals``); without it, the model-based network estimate (``plan_removals``) alone.
+    ``smoothing``: spread the title part of the scores over the network (labelled + population rows,
+    relevance.neighbours), in cross-validation as in the final fit; None scores each row on its own.
     """
     y = np.asarray(answers, dtype=int)
     check_label_counts(int(y.sum()), int(len(y) - y.sum()))
     vectors = np.asarray(vectors, dtype=np.float32)
+    others = np.zeros((0, vectors.shape[1]), np.float32) if population is None else np.asarray(population, np.float32)
     offered, extra = featurizer, 0 if featurizer is None else featurizer.width
     X = _with_block(vectors, block, extra)
-    if extra and not signals_help(X, y, network, extra, seed=seed):
-        featurizer, extra, X = None, 0, vectors  # the labels do not ask for them: the title alone
-    if population is not None and len(population):
-        population = _with_block(np.asarray(population, dtype=np.float32), population_block, extra)
-    rows = X if population is None or not len(population) else np.asarray(population, dtype=np.float32)
+    # The network the scores are smoothed over: the labelled rows, then the population's.
+    hood = None if smoothing is None else Neighbourhood(np.vstack([vectors, others]), network, smoothing)
+    everyone = None  # the signal columns of the labelled rows, then the population's
+    if extra:
+        everyone = X[:, -extra:]
+        if len(others):
+            everyone = np.vstack([everyone, _with_block(others, population_block, extra)[:, -extra:]])
+    if extra and not signals_help(X, y, network, extra, seed=seed, neighbourhood=hood, block=everyone):
+        featurizer, extra, X, everyone = None, 0, vectors, None  # the labels do not ask for them: the title alone
+    rows = X if not len(others) else _with_block(others, population_block, extra)
+    decide = _decider(hood, everyone, len(others))
     # Calibrate on out-of-fold decisions, weighted towards where the network's rows lie (actively chosen labels
     # crowd the boundary), then carry it over to the full fit's more confident decisions.
-    decisions, folds_on_rows = cross_fitted(lambda: build_pipeline(network, C, extra), X, y, seed=seed, extra=rows)
+    make = lambda: build_pipeline(network, C, extra)  # noqa: E731
+    decisions, folds_on_rows, plain = cross_fitted(make, X, y, seed=seed, extra=rows, decide=decide)
+    smoothing_check = None
+    if decide is not None:
+        smoothing_check = {"smoothed": round(auc(decisions, y), 4), "each row alone": round(auc(plain, y), 4)}
+        if smoothing_check["smoothed"] < smoothing_check["each row alone"] - SMOOTHING_MARGIN:
+            smoothing, decide = None, None
+            decisions, folds_on_rows, _ = cross_fitted(make, X, y, seed=seed, extra=rows)
     weights = representativeness(decisions, folds_on_rows)
     oof_calibration = fit_platt(decisions, y, weights)
     scores = apply_platt(decisions, oof_calibration)
-    pipeline = build_pipeline(network, C, extra).fit(X, y)
-    full_on_rows = pipeline.decision_function(rows)
+    pipeline = make().fit(X, y)
+    full_on_rows = pipeline.decision_function(rows) if decide is None else decide(pipeline)[len(y) :]
     rescale = rescaling(full_on_rows, folds_on_rows)
     calibration = transfer(oof_calibration, rescale)
     removals = plan_removals(
@@ -316,6 +366,9 @@ def fit_bundle(
             "columns": extra,
         },
         "labels": {"yes": int(y.sum()), "no": int(len(y) - y.sum())},
+        "smoothing": None if smoothing is None else smoothing.as_dict(),
+        # out-of-fold ROC-AUC on the answers with and without smoothing (SMOOTHING_MARGIN decided)
+        "smoothing_check": smoothing_check,
         "metrics": {name: estimate.as_dict() for name, estimate in metrics.items()},
         "thresholds": {
             "remove_at_or_below": None if remove is None else round(remove, 6),
@@ -339,13 +392,45 @@ def fit_bundle(
     return Bundle(pipeline=pipeline, examples=examples, metadata=metadata, featurizer=featurizer)
 
 
-def signals_help(X: np.ndarray, y: np.ndarray, network: np.ndarray | None, extra: int, *, seed: int = 0) -> bool:
+def signals_help(
+    X: np.ndarray,
+    y: np.ndarray,
+    network: np.ndarray | None,
+    extra: int,
+    *,
+    seed: int = 0,
+    neighbourhood: Neighbourhood | None = None,
+    block: np.ndarray | None = None,
+) -> bool:
     """Whether the labels ask for the signals beside the title: out-of-fold ROC-AUC with the last ``extra``
     columns of X must beat the title alone by SIGNALS_MARGIN. With few answers a language or an employer can
-    line up with them by chance (measured: 24 answers turned a clear seller into a likely "no")."""
-    with_signals = auc(out_of_fold(lambda: build_pipeline(network, C, extra), X, y, seed=seed), y)
-    title_only = auc(out_of_fold(lambda: build_pipeline(network, C), X[:, :-extra], y, seed=seed), y)
-    return bool(with_signals >= title_only + SIGNALS_MARGIN)
+    line up with them by chance (measured: 24 answers turned a clear seller into a likely "no").
+    With a ``neighbourhood`` (X's rows first in it), both are smoothed as the model will be; ``block``: the
+    signal columns of all its rows."""
+    rows = len(neighbourhood.judged) - len(y) if neighbourhood is not None else 0
+    with_signals = out_of_fold(
+        lambda: build_pipeline(network, C, extra), X, y, seed=seed, decide=_decider(neighbourhood, block, rows)
+    )
+    title_only = out_of_fold(
+        lambda: build_pipeline(network, C), X[:, :-extra], y, seed=seed, decide=_decider(neighbourhood, None, rows)
+    )
+    return bool(auc(with_signals, y) >= auc(title_only, y) + SIGNALS_MARGIN)
+
+
+def _decider(
+    neighbourhood: Neighbourhood | None, block: np.ndarray | None, others: int
+) -> Callable[[Any], np.ndarray] | None:
+    """For ``metrics.cross_fitted``: a fitted pipeline's smoothed decisions on the labelled rows, then on the
+    ``others`` population rows (the labelled rows again when there are none, as ``fit_bundle`` then uses them
+    in the population's place)."""
+    if neighbourhood is None:
+        return None
+
+    def decide(model: Any) -> np.ndarray:
+        decided = neighbourhood.decisions(model, block)
+        return decided if others else np.concatenate([decided, decided])
+
+    return decide
 
 
 def _with_block(vectors: np.ndarray, block: np.ndarray | None, extra: int) -> np.ndarray:

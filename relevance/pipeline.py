@@ -28,9 +28,13 @@ class CentreOnNetwork(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X: np.ndarray) -> np.ndarray:
-        centred = np.asarray(X, dtype=np.float32) - self.mean_
-        norms = np.linalg.norm(centred, axis=1, keepdims=True)
-        return centred / np.maximum(norms, 1e-12)
+        return centre(X, self.mean_)
+
+
+def centre(vectors: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """Subtract ``mean``, then unit length again (rows left at zero stay zero)."""
+    centred = np.asarray(vectors, dtype=np.float32) - mean
+    return centred / np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
 
 
 def build_pipeline(network_mean: np.ndarray | None = None, C: float = 1.0, extra: int = 0) -> Pipeline:
@@ -57,3 +61,19 @@ def network_mean(vectors: np.ndarray) -> np.ndarray:
     present = np.abs(vectors).sum(axis=1) > 0
     rows = vectors[present] if present.any() else vectors
     return rows.mean(axis=0).astype(np.float32)
+
+
+def linear_parts(pipeline: Pipeline) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """A fitted pipeline of ``build_pipeline`` as its parts: (network mean, title weights, signal weights,
+    intercept), so that decision = title weights . centre(vector) + signal weights . signals + intercept.
+
+    What lets ``relevance.neighbours`` smooth the title part alone."""
+    classify = pipeline.named_steps["classify"]
+    weights = np.asarray(classify.coef_, dtype=np.float64)[0]
+    intercept = float(np.asarray(classify.intercept_)[0])
+    if "centre" in pipeline.named_steps:
+        centring = pipeline.named_steps["centre"]
+    else:
+        centring = pipeline.named_steps["features"].named_transformers_["title"]
+    mean = np.asarray(centring.mean_, dtype=np.float32)
+    return mean, weights[: len(mean)], weights[len(mean) :], intercept

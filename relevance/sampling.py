@@ -9,16 +9,18 @@ audience is rare.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
 from relevance.embed import has_vector
 from relevance.labels import Labels, append_rows, label_row
+from relevance.neighbours import Neighbourhood
 from relevance.pipeline import build_pipeline, network_mean
 from relevance.records import Connection
 
@@ -63,36 +65,73 @@ def training_set(vectors: np.ndarray, answered: Mapping[int, bool]) -> tuple[np.
     return vectors[rows[keep]], target[keep]
 
 
-def fit_model(vectors: np.ndarray, answered: Mapping[int, bool], mean: np.ndarray | None = None) -> Pipeline | None:
-    """The pipeline `relevance train` would fit on these answers, or None until there is one of each."""
+@dataclass(frozen=True)
+class Guess:
+    """A model fitted on the answers so far, and its probability for every row of the network."""
+
+    pipeline: Pipeline
+    proba: np.ndarray  # per row of the vectors it was fitted among (zero rows included)
+
+
+def fit_model(
+    vectors: np.ndarray,
+    answered: Mapping[int, bool],
+    mean: np.ndarray | None = None,
+    neighbourhood: Neighbourhood | None = None,
+) -> Guess | None:
+    """The model `relevance train` would fit on these answers, or None until there is one of each.
+
+    With the network's ``neighbourhood`` (built on ``vectors``), its scores are smoothed as the trained model's
+    are (relevance.neighbours), so the sampler doubts and checks what `relevance train` will decide."""
     X, y = training_set(vectors, answered)
     if y.all() or not y.any():
         return None
     with _one_thread():
-        return build_pipeline(mean).fit(X, y)
+        pipeline = build_pipeline(mean).fit(X, y)
+        return Guess(pipeline, _network_proba(pipeline, vectors, neighbourhood))
+
+
+def _network_proba(pipeline: Pipeline, vectors: np.ndarray, neighbourhood: Neighbourhood | None) -> np.ndarray:
+    if neighbourhood is None:
+        return np.asarray(pipeline.predict_proba(vectors)[:, 1])
+    return 1.0 / (1.0 + np.exp(-neighbourhood.decisions(pipeline)))  # a logistic regression's probability
 
 
 def cv_quality(
-    vectors: np.ndarray, answered: Mapping[int, bool], mean: np.ndarray | None = None, seed: int = 0
+    vectors: np.ndarray,
+    answered: Mapping[int, bool],
+    mean: np.ndarray | None = None,
+    seed: int = 0,
+    neighbourhood: Neighbourhood | None = None,
 ) -> float | None:
     """Cross-validated ROC-AUC of a model trained on these answers now; None with fewer than 3 of a kind.
 
     Pooled out-of-fold probabilities rather than a mean of per-fold scores: steadier with few answers.
     Fixed folds, so that a change means the answers changed, not the split. On actively chosen (hard) rows
-    this under-estimates the quality on the whole network; its trend is what matters.
+    this under-estimates the quality on the whole network; its trend is what matters. Smoothed over the
+    ``neighbourhood`` when given, as the trained model will be.
     """
-    X, y = training_set(vectors, answered)
+    rows = np.fromiter(answered, dtype=np.intp, count=len(answered))
+    y = np.fromiter(answered.values(), dtype=bool, count=len(answered))
+    keep = has_vector(vectors[rows])
+    rows, y = rows[keep], y[keep]
     fewest = min(int(y.sum()), int((~y).sum()))
     if fewest < 3:
         return None
     if len(y) > CV_ROWS:  # bulk mode can answer thousands at once: keep the estimate under a second
         keep = np.random.default_rng(seed).choice(len(y), CV_ROWS, replace=False)
         if min(y[keep].sum(), (~y[keep]).sum()) >= 3:
-            X, y, fewest = X[keep], y[keep], min(int(y[keep].sum()), int((~y[keep]).sum()))
+            rows, y, fewest = rows[keep], y[keep], min(int(y[keep].sum()), int((~y[keep]).sum()))
     folds = StratifiedKFold(n_splits=min(5, fewest), shuffle=True, random_state=seed)
+    proba = np.zeros(len(y))
     with _one_thread():
-        proba = cross_val_predict(build_pipeline(mean), X, y, cv=folds, method="predict_proba")
-    return float(roc_auc_score(y, proba[:, 1]))
+        for train, test in folds.split(rows, y):
+            pipeline = build_pipeline(mean).fit(vectors[rows[train]], y[train])
+            if neighbourhood is None:
+                proba[test] = pipeline.predict_proba(vectors[rows[test]])[:, 1]
+            else:
+                proba[test] = neighbourhood.decisions(pipeline)[rows[test]]
+    return float(roc_auc_score(y, proba))
 
 
 def choose(
@@ -104,19 +143,29 @@ def choose(
     exclude: Collection[int] = (),
     seed: int = 0,
     mean: np.ndarray | None = None,
-    model: Pipeline | None = None,
+    model: Guess | None = None,
+    neighbourhood: Neighbourhood | None = None,
 ) -> list[int]:
     """Up to n row indices worth labelling next, best first; never an answered, excluded or text-less row.
 
     ``random``; ``diverse`` (the centres of the parts of the network no answer covers yet); ``uncertain``
     (where the model is least sure); ``auto`` = diverse until there are MIN_EACH answers of each kind and
     MIN_ANSWERS in all, then the most uncertain rows spread across the network, a few at random and a few drawn
-    at random from the rows the model would remove. ``model`` saves a refit. ``choose_picks`` also says why.
+    at random from the rows the model would remove. ``model`` saves a refit, ``neighbourhood`` (of ``vectors``) the
+    search for each row's neighbours (the model's scores are smoothed as `relevance train`'s are). ``choose_picks`` also says why.
     """
     return [
         row
         for row, _ in choose_picks(
-            vectors, answered, n, strategy=strategy, exclude=exclude, seed=seed, mean=mean, model=model
+            vectors,
+            answered,
+            n,
+            strategy=strategy,
+            exclude=exclude,
+            seed=seed,
+            mean=mean,
+            model=model,
+            neighbourhood=neighbourhood,
         )
     ]
 
@@ -130,7 +179,8 @@ def choose_picks(
     exclude: Collection[int] = (),
     seed: int = 0,
     mean: np.ndarray | None = None,
-    model: Pipeline | None = None,
+    model: Guess | None = None,
+    neighbourhood: Neighbourhood | None = None,
 ) -> list[tuple[int, str]]:
     """``choose``, with why each row was picked (relevance.labels.PICKED), to record in the labels file."""
     if strategy not in STRATEGIES:
@@ -146,16 +196,17 @@ def choose_picks(
         return _tagged(np.random.default_rng(seed).choice(candidates, n, replace=False).tolist(), "random")
     strategy = effective_strategy(strategy, answered)
     if strategy != "diverse" and model is None:
-        model = fit_model(vectors, answered, mean)
+        hood = neighbourhood if neighbourhood is not None else Neighbourhood(vectors, network_mean(vectors))
+        model = fit_model(vectors, answered, mean, hood)
     if strategy == "diverse" or model is None:  # uncertainty needs a model: one answer of each kind
         covered = covered[has_vector(vectors)[covered]]
         return _tagged(_diverse(vectors, candidates, covered, n, seed), "diverse")
-    proba = model.predict_proba(vectors[candidates])[:, 1]
+    proba = model.proba[candidates]
     order = np.argsort(np.abs(proba - 0.5), kind="stable")
     if strategy == "uncertain":
         return _tagged(candidates[order[:n]].tolist(), "uncertain")
     rng = np.random.default_rng(seed)
-    region = removal_region(model, vectors, candidates, proba)
+    region = removal_region(model, vectors, candidates)
     check = min(round(n * CHECK), len(region))
     checks = rng.choice(region, check, replace=False).tolist() if check else []
     explore = round(n * EXPLORE)
@@ -167,15 +218,15 @@ def choose_picks(
     return _tagged(chosen, "uncertain") + _tagged(checks, "check") + _tagged(randoms, "random")
 
 
-def removal_region(model: Pipeline, vectors: np.ndarray, candidates: np.ndarray, proba: np.ndarray) -> np.ndarray:
+def removal_region(model: Guess, vectors: np.ndarray, candidates: np.ndarray) -> np.ndarray:
     """The candidates among the rows the model would remove: the lowest-scored REGION share of the network's
     rows it calls "no" (scored over every row with text, so the region does not shrink as rows get answered)."""
-    scores = model.predict_proba(vectors[has_vector(vectors)])[:, 1]
+    scores = model.proba[has_vector(vectors)]
     below = np.sort(scores[scores < 0.5])
     if not len(below):
         return np.zeros(0, dtype=np.intp)
     cut = below[max(int(REGION * len(below)) - 1, 0)]
-    return candidates[proba <= cut]
+    return candidates[model.proba[candidates] <= cut]
 
 
 def _tagged(rows: Sequence[int], picked: str) -> list[tuple[int, str]]:

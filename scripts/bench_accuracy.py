@@ -207,6 +207,8 @@ def judge(
         "realised_network": float(net_removed.mean()) if len(net_removed) else None,
         "seconds": seconds,
         "signals": list(getattr(bundle, "signals", ("title",))),
+        "smoothed": getattr(bundle, "smoothing", None) is not None,
+        "smoothing_check": bundle.metadata.get("smoothing_check"),
     }
     record["by_lang"] = {str(lang): auc(scores[langs == lang], y[langs == lang]) for lang in np.unique(langs)}
     return record

@@ -117,7 +117,7 @@ def one_run(
         seed=seed,
         **options,
     )
-    scores = bundle.predict(vectors[held])
+    scores = bundle.predict(vectors)[held]  # the whole network: a smoothing model reads the neighbours
     truth = y[held]
     threshold = bundle.remove_at_or_below
     removed = scores <= threshold if threshold is not None else np.zeros(len(held), bool)

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 import relevance.embed
 from relevance.cli import app
 from relevance.errors import EmbedderError
+from relevance.model import FORMAT_VERSION
 from relevance.score import SCORED_COLUMNS
 
 runner = CliRunner()
@@ -135,7 +136,7 @@ def test_score_refuses_bundles_it_cannot_trust(
         model.write_bytes(model.read_bytes()[:-1] + b"x")
         expected = "SHA-256 does not match"
     elif damage == "newer":
-        sidecar.write_text(sidecar.read_text().replace('"format_version": 1', '"format_version": 99'))
+        sidecar.write_text(sidecar.read_text().replace(f'"format_version": {FORMAT_VERSION}', '"format_version": 99'))
         expected = "written by a newer relevance"
     elif damage == "stranger":
         sidecar.unlink()

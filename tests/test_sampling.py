@@ -111,7 +111,7 @@ def test_auto_switches_to_the_model_once_both_answers_are_common() -> None:
     assert choose(vectors, few, 8, strategy="auto") == choose(vectors, few, 8, strategy="diverse")
     model = fit_model(vectors, many)
     assert model is not None
-    doubt = np.abs(model.predict_proba(vectors)[:, 1] - 0.5)
+    doubt = np.abs(model.proba - 0.5)
     picks = choose_picks(vectors, many, 10, strategy="auto", model=model)
     chosen = [row for row, _ in picks]
     assert chosen == choose(vectors, many, 10, strategy="auto", model=model)
@@ -177,7 +177,7 @@ def test_check_picks_come_only_from_the_removal_region_and_are_never_asked_again
     answered = {i: bool(blob[i] % 2 == 0) for i in range(1, 360, 9)}
     model = fit_model(vectors, answered)
     assert model is not None
-    proba = model.predict_proba(vectors)[:, 1]
+    proba = model.proba
     asked: set[int] = set()
     for seed in range(8):
         picks = choose_picks(vectors, answered, 10, strategy="auto", model=model, exclude=asked, seed=seed)

@@ -1,0 +1,141 @@
+"""Smoothing over the network: a title's score also listens to the titles most like it in the person's network.
+
+A hundred answers cannot cover every way people write a job, but the network itself shows which titles sit
+together ("Key Account Manager", "Kundenberater", "Ejecutivo de cuentas"). So the title part of the classifier's
+decision is spread over the k-nearest-neighbour graph of the network's distinct titles, label-spreading style
+(Zhou et al., 2004): each step a title keeps ``own`` of its own score and takes the rest from the mean of its
+neighbours'. No labels are needed to build the graph, only the network, like the network mean.
+
+Only the title part is smoothed; the other signals (relevance.features: language, employer, location) and the
+intercept stay each row's own, so "the same job in another language" can still be told apart when the labels
+ask for it. Measured (scripts/bench_accuracy.py, trainer persona, 100 random answers, 5 networks x 3 draws):
+held-out ROC-AUC 0.891 -> 0.936 and removal recall at 98% precision 0.56 -> 0.76; IT recruiter 0.941 -> 0.947;
+German-speaking trainer with language columns 0.973 -> 0.984.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.pipeline import Pipeline
+
+from relevance.embed import has_vector
+from relevance.pipeline import centre, linear_parts
+
+# Each title's nearest distinct titles (k 10-40 measured within 0.005 of each other; 20 was best).
+NEIGHBOURS = 20
+# The share of its own score a title keeps at each step (0.1-0.4 measured; 0.1 best on all three personas).
+OWN = 0.1
+STEPS = 10
+# Neighbours are searched among the titles' first principal components: 128 of USE's 512 found neighbours as good
+# for smoothing (held-out ROC-AUC within 0.001; 64 lost 0.004) at a quarter of the dot products.
+SEARCH_DIMENSIONS = 128
+# Similarity rows computed at once while searching neighbours: bounds the memory (x 4 bytes), not the time.
+BLOCK_CELLS = 1 << 24
+
+
+@dataclass(frozen=True)
+class Smoothing:
+    """How a model smooths: stored in the bundle, so a model keeps scoring the way it was judged."""
+
+    neighbours: int = NEIGHBOURS
+    own: float = OWN
+    steps: int = STEPS
+
+    def as_dict(self) -> dict[str, float]:
+        return {"neighbours": self.neighbours, "own": self.own, "steps": self.steps}
+
+
+DEFAULT_SMOOTHING = Smoothing()
+
+
+class Neighbourhood:
+    """A network's distinct titles and each one's nearest others; rows without a title stay out of the graph."""
+
+    def __init__(self, vectors: np.ndarray, mean: np.ndarray, smoothing: Smoothing = DEFAULT_SMOOTHING) -> None:
+        vectors = np.asarray(vectors, dtype=np.float32)
+        self.smoothing = smoothing
+        self.rows = len(vectors)
+        self.judged = has_vector(vectors) if len(vectors) else np.zeros(0, dtype=bool)
+        present = np.ascontiguousarray(vectors[self.judged])
+        # Distinct titles by their bytes: a network repeats "Owner" or "Sales Manager" hundreds of times.
+        keys = present.view(np.dtype((np.void, present.dtype.itemsize * present.shape[1]))).ravel()
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        self.distinct = present[first]
+        self.inverse = inverse.ravel()
+        self.mean = np.asarray(mean, dtype=np.float32)
+        self.centred = centre(self.distinct, self.mean)
+        self.nearest = nearest(principal(self.centred, SEARCH_DIMENSIONS), smoothing.neighbours)
+
+    def decisions(self, pipeline: Pipeline, block: np.ndarray | None = None) -> np.ndarray:
+        """The pipeline's decision value for every row of the network, its title part smoothed.
+
+        ``block``: the signal columns of every row (relevance.features), for a pipeline that uses them.
+        """
+        mean, title_weights, signal_weights, intercept = linear_parts(pipeline)
+        centred = self.centred if np.array_equal(mean, self.mean) else centre(self.distinct, mean)
+        title = self.spread(centred @ title_weights)
+        out = np.empty(self.rows)
+        out[self.judged] = title[self.inverse]
+        if not self.judged.all():  # no title: what the pipeline says about an empty vector, unsmoothed
+            out[~self.judged] = float(centre(np.zeros((1, len(mean)), np.float32), mean)[0] @ title_weights)
+        if signal_weights.size:
+            if block is None or block.shape != (self.rows, signal_weights.size):
+                raise ValueError(f"this pipeline also uses {signal_weights.size} signal columns: pass their block")
+            out += np.asarray(block, dtype=np.float64) @ signal_weights
+        return out + intercept
+
+    def spread(self, values: np.ndarray) -> np.ndarray:
+        """One value per distinct title, smoothed over the graph."""
+        values = np.asarray(values, dtype=np.float64)
+        if not self.nearest.shape[1]:
+            return values
+        own = self.smoothing.own
+        out = values
+        for _ in range(self.smoothing.steps):
+            out = own * values + (1.0 - own) * out[self.nearest].mean(axis=1)
+        return out
+
+
+def principal(unit: np.ndarray, dimensions: int) -> np.ndarray:
+    """Rows projected on their ``dimensions`` first principal components, unit length again (as they were)."""
+    if unit.shape[1] <= dimensions or len(unit) <= dimensions:
+        return unit
+    scatter = unit.T.astype(np.float64) @ unit  # d x d: cheap next to the n x n neighbour search
+    _, axes = np.linalg.eigh(scatter)
+    projected = unit @ axes[:, -dimensions:].astype(np.float32)
+    return projected / np.maximum(np.linalg.norm(projected, axis=1, keepdims=True), 1e-12)
+
+
+def nearest(unit: np.ndarray, k: int) -> np.ndarray:
+    """Each row's k most similar other rows (cosine; rows are unit length), by blocks of exact dot products."""
+    n = len(unit)
+    k = min(k, n - 1)
+    if k <= 0:
+        return np.zeros((n, 0), dtype=np.intp)
+    out = np.empty((n, k), dtype=np.intp)
+    block = max(1, BLOCK_CELLS // n)
+    for start in range(0, n, block):
+        similarity = unit[start : start + block] @ unit.T
+        rows = np.arange(len(similarity))
+        similarity[rows, rows + start] = -np.inf  # not its own neighbour
+        out[start : start + block] = _top(similarity, k)
+    return out
+
+
+def _top(similarity: np.ndarray, k: int) -> np.ndarray:
+    """The columns of each row's k largest values. The k-th largest value by ``np.partition`` and a mask is
+    several times faster than ``np.argpartition``; rows where ties make more than k pass fall back to it."""
+    n = similarity.shape[1]
+    threshold = np.partition(similarity, n - k, axis=1)[:, n - k]
+    rows, columns = np.nonzero(similarity >= threshold[:, None])
+    counts = np.bincount(rows, minlength=len(similarity))
+    if (counts == k).all():
+        return columns.reshape(len(similarity), k)
+    top = np.empty((len(similarity), k), dtype=np.intp)
+    exact = counts == k
+    top[exact] = columns[np.repeat(exact, counts)].reshape(-1, k)
+    tied = np.flatnonzero(~exact)
+    top[tied] = np.argpartition(similarity[tied], n - k, axis=1)[:, n - k :]
+    return top
