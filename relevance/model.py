@@ -33,6 +33,7 @@ from relevance.metrics import (
     CONFIDENCE,
     CV_REPEATS,
     MIN_PER_CLASS,
+    CrossFit,
     Estimate,
     apply_platt,
     auc,
@@ -247,29 +248,42 @@ def fit_bundle(
     X = _with_block(vectors, block, extra)
     # The network the scores are smoothed over: the labelled rows, then the population's.
     hood = None if smoothing is None else Neighbourhood(np.vstack([vectors, others]), network, smoothing)
+    population_X = _with_block(others, population_block, extra) if len(others) else others
     everyone = None  # the signal columns of the labelled rows, then the population's
     if extra:
-        everyone = X[:, -extra:]
-        if len(others):
-            everyone = np.vstack([everyone, _with_block(others, population_block, extra)[:, -extra:]])
-    if extra and not signals_help(X, y, network, extra, seed=seed, neighbourhood=hood, block=everyone):
-        featurizer, extra, X, everyone = None, 0, vectors, None  # the labels do not ask for them: the title alone
-    rows = X if not len(others) else _with_block(others, population_block, extra)
-    decide = _decider(hood, everyone, len(others))
+        everyone = np.vstack([X[:, -extra:], population_X[:, -extra:]]) if len(others) else X[:, -extra:]
+
+    def cross_fit(width: int, smoothed: bool = True) -> CrossFit:
+        """Repeated cross-validation of the pipeline with ``width`` signal columns (0: the title alone)."""
+        inputs = X if width else vectors
+        rows = inputs if not len(others) else population_X if width else others
+        decide = _decider(hood if smoothed else None, everyone if width else None, len(others))
+        make = lambda: build_pipeline(network, C, width)  # noqa: E731
+        return cross_fitted(make, inputs, y, seed=seed, extra=rows, decide=decide)
+
     # Calibrate on out-of-fold decisions, weighted towards where the network's rows lie (actively chosen labels
-    # crowd the boundary), then carry it over to the full fit's more confident decisions.
-    make = lambda: build_pipeline(network, C, extra)  # noqa: E731
-    decisions, folds_on_rows, plain = cross_fitted(make, X, y, seed=seed, extra=rows, decide=decide)
+    # crowd the boundary), then carry it over to the full fit's more confident decisions. The signals are used
+    # only when the labels ask for them (SIGNALS_MARGIN); the cross-validation that decides it is the one kept.
+    fit = cross_fit(0)
+    if extra:
+        with_signals = cross_fit(extra)
+        if auc(with_signals.decisions, y) >= auc(fit.decisions, y) + SIGNALS_MARGIN:
+            fit = with_signals
+        else:
+            featurizer, extra, X, everyone = None, 0, vectors, None  # the title alone
+    rows = X if not len(others) else population_X if extra else others
     smoothing_check = None
-    if decide is not None:
-        smoothing_check = {"smoothed": round(auc(decisions, y), 4), "each row alone": round(auc(plain, y), 4)}
+    if hood is not None:
+        smoothing_check = {"smoothed": round(auc(fit.decisions, y), 4), "each row alone": round(auc(fit.plain, y), 4)}
         if smoothing_check["smoothed"] < smoothing_check["each row alone"] - SMOOTHING_MARGIN:
-            smoothing, decide = None, None
-            decisions, folds_on_rows, _ = cross_fitted(make, X, y, seed=seed, extra=rows)
+            smoothing, hood = None, None
+            fit = cross_fit(extra, smoothed=False)
+    decisions, folds_on_rows = fit.decisions, fit.others
+    decide = _decider(hood, everyone, len(others))
     weights = representativeness(decisions, folds_on_rows)
     oof_calibration = fit_platt(decisions, y, weights)
     scores = apply_platt(decisions, oof_calibration)
-    pipeline = make().fit(X, y)
+    pipeline = build_pipeline(network, C, extra).fit(X, y)
     full_on_rows = pipeline.decision_function(rows) if decide is None else decide(pipeline)[len(y) :]
     rescale = rescaling(full_on_rows, folds_on_rows)
     calibration = transfer(oof_calibration, rescale)
@@ -392,28 +406,13 @@ def fit_bundle(
     return Bundle(pipeline=pipeline, examples=examples, metadata=metadata, featurizer=featurizer)
 
 
-def signals_help(
-    X: np.ndarray,
-    y: np.ndarray,
-    network: np.ndarray | None,
-    extra: int,
-    *,
-    seed: int = 0,
-    neighbourhood: Neighbourhood | None = None,
-    block: np.ndarray | None = None,
-) -> bool:
+def signals_help(X: np.ndarray, y: np.ndarray, network: np.ndarray | None, extra: int, *, seed: int = 0) -> bool:
     """Whether the labels ask for the signals beside the title: out-of-fold ROC-AUC with the last ``extra``
     columns of X must beat the title alone by SIGNALS_MARGIN. With few answers a language or an employer can
     line up with them by chance (measured: 24 answers turned a clear seller into a likely "no").
-    With a ``neighbourhood`` (X's rows first in it), both are smoothed as the model will be; ``block``: the
-    signal columns of all its rows."""
-    rows = len(neighbourhood.judged) - len(y) if neighbourhood is not None else 0
-    with_signals = out_of_fold(
-        lambda: build_pipeline(network, C, extra), X, y, seed=seed, decide=_decider(neighbourhood, block, rows)
-    )
-    title_only = out_of_fold(
-        lambda: build_pipeline(network, C), X[:, :-extra], y, seed=seed, decide=_decider(neighbourhood, None, rows)
-    )
+    (``fit_bundle`` decides the same way, on smoothed scores, reusing the cross-validation it keeps.)"""
+    with_signals = out_of_fold(lambda: build_pipeline(network, C, extra), X, y, seed=seed)
+    title_only = out_of_fold(lambda: build_pipeline(network, C), X[:, :-extra], y, seed=seed)
     return bool(auc(with_signals, y) >= auc(title_only, y) + SIGNALS_MARGIN)
 
 
