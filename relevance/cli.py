@@ -17,15 +17,10 @@ from rich.console import Console
 from rich.markup import escape
 
 from relevance.errors import RelevanceError
-from relevance.io import Export, read_export, write_csv
+from relevance.io import Export, read_export
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    import numpy as np
-
     from relevance.model import TrainResult
-    from relevance.records import Connection
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -477,125 +472,17 @@ def demo(
     out_dir: Annotated[Path, typer.Option("--out-dir", help="Where the demo writes its files")] = Path("demo-output"),
 ) -> None:
     """Run the whole workflow on the bundled sample network, offline.  Example: relevance demo"""
-    from importlib.resources import files
+    from relevance.demo import run_demo
 
-    from relevance.embed import embed_connections, load_embedder
-    from relevance.labels import LABEL_COLUMNS, label_row, load_labels
-    from relevance.model import save_bundle
-    from relevance.model import train as train_model
-    from relevance.report_html import report_scored
-    from relevance.score import score_export, write_scored
-    from relevance.summary import summarise
-
-    sample_dir = Path(str(files("relevance") / "data" / "sample"))
-    sample_export = sample_dir / "Connections.csv"
-    labels_path, model_path, scored_path = (
-        out_dir / "labels.csv",
-        out_dir / "models" / "relevance.joblib",
-        out_dir / "scored.csv",
-    )
-    err.print("relevance demo: the bundled sample network (invented people, a sales trainer's network)\n")
-    err.print(f"Step 1 — read the export: relevance inspect {sample_export.name}")
     with user_errors():
-        network = read_export(sample_export)
-        render_inspection(network)
-        key = _answer_key(sample_dir / "answers.csv")
-        embedder = load_embedder()
-        err.print(f"\nStep 2 — embed every title with {embedder.name} (offline; cached for next time)")
-        with _progress_bar("Embedding titles", False) as progress:
-            vectors = embed_connections(network.connections, embedder, progress=progress)
-        err.print(
-            f"\nStep 3 — relevance sample, then relevance label (strategy auto), {DEMO_LABELS} answers in batches "
-            f"of {DEMO_BATCH}: the first cover the network, then the model asks where it is least sure",
-            markup=False,
+        # markup=False: the narration quotes titles and paths, whose brackets are text, not rich markup.
+        run_demo(
+            out_dir,
+            lambda line: err.print(line, markup=False),
+            lambda description: _progress_bar(description, quiet=False),
+            show_export=render_inspection,
+            training_lines=_training_lines,
         )
-        err.print("Answering them from the sample's answer key, as if you typed them:", markup=False)
-        picked = _demo_pick(network.connections, vectors, key)
-        rows = [label_row(network.connections[i], key[network.connections[i].id], why) for i, why in picked]
-        for n, row in enumerate(rows):
-            if n < 5 or n in (20, 21, 60, 61):
-                shown = row["headline"] or row["position"] or row["company"]
-                err.print(f"  {n + 1:>3}. {shown[:60]!r:<64} → {row['label']}", markup=False)
-        yes = sum(row["label"] == "yes" for row in rows)
-        err.print(f"  … {len(rows)} answers ({yes} yes, {len(rows) - yes} no), saved in {labels_path}", markup=False)
-        labels_path.unlink(missing_ok=True)
-        write_csv(labels_path, LABEL_COLUMNS, rows)
-        err.print(
-            f"\nStep 4 — relevance train {sample_export.name} --labels {labels_path} --model {model_path} "
-            f"--max-wrong-removals {DEMO_MAX_WRONG}"
-        )
-        err.print(
-            "(This sample is built to be hard: at the default 3% no removal is safe enough, so the demo accepts 5%.)",
-            markup=False,
-        )
-        trained = train_model(network, load_labels(labels_path), embedder, max_wrong_removals=DEMO_MAX_WRONG)
-        save_bundle(trained.bundle, model_path)
-        for line in _training_lines(trained, labels_path, model_path):
-            err.print(line, markup=False)
-        err.print(f"\nStep 5 — relevance score {sample_export.name} --model {model_path} --out {scored_path}")
-        scored = score_export(network, trained.bundle, embedder)
-        write_scored(scored, scored_path)
-        report_path = out_dir / "report.html"
-        err.print(f"\nStep 6 — the report: relevance score … --report {report_path}")
-        report_scored(scored, report_path)
-    for line in summarise(scored, target_size=1500).lines():
-        err.print(line, markup=False)
-    model_removals = [r for r in scored.rows if r.suggestion == "remove" and r.source == "model"]
-    actually_yes = sum(key.get(r.connection.id, False) for r in model_removals)
-    err.print(
-        f"Checked against the answer key (which a real user would not have): {actually_yes} of the "
-        f"{len(model_removals)} suggested removals are really in the audience.",
-        markup=False,
-    )
-    err.print(f"\nFiles: {labels_path}, {model_path} (+ .json), {scored_path}, {report_path}", markup=False)
-
-
-def _answer_key(path: Path) -> dict[str, bool]:
-    """The demo's answer key: connection id -> in the audience."""
-    import csv
-
-    from relevance.identity import normalise_url
-
-    with open(path, encoding="utf-8", newline="") as handle:
-        return {normalise_url(row["url"]): row["label"].strip() == "yes" for row in csv.DictReader(handle)}
-
-
-DEMO_LABELS = 150
-DEMO_BATCH = 10
-# The sample is built to be hard (15% look-alikes labelled by their ISCO code): measured against its answer key,
-# no part of it is safely under the default 3% wrong removals, and the tool honestly suggests none after 150
-# answers. The demo accepts up to 5% (`relevance train --max-wrong-removals 0.05`) and says so; the answer-key
-# check at the end shows how close the estimate came (measured: claimed ~3.5%, up to 5%; realised 4.6%).
-DEMO_MAX_WRONG = 0.05
-
-
-def _demo_pick(connections: Sequence[Connection], vectors: np.ndarray, key: dict[str, bool]) -> list[tuple[int, str]]:
-    """The rows `relevance label --strategy auto` asks about, in order, answered from the answer key, and why
-    each was asked (the labels file's ``picked``).
-
-    As the labeller does it: plans of DEMO_BATCH rows (`relevance.sampling.choose_picks`), a new plan as soon
-    as the answers change what `auto` means (from covering the network to asking the model's doubts).
-    """
-    from relevance.neighbours import Neighbourhood
-    from relevance.pipeline import network_mean
-    from relevance.sampling import choose_picks, effective_strategy
-
-    answered: dict[int, bool] = {}
-    why: dict[int, str] = {}
-    mean = network_mean(vectors)
-    hood = Neighbourhood(vectors, mean)
-    while len(answered) < DEMO_LABELS:
-        mode = effective_strategy("auto", answered)
-        plan = choose_picks(
-            vectors, answered, DEMO_BATCH, strategy="auto", seed=len(answered), mean=mean, neighbourhood=hood
-        )
-        if not plan:
-            break
-        for row, picked in plan:
-            answered[row], why[row] = key.get(connections[row].id, False), picked
-            if effective_strategy("auto", answered) != mode:
-                break
-    return [(row, why[row]) for row in answered]
 
 
 if __name__ == "__main__":
