@@ -39,10 +39,11 @@ __all__ = ["DEMO_BATCH", "DEMO_LABELS", "DEMO_MAX_WRONG", "DemoResult", "Progres
 DEMO_LABELS = 150
 DEMO_BATCH = 10
 # The sample is built to be hard (15% look-alikes labelled by their ISCO code): measured against its answer key,
-# no part of it is safely under the default 3% wrong removals, and the tool honestly suggests none after 150
-# answers. The demo accepts up to 5% (`relevance train --max-wrong-removals 0.05`) and says so; the answer-key
-# check at the end shows how close the estimate came (measured: claimed ~3.5%, up to 5%; realised 4.6%).
-DEMO_MAX_WRONG = 0.05
+# about one in twenty of even its lowest-scored connections is in the audience, so no removal list is safe at the
+# default 3%, nor honestly certifiable at 5% from 150 answers. The demo accepts up to 10%
+# (`relevance train --max-wrong-removals 0.1`) and says so; the answer-key check at the end shows how the
+# estimate fared (measured: about 5.8%, up to 9.2%; realised 9.9%, within the limit).
+DEMO_MAX_WRONG = 0.10
 # The network size the demo's summary aims for, so that it shows how many removals reach a target.
 DEMO_TARGET_SIZE = 1500
 
@@ -117,7 +118,10 @@ def run_demo(
         f"\nStep 4 — relevance train {sample_export.name} --labels {labels_path} --model {model_path} "
         f"--max-wrong-removals {DEMO_MAX_WRONG}"
     )
-    say("(This sample is built to be hard: at the default 3% no removal is safe enough, so the demo accepts 5%.)")
+    say(
+        "(This sample is built to be hard: about one in twenty of even its least relevant-looking connections is in "
+        f"the audience, so no removal list is safe at the default 3%; the demo accepts up to {DEMO_MAX_WRONG:.0%}.)"
+    )
     trained = train(network, load_labels(labels_path), embedder, max_wrong_removals=DEMO_MAX_WRONG)
     save_bundle(trained.bundle, model_path)
     if training_lines is not None:

@@ -316,7 +316,7 @@ class Certified:
     """The removal threshold certified by representative answers (a decision value, or None) and its evidence."""
 
     threshold: float | None  # out-of-fold decision value: remove at or below it
-    wrong_removals: Estimate  # the Jeffreys bound at CONFIDENCE (value) and its RANGE quantiles
+    wrong_removals: Estimate  # the Jeffreys posterior mean, up to its bound at CONFIDENCE (``jeffreys``)
     rows: int  # representative answers at or below the threshold
     yes: int  # of which in the audience
 
@@ -370,12 +370,13 @@ def upper_bound(yes: ArrayLike, rows: ArrayLike, confidence: float | None = None
 
 
 def jeffreys(yes: int, rows: int, confidence: float | None = None) -> Estimate:
-    """The Jeffreys interval for ``yes`` of ``rows``: its one-sided CONFIDENCE bound, and its RANGE quantiles."""
+    """The share of "yes" among ``rows``: the Jeffreys posterior mean (the best guess), from the RANGE low
+    quantile up to the one-sided CONFIDENCE bound (the figure a removal threshold is certified by)."""
     if rows <= 0:
         return Estimate(0.0, 0.0, 0.0)
-    upper = upper_bound(yes, rows, confidence)
-    low, high = beta.ppf([RANGE[0] / 100, RANGE[1] / 100], yes + 0.5, rows - yes + 0.5)
-    return Estimate(float(upper), float(low), float(high))
+    upper = float(upper_bound(yes, rows, confidence))
+    low = float(beta.ppf(RANGE[0] / 100, yes + 0.5, rows - yes + 0.5))
+    return Estimate((yes + 0.5) / (rows + 1.0), min(low, upper), upper)
 
 
 def missed_at(
