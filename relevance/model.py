@@ -50,7 +50,7 @@ from relevance.metrics import (
     transfer,
 )
 from relevance.neighbours import DEFAULT_SMOOTHING, Neighbourhood, Smoothing
-from relevance.pipeline import build_pipeline, linear_parts, network_mean
+from relevance.pipeline import build_pipeline, linear_parts, network_mean, one_thread
 from relevance.progress import Progress
 from relevance.records import Connection
 
@@ -265,9 +265,10 @@ def fit_bundle(
     # Calibrate on out-of-fold decisions, weighted towards where the network's rows lie (actively chosen labels
     # crowd the boundary), then carry it over to the full fit's more confident decisions. The signals are used
     # only when the labels ask for them (SIGNALS_MARGIN); the cross-validation that decides it is the one kept.
-    fit = cross_fit(0)
-    if extra:
-        with_signals = cross_fit(extra)
+    with one_thread():
+        fit = cross_fit(0)
+        with_signals = cross_fit(extra) if extra else None
+    if with_signals is not None:
         if auc(with_signals.decisions, y) >= auc(fit.decisions, y) + SIGNALS_MARGIN:
             fit = with_signals
         else:
@@ -278,13 +279,15 @@ def fit_bundle(
         smoothing_check = {"smoothed": round(auc(fit.decisions, y), 4), "each row alone": round(auc(fit.plain, y), 4)}
         if smoothing_check["smoothed"] < smoothing_check["each row alone"] - SMOOTHING_MARGIN:
             smoothing, hood = None, None
-            fit = cross_fit(extra, smoothed=False)
+            with one_thread():
+                fit = cross_fit(extra, smoothed=False)
     decisions, folds_on_rows = fit.decisions, fit.others
     decide = _decider(hood, everyone, len(others))
     weights = representativeness(decisions, folds_on_rows)
     oof_calibration = fit_platt(decisions, y, weights)
     scores = apply_platt(decisions, oof_calibration)
-    pipeline = build_pipeline(network, C, extra).fit(X, y)
+    with one_thread():
+        pipeline = build_pipeline(network, C, extra).fit(X, y)
     full_on_rows = pipeline.decision_function(rows) if decide is None else decide(pipeline)[len(y) :]
     rescale = rescaling(full_on_rows, folds_on_rows)
     calibration = transfer(oof_calibration, rescale)

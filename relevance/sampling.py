@@ -16,12 +16,11 @@ from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
-from threadpoolctl import threadpool_limits
 
 from relevance.embed import has_vector
 from relevance.labels import Labels, append_rows, label_row
 from relevance.neighbours import Neighbourhood
-from relevance.pipeline import build_pipeline, network_mean
+from relevance.pipeline import build_pipeline, network_mean, one_thread
 from relevance.records import Connection
 
 STRATEGIES: tuple[str, ...] = ("auto", "random", "diverse", "uncertain")
@@ -86,7 +85,7 @@ def fit_model(
     X, y = training_set(vectors, answered)
     if y.all() or not y.any():
         return None
-    with _one_thread():
+    with one_thread():
         pipeline = build_pipeline(mean).fit(X, y)
         return Guess(pipeline, _network_proba(pipeline, vectors, neighbourhood))
 
@@ -124,7 +123,7 @@ def cv_quality(
             rows, y, fewest = rows[keep], y[keep], min(int(y[keep].sum()), int((~y[keep]).sum()))
     folds = StratifiedKFold(n_splits=min(5, fewest), shuffle=True, random_state=seed)
     proba = np.zeros(len(y))
-    with _one_thread():
+    with one_thread():
         for train, test in folds.split(rows, y):
             pipeline = build_pipeline(mean).fit(vectors[rows[train]], y[train])
             if neighbourhood is None:
@@ -294,7 +293,7 @@ def cluster(points: np.ndarray, k: int, seed: int = 0) -> tuple[np.ndarray, np.n
     _, first, inverse, counts = np.unique(as_bytes, return_index=True, return_inverse=True, return_counts=True)
     distinct, inverse = points[first], inverse.reshape(-1)
     k = max(1, min(k, len(distinct)))
-    with _one_thread():
+    with one_thread():
         if len(distinct) > FIT_ROWS:
             sample = np.random.default_rng(seed).choice(len(distinct), FIT_ROWS, replace=False)
             fitted = MiniBatchKMeans(k, random_state=seed, n_init=3, batch_size=1024)
@@ -302,12 +301,6 @@ def cluster(points: np.ndarray, k: int, seed: int = 0) -> tuple[np.ndarray, np.n
         else:
             fitted = KMeans(k, random_state=seed, n_init=3, max_iter=100).fit(distinct, sample_weight=counts)
         return fitted.predict(distinct)[inverse], fitted.cluster_centers_
-
-
-def _one_thread() -> threadpool_limits:
-    """Small fits run many times slower with BLAS/OpenMP threads fighting over a busy CPU (measured 15x on
-    40 answers): one thread is fastest for the sizes labelling sees."""
-    return threadpool_limits(limits=1)
 
 
 def answered_rows(connections: Sequence[Connection], labels: Labels) -> tuple[dict[int, bool], list[int]]:

@@ -63,6 +63,7 @@ from relevance.labeller import Labeller
 from relevance.labels import Labels, append_rows, label_row, load_labels
 from relevance.metrics import CONFIDENCE, auc, average_precision
 from relevance.model import DEFAULT_MAX_WRONG_REMOVALS, train
+from relevance.neighbours import Neighbourhood
 from relevance.pipeline import build_pipeline, network_mean
 from relevance.sampling import add_sample
 from relevance.score import score_export
@@ -151,12 +152,13 @@ def run_tool(
 
 
 def run_ceiling(net: Network, vectors: np.ndarray) -> dict[str, Any]:
-    """The tool's classifier on the title embedding (centred on the network) with every pool row answered:
-    what the representation allows with unlimited labels. One fit; calibration and thresholds are monotone or
-    beside the point here, so the cross-validation `train` would add is skipped."""
+    """The tool's classifier on the title embedding (centred on the network, smoothed over it) with every pool
+    row answered: what the representation allows with unlimited labels. One fit; calibration and thresholds are
+    monotone or beside the point here, so the cross-validation `train` would add is skipped."""
+    mean = network_mean(vectors)
     with threadpool_limits(1):
-        model = build_pipeline(network_mean(vectors)).fit(vectors[net.pool], net.truth[net.pool])
-    scores = model.decision_function(vectors[net.held_out])
+        model = build_pipeline(mean).fit(vectors[net.pool], net.truth[net.pool])
+    scores = Neighbourhood(vectors, mean).decisions(model)[net.held_out]
     y = net.truth[net.held_out]
     return {
         "method": CEILING,
