@@ -47,6 +47,8 @@ class ModelSummary:
     pr: Points = field(default_factory=list)  # (recall, precision)
     calibration: Points = field(default_factory=list)  # (mean predicted probability, observed share of yes)
     embedder: str | None = None  # the embedder the model was trained with: the map uses the same vectors
+    signals: tuple[str, ...] = ()  # what the model reads: "title", then language, company... (relevance.features)
+    neighbours: int | None = None  # titles each score is smoothed over (relevance.neighbours); None: not smoothed
 
     @classmethod
     def from_metadata(cls, meta: Mapping[str, Any]) -> ModelSummary:
@@ -73,6 +75,8 @@ class ModelSummary:
             roc=_points(curves.get("roc"), "fpr", "tpr"),
             pr=_points(curves.get("pr"), "recall", "precision"),
             calibration=_points(curves.get("calibration"), "predicted", "observed"),
+            signals=tuple(str(v) for v in (meta.get("signals") or {}).get("used") or ()),
+            neighbours=_count((meta.get("smoothing") or {}).get("neighbours")),
         )
 
     @property

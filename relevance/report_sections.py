@@ -146,6 +146,18 @@ def _figure(f: Figure | None, fmt: str = ".2f") -> str:
     return value if f.low == f.high else f"{value} (likely between {format(f.low, fmt)} and {format(f.high, fmt)})"
 
 
+def _reads(model: ModelSummary) -> str:
+    """What the model reads, in a sentence: the signals your answers asked for, and the smoothing."""
+    others = [s for s in model.signals if s != "title"]
+    text = "The model reads each connection's title" + (f", and its {', '.join(others)}" if others else "") + "."
+    if model.neighbours:
+        text += (
+            f" A score also draws on the {model.neighbours} most similar titles in your network, so your answers "
+            "reach the many ways people write the same job."
+        )
+    return text
+
+
 def _quality(model: ModelSummary | None, plots: set[str], data: ReportData) -> str:
     head = "<section id='quality'><h2>How good is the model?</h2>"
     if model is None:
@@ -156,9 +168,10 @@ def _quality(model: ModelSummary | None, plots: set[str], data: ReportData) -> s
     answers = ""
     if model.labels_yes is not None and model.labels_no is not None:
         answers = f" from your {model.labels_yes + model.labels_no:,} answers ({model.labels_yes:,} yes, {model.labels_no:,} no)"
-    items = [
+    items = [f"<p>{escape(_reads(model))}</p>"] if model.signals or model.neighbours else []
+    items.append(
         f"<p>These figures were measured{answers}, each answer judged by a model trained without it, so they are honest estimates, not the model grading its own homework.</p><ul>"
-    ]
+    )
     if model.roc_auc:
         auc = model.roc_auc.value
         items.append(

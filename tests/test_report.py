@@ -30,6 +30,7 @@ from relevance.report import (
     top_values,
 )
 from relevance.report_html import profile_link, render_html, script_json, write_report
+from relevance.report_sections import _reads
 
 SCORED_COLUMNS = [*CANONICAL_COLUMNS, "score", "suggestion", "why", "label"]
 
@@ -298,3 +299,16 @@ def test_cli_report_on_a_file_that_is_not_scored(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["report", str(path), "--no-map"])
     assert result.exit_code == 1
     assert result.output.startswith("Error: ") and "relevance score" in result.output
+
+
+def test_the_quality_section_says_what_the_model_reads() -> None:
+    meta = {
+        "metrics": {"roc_auc": {"value": 0.9, "low": 0.85, "high": 0.95}},
+        "signals": {"used": ["title", "language"]},
+        "smoothing": {"neighbours": 20, "own": 0.1, "steps": 10},
+    }
+    summary = ModelSummary.from_metadata(meta)
+    assert summary.signals == ("title", "language") and summary.neighbours == 20
+    assert "title, and its language" in _reads(summary) and "20 most similar titles" in _reads(summary)
+    plain = ModelSummary.from_metadata({"signals": {"used": ["title"]}, "smoothing": None})
+    assert plain.neighbours is None and _reads(plain) == "The model reads each connection's title."
