@@ -319,23 +319,31 @@ def fit_bundle(
         wrong_value = certified.wrong_removals
         if usable and at is not None and COMBINE == "conservative":
             # The model-based estimate, calibrated on the representative answers alone: the lower threshold wins.
+            # If those answers hold no "yes" at all there is nothing to calibrate on, and the answers alone
+            # vouch for the threshold (e.g. 0 of 57: Jeffreys bound 2.4% at 90%); the estimate then uses the
+            # calibration on every answer.
             own = fit_platt(decisions[representative], y[representative])
-            plan = plan_removals(
-                full_on_rows,
-                decisions[representative],
-                y[representative],
-                own,
-                max_wrong_removals,
-                rescale=rescale,
-                seed=seed,
-                confidence=level,
-            )
             slope, intercept = rescale
-            if plan.decision is None or own[0] <= 1e-4:
+            if own[0] <= 1e-4 and not y[representative].any():
+                own = oof_calibration
+            elif own[0] <= 1e-4:
                 usable = False
-            elif slope * plan.decision + intercept < at:
-                at = slope * plan.decision + intercept
-                wrong_value = plan.wrong_removals
+            else:
+                plan = plan_removals(
+                    full_on_rows,
+                    decisions[representative],
+                    y[representative],
+                    own,
+                    max_wrong_removals,
+                    rescale=rescale,
+                    seed=seed,
+                    confidence=level,
+                )
+                if plan.decision is None:
+                    usable = False
+                elif slope * plan.decision + intercept < at:
+                    at = slope * plan.decision + intercept
+                    wrong_value = plan.wrong_removals
             if usable:  # the higher of the two best guesses at the threshold chosen, up to the bound
                 p_rows = apply_platt(full_on_rows[full_on_rows <= (at - intercept) / slope], transfer(own, rescale))
                 population_wrong = float(p_rows.mean()) if len(p_rows) else 0.0

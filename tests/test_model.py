@@ -107,7 +107,7 @@ def test_actively_chosen_labels_still_give_removals_within_the_bound() -> None:
         X[chosen], y[chosen], network_mean(X), embedder=FakeEmbedder(), ids=ids, texts=ids, population=X[rest]
     )
     assert bundle.remove_at_or_below is not None
-    removed = bundle.predict(X[rest]) <= bundle.remove_at_or_below
+    removed = bundle.predict(X)[rest] <= bundle.remove_at_or_below  # scores read the whole network
     realised = y[rest][removed].mean()
     estimate = bundle.metrics["wrong_removals"]
     assert removed[~y[rest]].mean() > 0.3  # a useful share of the "no" rows
@@ -214,10 +214,37 @@ def test_auto_and_check_labels_certify_removals_within_the_bound() -> None:
     evidence = bundle.metadata["thresholds"]["evidence"]
     assert bundle.remove_at_or_below is not None and evidence["check"] > 0
     assert evidence["rows"] == evidence["check"] + evidence["random"]
-    removed = bundle.predict(X[rest]) <= bundle.remove_at_or_below
+    removed = bundle.predict(X)[rest] <= bundle.remove_at_or_below  # scores read the whole network
     realised = y[rest][removed].mean()
     assert removed[~y[rest]].mean() > 0.2
     assert realised <= bundle.metrics["wrong_removals"].value + 0.01
+
+
+def test_checks_without_a_single_yes_certify_on_their_own() -> None:
+    # 60 checks drawn from the clear "no" side, none in the audience, beside doubtful answers of both kinds:
+    # nothing to calibrate a model-based estimate on from the checks alone, and no need to (0 of 60).
+    X, y = synthetic(2000, separation=3.0, seed=5)
+    rng = np.random.default_rng(5)
+    lean = X @ (X[y].mean(axis=0) - X[~y].mean(axis=0))
+    clear_no = np.flatnonzero(lean < np.quantile(lean, 0.5))
+    checks = rng.choice(clear_no, 60, replace=False)
+    doubtful = rng.choice(np.setdiff1d(np.arange(len(y)), checks), 60, replace=False)
+    chosen = np.concatenate([checks, doubtful])
+    assert not y[checks].any() and y[doubtful].sum() >= 10
+    ids = [f"id{i}" for i in chosen]
+    bundle = fit_bundle(
+        X[chosen],
+        y[chosen],
+        network_mean(X),
+        embedder=FakeEmbedder(),
+        ids=ids,
+        texts=ids,
+        population=X[np.setdiff1d(np.arange(len(y)), chosen)],
+        picked=["check"] * 60 + ["uncertain"] * 60,
+    )
+    evidence = bundle.metadata["thresholds"]["evidence"]
+    assert bundle.remove_at_or_below is not None and evidence["yes"] == 0 and evidence["check"] >= 45
+    assert bundle.metrics["wrong_removals"].high <= 0.03
 
 
 def test_answers_picked_for_doubt_alone_certify_nothing() -> None:
