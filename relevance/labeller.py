@@ -21,9 +21,9 @@ from relevance.neighbours import Neighbourhood
 from relevance.pipeline import network_mean
 from relevance.records import Connection
 from relevance.sampling import (
+    CHECK,
     Guess,
     answered_rows,
-    check_share,
     choose_picks,
     class_counts,
     cluster,
@@ -149,8 +149,7 @@ class Session:
         needed = confirm_needed(yes, CONFIRM_LIMIT) - len(inside)
         if needed <= 0:
             return None
-        share = check_share(len(self.answered))
-        more = int(np.ceil(needed / share)) if share > 0 else needed
+        more = int(np.ceil(needed / CHECK)) if CHECK > 0 else needed
         return f"label about {more} more to confirm the removal list ({len(inside)} random checks of it so far)"
 
     def finish(self) -> None:
