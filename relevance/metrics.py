@@ -329,6 +329,7 @@ def certify_removals(
     *,
     region: np.ndarray | None = None,
     confidence: float | None = None,
+    at_most: float | None = None,
 ) -> Certified:
     """The highest decision value whose wrong-removal rate a uniform sample can vouch for.
 
@@ -339,7 +340,8 @@ def certify_removals(
     ``max_wrong``; that bound is the estimate. Rows picked because a model was unsure are not used: they are
     harder than unpicked rows of the same score (scripts/bench_estimate.py). ``region`` marks the answers drawn
     from a removal region (checks): t stays at or below the highest of them, inside the region they cover,
-    where the checks are a uniform sample (beyond it, they would crowd the low scores and flatter the rate).
+    where the checks are a uniform sample (beyond it, they would crowd the low scores and flatter the rate);
+    ``at_most`` caps t further (the edge of the region the checks were drawn from).
     """
     d = np.asarray(decisions, dtype=np.float64)[representative]
     answers = np.asarray(y, dtype=float)[representative]
@@ -355,6 +357,8 @@ def certify_removals(
     inside = np.ones(len(ranked), dtype=bool)
     if region is not None and np.asarray(region)[representative].any():
         inside = ranked <= np.asarray(decisions, dtype=np.float64)[np.asarray(region, dtype=bool)].max()
+    if at_most is not None:
+        inside &= ranked <= at_most
     allowed = np.flatnonzero((upper <= max_wrong) & distinct & inside)
     if not allowed.size:
         return none

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from relevance.errors import ModelError
-from relevance.metrics import auc, average_precision, plan_removals
+from relevance.metrics import auc, average_precision, certify_removals, plan_removals
 from relevance.model import FORMAT_VERSION, Bundle, check_label_counts, fit_bundle, load_bundle, save_bundle
 from relevance.pipeline import network_mean
 
@@ -256,3 +256,13 @@ def test_answers_picked_for_doubt_alone_certify_nothing() -> None:
     assert bundle.remove_at_or_below is None
     untagged = fit_bundle(X, y, network_mean(X), embedder=FakeEmbedder(), ids=ids, texts=ids, picked=[""] * len(y))
     assert untagged.remove_at_or_below is not None  # an old file without tags: every answer counts
+
+
+def test_no_certified_threshold_reaches_past_the_region_the_checks_came_from() -> None:
+    decisions = np.linspace(-3.0, 0.0, 200)
+    y = np.zeros(200, dtype=bool)
+    every = np.ones(200, dtype=bool)
+    free = certify_removals(decisions, y, every, 0.03, region=every, confidence=0.9)
+    capped = certify_removals(decisions, y, every, 0.03, region=every, confidence=0.9, at_most=-1.0)
+    assert free.threshold == pytest.approx(0.0)
+    assert capped.threshold is not None and capped.threshold <= -1.0 and capped.rows < free.rows
