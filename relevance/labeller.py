@@ -16,7 +16,7 @@ import numpy as np
 
 from relevance.embed import has_vector
 from relevance.labels import Labels, append_rows, compact, label_row
-from relevance.metrics import CHECK_CONFIDENCE, upper_bound
+from relevance.metrics import CONFIDENCE, upper_bound
 from relevance.neighbours import Neighbourhood
 from relevance.pipeline import network_mean
 from relevance.records import Connection
@@ -97,9 +97,9 @@ def stop_hint(history: Sequence[tuple[int, float]], window: int = WINDOW, tolera
     return f"quality has not improved for the last {window} answers — good time to `relevance train`"
 
 
-def confirm_needed(yes: int, limit: float, confidence: float = CHECK_CONFIDENCE) -> int:
+def confirm_needed(yes: int, limit: float, confidence: float = CONFIDENCE) -> int:
     """How many random answers, ``yes`` of them in the audience, the Jeffreys bound that `relevance train` applies
-    to check answers (metrics.CHECK_CONFIDENCE) needs to put the share under ``limit``."""
+    to check answers (metrics.CONFIDENCE) needs to put the share under ``limit``."""
     n = np.arange(yes + 1, yes + 2000)
     fits = np.flatnonzero(upper_bound(yes, n, confidence) <= limit)
     return int(n[fits[0]]) if fits.size else int(n[-1])

@@ -29,7 +29,6 @@ from relevance.features import DEFAULT_SIGNALS, TITLE_ONLY, Featurizer
 from relevance.io import Export
 from relevance.labels import Labels
 from relevance.metrics import (
-    CHECK_CONFIDENCE,
     CONFIDENCE,
     CV_REPEATS,
     MIN_PER_CLASS,
@@ -311,7 +310,7 @@ def fit_bundle(
             order = np.cumsum(checks)
             checks = checks & (order > order[-1] * (1.0 - RECENT_CHECKS))
             representative = representative & ((tags != "check") | checks)
-        level = CHECK_CONFIDENCE if checks.any() else CONFIDENCE
+        level = CONFIDENCE
         confidence_used = level
         certified = certify_removals(
             decisions,

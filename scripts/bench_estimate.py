@@ -155,7 +155,7 @@ def main() -> None:
     sampling.CHECK, sampling.EXPLORE, model_module.COMBINE = args.check, args.explore, args.combine
     model_module.RECENT_CHECKS = args.recent
     if args.confidence is not None:
-        metrics_module.CONFIDENCE = model_module.CHECK_CONFIDENCE = args.confidence
+        metrics_module.CONFIDENCE = model_module.CONFIDENCE = args.confidence
     print(
         f"check {args.check:.0%}, random {args.explore:.0%} of each auto batch; threshold: {args.combine}, "
         f"latest {args.recent:.0%} of checks counted\n"
