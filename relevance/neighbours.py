@@ -8,9 +8,12 @@ neighbours'. No labels are needed to build the graph, only the network, like the
 
 Only the title part is smoothed; the other signals (relevance.features: language, employer, location) and the
 intercept stay each row's own, so "the same job in another language" can still be told apart when the labels
-ask for it. Measured (scripts/bench_accuracy.py, trainer persona, 100 random answers, 5 networks x 3 draws):
-held-out ROC-AUC 0.891 -> 0.936 and removal recall at 98% precision 0.56 -> 0.76; IT recruiter 0.941 -> 0.947;
-German-speaking trainer with language columns 0.973 -> 0.984.
+ask for it. Measured (scripts/bench_smoothing.py: benchmark networks, 100 random answers, 5 networks x 3 draws,
+held-out rows): trainer ROC-AUC 0.891 -> 0.935 and removal recall at 98% precision 0.56 -> 0.76; IT recruiter
+0.941 -> 0.945; German-speaking trainer with language columns 0.973 -> 0.983 (smoothing the whole decision,
+language included, would give 0.887). Where the title alone cannot tell the audience apart (that persona
+without language columns: 0.900 -> 0.844), `relevance train` sees it on the user's own answers and scores each
+row on its own (model.SMOOTHING_MARGIN).
 """
 
 from __future__ import annotations
@@ -23,13 +26,15 @@ from sklearn.pipeline import Pipeline
 from relevance.embed import has_vector
 from relevance.pipeline import centre, linear_parts
 
-# Each title's nearest distinct titles (k 10-40 measured within 0.005 of each other; 20 was best).
+# Each title's nearest distinct titles (scripts/bench_smoothing.py: k 10-40 within 0.004 of each other).
 NEIGHBOURS = 20
-# The share of its own score a title keeps at each step (0.1-0.4 measured; 0.1 best on all three personas).
+# The share of its own score a title keeps at each step: 0.1 best for the trainer (0.935 vs 0.919 at 0.4), the
+# IT recruiter within 0.004 of its best (0.4).
 OWN = 0.1
 STEPS = 10
 # Neighbours are searched among the titles' first principal components: 128 of USE's 512 found neighbours as good
-# for smoothing (held-out ROC-AUC within 0.001; 64 lost 0.004) at a quarter of the dot products.
+# for smoothing (measured while choosing, trainer networks: held-out ROC-AUC within 0.001; 64 lost 0.004) at a
+# quarter of the dot products.
 SEARCH_DIMENSIONS = 128
 # Similarity rows computed at once while searching neighbours: bounds the memory (x 4 bytes), not the time.
 BLOCK_CELLS = 1 << 24
