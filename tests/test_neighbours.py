@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from relevance.model import fit_bundle, load_bundle, save_bundle
+from relevance.model import Bundle, fit_bundle, load_bundle, save_bundle
 from relevance.neighbours import Neighbourhood, Smoothing, _top, nearest, principal
 from relevance.pipeline import build_pipeline, network_mean
 from tests.fakes import HashEmbedder
@@ -22,6 +22,21 @@ def two_groups(rng: np.random.Generator, per_group: int = 100, dim: int = 32) ->
     y = np.repeat([True, False], per_group)
     vectors = centres[(~y).astype(int)] + rng.standard_normal((2 * per_group, dim))
     return unit(vectors), y
+
+
+def fit_on(vectors: np.ndarray, y: np.ndarray, labelled: np.ndarray) -> Bundle:
+    """`relevance train`'s fit: the labelled rows, the rest of the network as the population."""
+    ids = [str(i) for i in labelled]
+    rest = np.setdiff1d(np.arange(len(y)), labelled)
+    return fit_bundle(
+        vectors[labelled],
+        y[labelled],
+        network_mean(vectors),
+        embedder=HashEmbedder(),
+        ids=ids,
+        texts=ids,
+        population=vectors[rest],
+    )
 
 
 def test_nothing_smoothed_is_the_pipeline_itself_with_and_without_signals() -> None:
@@ -100,17 +115,7 @@ def test_principal_components_keep_unit_length() -> None:
 def test_a_bundle_scores_smoothed_after_saving_and_loading(tmp_path) -> None:  # type: ignore[no-untyped-def]
     rng = np.random.default_rng(5)
     vectors, y = two_groups(rng, per_group=150)
-    labelled = rng.permutation(len(y))[:80]
-    rest = np.setdiff1d(np.arange(len(y)), labelled)
-    bundle = fit_bundle(
-        vectors[labelled],
-        y[labelled],
-        network_mean(vectors),
-        embedder=HashEmbedder(),
-        ids=[str(i) for i in labelled],
-        texts=[str(i) for i in labelled],
-        population=vectors[rest],
-    )
+    bundle = fit_on(vectors, y, rng.permutation(len(y))[:80])
     assert bundle.smoothing == Smoothing() and bundle.metadata["smoothing_check"]["smoothed"] > 0.9
     save_bundle(bundle, tmp_path / "m.joblib")
     loaded = load_bundle(tmp_path / "m.joblib")
@@ -129,17 +134,7 @@ def test_smoothing_is_dropped_when_the_answers_disagree_with_the_neighbours() ->
     vectors = centres[group] + rng.standard_normal((300, 48)) * 0.3
     vectors[:, 0] = np.where(y, 2.0, -2.0)
     vectors = unit(vectors)
-    labelled = rng.permutation(300)[:150]
-    rest = np.setdiff1d(np.arange(300), labelled)
-    bundle = fit_bundle(
-        vectors[labelled],
-        y[labelled],
-        network_mean(vectors),
-        embedder=HashEmbedder(),
-        ids=[str(i) for i in labelled],
-        texts=[str(i) for i in labelled],
-        population=vectors[rest],
-    )
+    bundle = fit_on(vectors, y, rng.permutation(300)[:150])
     check = bundle.metadata["smoothing_check"]
     assert check["smoothed"] < check["each row alone"] - 0.005
     assert bundle.smoothing is None and bundle.metadata["smoothing"] is None
