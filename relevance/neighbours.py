@@ -36,6 +36,8 @@ STEPS = 10
 # for smoothing (measured while choosing, trainer networks: held-out ROC-AUC within 0.001; 64 lost 0.004) at a
 # quarter of the dot products.
 SEARCH_DIMENSIONS = 128
+# Columns per group in the top-k search (``_top``): 32 was fastest at 30,000 titles (8: 2.5x slower, 64: 1.8x).
+GROUP = 32
 # Similarity rows computed at once while searching neighbours: bounds the memory (x 4 bytes), not the time.
 BLOCK_CELLS = 1 << 24
 
@@ -107,7 +109,7 @@ def principal(unit: np.ndarray, dimensions: int) -> np.ndarray:
     """Rows projected on their ``dimensions`` first principal components, unit length again (as they were)."""
     if unit.shape[1] <= dimensions or len(unit) <= dimensions:
         return unit
-    scatter = unit.T.astype(np.float64) @ unit  # d x d: cheap next to the n x n neighbour search
+    scatter = (unit.T @ unit).astype(np.float64)  # d x d: cheap next to the n x n neighbour search
     _, axes = np.linalg.eigh(scatter)
     projected = unit @ axes[:, -dimensions:].astype(np.float32)
     return projected / np.maximum(np.linalg.norm(projected, axis=1, keepdims=True), 1e-12)
@@ -130,8 +132,32 @@ def nearest(unit: np.ndarray, k: int) -> np.ndarray:
 
 
 def _top(similarity: np.ndarray, k: int) -> np.ndarray:
-    """The columns of each row's k largest values. The k-th largest value by ``np.partition`` and a mask is
-    several times faster than ``np.argpartition``; rows where ties make more than k pass fall back to it."""
+    """The columns of each row's k largest values, exactly.
+
+    Columns go in groups of GROUP: the k largest values lie in the k groups with the largest maxima (a group
+    holding one of them has a maximum at least as large as the k-th), so only those k x GROUP candidates are
+    ranked. A max-reduction over the row instead of a selection: at 30,000 titles several times faster than
+    ``np.partition`` + mask, which itself beat ``np.argpartition`` 4x."""
+    rows, n = similarity.shape
+    groups = n // GROUP
+    if groups <= 2 * k:
+        return _top_by_mask(similarity, k)
+    # Group j holds the columns j, j + groups, j + 2 groups...: any grouping is exact, and this one makes the
+    # maximum an element-wise reduction over contiguous rows of memory (5x faster than adjacent columns).
+    group_max = similarity[:, : groups * GROUP].reshape(rows, GROUP, groups).max(axis=1)
+    best = np.argpartition(group_max, groups - k, axis=1)[:, groups - k :]
+    candidates = (best[:, :, None] + groups * np.arange(GROUP)).reshape(rows, k * GROUP)
+    if groups * GROUP < n:  # the last, partial group is always a candidate
+        rest = np.broadcast_to(np.arange(groups * GROUP, n), (rows, n - groups * GROUP))
+        candidates = np.hstack([candidates, rest])
+    values = np.take_along_axis(similarity, candidates, axis=1)
+    width = values.shape[1]
+    return np.take_along_axis(candidates, np.argpartition(values, width - k, axis=1)[:, width - k :], axis=1)
+
+
+def _top_by_mask(similarity: np.ndarray, k: int) -> np.ndarray:
+    """``_top`` for small networks: the k-th largest value by ``np.partition``, then a mask; rows where ties
+    make more than k pass fall back to ``np.argpartition``."""
     n = similarity.shape[1]
     threshold = np.partition(similarity, n - k, axis=1)[:, n - k]
     rows, columns = np.nonzero(similarity >= threshold[:, None])

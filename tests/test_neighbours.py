@@ -103,6 +103,11 @@ def test_neighbour_search_is_exact_and_ties_never_give_more_than_k() -> None:
     top = _top(tied, 3)
     assert top.shape == (3, 3) and set(top[0]) <= {2, 3, 4, 5}
     assert nearest(points[:1], 5).shape == (1, 0)
+    many = unit(rng.standard_normal((3000, 16)))  # enough columns for the grouped search
+    similarity = many @ many.T
+    np.fill_diagonal(similarity, -np.inf)
+    grouped, brute = nearest(many, 20), np.argsort(-similarity, axis=1)[:, :20]
+    assert all(set(a) == set(b) for a, b in zip(grouped.tolist(), brute.tolist(), strict=True))
 
 
 def test_principal_components_keep_unit_length() -> None:
