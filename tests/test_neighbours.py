@@ -3,9 +3,12 @@ its neighbours when it is, exact neighbour search, and a model that drops smooth
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
+from relevance import neighbours
 from relevance.model import Bundle, fit_bundle, load_bundle, save_bundle
 from relevance.neighbours import Neighbourhood, Smoothing, _top, nearest, principal
 from relevance.pipeline import build_pipeline, network_mean
@@ -144,3 +147,28 @@ def test_smoothing_is_dropped_when_the_answers_disagree_with_the_neighbours() ->
     assert check["smoothed"] < check["each row alone"] - 0.005
     assert bundle.smoothing is None and bundle.metadata["smoothing"] is None
     assert np.allclose(bundle.decisions(vectors), bundle.pipeline.decision_function(vectors))
+
+
+def test_a_big_network_searches_its_neighbours_once_and_survives_a_damaged_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RELEVANCE_CACHE", str(tmp_path))
+    monkeypatch.setattr(neighbours, "CACHE_FROM", 10)
+    vectors, _ = two_groups(np.random.default_rng(7), per_group=40)
+    first = Neighbourhood(vectors, network_mean(vectors))
+    stored = list((tmp_path / "neighbours").glob("*.npy"))
+    assert len(stored) == 1
+
+    def never(*args: object) -> np.ndarray:
+        raise AssertionError("searched again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(neighbours, "nearest", never)
+        again = Neighbourhood(vectors[::-1], network_mean(vectors))  # same titles, other order: same graph
+        assert np.array_equal(again.nearest, first.nearest)
+    stored[0].write_bytes(b"not an array")
+    assert np.array_equal(Neighbourhood(vectors, network_mean(vectors)).nearest, first.nearest)
+    monkeypatch.setenv("RELEVANCE_CACHE", "off")
+    monkeypatch.setattr(neighbours, "nearest", never)
+    with pytest.raises(AssertionError, match="searched again"):
+        Neighbourhood(vectors, network_mean(vectors))
