@@ -62,10 +62,9 @@ def out_of_fold(
     y: np.ndarray,
     *,
     seed: int = 0,
-    decide: Callable[[ClassifierMixin], np.ndarray] | None = None,
 ) -> np.ndarray:
     """Each labelled row's decision value from models that never saw it, averaged over repeated 5-fold CV."""
-    return cross_fitted(make_model, X, y, seed=seed, decide=decide)[0]
+    return cross_fitted(make_model, X, y, seed=seed).decisions
 
 
 class CrossFit(NamedTuple):

@@ -76,11 +76,6 @@ REPRESENTATIVE = frozenset({"random", "check"})
 # (scripts/bench_estimate.py measures them). Demo (150 auto answers): "representative" at CONFIDENCE 0.8 certified
 # 1,048 removals at ~1.3% while the answer key says 4.6% (0 yes among 62 checks: checks undershoot).
 COMBINE = "conservative"
-# The share of the check answers counted, the latest. All of them since scores are smoothed over the network
-# (relevance.neighbours): the model settles within a few batches, so earlier checks come from nearly the same
-# removal region, and dropping half was measured to hide answers that mattered (demo: the 3 "yes" among 65
-# checks all sat in the older half, and 33 clean recent checks certified a region whose true rate was 6%).
-RECENT_CHECKS = 1.0
 
 
 @dataclass
@@ -138,13 +133,21 @@ class Bundle:
         """The pipeline's input: the title vectors, then the signal block made from ``connections`` (or given
         as ``block``) the same way as in training. Title-only models need neither."""
         vectors = np.asarray(vectors, dtype=np.float32)
+        block = self.signal_block(connections, block)
+        return vectors if block is None else np.hstack([vectors, block])
+
+    def signal_block(
+        self, connections: Sequence[Connection] | None = None, block: np.ndarray | None = None
+    ) -> np.ndarray | None:
+        """The signal columns of these rows: ``block`` if given, else made from ``connections``; None for a
+        title-only model."""
         if self.featurizer is None or not self.featurizer.width:
-            return vectors
+            return None
         if block is None:
             if connections is None:
                 raise ValueError(f"this model also uses {', '.join(self.signals[1:])}: pass the connections")
             block = self.featurizer.block(connections)
-        return np.hstack([vectors, np.asarray(block, dtype=np.float32)])
+        return np.asarray(block, dtype=np.float32)
 
     def decisions(
         self,
@@ -160,13 +163,9 @@ class Bundle:
         the whole network being scored (or its ``neighbourhood``, built once, given)."""
         if self.smoothing is None:
             return np.asarray(self.pipeline.decision_function(self.inputs(vectors, connections, block=block)))
-        if self.featurizer is not None and self.featurizer.width and block is None:
-            if connections is None:
-                raise ValueError(f"this model also uses {', '.join(self.signals[1:])}: pass the connections")
-            block = self.featurizer.block(connections)
         if neighbourhood is None:
             neighbourhood = Neighbourhood(vectors, linear_parts(self.pipeline)[0], self.smoothing)
-        return neighbourhood.decisions(self.pipeline, block if self.featurizer is not None else None)
+        return neighbourhood.decisions(self.pipeline, self.signal_block(connections, block))
 
     def calibrate(self, decisions: np.ndarray) -> np.ndarray:
         """Decision values as calibrated probabilities."""
@@ -269,7 +268,7 @@ def fit_bundle(
         fit = cross_fit(0)
         with_signals = cross_fit(extra) if extra else None
     if with_signals is not None:
-        if auc(with_signals.decisions, y) >= auc(fit.decisions, y) + SIGNALS_MARGIN:
+        if signals_win(with_signals.decisions, fit.decisions, y):
             fit = with_signals
         else:
             featurizer, extra, X, everyone = None, 0, vectors, None  # the title alone
@@ -300,25 +299,21 @@ def fit_bundle(
         removals.missed,
         removals.removed,
     )
-    confidence_used = CONFIDENCE
     evidence: dict[str, Any] = {"method": "model-based: mean calibrated probability over the network"}
     if picked is not None:
         tags = np.array([str(p).strip().casefold() for p in picked])
         representative = np.isin(tags, list(REPRESENTATIVE)) if any(tags) else np.ones(len(y), dtype=bool)
+        # Every check counts, the earliest too: with scores smoothed over the network the model settles within a
+        # few batches, and counting only the recent half hid the answers that mattered (demo: the 3 "yes" among
+        # 65 checks all sat in the older half, and 33 clean recent ones certified a region 6% audience).
         checks = tags == "check"
-        if RECENT_CHECKS < 1.0 and checks.any():  # only the checks drawn while the model was close to final
-            order = np.cumsum(checks)
-            checks = checks & (order > order[-1] * (1.0 - RECENT_CHECKS))
-            representative = representative & ((tags != "check") | checks)
-        level = CONFIDENCE
-        confidence_used = level
         certified = certify_removals(
             decisions,
             y,
             representative,
             max_wrong_removals,
             region=checks,
-            confidence=level,
+            confidence=CONFIDENCE,
             at_most=_check_region_edge(full_on_rows, rescale) if checks.any() else None,
         )
         at = certified.threshold
@@ -345,7 +340,7 @@ def fit_bundle(
                     max_wrong_removals,
                     rescale=rescale,
                     seed=seed,
-                    confidence=level,
+                    confidence=CONFIDENCE,
                 )
                 if plan.decision is None:
                     usable = False
@@ -356,7 +351,7 @@ def fit_bundle(
                 p_rows = apply_platt(full_on_rows[full_on_rows <= (at - intercept) / slope], transfer(own, rescale))
                 population_wrong = float(p_rows.mean()) if len(p_rows) else 0.0
                 sample = representative & (decisions <= at)
-                answered = jeffreys(int(y[sample].sum()), int(sample.sum()), level)
+                answered = jeffreys(int(y[sample].sum()), int(sample.sum()), CONFIDENCE)
                 wrong_value = Estimate(
                     max(answered.value, population_wrong), answered.low, max(answered.high, population_wrong)
                 )
@@ -408,7 +403,7 @@ def fit_bundle(
             "remove_at_or_below": None if remove is None else round(remove, 6),
             "keep_from": round(max(KEEP_FROM, remove or 0.0), 6),
             "max_wrong_removals": max_wrong_removals,
-            "confidence": confidence_used,
+            "confidence": CONFIDENCE,
             "estimated_over": {"rows": len(rows), "removed_share": round(removed_share, 4)},
             "evidence": evidence,
         },
@@ -433,6 +428,11 @@ def signals_help(X: np.ndarray, y: np.ndarray, network: np.ndarray | None, extra
     (``fit_bundle`` decides the same way, on smoothed scores, reusing the cross-validation it keeps.)"""
     with_signals = out_of_fold(lambda: build_pipeline(network, C, extra), X, y, seed=seed)
     title_only = out_of_fold(lambda: build_pipeline(network, C), X[:, :-extra], y, seed=seed)
+    return signals_win(with_signals, title_only, y)
+
+
+def signals_win(with_signals: np.ndarray, title_only: np.ndarray, y: np.ndarray) -> bool:
+    """The rule: out-of-fold decisions with the signals must rank the answers SIGNALS_MARGIN better."""
     return bool(auc(with_signals, y) >= auc(title_only, y) + SIGNALS_MARGIN)
 
 

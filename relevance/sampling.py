@@ -68,9 +68,8 @@ def training_set(vectors: np.ndarray, answered: Mapping[int, bool]) -> tuple[np.
 
 @dataclass(frozen=True)
 class Guess:
-    """A model fitted on the answers so far, and its probability for every row of the network."""
+    """What a model fitted on the answers so far says: its probability for every row of the network."""
 
-    pipeline: Pipeline
     proba: np.ndarray  # per row of the vectors it was fitted among (zero rows included)
 
 
@@ -89,7 +88,7 @@ def fit_model(
         return None
     with one_thread():
         pipeline = build_pipeline(mean).fit(X, y)
-        return Guess(pipeline, _network_proba(pipeline, vectors, neighbourhood))
+        return Guess(_network_proba(pipeline, vectors, neighbourhood))
 
 
 def _network_proba(pipeline: Pipeline, vectors: np.ndarray, neighbourhood: Neighbourhood | None) -> np.ndarray:
@@ -152,8 +151,9 @@ def choose(
     ``random``; ``diverse`` (the centres of the parts of the network no answer covers yet); ``uncertain``
     (where the model is least sure); ``auto`` = diverse until there are MIN_EACH answers of each kind and
     MIN_ANSWERS in all, then the most uncertain rows spread across the network, a few at random and a few drawn
-    at random from the rows the model would remove. ``model`` saves a refit, ``neighbourhood`` (of ``vectors``) the
-    search for each row's neighbours (the model's scores are smoothed as `relevance train`'s are). ``choose_picks`` also says why.
+    at random from the rows the model would remove. ``model`` saves a refit, ``neighbourhood`` (of
+    ``vectors``) the search for each row's neighbours (the model's scores are smoothed as `relevance train`'s
+    are). ``choose_picks`` also says why.
     """
     return [
         row

@@ -148,18 +148,11 @@ def main() -> None:
     parser.add_argument("--explore", type=float, default=sampling.EXPLORE, help="share of each auto batch: random")
     parser.add_argument("--combine", default=model_module.COMBINE, choices=["representative", "larger", "conservative"])
     parser.add_argument("--confidence", type=float, default=None, help="one-sided confidence of the bounds")
-    parser.add_argument(
-        "--recent", type=float, default=model_module.RECENT_CHECKS, help="share of the checks counted: the latest"
-    )
     args = parser.parse_args()
     sampling.CHECK, sampling.EXPLORE, model_module.COMBINE = args.check, args.explore, args.combine
-    model_module.RECENT_CHECKS = args.recent
     if args.confidence is not None:
         metrics_module.CONFIDENCE = model_module.CONFIDENCE = args.confidence
-    print(
-        f"check {args.check:.0%}, random {args.explore:.0%} of each auto batch; threshold: {args.combine}, "
-        f"latest {args.recent:.0%} of checks counted\n"
-    )
+    print(f"check {args.check:.0%}, random {args.explore:.0%} of each auto batch; threshold: {args.combine}\n")
     embedder = load_embedder()
     print(
         "| audience | labels | chosen | yes share | CV ROC-AUC | held-out ROC-AUC | est. wrong removals (high) "

@@ -38,6 +38,22 @@ def fit(X: np.ndarray, y: np.ndarray, seed: int = 0) -> Bundle:
     return fit_bundle(X, y, network_mean(X), embedder=FakeEmbedder(), ids=ids, texts=ids, seed=seed)
 
 
+def fit_labelled(X: np.ndarray, y: np.ndarray, chosen: np.ndarray, picked: list[str]) -> Bundle:
+    """As `relevance train` fits: the ``chosen`` rows answered (and why), the rest of the network the population."""
+    ids = [f"id{i}" for i in chosen]
+    rest = np.setdiff1d(np.arange(len(y)), chosen)
+    return fit_bundle(
+        X[chosen],
+        y[chosen],
+        network_mean(X),
+        embedder=FakeEmbedder(),
+        ids=ids,
+        texts=ids,
+        population=X[rest],
+        picked=picked,
+    )
+
+
 def test_separable_labels_reach_a_high_cross_validated_auc() -> None:
     X, y = synthetic(200, separation=3.0)
     bundle = fit(X, y)
@@ -200,17 +216,7 @@ def test_auto_and_check_labels_certify_removals_within_the_bound() -> None:
     picked = [why[row] for row in chosen]
     assert {"diverse", "uncertain", "random", "check"} <= set(picked)
     rest = np.setdiff1d(np.arange(len(y)), chosen)
-    ids = [f"id{i}" for i in chosen]
-    bundle = fit_bundle(
-        X[chosen],
-        y[chosen],
-        network_mean(X),
-        embedder=FakeEmbedder(),
-        ids=ids,
-        texts=ids,
-        population=X[rest],
-        picked=picked,
-    )
+    bundle = fit_labelled(X, y, chosen, picked)
     evidence = bundle.metadata["thresholds"]["evidence"]
     assert bundle.remove_at_or_below is not None and evidence["check"] > 0
     assert evidence["rows"] == evidence["check"] + evidence["random"]
@@ -231,17 +237,7 @@ def test_checks_without_a_single_yes_certify_on_their_own() -> None:
     doubtful = rng.choice(np.setdiff1d(np.arange(len(y)), checks), 60, replace=False)
     chosen = np.concatenate([checks, doubtful])
     assert not y[checks].any() and y[doubtful].sum() >= 10
-    ids = [f"id{i}" for i in chosen]
-    bundle = fit_bundle(
-        X[chosen],
-        y[chosen],
-        network_mean(X),
-        embedder=FakeEmbedder(),
-        ids=ids,
-        texts=ids,
-        population=X[np.setdiff1d(np.arange(len(y)), chosen)],
-        picked=["check"] * 60 + ["uncertain"] * 60,
-    )
+    bundle = fit_labelled(X, y, chosen, ["check"] * 60 + ["uncertain"] * 60)
     evidence = bundle.metadata["thresholds"]["evidence"]
     assert bundle.remove_at_or_below is not None and evidence["yes"] == 0 and evidence["check"] >= 45
     assert bundle.metrics["wrong_removals"].high <= 0.03
