@@ -42,7 +42,7 @@ unit: $(VENV)/.installed-dev
 test: lint typecheck unit
 
 # The scoreboard, docs/BENCHMARKS.md (~12 min on a quiet 2-core machine; not part of `make test`). Speed first: it waits for a
-# quiet machine. bench_sampling.py and bench_estimate.py stay as investigation tools; bench_accuracy.py covers both.
+# quiet machine. bench_sampling.py stays as an investigation tool; bench_accuracy.py covers it.
 BENCH := build/bench
 bench: $(VENV)/.installed-dev
 	@mkdir -p $(BENCH)

@@ -20,7 +20,7 @@ from relevance.errors import RelevanceError
 from relevance.io import Export, read_export
 
 if TYPE_CHECKING:
-    from relevance.model import TrainResult
+    from relevance.training import TrainResult
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -238,7 +238,7 @@ def _warn_unreadable(values: list[str], path: Path) -> None:
 def train(
     export: ExportArg,
     labels: LabelsOpt = Path("labels.csv"),
-    model: ModelOpt = Path("models/relevance.joblib"),
+    model: ModelOpt = Path("models/relevance.npz"),
     embedder: EmbedderOpt = None,
     max_wrong_removals: Annotated[
         float,
@@ -261,13 +261,14 @@ def train(
 ) -> None:
     """Train a model on your labels; report its cross-validated quality and the thresholds it chose.
 
-    Example: relevance train Connections.csv --labels labels.csv --model models/relevance.joblib
+    Example: relevance train Connections.csv --labels labels.csv --model models/relevance.npz
     """
+    from relevance.bundle import save_bundle
     from relevance.embed import load_embedder
     from relevance.features import parse_signals
     from relevance.labels import load_labels
-    from relevance.model import save_bundle
-    from relevance.model import train as train_model
+    from relevance.settings import TrainingSettings
+    from relevance.training import train as train_model
 
     try:
         chosen_signals = parse_signals(signals)
@@ -285,9 +286,8 @@ def train(
                 result,
                 worksheet,
                 load_embedder(embedder),
-                max_wrong_removals=max_wrong_removals,
+                TrainingSettings(max_wrong_removals=max_wrong_removals, signals=chosen_signals),
                 progress=progress,
-                signals=chosen_signals,
             )
         save_bundle(trained.bundle, model)
     if not quiet:
@@ -300,7 +300,7 @@ def train(
 @app.command()
 def score(
     export: ExportArg,
-    model: ModelOpt = Path("models/relevance.joblib"),
+    model: ModelOpt = Path("models/relevance.npz"),
     out_path: Annotated[Path, typer.Option("--out", help="Where to write the scored CSV")] = Path("scored.csv"),
     keep: Annotated[
         list[str] | None,
@@ -332,11 +332,11 @@ def score(
 ) -> None:
     """Score every connection: keep, review or remove, each with a reason; removals first, surest first.
 
-    Example: relevance score Connections.csv --model models/relevance.joblib --out scored.csv --keep "company=Acme"
+    Example: relevance score Connections.csv --model models/relevance.npz --out scored.csv --keep "company=Acme"
     """
+    from relevance.bundle import load_bundle, read_card
     from relevance.embed import load_embedder
     from relevance.labels import load_labels
-    from relevance.model import load_bundle, read_metadata
     from relevance.score import parse_age, parse_keep_rule, score_export, write_scored
     from relevance.summary import summarise
 
@@ -345,8 +345,8 @@ def score(
         newer = parse_age(keep_newer_than) if keep_newer_than else None
         result = read_export(export)
         worksheet = load_labels(labels) if labels else None
-        # The sidecar names the embedder; checking it needs no unpickling.
-        model_embedder = load_embedder(embedder or read_metadata(model)["embedder"]["name"])
+        # The model card names the embedder: read it before loading anything.
+        model_embedder = load_embedder(embedder or read_card(model).embedder)
         bundle = load_bundle(model, embedder=model_embedder.name)
         with _progress_bar("Embedding titles", quiet) as progress:
             scored = score_export(
@@ -376,47 +376,27 @@ def _progress_bar(description: str, quiet: bool) -> Iterator[Callable[[int, int]
 
 
 def _training_lines(trained: TrainResult, labels: Path, model: Path) -> list[str]:
-    """What `relevance train` tells the user: data used, honest quality, thresholds, files."""
-    meta = trained.bundle.metadata
-    metrics = trained.bundle.metrics
-    yes, no = meta["labels"]["yes"], meta["labels"]["no"]
+    """What `relevance train` tells the user: data used, honest quality, the removal list, files."""
+    from relevance.summary import removal_lines
 
-    def figure(name: str, percent: bool = False) -> str:
+    card = trained.bundle.card
+    metrics = card.metrics
+    yes, no = card.labels_yes, card.labels_no
+
+    def figure(name: str) -> str:
         m = metrics[name]
-        if percent:
-            return f"{m.value:.1%} (range {m.low:.1%}–{m.high:.1%})"
         return f"{m.value:.2f} (range {m.low:.2f}–{m.high:.2f})"
 
-    lines = [f"Trained on {yes + no} answers ({yes} yes, {no} no) with {meta['embedder']['name']}."]
+    lines = [f"Trained on {yes + no} answers ({yes} yes, {no} no) with {card.embedder}."]
     if trained.unknown_ids:
         lines.append(
             f"Note: {len(trained.unknown_ids)} connections in {labels} are not in this export "
             "(kept in the file, not used)."
         )
-    lines.append(f"Quality from {meta['evaluation']} — never from the training fit:")
+    lines.append(f"Quality from {card.evaluation} — never from the training fit:")
     lines.append(f"  ROC-AUC {figure('roc_auc')}, average precision {figure('average_precision')}")
-    thresholds = meta["thresholds"]
-    if thresholds["remove_at_or_below"] is None:
-        lines.append(
-            f"  No score is safe enough to suggest removals at ≤{thresholds['max_wrong_removals']:.0%} wrong "
-            "removals yet: everyone will be keep or review. Label more (`relevance label`) and retrain."
-        )
-    else:
-        lines.append(
-            f"  Remove at score ≤ {thresholds['remove_at_or_below']:.3f}: wrong removals about "
-            f"{figure('wrong_removals', True)}, missed removals {figure('missed', True)}"
-        )
-    evidence = thresholds.get("evidence", {})
-    if "rows" in evidence:
-        lines.append(
-            f"  The wrong-removal figure rests on {evidence['rows']} answers drawn at random below that score "
-            f"({evidence['check']} check answers from the removal list, {evidence['random']} random ones; "
-            f"{evidence['yes']} in the audience)"
-            if thresholds["remove_at_or_below"] is not None
-            else f"  {evidence['representative']} answers were drawn at random (check or random): `relevance label` "
-            "asks for more checks of the removal list"
-        )
-    lines.append(f"  Keep from score {thresholds['keep_from']:.2f}; in between: review.")
+    lines.extend("  " + line for line in removal_lines(card))
+    lines.append(f"  Keep from score {card.thresholds.keep_from:.2f}; in between: review.")
     lines.append(f"Saved {model} and {model.with_suffix('.json').name} (its description, readable as text).")
     return lines
 
@@ -442,7 +422,7 @@ def report(
 ) -> None:
     """Write one offline HTML file to act on: summary, map, charts and the removal checklist.
 
-    Example: relevance report scored.csv --out report.html --model models/relevance.joblib
+    Example: relevance report scored.csv --out report.html --model models/relevance.npz
     """
     from relevance.model_summary import load_model_summary
     from relevance.report import read_scored

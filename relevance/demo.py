@@ -20,11 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
+from relevance.bundle import save_bundle
 from relevance.embed import embed_connections, load_embedder
 from relevance.identity import normalise_url
 from relevance.io import Export, read_export, write_csv
 from relevance.labels import LABEL_COLUMNS, label_row, load_labels
-from relevance.model import TrainResult, save_bundle, train
 from relevance.neighbours import Neighbourhood
 from relevance.pipeline import network_mean
 from relevance.progress import Progress
@@ -32,7 +32,9 @@ from relevance.records import Connection
 from relevance.report_html import report_scored
 from relevance.sampling import choose_picks, effective_strategy
 from relevance.score import score_export, write_scored
+from relevance.settings import TrainingSettings
 from relevance.summary import summarise
+from relevance.training import TrainResult, train
 
 __all__ = ["DEMO_BATCH", "DEMO_LABELS", "DEMO_MAX_WRONG", "DemoResult", "ProgressBar", "run_demo"]
 
@@ -85,7 +87,7 @@ def run_demo(
     sample_export = sample_dir / "Connections.csv"
     labels_path, model_path, scored_path = (
         out_dir / "labels.csv",
-        out_dir / "models" / "relevance.joblib",
+        out_dir / "models" / "relevance.npz",
         out_dir / "scored.csv",
     )
     report_path = out_dir / "report.html"
@@ -122,7 +124,7 @@ def run_demo(
         "(This sample is built to be hard: about one in twenty of even its least relevant-looking connections is in "
         f"the audience, so no removal list is safe at the default 3%; the demo accepts up to {DEMO_MAX_WRONG:.0%}.)"
     )
-    trained = train(network, load_labels(labels_path), embedder, max_wrong_removals=DEMO_MAX_WRONG)
+    trained = train(network, load_labels(labels_path), embedder, TrainingSettings(max_wrong_removals=DEMO_MAX_WRONG))
     save_bundle(trained.bundle, model_path)
     if training_lines is not None:
         for line in training_lines(trained, labels_path, model_path):

@@ -195,12 +195,22 @@ class Featurizer:
         if "industry" in signals:
             industries = Counter(_fold(c.industry) for c in connections if c.industry.strip())
             columns += [("industry", value, f"industry {value}") for value in self._frequent(industries)]
+        self._set(signals, columns)
+        return self
+
+    @classmethod
+    def restore(cls, signals: Sequence[str], columns: Sequence[tuple[str, str, str]]) -> Featurizer:
+        """A featurizer as fitted before (a saved model's): its signals and (signal, value, phrase) columns."""
+        featurizer = cls(tuple(signals))
+        featurizer._set(check_signals(signals), [tuple(column) for column in columns])  # type: ignore[misc]
+        return featurizer
+
+    def _set(self, signals: tuple[str, ...], columns: list[tuple[str, str, str]]) -> None:
         self.signals_ = signals
         self.columns_ = columns
         self.index_ = {(signal, value): j for j, (signal, value, _) in enumerate(columns)}
         # The signals the network has data for: the rest are asked for but cannot be used.
         self.used_ = ("title", *dict.fromkeys(signal for signal, _, _ in columns))
-        return self
 
     def _frequent(self, counts: Counter[str]) -> list[str]:
         return [value for value, n in counts.most_common(MAX_VALUES) if n >= self.min_count]

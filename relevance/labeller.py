@@ -14,33 +14,20 @@ from typing import Any
 
 import numpy as np
 
+from relevance.clustering import cluster
 from relevance.embed import has_vector
+from relevance.guess import Guess, class_counts, cv_quality, fit_model
 from relevance.labels import Labels, append_rows, compact, label_row
-from relevance.metrics import CONFIDENCE, upper_bound
 from relevance.neighbours import Neighbourhood
 from relevance.pipeline import network_mean
 from relevance.records import Connection
-from relevance.sampling import (
-    CHECK,
-    Guess,
-    answered_rows,
-    choose_picks,
-    class_counts,
-    cluster,
-    cv_quality,
-    effective_strategy,
-    fit_model,
-    removal_region,
-)
+from relevance.sampling import answered_rows, choose_picks, effective_strategy
 
 # Answers of each kind before the model's guess is worth showing.
 MIN_TO_GUESS = 2
 # The stop hint: cross-validated quality that gained less than TOLERANCE over the last WINDOW answers.
 WINDOW = 30
 TOLERANCE = 0.01
-# The wrong-removal limit the "label N more to confirm the removal list" hint aims at (`relevance train`'s
-# default), at the confidence `relevance train` certifies with.
-CONFIRM_LIMIT = 0.03
 
 
 @dataclass(frozen=True)
@@ -97,14 +84,6 @@ def stop_hint(history: Sequence[tuple[int, float]], window: int = WINDOW, tolera
     return f"quality has not improved for the last {window} answers — good time to `relevance train`"
 
 
-def confirm_needed(yes: int, limit: float, confidence: float = CONFIDENCE) -> int:
-    """How many random answers, ``yes`` of them in the audience, the Jeffreys bound that `relevance train` applies
-    to check answers (metrics.CONFIDENCE) needs to put the share under ``limit``."""
-    n = np.arange(yes + 1, yes + 2000)
-    fits = np.flatnonzero(upper_bound(yes, n, confidence) <= limit)
-    return int(n[fits[0]]) if fits.size else int(n[-1])
-
-
 class Session:
     """What both labellers share: the answers, the refitted model, the quality history."""
 
@@ -134,23 +113,8 @@ class Session:
         yes, no = class_counts(self.answered)
         open_rows = int(self.text.sum()) - sum(self.text[r] for r in self.answered)
         quality = self.history[-1][1] if self.history else None
-        hint = stop_hint(self.history) or self.confirm_hint()
+        hint = stop_hint(self.history)
         return Status(yes, no, len(self.skipped), open_rows, quality, hint)
-
-    def confirm_hint(self) -> str | None:
-        """ "label N more to confirm the removal list" while the random answers among the rows the model would
-        remove are too few to certify them (as `relevance train` does: Jeffreys bound, CONFIRM_LIMIT)."""
-        if self.model is None or self.strategy != "auto" or effective_strategy("auto", self.answered) == "diverse":
-            return None
-        picked = self.labels.picked
-        rows = np.array([r for r in self.answered if picked.get(self.connections[r].id) in ("random", "check")])
-        inside = removal_region(self.model, self.vectors, rows) if len(rows) else rows
-        yes = sum(self.answered[int(r)] for r in inside)
-        needed = confirm_needed(yes, CONFIRM_LIMIT) - len(inside)
-        if needed <= 0:
-            return None
-        more = int(np.ceil(needed / CHECK)) if CHECK > 0 else needed
-        return f"label about {more} more to confirm the removal list ({len(inside)} random checks of it so far)"
 
     def finish(self) -> None:
         """Fold the appended answers into one row per connection (an atomic rewrite)."""

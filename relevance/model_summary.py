@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from relevance.card import ModelCard
 from relevance.errors import ModelError
 
 Points = list[tuple[float, float]]
@@ -79,6 +80,28 @@ class ModelSummary:
             neighbours=_count((meta.get("smoothing") or {}).get("neighbours")),
         )
 
+    @classmethod
+    def from_card(cls, card: ModelCard) -> ModelSummary:
+        """What the report shows of a model card."""
+        curves = curves_from_out_of_fold(card.out_of_fold_scores, card.out_of_fold_labels)
+        metrics = {name: Figure(e.value, e.low, e.high) for name, e in card.metrics.items()}
+        return cls(
+            remove_threshold=card.thresholds.remove_at_or_below,
+            keep_threshold=card.thresholds.keep_from,
+            roc_auc=metrics["roc_auc"],
+            average_precision=metrics["average_precision"],
+            wrong_removal_rate=metrics["wrong_removals"],
+            missed_rate=metrics["missed"],
+            labels_yes=card.labels_yes,
+            labels_no=card.labels_no,
+            roc=_points(curves.get("roc"), "fpr", "tpr"),
+            pr=_points(curves.get("pr"), "recall", "precision"),
+            calibration=_points(curves.get("calibration"), "predicted", "observed"),
+            embedder=card.embedder,
+            signals=card.signals_used,
+            neighbours=None if card.smoothing is None else card.smoothing.neighbours,
+        )
+
     @property
     def has_curves(self) -> bool:
         return bool(self.roc or self.pr or self.calibration)
@@ -94,7 +117,16 @@ def sidecar_path(model: str | os.PathLike[str]) -> Path | None:
 
 
 def load_model_summary(model: str | os.PathLike[str]) -> ModelSummary:
-    """The summary from the sidecar of the bundle ``model``. Raises ModelError when it is missing or unreadable."""
+    """The summary from the card of the bundle ``model``. Raises ModelError when it is missing or unreadable."""
+    from relevance.bundle import read_card
+
+    try:
+        return ModelSummary.from_card(read_card(model))
+    except ModelError:
+        return _load_raw_summary(model)
+
+
+def _load_raw_summary(model: str | os.PathLike[str]) -> ModelSummary:
     path = sidecar_path(model)
     if path is None:
         raise ModelError(f"{model} has no metadata file beside it ({Path(model).with_suffix('.json').name}): retrain")

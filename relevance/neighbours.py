@@ -27,7 +27,7 @@ from sklearn.pipeline import Pipeline
 from relevance.atomic import atomic_write
 from relevance.cache import default_cache_dir
 from relevance.embed import has_vector
-from relevance.pipeline import centre, linear_parts
+from relevance.pipeline import LinearModel, centre, linear_parts
 
 # Each title's nearest distinct titles (scripts/bench_smoothing.py: k 10-40 within 0.004 of each other).
 NEIGHBOURS = 20
@@ -82,7 +82,7 @@ class Neighbourhood:
         self.centred = centre(self.distinct, self.mean)
         self.nearest = search(self.centred, smoothing.neighbours)
 
-    def decisions(self, pipeline: Pipeline, block: np.ndarray | None = None) -> np.ndarray:
+    def decisions(self, pipeline: Pipeline | LinearModel, block: np.ndarray | None = None) -> np.ndarray:
         """The pipeline's decision value for every row of the network, its title part smoothed.
 
         ``block``: the signal columns of every row (relevance.features), for a pipeline that uses them.

@@ -6,6 +6,8 @@ labeller's guesses come from the same model the user will train.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
@@ -64,11 +66,13 @@ def network_mean(vectors: np.ndarray) -> np.ndarray:
     return rows.mean(axis=0).astype(np.float32)
 
 
-def linear_parts(pipeline: Pipeline) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+def linear_parts(pipeline: Pipeline | LinearModel) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """A fitted pipeline of ``build_pipeline`` as its parts: (network mean, title weights, signal weights,
     intercept), so that decision = title weights . centre(vector) + signal weights . signals + intercept.
 
     What lets ``relevance.neighbours`` smooth the title part alone."""
+    if isinstance(pipeline, LinearModel):
+        return pipeline.mean, pipeline.title_weights, pipeline.signal_weights, pipeline.intercept
     classify = pipeline.named_steps["classify"]
     weights = np.asarray(classify.coef_, dtype=np.float64)[0]
     intercept = float(np.asarray(classify.intercept_)[0])
@@ -85,3 +89,33 @@ def one_thread() -> threadpool_limits:
     2-core CPU made them many times slower (measured 15x on 40 answers; `train` on 500 answers of 30,000 rows
     5.0 s -> 2.7 s under load 2). Big matrix products (the neighbour search) keep their threads."""
     return threadpool_limits(limits=1)
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """A fitted ``build_pipeline`` as plain arrays: decision = title weights . centre(vector) + signal weights .
+    signals + intercept. What a bundle stores (arrays load without running code) and what
+    ``relevance.neighbours`` smooths the title part of."""
+
+    mean: np.ndarray
+    title_weights: np.ndarray
+    signal_weights: np.ndarray
+    intercept: float
+
+    @classmethod
+    def from_pipeline(cls, pipeline: Pipeline) -> LinearModel:
+        mean, title, signals, intercept = linear_parts(pipeline)
+        return cls(mean, title, signals, intercept)
+
+    @property
+    def signal_columns(self) -> int:
+        return int(self.signal_weights.size)
+
+    def decision_function(self, X: np.ndarray) -> np.ndarray:
+        """The decision for rows [title vector | signal columns], as the pipeline it came from gives it."""
+        X = np.asarray(X, dtype=np.float32)
+        width = len(self.mean)
+        out = centre(X[:, :width], self.mean).astype(np.float64) @ self.title_weights + self.intercept
+        if self.signal_columns:
+            out += np.asarray(X[:, width:], dtype=np.float64) @ self.signal_weights
+        return np.asarray(out)

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from relevance.clustering import cluster as kmeans
+from relevance.embed import has_vector
+
 # Enough rows to find the main directions and groups; fitting on more only costs time.
 FIT_SAMPLE = 10_000
-KMEANS_SAMPLE = 5_000
 SEED = 0
-
-
-def has_vector(vectors: np.ndarray) -> np.ndarray:
-    """Rows that have a vector (connections without any text get zero rows)."""
-    return np.abs(vectors).sum(axis=1) > 0
 
 
 def project_2d(vectors: np.ndarray) -> np.ndarray:
@@ -38,20 +35,14 @@ def cluster(vectors: np.ndarray, k: int | None = None) -> np.ndarray:
     """Group similar vectors with k-means: a group number per row, -1 for rows without a vector.
 
     ``k`` defaults to one group per ~40 connections, between 2 and 12: more groups than that is more than a
-    person reads in a chart. Fitted on a sample, then every row is assigned.
+    person reads in a chart (relevance.clustering).
     """
-    from sklearn.cluster import MiniBatchKMeans
-
     groups = np.full(len(vectors), -1, dtype=np.int32)
     present = np.flatnonzero(has_vector(vectors))
     k = k or int(np.clip(len(present) // 40, 2, 12))
     if len(present) < 2 * k:
         return groups
-    # float64: scikit-learn computes float32 distances in slow upcast chunks (measured: most of the time).
-    X = np.asarray(vectors[present], dtype=np.float64)
-    kmeans = MiniBatchKMeans(n_clusters=k, n_init=3, batch_size=2048, init_size=1500, random_state=SEED)
-    kmeans.fit(X[_sample(len(X), KMEANS_SAMPLE)])
-    groups[present] = kmeans.predict(X)
+    groups[present] = kmeans(np.asarray(vectors[present], dtype=np.float32), k, SEED)[0]
     return groups
 
 

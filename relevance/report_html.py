@@ -74,7 +74,7 @@ def report_scored(scored: Scored, path: str | os.PathLike[str]) -> ReportData:
     """The report for a fresh `score_export` result: its vectors and its model's figures, nothing re-embedded."""
     rows = [ReportRow.from_row(row.as_row()) for row in scored.rows]
     vectors = align_vectors(rows, [c.id for c in scored.export.connections], scored.vectors)
-    summary = ModelSummary.from_metadata(scored.bundle.metadata)
+    summary = ModelSummary.from_card(scored.bundle.card)
     return make_report(rows, path, vectors=vectors, model=summary, source=Path(scored.export.source).name)
 
 

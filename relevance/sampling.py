@@ -9,18 +9,15 @@ audience is rare.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
-from sklearn.cluster import KMeans, MiniBatchKMeans
-from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedKFold
-from sklearn.pipeline import Pipeline
 
+from relevance.clustering import cluster
 from relevance.embed import has_vector
+from relevance.guess import Guess, class_counts, fit_model
 from relevance.labels import Labels, append_rows, label_row
 from relevance.neighbours import Neighbourhood
-from relevance.pipeline import build_pipeline, network_mean, one_thread
+from relevance.pipeline import network_mean
 from relevance.records import Connection
 
 STRATEGIES: tuple[str, ...] = ("auto", "random", "diverse", "uncertain")
@@ -33,105 +30,18 @@ MIN_ANSWERS = 20
 # about the boundary and drifts away from the network as a whole (it lost to random at 100-200 answers). With
 # CHECK below, which also samples at random (from the removal region), one in ten is enough.
 EXPLORE = 0.1
-# Once a model can say whom it would remove, `auto` also draws this share of each batch uniformly from that
-# candidate removal region (``picked`` = "check"): the wrong-removal estimate rests on such uniform draws, since
-# rows picked because a model was unsure are harder than unpicked rows of the same score
-# (scripts/bench_estimate.py: sell 20%, 100 answers, 6 repeats: 3 checks + 1 random per 10 let realised wrong
-# removals reach 8.7%; 5 + 1 kept them to 5.2% max). Measured against a schedule (3 in 10 until 50 answers,
-# then 8 in 10; bench_accuracy, 5 repeats, @100): removal lists certified as often (7 of 10 trainer + IT
-# runs), but the German-speaking persona fell from 0.961 to 0.940 ROC-AUC: checks teach the model little.
-CHECK = 0.5
+# Once the ranking has settled (CHECKS_FROM answers), `auto` also draws this share of each batch uniformly from
+# the candidate removal region (``picked`` = "check"): `relevance train` compares what they say with what the
+# model expected there and raises its wrong-removal estimate when they find more of the audience
+# (relevance.removals). Before that, checks teach the model little: half of each batch as checks from 20 answers
+# on cut the trainer persona's removal recall at 98% precision from 0.75 to 0.41 at 100 answers.
+CHECK = 0.2
+CHECKS_FROM = 50
 # The candidate removal region: the lowest-scored rows, this share of those the model calls "no" (p < 0.5).
 # Lenient on purpose: the threshold `relevance train` settles on lies inside it.
 REGION = 0.8
 # `auto` clusters this many times n of the most uncertain rows into n groups, one question per group.
 POOL_FACTOR = 5
-# k-means is fitted on at most this many rows (then every row is assigned): 30,000 rows stay under a second.
-FIT_ROWS = 4000
-# The quality estimate cross-validates on at most this many answers.
-CV_ROWS = 1500
-
-
-def class_counts(answered: Mapping[int, bool]) -> tuple[int, int]:
-    """(yes, no) among the answers."""
-    yes = sum(answered.values())
-    return yes, len(answered) - yes
-
-
-def training_set(vectors: np.ndarray, answered: Mapping[int, bool]) -> tuple[np.ndarray, np.ndarray]:
-    """(X, y) from the answered rows that have text: a zero vector would only teach the model noise."""
-    rows = np.fromiter(answered, dtype=np.intp, count=len(answered))
-    target = np.fromiter(answered.values(), dtype=bool, count=len(answered))
-    keep = has_vector(vectors[rows])
-    return vectors[rows[keep]], target[keep]
-
-
-@dataclass(frozen=True)
-class Guess:
-    """What a model fitted on the answers so far says: its probability for every row of the network."""
-
-    proba: np.ndarray  # per row of the vectors it was fitted among (zero rows included)
-
-
-def fit_model(
-    vectors: np.ndarray,
-    answered: Mapping[int, bool],
-    mean: np.ndarray | None = None,
-    neighbourhood: Neighbourhood | None = None,
-) -> Guess | None:
-    """The model `relevance train` would fit on these answers, or None until there is one of each.
-
-    With the network's ``neighbourhood`` (built on ``vectors``), its scores are smoothed as the trained model's
-    are (relevance.neighbours), so the sampler doubts and checks what `relevance train` will decide."""
-    X, y = training_set(vectors, answered)
-    if y.all() or not y.any():
-        return None
-    with one_thread():
-        pipeline = build_pipeline(mean).fit(X, y)
-        return Guess(_network_proba(pipeline, vectors, neighbourhood))
-
-
-def _network_proba(pipeline: Pipeline, vectors: np.ndarray, neighbourhood: Neighbourhood | None) -> np.ndarray:
-    if neighbourhood is None:
-        return np.asarray(pipeline.predict_proba(vectors)[:, 1])
-    return 1.0 / (1.0 + np.exp(-neighbourhood.decisions(pipeline)))  # a logistic regression's probability
-
-
-def cv_quality(
-    vectors: np.ndarray,
-    answered: Mapping[int, bool],
-    mean: np.ndarray | None = None,
-    seed: int = 0,
-    neighbourhood: Neighbourhood | None = None,
-) -> float | None:
-    """Cross-validated ROC-AUC of a model trained on these answers now; None with fewer than 3 of a kind.
-
-    Pooled out-of-fold probabilities rather than a mean of per-fold scores: steadier with few answers.
-    Fixed folds, so that a change means the answers changed, not the split. On actively chosen (hard) rows
-    this under-estimates the quality on the whole network; its trend is what matters. Smoothed over the
-    ``neighbourhood`` when given, as the trained model will be.
-    """
-    rows = np.fromiter(answered, dtype=np.intp, count=len(answered))
-    y = np.fromiter(answered.values(), dtype=bool, count=len(answered))
-    keep = has_vector(vectors[rows])
-    rows, y = rows[keep], y[keep]
-    fewest = min(int(y.sum()), int((~y).sum()))
-    if fewest < 3:
-        return None
-    if len(y) > CV_ROWS:  # bulk mode can answer thousands at once: keep the estimate under a second
-        keep = np.random.default_rng(seed).choice(len(y), CV_ROWS, replace=False)
-        if min(y[keep].sum(), (~y[keep]).sum()) >= 3:
-            rows, y, fewest = rows[keep], y[keep], min(int(y[keep].sum()), int((~y[keep]).sum()))
-    folds = StratifiedKFold(n_splits=min(5, fewest), shuffle=True, random_state=seed)
-    proba = np.zeros(len(y))
-    with one_thread():
-        for train, test in folds.split(rows, y):
-            pipeline = build_pipeline(mean).fit(vectors[rows[train]], y[train])
-            if neighbourhood is None:
-                proba[test] = pipeline.predict_proba(vectors[rows[test]])[:, 1]
-            else:
-                proba[test] = neighbourhood.decisions(pipeline)[rows[test]]
-    return float(roc_auc_score(y, proba))
 
 
 def choose(
@@ -208,7 +118,7 @@ def choose_picks(
         return _tagged(candidates[order[:n]].tolist(), "uncertain")
     rng = np.random.default_rng(seed)
     region = removal_region(model, vectors, candidates)
-    check = min(round(n * CHECK), len(region))
+    check = min(round(n * CHECK), len(region)) if len(answered) >= CHECKS_FROM else 0
     checks = rng.choice(region, check, replace=False).tolist() if check else []
     explore = round(n * EXPLORE)
     left = np.flatnonzero(~np.isin(candidates, checks))
@@ -281,28 +191,6 @@ def _uncertain_diverse(vectors: np.ndarray, pool: np.ndarray, n: int, seed: int)
     chosen = pool[firsts].tolist()
     rest = np.delete(pool, firsts)  # k-means left clusters empty: top up with the next most uncertain
     return chosen + rest[: n - len(chosen)].tolist()
-
-
-def cluster(points: np.ndarray, k: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """k-means labels for every point, and the k centres; fitted on a sample when there are many points.
-
-    Networks repeat titles a lot ("Software Engineer" x 300): k-means runs on the distinct vectors, each
-    weighted by how often it occurs, which is faster and never asks for more clusters than distinct titles.
-    """
-    points = np.ascontiguousarray(points)
-    # each row as one opaque value: 25x faster than np.unique(axis=0), which sorts column by column
-    as_bytes = points.view(np.dtype((np.void, points.dtype.itemsize * points.shape[1]))).ravel()
-    _, first, inverse, counts = np.unique(as_bytes, return_index=True, return_inverse=True, return_counts=True)
-    distinct, inverse = points[first], inverse.reshape(-1)
-    k = max(1, min(k, len(distinct)))
-    with one_thread():
-        if len(distinct) > FIT_ROWS:
-            sample = np.random.default_rng(seed).choice(len(distinct), FIT_ROWS, replace=False)
-            fitted = MiniBatchKMeans(k, random_state=seed, n_init=3, batch_size=1024)
-            fitted.fit(distinct[sample], sample_weight=counts[sample])
-        else:
-            fitted = KMeans(k, random_state=seed, n_init=3, max_iter=100).fit(distinct, sample_weight=counts)
-        return fitted.predict(distinct)[inverse], fitted.cluster_centers_
 
 
 def answered_rows(connections: Sequence[Connection], labels: Labels) -> tuple[dict[int, bool], list[int]]:

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
+from relevance.bundle import Bundle
 from relevance.embed import DEFAULT_CACHE, Embedder, VectorCache, embed_connections, has_vector
-from relevance.errors import RelevanceError
+from relevance.errors import ModelError, RelevanceError
 from relevance.io import Export, write_csv
 from relevance.labels import Labels
-from relevance.model import Bundle
 from relevance.progress import Progress
 from relevance.records import CANONICAL_COLUMNS, Connection
 
@@ -167,8 +167,7 @@ def signal_reasons(decisions: np.ndarray, bundle: Bundle, block: np.ndarray | No
     featurizer = bundle.featurizer
     if featurizer is None or block is None or not featurizer.width:
         return ["" for _ in range(len(decisions))]
-    coef = np.asarray(bundle.pipeline.named_steps["classify"].coef_)[0, -featurizer.width :]
-    parts = block * coef
+    parts = block * bundle.model.signal_weights
     total = parts.sum(axis=1)
     shift = np.abs(bundle.calibrate(decisions) - bundle.calibrate(decisions - total))
     reasons = []
@@ -216,7 +215,10 @@ def score_export(
 ) -> Scored:
     """Embed (through the cache) and score every connection of an export."""
     if embedder.name != bundle.embedder:
-        raise RelevanceError(f"the model was trained with {bundle.embedder!r}, not {embedder.name!r} — retrain")
+        raise ModelError(
+            f"the model was trained with embedder {bundle.embedder!r}, not {embedder.name!r}: score with "
+            f"--embedder {bundle.embedder}, or retrain with the embedder you want"
+        )
     vectors = embed_connections(export.connections, embedder, cache=cache, progress=progress)
     answers = labels.answers if labels is not None else None
     rows = score_connections(

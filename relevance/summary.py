@@ -1,11 +1,18 @@
-"""What a scoring run means for the user, as data first (``Summary``) and as plain lines last (``lines``)."""
+"""What a scoring run means for the person: one ``Summary``, the only source of every number they are shown.
+
+The terminal, the HTML report, the demo and the scored CSV all count from it, so "how many do I remove?" has one
+answer: the removal list is the model's suggestions plus the person's own "no" answers, and both parts are said.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
 
-from relevance.score import SUGGESTIONS, Scored
+from relevance.card import ModelCard
+from relevance.metrics import Estimate
+from relevance.removals import expected_wrong
+from relevance.score import SUGGESTIONS, Scored, ScoredRow
 
 # LinkedIn's limit on first-degree connections.
 LINKEDIN_CAP = 30_000
@@ -13,90 +20,153 @@ LINKEDIN_CAP = 30_000
 
 @dataclass(frozen=True)
 class Summary:
-    connections: int  # scored rows, one per real connection
+    connections: int  # scored rows, one per real connection in the file
     ghost_rows: int  # hidden members: not in the file's rows, but still connections on LinkedIn
-    without_text: int
+    without_title: int  # no position or headline to judge by: marked review
     counts: dict[str, int]  # suggestion -> rows
-    model_removals: int  # removals suggested by the model (not the user's own "no" answers)
-    wrong_rate: float  # the model's estimated share of its removals that are in the audience
-    wrong_rate_high: float  # upper end of its range
+    model_removals: int  # removals the model suggests
+    answered_removals: int  # the person's own "no" answers (always on the removal list)
+    answered_keeps: int  # the person's own "yes" answers
+    rule_keeps: int  # kept by a keep-rule
+    wrong_rate: Estimate | None  # the share of the model's removals that may be audience; None: no list
+    limit: float  # the person's limit on that share
+    more_answers: int | None = None  # with no list: about how many more answers may bring one
     target_size: int | None = None
 
     @property
     def on_linkedin(self) -> int:
+        """What LinkedIn counts against its cap: every row, and the hidden members the export leaves out."""
         return self.connections + self.ghost_rows
 
     @property
-    def expected_wrong(self) -> int:
-        return round(self.model_removals * self.wrong_rate)
+    def removals(self) -> int:
+        return self.counts["remove"]
+
+    @property
+    def expected_wrong(self) -> tuple[int, int, int]:
+        """(about, likely low, likely high) of the model's removals that may be audience."""
+        return expected_wrong(self.model_removals, self.wrong_rate) if self.wrong_rate else (0, 0, 0)
 
     @property
     def needed(self) -> int:
         """Removals needed to reach the target size (0 without a target, or already under it)."""
         return max(0, self.on_linkedin - self.target_size) if self.target_size is not None else 0
 
+    def removal_sentence(self) -> str:
+        """The one answer to "how many do I remove?"."""
+        own = f"{self.answered_removals:,} you answered no" if self.answered_removals else ""
+        if not self.model_removals:
+            return (
+                f"No removal list yet: the model cannot yet name anyone to remove with at most {self.limit:.0%} of "
+                f"them your audience. {self._more()}" + (f" (Your own {own} are marked remove.)" if own else "")
+            )
+        about, low, high = self.expected_wrong
+        parts = f"{self.model_removals:,} suggested by the model" + (f" + {own}" if own else "")
+        return (
+            f"Remove {self.removals:,} ({parts}). Of the model's {self.model_removals:,}, about {about:,} may be "
+            f"your audience (likely {low:,}–{high:,}; your limit {self.limit:.0%})."
+        )
+
+    def _more(self) -> str:
+        if self.more_answers:
+            return f"Label about {self.more_answers:,} more (`relevance label`), then retrain."
+        return "Label more (`relevance label`), then retrain."
+
     def lines(self) -> list[str]:
         """The summary in plain sentences, for a terminal."""
         c = self.counts
         out = [
-            f"Scored {self.connections:,} connections ({self.ghost_rows:,} hidden ghost rows not scorable, "
-            f"{self.without_text:,} without a position or headline: marked review).",
+            f"Scored {self.connections:,} connections ({self.without_title:,} without a position or headline: "
+            f"marked review; {self.ghost_rows:,} hidden members in the export cannot be scored).",
             f"Suggestions: {c['remove']:,} remove, {c['review']:,} review, {c['keep']:,} keep.",
+            self.removal_sentence(),
         ]
-        if self.model_removals:
-            out.append(
-                f"{self.model_removals:,} suggested removals; about {self.expected_wrong:,} of them "
-                f"({self.wrong_rate:.0%}) may be in your audience "
-                f"(up to {round(self.model_removals * self.wrong_rate_high):,}, {self.wrong_rate_high:.0%})."
-            )
-        else:
-            out.append(
-                "No removals suggested: the model is not yet sure enough of anyone at your limit for wrong "
-                "removals. Label more connections (`relevance label`) and retrain."
-            )
         headroom = LINKEDIN_CAP - self.on_linkedin
         cap = (
             f"{headroom:,} below LinkedIn's {LINKEDIN_CAP:,} cap"
             if headroom >= 0
             else f"{-headroom:,} over LinkedIn's {LINKEDIN_CAP:,} cap"
         )
-        out.append(f"You have {self.on_linkedin:,} connections on LinkedIn, {cap}.")
+        out.append(f"LinkedIn counts {self.on_linkedin:,} connections (hidden members included), {cap}.")
         if self.target_size is not None:
             out.append(self._target_line())
         return out
 
     def _target_line(self) -> str:
-        target, needed, removals = self.target_size, self.needed, self.counts["remove"]
+        target, needed, removals = self.target_size, self.needed, self.removals
         if not needed:
             return f"You are already at or under your target of {target:,}."
         if removals >= needed:
             return (
-                f"Reaching {target:,} takes {needed:,} removals: the {removals:,} suggested removals are enough "
+                f"Reaching {target:,} takes {needed:,} removals: the {removals:,} on the removal list are enough "
                 f"(start from the top of the file)."
             )
         short = needed - removals
         if short <= self.counts["review"]:
             return (
-                f"Reaching {target:,} takes {needed:,} removals: the {removals:,} suggested removals leave "
+                f"Reaching {target:,} takes {needed:,} removals: the {removals:,} on the removal list leave "
                 f"{short:,} to find among the {self.counts['review']:,} marked review (lowest score first)."
             )
         return (
             f"Reaching {target:,} takes {needed:,} removals, more than the {removals + self.counts['review']:,} "
-            "suggested removals and reviews together: the model thinks most of the rest are your audience."
+            "removals and reviews together: the model thinks most of the rest are your audience."
         )
 
 
-def summarise(scored: Scored, target_size: int | None = None) -> Summary:
-    """Count what a scoring run suggests and attach the model's honest estimate of wrong removals."""
-    counts = Counter(row.suggestion for row in scored.rows)
-    wrong = scored.bundle.metrics["wrong_removals"]
+def summarise_rows(
+    rows: list[ScoredRow], card: ModelCard | None, ghost_rows: int = 0, target_size: int | None = None
+) -> Summary:
+    """Count what the scored rows suggest and attach the model's honest estimate of wrong removals."""
+    counts = Counter(row.suggestion for row in rows)
+    sources = Counter((row.source, row.suggestion) for row in rows)
+    model_removals = sources[("model", "remove")]
+    wrong = card.wrong_removals if card is not None and card.thresholds.remove_at_or_below is not None else None
     return Summary(
-        connections=len(scored.rows),
-        ghost_rows=scored.export.ghost_rows,
-        without_text=sum(row.score is None for row in scored.rows),
+        connections=len(rows),
+        ghost_rows=ghost_rows,
+        without_title=sources[("no text", "review")],
         counts={name: counts.get(name, 0) for name in SUGGESTIONS},
-        model_removals=sum(row.suggestion == "remove" and row.source == "model" for row in scored.rows),
-        wrong_rate=wrong.value,
-        wrong_rate_high=max(wrong.high, wrong.value),
+        model_removals=model_removals,
+        answered_removals=sources[("label", "remove")],
+        answered_keeps=sources[("label", "keep")],
+        rule_keeps=sources[("rule", "keep")],
+        wrong_rate=wrong if model_removals else None,
+        limit=card.thresholds.max_wrong_removals if card is not None else 0.03,
+        more_answers=card.thresholds.more_answers if card is not None else None,
         target_size=target_size,
     )
+
+
+def summarise(scored: Scored, target_size: int | None = None) -> Summary:
+    """The summary of a fresh scoring run."""
+    return summarise_rows(scored.rows, scored.bundle.card, scored.export.ghost_rows, target_size)
+
+
+def removal_lines(card: ModelCard) -> list[str]:
+    """What a model card says about the removal list, as `relevance train` tells it."""
+    t = card.thresholds
+    if t.remove_at_or_below is None:
+        more = f"label about {t.more_answers:,} more" if t.more_answers else "label more"
+        return [
+            f"No removal list yet: no score is safe enough to remove at ≤{t.max_wrong_removals:.0%} wrong "
+            f"removals; everyone will be keep or review. {more.capitalize()} (`relevance label`) and retrain."
+        ]
+    rate = card.wrong_removals
+    count = round(t.rows * t.removed_share)
+    about, low, high = expected_wrong(count, rate)
+    lines = [
+        f"Remove at score ≤ {t.remove_at_or_below:.3f}: about {count:,} of your unlabelled connections; about "
+        f"{about:,} of them ({rate.value:.1%}) may be your audience (likely {low:,}–{high:,}, your limit "
+        f"{t.max_wrong_removals:.0%}); missed removals {card.metrics['missed'].value:.0%}."
+    ]
+    if t.checks is not None and t.checks.answers:
+        verdict = (
+            f"more than the {t.checks.expected:.1f} the model expected: the estimate was raised ×{t.checks.factor:.1f}"
+            if t.checks.disagreed
+            else f"in line with the {t.checks.expected:.1f} the model expected"
+        )
+        lines.append(
+            f"{t.checks.answers} answers drawn at random fall below that score; {t.checks.yes} of them are your "
+            f"audience, {verdict}."
+        )
+    return lines

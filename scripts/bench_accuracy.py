@@ -25,7 +25,6 @@ regression, the default embedding + logistic regression, all-MiniLM-L6-v2 + logi
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import os
 import sys
@@ -61,18 +60,20 @@ from relevance.errors import ModelError
 from relevance.io import Export
 from relevance.labeller import Labeller
 from relevance.labels import Labels, append_rows, label_row, load_labels
-from relevance.metrics import CONFIDENCE, auc, average_precision
-from relevance.model import DEFAULT_MAX_WRONG_REMOVALS, train
+from relevance.metrics import auc, average_precision
 from relevance.neighbours import Neighbourhood
 from relevance.pipeline import build_pipeline, network_mean
+from relevance.removals import CONFIDENCE
 from relevance.sampling import add_sample
 from relevance.score import score_export
+from relevance.settings import DEFAULT_MAX_WRONG_REMOVALS, TrainingSettings
+from relevance.training import train
 
 BUDGETS = (25, 50, 100, 200)
 TARGET_BUDGET = 100
 TARGETS = {"roc_auc": 0.92, "r98": 0.65, "estimate_gap": 0.02, "features_loss": 0.005, "de_roc_auc": 0.95}
 # The features switch (`signals=("title",)` = the title-embedding-only model) where this checkout has it.
-HAS_SIGNALS = "signals" in inspect.signature(train).parameters
+HAS_SIGNALS = True
 TITLE_ONLY: dict[str, Any] = {"signals": ("title",)}
 
 TOOL = "tool: sample auto → train → score"
@@ -177,7 +178,7 @@ def judge(
     yes, no = worksheet.counts()
     started = time.perf_counter()
     try:
-        trained = train(export, worksheet, embedder, cache=cache, **options)
+        trained = train(export, worksheet, embedder, TrainingSettings(**options), cache=cache)
     except ModelError:  # fewer than 10 answers of a kind: the user is told to label more
         return {"trained": False, "yes": yes, "no": no}
     bundle = trained.bundle

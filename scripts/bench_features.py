@@ -33,7 +33,7 @@ from threadpoolctl import threadpool_limits
 
 import relevance.features as features
 from relevance.embed import embed_texts, load_embedder
-from relevance.model import signals_help
+from relevance.metrics import auc, out_of_fold
 from relevance.pipeline import build_pipeline, network_mean
 from relevance.records import Connection
 
@@ -81,7 +81,7 @@ def one_run(
         X = np.hstack([vectors, block]) if block.shape[1] else vectors
         extra = block.shape[1]
         # as fit_bundle does: the other signals only when the labels ask for them (out-of-fold)
-        if extra and not signals_help(X[chosen], y[chosen].astype(int), mean, extra, seed=seed):
+        if extra and not signals_help(X[chosen], y[chosen].astype(int), mean, extra, seed):
             X, extra = vectors, 0
             found["signals_used"] = found.get("signals_used", 0.0)
         elif extra:
@@ -133,3 +133,10 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def signals_help(X: np.ndarray, y: np.ndarray, mean: np.ndarray, extra: int, seed: int, margin: float = 0.002) -> bool:
+    """`relevance train`'s rule: the signals are used when they add ``margin`` out-of-fold ROC-AUC."""
+    with_signals = out_of_fold(lambda: build_pipeline(mean, 1.0, extra), X, y, seed=seed)
+    title_only = out_of_fold(lambda: build_pipeline(mean), X[:, :-extra], y, seed=seed)
+    return bool(auc(with_signals, y) >= auc(title_only, y) + margin)

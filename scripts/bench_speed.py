@@ -174,9 +174,9 @@ def child(step: str, workdir: Path) -> dict[str, Any]:
         timed("command", lambda: cli("score", str(csv_path), "--model", str(model), "--out", str(out), "--quiet"))
         rows = _rows(csv_path)
     elif step == "report":
+        from relevance.bundle import load_bundle
         from relevance.embed import load_embedder
         from relevance.io import read_export
-        from relevance.model import load_bundle
         from relevance.report_html import report_scored
         from relevance.score import score_export
 

@@ -12,7 +12,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from relevance.card import ModelCard, Thresholds
 from relevance.embed import embedding_text
+from relevance.metrics import Estimate
 from relevance.records import Connection
 
 
@@ -40,3 +42,37 @@ def fake_vectors(connections: Sequence[Connection]) -> np.ndarray:
     vectors = HashEmbedder().encode(texts)
     vectors[[not t for t in texts]] = 0
     return vectors
+
+
+def make_card(
+    *,
+    remove_at_or_below: float | None = 0.1,
+    keep_from: float = 0.5,
+    wrong: tuple[float, float, float] = (0.02, 0.0, 0.04),
+    embedder: str = "fake",
+    dim: int = 2,
+) -> ModelCard:
+    """A model card with the figures a test names and plausible ones elsewhere."""
+    metrics = {
+        "roc_auc": Estimate(0.9, 0.85, 0.95),
+        "average_precision": Estimate(0.8, 0.7, 0.9),
+        "wrong_removals": Estimate(*wrong),
+        "missed": Estimate(0.3, 0.2, 0.4),
+    }
+    return ModelCard(
+        embedder=embedder,
+        dim=dim,
+        created_at="2026-01-01T00:00:00+00:00",
+        signals_requested=("title",),
+        signals_used=("title",),
+        signal_columns=0,
+        labels_yes=10,
+        labels_no=10,
+        smoothing=None,
+        smoothing_check=None,
+        metrics=metrics,
+        thresholds=Thresholds(remove_at_or_below, keep_from, 0.03, 0.8, 100, 0.5),
+        calibration=(1.0, 0.0),
+        evaluation="5-fold cross-validation, 4 repeats",
+        versions={},
+    )

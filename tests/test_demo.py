@@ -21,8 +21,8 @@ import relevance.demo
 from relevance.cli import app
 from relevance.demo import DEMO_LABELS, run_demo
 from relevance.io import Export
-from relevance.model import TrainResult
 from relevance.progress import Progress
+from relevance.training import TrainResult
 from tests.fakes import HashEmbedder
 
 

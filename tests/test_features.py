@@ -8,11 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from relevance.bundle import load_bundle, save_bundle
 from relevance.features import SIGNALS, TITLE_ONLY, Featurizer, build, company_key, legal_form, parse_signals
-from relevance.model import fit_bundle, load_bundle, save_bundle
 from relevance.pipeline import build_pipeline, network_mean
 from relevance.records import Connection
 from relevance.score import score_connections
+from relevance.training import fit_bundle
 from tests.fakes import HashEmbedder, fake_vectors
 
 
@@ -117,14 +118,14 @@ def test_changing_names_leaves_scores_identical() -> None:
 def test_a_saved_bundle_featurises_a_new_export_the_same_way(tmp_path: Path) -> None:
     bundle, _ = fit(network())
     assert bundle.signals != TITLE_ONLY  # the labels asked for the language
-    assert bundle.metadata["signals"]["used"] == list(bundle.signals)
-    save_bundle(bundle, tmp_path / "m.joblib")
-    loaded = load_bundle(tmp_path / "m.joblib")
+    assert list(bundle.card.signals_used) == list(bundle.signals)
+    save_bundle(bundle, tmp_path / "m.npz")
+    loaded = load_bundle(tmp_path / "m.npz")
     new = [replace(c, id=f"new{i}") for i, c in enumerate(network(20))][::-1]
     vectors = fake_vectors(new)
-    assert np.array_equal(bundle.predict(vectors, new), loaded.predict(vectors, new))
+    assert np.array_equal(bundle.probabilities(vectors, new), loaded.probabilities(vectors, new))
     with pytest.raises(ValueError, match="pass the connections"):
-        loaded.predict(vectors)
+        loaded.probabilities(vectors)
 
 
 def test_title_only_is_the_old_model() -> None:
@@ -145,8 +146,8 @@ def test_title_only_is_the_old_model() -> None:
     )
     old = build_pipeline(network_mean(vectors)).fit(vectors, y)
     assert bundle.signals == TITLE_ONLY
-    assert np.allclose(bundle.pipeline.decision_function(vectors), old.decision_function(vectors))
-    assert np.array_equal(bundle.predict(vectors), bundle.predict(vectors, connections))
+    assert np.allclose(bundle.model.decision_function(vectors), old.decision_function(vectors))
+    assert np.array_equal(bundle.probabilities(vectors), bundle.probabilities(vectors, connections))
 
 
 def test_why_names_the_signal_that_drives_a_suggestion() -> None:

@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 from relevance import neighbours
-from relevance.model import Bundle, fit_bundle, load_bundle, save_bundle
+from relevance.bundle import Bundle, load_bundle, save_bundle
 from relevance.neighbours import Neighbourhood, Smoothing, _top, nearest, principal
 from relevance.pipeline import build_pipeline, network_mean
+from relevance.training import fit_bundle
 from tests.fakes import HashEmbedder
 
 
@@ -124,11 +125,11 @@ def test_a_bundle_scores_smoothed_after_saving_and_loading(tmp_path) -> None:  #
     rng = np.random.default_rng(5)
     vectors, y = two_groups(rng, per_group=150)
     bundle = fit_on(vectors, y, rng.permutation(len(y))[:80])
-    assert bundle.smoothing == Smoothing() and bundle.metadata["smoothing_check"]["smoothed"] > 0.9
-    save_bundle(bundle, tmp_path / "m.joblib")
-    loaded = load_bundle(tmp_path / "m.joblib")
-    assert np.array_equal(bundle.predict(vectors), loaded.predict(vectors))
-    assert not np.allclose(bundle.decisions(vectors), bundle.pipeline.decision_function(vectors))
+    assert bundle.smoothing == Smoothing() and bundle.card.smoothing_check["smoothed"] > 0.9
+    save_bundle(bundle, tmp_path / "m.npz")
+    loaded = load_bundle(tmp_path / "m.npz")
+    assert np.array_equal(bundle.probabilities(vectors), loaded.probabilities(vectors))
+    assert not np.allclose(bundle.decisions(vectors), bundle.model.decision_function(vectors))
 
 
 def test_smoothing_is_dropped_when_the_answers_disagree_with_the_neighbours() -> None:
@@ -143,10 +144,10 @@ def test_smoothing_is_dropped_when_the_answers_disagree_with_the_neighbours() ->
     vectors[:, 0] = np.where(y, 2.0, -2.0)
     vectors = unit(vectors)
     bundle = fit_on(vectors, y, rng.permutation(300)[:150])
-    check = bundle.metadata["smoothing_check"]
+    check = bundle.card.smoothing_check
     assert check["smoothed"] < check["each row alone"] - 0.005
-    assert bundle.smoothing is None and bundle.metadata["smoothing"] is None
-    assert np.allclose(bundle.decisions(vectors), bundle.pipeline.decision_function(vectors))
+    assert bundle.smoothing is None and bundle.card.smoothing is None
+    assert np.allclose(bundle.decisions(vectors), bundle.model.decision_function(vectors))
 
 
 def test_a_big_network_searches_its_neighbours_once_and_survives_a_damaged_file(

@@ -10,19 +10,19 @@ from fakes import fake_vectors
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from relevance.guess import cv_quality, fit_model
 from relevance.labels import load_labels
 from relevance.records import Connection
 from relevance.sampling import (
     CHECK,
+    CHECKS_FROM,
     EXPLORE,
     POOL_FACTOR,
     STRATEGIES,
     add_sample,
     choose,
     choose_picks,
-    cv_quality,
     effective_strategy,
-    fit_model,
 )
 
 
@@ -105,7 +105,8 @@ def test_uncertain_asks_between_the_two_answers() -> None:
 def test_auto_switches_to_the_model_once_both_answers_are_common() -> None:
     vectors, blob = blobs()
     few = {i: bool(blob[i] % 2 == 0) for i in (1, 31, 61)}
-    many = {i: bool(blob[i] % 2 == 0) for i in range(1, 180, 5)}
+    many = {i: bool(blob[i] % 2 == 0) for i in range(1, 180, 3)}
+    assert len(many) >= CHECKS_FROM  # the ranking has settled: checks of the removal list come in
     assert effective_strategy("auto", few) == "diverse"
     assert effective_strategy("auto", many) != "diverse"
     assert choose(vectors, few, 8, strategy="auto") == choose(vectors, few, 8, strategy="diverse")
@@ -125,6 +126,8 @@ def test_auto_switches_to_the_model_once_both_answers_are_common() -> None:
         ["uncertain"] * asked + ["check"] * round(10 * CHECK) + ["random"] * round(10 * EXPLORE)
     )
     assert len(set(chosen)) == 10
+    settling = dict(list(many.items())[: CHECKS_FROM - 10])
+    assert "check" not in {why for _, why in choose_picks(vectors, settling, 10, strategy="auto")}
 
 
 def test_quality_needs_three_of_each_and_is_high_when_separable() -> None:
@@ -174,7 +177,7 @@ def test_add_sample_keeps_a_hand_edited_semicolon_file(tmp_path: Path) -> None:
 
 def test_check_picks_come_only_from_the_removal_region_and_are_never_asked_again() -> None:
     vectors, blob = blobs(per_blob=60)
-    answered = {i: bool(blob[i] % 2 == 0) for i in range(1, 360, 9)}
+    answered = {i: bool(blob[i] % 2 == 0) for i in range(1, 360, 6)}  # past CHECKS_FROM
     model = fit_model(vectors, answered)
     assert model is not None
     proba = model.proba

@@ -8,22 +8,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sklearn.pipeline import Pipeline
 
+from relevance.bundle import Bundle, Examples
 from relevance.errors import RelevanceError
-from relevance.model import Bundle, Examples
+from relevance.pipeline import LinearModel
 from relevance.records import CANONICAL_COLUMNS, Connection
 from relevance.score import NO_TEXT, SCORED_COLUMNS, parse_age, parse_keep_rule, score_connections, write_scored
-
-
-class OneAxis(Pipeline):
-    """A stand-in fitted model: the decision is the first coordinate."""
-
-    def __init__(self) -> None:
-        pass
-
-    def decision_function(self, X: np.ndarray) -> np.ndarray:  # type: ignore[override]
-        return np.asarray(X)[:, 0] * 10
+from tests.fakes import make_card
 
 
 def unit(x: float) -> np.ndarray:
@@ -37,13 +28,9 @@ def make_bundle() -> Bundle:
         answers=np.array([True, False]),
         vectors=np.stack([unit(0.9), unit(-0.9)]),
     )
-    meta = {
-        "embedder": {"name": "fake", "dim": 2},
-        "thresholds": {"remove_at_or_below": 0.1, "keep_from": 0.5},
-        "calibration": {"a": 1.0, "b": 0.0},
-        "metrics": {"wrong_removals": {"value": 0.02, "low": 0.0, "high": 0.04}},
-    }
-    return Bundle(pipeline=OneAxis(), examples=examples, metadata=meta)
+    # The decision is ten times the first coordinate (unit vectors, nothing to centre on).
+    one_axis = LinearModel(np.zeros(2, np.float32), np.array([10.0, 0.0]), np.zeros(0), 0.0)
+    return Bundle(one_axis, examples, make_card())
 
 
 def person(cid: str, position: str = "", **fields: object) -> Connection:

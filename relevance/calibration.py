@@ -1,0 +1,110 @@
+"""Calibration: turning a classifier's decision values into honest probabilities of "in my audience".
+
+Platt scaling fitted on out-of-fold decisions (the training fit's own are overconfident), weighted towards where
+the network's rows lie, with bootstrap refits for its uncertainty; and the carry-over of a calibration fitted on
+the fold models' decisions to the final model's (``rescaling``, ``transfer``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Platt's regularisation (as LogisticRegression's C): next to none, it only keeps separable draws finite.
+PLATT_C = 1e4
+
+
+def representativeness(decisions: np.ndarray, population: np.ndarray, bins: int = 8) -> np.ndarray:
+    """A weight per labelled row: how much more of the network than of the labels lies at its score.
+
+    `relevance label` asks mostly about rows near the boundary, so the easy rows far from it, which are the
+    removals, are few among the labels; weighting them up fits the calibration where the network is
+    (importance weights of a score histogram, clipped; all 1 for labels drawn at random).
+    """
+    if not len(population):
+        return np.ones(len(decisions))
+    bins = int(np.clip(len(decisions) // 15, 1, bins))
+    edges = np.quantile(decisions, np.linspace(0, 1, bins + 1)[1:-1])
+    labelled, network = np.searchsorted(edges, decisions), np.searchsorted(edges, population)
+    ratio = (np.bincount(network, minlength=bins) / len(population)) / (
+        np.bincount(labelled, minlength=bins) / len(decisions)
+    )
+    return np.clip(ratio[labelled], 0.05, 20.0)
+
+
+def fit_platt(decisions: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None) -> tuple[float, float]:
+    """Platt scaling: (a, b) with P(yes) = 1 / (1 + exp(-(a * d + b))), fitted on out-of-fold decisions.
+
+    Fitted on out-of-fold values because the training fit's own decisions are overconfident; only two
+    parameters, so ten answers of each kind are enough. Platt's own smoothed targets ((yes + 1) / (yes + 2) and
+    1 / (no + 2)) rather than 0 and 1: twenty cleanly separated answers must not claim that nobody below them
+    can be in the audience (an unbounded slope would put every wrong-removal estimate at 0%).
+    """
+    d = np.asarray(decisions, dtype=np.float64)
+    base = np.ones(len(d)) if weights is None else np.asarray(weights, dtype=np.float64)
+    a, b = _platt_newton(d, platt_targets(y, base), base[None, :])
+    # A slope at or below zero means the model has no signal; letting Platt flip it would learn the direction
+    # from the very rows the metrics are computed on (measured: shuffled labels then "reached" AUC 0.67).
+    return max(float(a[0]), 1e-6), float(b[0])
+
+
+def platt_targets(y: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Platt's targets for answers y, counting each answer with its weight (weights scaled to a mean of 1)."""
+    answers = np.asarray(y, dtype=bool)
+    w = weights * len(weights) / weights.sum()
+    yes, no = w[answers].sum(), w[~answers].sum()
+    return np.where(answers, (yes + 1.0) / (yes + 2.0), 1.0 / (no + 2.0))
+
+
+def _platt_newton(d: np.ndarray, target: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted logistic fits of ``target`` on ``d``, one per row of ``weights``, all at once (Newton's method,
+    steps clipped so a flat start cannot overshoot; PLATT_C is a negligible ridge on the slope)."""
+    a = np.ones(len(weights))
+    b = np.full(len(weights), np.log(target.mean() / (1.0 - target.mean())))
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-(a[:, None] * d + b[:, None])))
+        r, s = weights * (p - target), weights * p * (1.0 - p)
+        g_a, g_b = (r * d).sum(1) + a / PLATT_C, r.sum(1)
+        h_aa, h_ab, h_bb = (s * d * d).sum(1) + 1.0 / PLATT_C, (s * d).sum(1), s.sum(1) + 1e-12
+        det = h_aa * h_bb - h_ab**2
+        step_a = np.clip((h_bb * g_a - h_ab * g_b) / det, -1.0 - np.abs(a), 1.0 + np.abs(a))
+        step_b = np.clip((h_aa * g_b - h_ab * g_a) / det, -1.0 - np.abs(b), 1.0 + np.abs(b))
+        a, b = a - step_a, b - step_b
+        if max(np.abs(step_a).max(), np.abs(step_b).max()) < 1e-8:
+            break
+    return a, b
+
+
+def apply_platt(decisions: np.ndarray, calibration: tuple[float, float]) -> np.ndarray:
+    a, b = calibration
+    return 1.0 / (1.0 + np.exp(-(a * np.asarray(decisions, dtype=np.float64) + b)))
+
+
+def platt_draws(
+    decisions: np.ndarray, y: np.ndarray, draws: int, *, weights: np.ndarray | None = None, seed: int = 0
+) -> np.ndarray:
+    """(draws, 2) Platt parameters (a, b), each fitted on a bootstrap resample of the labelled rows.
+
+    All draws at once (Newton's method on bootstrap weights), slopes kept positive as in ``fit_platt``: 200
+    draws take milliseconds where 200 scikit-learn fits take a second.
+    """
+    d = np.asarray(decisions, dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    base = np.ones(len(d)) if weights is None else np.asarray(weights, dtype=np.float64)
+    counts = rng.multinomial(len(d), np.full(len(d), 1.0 / len(d)), size=draws)
+    a, b = _platt_newton(d, platt_targets(y, base), counts * base)
+    return np.column_stack([np.maximum(a, 1e-6), b])
+
+
+def transfer(calibration: tuple[float, ...], rescale: tuple[float, float]) -> tuple[float, float]:
+    """A calibration fitted on out-of-fold decisions, for decisions d of the full fit, where the fold models'
+    decision is about ``slope * d + intercept`` (the full fit saw all labels and is more confident)."""
+    (a, b), (slope, intercept) = calibration, rescale
+    return a * slope, a * intercept + b
+
+
+def rescaling(full: np.ndarray, folds: np.ndarray) -> tuple[float, float]:
+    """(slope, intercept) of the least-squares line from the full fit's decisions to the fold models' mean."""
+    if len(full) < 2 or np.ptp(full) == 0:
+        return 1.0, 0.0
+    slope, intercept = np.polyfit(full, folds, 1)
+    return float(max(slope, 1e-6)), float(intercept)

@@ -1,0 +1,37 @@
+"""k-means over connection vectors: the one clustering the labeller's cold start and the report's groups share.
+
+Networks repeat titles a lot ("Software Engineer" x 300): k-means runs on the distinct vectors, each weighted by
+how often it occurs, which is faster and never asks for more clusters than distinct titles.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.cluster import KMeans, MiniBatchKMeans
+
+from relevance.pipeline import one_thread
+
+# k-means is fitted on at most this many distinct rows (then every row is assigned): 30,000 rows stay under a second.
+FIT_ROWS = 4000
+
+
+def cluster(points: np.ndarray, k: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """k-means labels for every point, and the k centres; fitted on a sample when there are many points.
+
+    Networks repeat titles a lot ("Software Engineer" x 300): k-means runs on the distinct vectors, each
+    weighted by how often it occurs, which is faster and never asks for more clusters than distinct titles.
+    """
+    points = np.ascontiguousarray(points)
+    # each row as one opaque value: 25x faster than np.unique(axis=0), which sorts column by column
+    as_bytes = points.view(np.dtype((np.void, points.dtype.itemsize * points.shape[1]))).ravel()
+    _, first, inverse, counts = np.unique(as_bytes, return_index=True, return_inverse=True, return_counts=True)
+    distinct, inverse = points[first], inverse.reshape(-1)
+    k = max(1, min(k, len(distinct)))
+    with one_thread():
+        if len(distinct) > FIT_ROWS:
+            sample = np.random.default_rng(seed).choice(len(distinct), FIT_ROWS, replace=False)
+            fitted = MiniBatchKMeans(k, random_state=seed, n_init=3, batch_size=1024)
+            fitted.fit(distinct[sample], sample_weight=counts[sample])
+        else:
+            fitted = KMeans(k, random_state=seed, n_init=3, max_iter=100).fit(distinct, sample_weight=counts)
+        return fitted.predict(distinct)[inverse], fitted.cluster_centers_

@@ -1,0 +1,105 @@
+"""The labeller's live model: what a model fitted on the answers so far says, between two key presses.
+
+The same pipeline `relevance train` fits (relevance.pipeline), smoothed over the same neighbours, so the
+labeller's guesses, doubts and checks are about the model the person will train. Fitting and scoring a few
+thousand vectors takes milliseconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import Pipeline
+
+from relevance.embed import has_vector
+from relevance.neighbours import Neighbourhood
+from relevance.pipeline import build_pipeline, one_thread
+
+# The quality estimate cross-validates on at most this many answers.
+CV_ROWS = 1500
+
+
+def class_counts(answered: Mapping[int, bool]) -> tuple[int, int]:
+    """(yes, no) among the answers."""
+    yes = sum(answered.values())
+    return yes, len(answered) - yes
+
+
+def training_set(vectors: np.ndarray, answered: Mapping[int, bool]) -> tuple[np.ndarray, np.ndarray]:
+    """(X, y) from the answered rows that have text: a zero vector would only teach the model noise."""
+    rows = np.fromiter(answered, dtype=np.intp, count=len(answered))
+    target = np.fromiter(answered.values(), dtype=bool, count=len(answered))
+    keep = has_vector(vectors[rows])
+    return vectors[rows[keep]], target[keep]
+
+
+@dataclass(frozen=True)
+class Guess:
+    """What a model fitted on the answers so far says: its probability for every row of the network."""
+
+    proba: np.ndarray  # per row of the vectors it was fitted among (zero rows included)
+
+
+def fit_model(
+    vectors: np.ndarray,
+    answered: Mapping[int, bool],
+    mean: np.ndarray | None = None,
+    neighbourhood: Neighbourhood | None = None,
+) -> Guess | None:
+    """The model `relevance train` would fit on these answers, or None until there is one of each.
+
+    With the network's ``neighbourhood`` (built on ``vectors``), its scores are smoothed as the trained model's
+    are (relevance.neighbours), so the sampler doubts and checks what `relevance train` will decide."""
+    X, y = training_set(vectors, answered)
+    if y.all() or not y.any():
+        return None
+    with one_thread():
+        pipeline = build_pipeline(mean).fit(X, y)
+        return Guess(_network_proba(pipeline, vectors, neighbourhood))
+
+
+def _network_proba(pipeline: Pipeline, vectors: np.ndarray, neighbourhood: Neighbourhood | None) -> np.ndarray:
+    if neighbourhood is None:
+        return np.asarray(pipeline.predict_proba(vectors)[:, 1])
+    return 1.0 / (1.0 + np.exp(-neighbourhood.decisions(pipeline)))  # a logistic regression's probability
+
+
+def cv_quality(
+    vectors: np.ndarray,
+    answered: Mapping[int, bool],
+    mean: np.ndarray | None = None,
+    seed: int = 0,
+    neighbourhood: Neighbourhood | None = None,
+) -> float | None:
+    """Cross-validated ROC-AUC of a model trained on these answers now; None with fewer than 3 of a kind.
+
+    Pooled out-of-fold probabilities rather than a mean of per-fold scores: steadier with few answers.
+    Fixed folds, so that a change means the answers changed, not the split. On actively chosen (hard) rows
+    this under-estimates the quality on the whole network; its trend is what matters. Smoothed over the
+    ``neighbourhood`` when given, as the trained model will be.
+    """
+    rows = np.fromiter(answered, dtype=np.intp, count=len(answered))
+    y = np.fromiter(answered.values(), dtype=bool, count=len(answered))
+    keep = has_vector(vectors[rows])
+    rows, y = rows[keep], y[keep]
+    fewest = min(int(y.sum()), int((~y).sum()))
+    if fewest < 3:
+        return None
+    if len(y) > CV_ROWS:  # bulk mode can answer thousands at once: keep the estimate under a second
+        keep = np.random.default_rng(seed).choice(len(y), CV_ROWS, replace=False)
+        if min(y[keep].sum(), (~y[keep]).sum()) >= 3:
+            rows, y, fewest = rows[keep], y[keep], min(int(y[keep].sum()), int((~y[keep]).sum()))
+    folds = StratifiedKFold(n_splits=min(5, fewest), shuffle=True, random_state=seed)
+    proba = np.zeros(len(y))
+    with one_thread():
+        for train, test in folds.split(rows, y):
+            pipeline = build_pipeline(mean).fit(vectors[rows[train]], y[train])
+            if neighbourhood is None:
+                proba[test] = pipeline.predict_proba(vectors[rows[test]])[:, 1]
+            else:
+                proba[test] = neighbourhood.decisions(pipeline)[rows[test]]
+    return float(roc_auc_score(y, proba))

@@ -1,0 +1,293 @@
+"""The training procedure: from an export and the person's answers to a bundle with honest numbers.
+
+1. Cross-validate on the answers (repeated 5-fold): with and without the signals beside the title, smoothed
+   over the network or not; the answers decide which (``TrainingSettings``' margins).
+2. Calibrate the out-of-fold decisions (weighted towards where the network's rows lie) and carry the
+   calibration over to the final fit on every answer.
+3. Choose the removal threshold over the network's unlabelled rows (``relevance.removals``).
+4. Write it all on the model card (``relevance.card``).
+"""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import version
+from typing import Any
+
+import numpy as np
+
+from relevance.bundle import Bundle, Examples
+from relevance.calibration import apply_platt, fit_platt, representativeness, rescaling, transfer
+from relevance.card import ModelCard, Thresholds
+from relevance.embed import DEFAULT_CACHE, Embedder, VectorCache, embed_connections, has_vector
+from relevance.errors import ModelError
+from relevance.features import TITLE_ONLY, Featurizer
+from relevance.io import Export
+from relevance.labels import Labels
+from relevance.metrics import CV_REPEATS, MIN_PER_CLASS, CrossFit, auc, cross_fitted, evaluate
+from relevance.neighbours import Neighbourhood
+from relevance.pipeline import LinearModel, build_pipeline, network_mean, one_thread
+from relevance.progress import Progress
+from relevance.records import Connection
+from relevance.removals import plan_removals
+from relevance.settings import DEFAULT_SETTINGS, TrainingSettings
+
+# Answers a uniform sample can vouch for (relevance.labels.PICKED): drawn at random from the network, or from
+# the removal list the labeller was checking. They test the calibration (relevance.removals).
+REPRESENTATIVE = frozenset({"random", "check"})
+
+
+@dataclass
+class TrainResult:
+    """A trained bundle, and what about the labels the user should hear."""
+
+    bundle: Bundle
+    unknown_ids: list[str]  # answered in the labels file but not in this export: kept, not used
+    unreadable: list[str]  # label values meaning neither yes nor no
+
+
+def describe(connection: Connection) -> str:
+    """How a connection is shown in reasons: its title, and the company if there is one."""
+    return ", ".join(part for part in (connection.title, connection.company) if part)
+
+
+def check_label_counts(yes: int, no: int) -> None:
+    """Refuse to train on too few or one-sided answers, saying what to do."""
+    for count, kind in ((yes, "yes"), (no, "no")):
+        if count < MIN_PER_CLASS:
+            raise ModelError(
+                f"you have {count} '{kind}' answer{'s' if count != 1 else ''} ({yes} yes, {no} no); label at least "
+                f"{MIN_PER_CLASS} of each — `relevance label` picks the ones that help most"
+            )
+
+
+@dataclass
+class _Inputs:
+    """The answers and the network's other rows as the pipeline reads them."""
+
+    vectors: np.ndarray  # the answers' title vectors
+    y: np.ndarray
+    network: np.ndarray  # the whole network's mean vector
+    others: np.ndarray  # the unlabelled rows' title vectors (may be empty)
+    block: np.ndarray | None  # the answers' signal columns
+    others_block: np.ndarray | None
+    hood: Neighbourhood | None  # the answers' rows then the others', for smoothing
+
+    def X(self, signals: bool) -> np.ndarray:
+        return self.vectors if not signals or self.block is None else np.hstack([self.vectors, self.block])
+
+    def population(self, signals: bool) -> np.ndarray:
+        """The rows the threshold is about: the unlabelled rows, or the answers themselves without them."""
+        if not len(self.others):
+            return self.X(signals)
+        if not signals or self.others_block is None:
+            return self.others
+        return np.hstack([self.others, self.others_block])
+
+    def everyone(self, signals: bool) -> np.ndarray | None:
+        """The signal columns of the answers' rows then the others' (for smoothed decisions)."""
+        if not signals or self.block is None:
+            return None
+        if not len(self.others) or self.others_block is None:
+            return self.block
+        return np.vstack([self.block, self.others_block])
+
+
+def fit_bundle(
+    vectors: np.ndarray,
+    answers: np.ndarray,
+    network: np.ndarray,
+    *,
+    embedder: Embedder,
+    ids: list[str],
+    texts: list[str],
+    settings: TrainingSettings = DEFAULT_SETTINGS,
+    population: np.ndarray | None = None,
+    featurizer: Featurizer | None = None,
+    block: np.ndarray | None = None,
+    population_block: np.ndarray | None = None,
+    picked: Sequence[str] | None = None,
+) -> Bundle:
+    """Fit on labelled vectors; judge and calibrate on out-of-fold predictions; choose the thresholds.
+
+    ``network`` is the mean vector of the whole network (labels not needed, so no leakage into the folds).
+    ``population``: the network's unlabelled rows, built like ``vectors``; the removal threshold and the
+    wrong-removal estimate are about them (labels chosen by `relevance label` do not represent the network).
+    Without it the labelled rows stand in, which is only honest for labels drawn at random.
+    ``featurizer`` (fitted on the whole network) adds the other signals: ``block`` and ``population_block``
+    are its rows for the labelled and the population rows. ``picked``: why each answer was asked
+    (relevance.labels.PICKED); the answers drawn at random test the calibration.
+    """
+    y = np.asarray(answers, dtype=int)
+    check_label_counts(int(y.sum()), int(len(y) - y.sum()))
+    vectors = np.asarray(vectors, dtype=np.float32)
+    others = np.zeros((0, vectors.shape[1]), np.float32) if population is None else np.asarray(population, np.float32)
+    width = 0 if featurizer is None else featurizer.width
+    if width:
+        _check_block(block, len(vectors), width)
+        _check_block(population_block, len(others), width) if len(others) else None
+    hood = (
+        None if settings.smoothing is None else Neighbourhood(np.vstack([vectors, others]), network, settings.smoothing)
+    )
+    inputs = _Inputs(vectors, y, network, others, block if width else None, population_block if width else None, hood)
+    fit, signals, smoothed, smoothing_check = _choose_model(inputs, width, settings)
+    offered, featurizer = featurizer, featurizer if signals else None
+    decide = _decider(hood if smoothed else None, inputs.everyone(signals), len(others))
+    weights = representativeness(fit.decisions, fit.others)
+    oof_calibration = fit_platt(fit.decisions, y, weights)
+    with one_thread():
+        pipeline = build_pipeline(network, settings.C, width if signals else 0).fit(inputs.X(signals), y)
+    rows = inputs.population(signals)
+    full_on_rows = pipeline.decision_function(rows) if decide is None else decide(pipeline)[len(y) :]
+    rescale = rescaling(full_on_rows, fit.others)
+    tags = np.array([str(p).strip().casefold() for p in picked]) if picked is not None else np.array([""] * len(y))
+    removals = plan_removals(
+        full_on_rows,
+        fit.decisions,
+        y,
+        settings.max_wrong_removals,
+        weights=weights,
+        representative=np.isin(tags, list(REPRESENTATIVE)),
+        rescale=rescale,
+        seed=settings.seed,
+        confidence=settings.confidence,
+    )
+    scores = apply_platt(fit.decisions, oof_calibration)
+    card = ModelCard(
+        embedder=embedder.name,
+        dim=int(embedder.dim),
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        signals_requested=tuple(TITLE_ONLY if offered is None else offered.signals_),
+        signals_used=tuple(TITLE_ONLY if featurizer is None else featurizer.used_),
+        signal_columns=width if signals else 0,
+        labels_yes=int(y.sum()),
+        labels_no=int(len(y) - y.sum()),
+        smoothing=settings.smoothing if smoothed else None,
+        smoothing_check=smoothing_check,
+        metrics={
+            **evaluate(scores, y, seed=settings.seed),
+            "wrong_removals": removals.wrong_removals,
+            "missed": removals.missed,
+        },
+        thresholds=Thresholds(
+            remove_at_or_below=None if removals.threshold is None else round(removals.threshold, 6),
+            keep_from=round(max(settings.keep_from, removals.threshold or 0.0), 6),
+            max_wrong_removals=settings.max_wrong_removals,
+            confidence=settings.confidence,
+            rows=len(rows),
+            removed_share=round(removals.removed, 4),
+            checks=removals.checks,
+            more_answers=removals.more_answers,
+        ),
+        calibration=transfer(oof_calibration, rescale),
+        evaluation=f"{min(5, int(min(y.sum(), len(y) - y.sum())))}-fold cross-validation, {CV_REPEATS} repeats",
+        versions=_versions(),
+        out_of_fold_scores=tuple(round(float(v), 4) for v in scores),
+        out_of_fold_labels=tuple(int(v) for v in y),
+    )
+    examples = Examples(ids=list(ids), texts=list(texts), answers=y.astype(bool), vectors=vectors)
+    return Bundle(LinearModel.from_pipeline(pipeline), examples, card, featurizer)
+
+
+def _choose_model(
+    inputs: _Inputs, width: int, settings: TrainingSettings
+) -> tuple[CrossFit, bool, bool, dict[str, float] | None]:
+    """Cross-validate and let the answers decide: (the kept cross-validation, signals used, smoothed, and the
+    smoothing check's ROC-AUCs). The cross-validation that decided is the one kept, never a third."""
+    y = inputs.y
+
+    def cross_fit(signals: bool, smoothed: bool) -> CrossFit:
+        X = inputs.X(signals)
+        decide = _decider(inputs.hood if smoothed else None, inputs.everyone(signals), len(inputs.others))
+        make = lambda: build_pipeline(inputs.network, settings.C, width if signals else 0)  # noqa: E731
+        return cross_fitted(make, X, y, seed=settings.seed, extra=inputs.population(signals), decide=decide)
+
+    smoothed = inputs.hood is not None
+    with one_thread():
+        fit = cross_fit(False, smoothed)
+        signals = False
+        if width:
+            with_signals = cross_fit(True, smoothed)
+            if auc(with_signals.decisions, y) >= auc(fit.decisions, y) + settings.signals_margin:
+                fit, signals = with_signals, True
+        check = None
+        if smoothed:
+            check = {"smoothed": round(auc(fit.decisions, y), 4), "each row alone": round(auc(fit.plain, y), 4)}
+            if check["smoothed"] < check["each row alone"] - settings.smoothing_margin:
+                smoothed = False
+                fit = cross_fit(signals, False)
+    return fit, signals, smoothed, check
+
+
+def _decider(
+    neighbourhood: Neighbourhood | None, block: np.ndarray | None, others: int
+) -> Callable[[Any], np.ndarray] | None:
+    """For ``metrics.cross_fitted``: a fitted pipeline's smoothed decisions on the labelled rows, then on the
+    ``others`` population rows (the labelled rows again when there are none, as ``fit_bundle`` then uses them
+    in the population's place)."""
+    if neighbourhood is None:
+        return None
+
+    def decide(model: Any) -> np.ndarray:
+        decided = neighbourhood.decisions(model, block)
+        return decided if others else np.concatenate([decided, decided])
+
+    return decide
+
+
+def _check_block(block: np.ndarray | None, rows: int, width: int) -> None:
+    if block is None or block.shape != (rows, width):
+        raise ValueError(f"give the featurizer's block for these rows: {rows} x {width}")
+
+
+def train(
+    export: Export,
+    labels: Labels,
+    embedder: Embedder,
+    settings: TrainingSettings = DEFAULT_SETTINGS,
+    *,
+    cache: VectorCache | None = DEFAULT_CACHE,
+    progress: Progress | None = None,
+) -> TrainResult:
+    """Embed the export, match the labels to it by id, and fit a bundle."""
+    answers = labels.answers
+    connections = export.connections
+    if not answers:
+        raise ModelError(f"{labels.path} has no answers yet — run `relevance sample` then `relevance label` first")
+    if not any(c.id in answers for c in connections):
+        raise ModelError(
+            f"none of the {len(answers)} answers in {labels.path} is a connection in {export.source}: "
+            "is it the labels file for this network?"
+        )
+    vectors = embed_connections(connections, embedder, cache=cache, progress=progress)
+    # Rows without text have zero vectors: nothing to learn from, whatever the answer.
+    judged = has_vector(vectors)
+    rows = [i for i, c in enumerate(connections) if c.id in answers and judged[i]]
+    featurizer = Featurizer(settings.signals).fit(connections)
+    # The network's unlabelled rows: what the wrong-removal estimate and the threshold are about.
+    others = [i for i in np.flatnonzero(judged) if connections[i].id not in answers]
+    bundle = fit_bundle(
+        vectors[rows],
+        np.array([answers[connections[i].id] for i in rows]),
+        network_mean(vectors),
+        embedder=embedder,
+        ids=[connections[i].id for i in rows],
+        texts=[describe(connections[i]) for i in rows],
+        settings=settings,
+        featurizer=featurizer,
+        block=featurizer.block([connections[i] for i in rows]),
+        population=vectors[others],
+        population_block=featurizer.block([connections[i] for i in others]),
+        picked=[labels.picked.get(connections[i].id, "") for i in rows],
+    )
+    return TrainResult(bundle, labels.unknown_ids(export.by_id()), list(labels.unreadable))
+
+
+def _versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for package in ("relevance", "scikit-learn", "numpy"):
+        found[package] = version(package)
+    return found
