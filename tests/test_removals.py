@@ -1,0 +1,81 @@
+"""The removal estimator on simulated networks whose truth is known: unbiased, honest ranges, the limit kept."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from relevance.calibration import representativeness
+from relevance.removals import expected_wrong, plan_removals
+
+
+def simulated(seed: int, answers: int = 100) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A network of 4,000 decision values with a known P(audience) (~20%), and answers as `relevance label`
+    gives them: mostly where the model is unsure, a tenth drawn at random. Returns (population decisions,
+    population truth, answered decisions, answers, which answers were random)."""
+    rng = np.random.default_rng(seed)
+    d = rng.normal(-1.0, 2.0, 4000)
+    truth = rng.random(4000) < 1.0 / (1.0 + np.exp(-(1.6 * d - 0.8)))
+    random = rng.choice(4000, answers // 10, replace=False)
+    doubt = np.argsort(np.abs(d - 0.5) + rng.normal(0, 0.6, 4000))
+    unsure = [i for i in doubt if i not in set(random)][: answers - len(random)]
+    asked = np.concatenate([random, unsure])
+    rest = np.setdiff1d(np.arange(4000), asked)
+    is_random = np.zeros(len(asked), dtype=bool)
+    is_random[: len(random)] = True
+    return d[rest], truth[rest], d[asked], truth[asked].astype(int), is_random
+
+
+def run(seed: int) -> tuple[float, float, float, float, float]:
+    population, truth, decisions, y, is_random = simulated(seed)
+    plan = plan_removals(
+        population,
+        decisions,
+        y,
+        0.03,
+        weights=representativeness(decisions, population),
+        representative=is_random,
+        seed=seed,
+    )
+    assert plan.threshold is not None and plan.decision is not None
+    removed = population <= plan.decision
+    realised = float(truth[removed].mean())
+    return plan.wrong_removals.value, plan.wrong_removals.low, plan.wrong_removals.high, realised, removed.mean()
+
+
+def test_the_estimate_is_unbiased_and_its_range_covers_the_truth() -> None:
+    results = np.array([run(seed) for seed in range(30)])
+    value, low, high, realised, removed = results.T
+    assert abs(np.mean(value - realised)) <= 0.006  # no lean either way over many networks
+    assert np.mean((low <= realised) & (realised <= high)) >= 0.8  # the 90% range holds the truth
+    assert np.mean(realised <= 0.03 + 0.005) >= 0.8  # the person's limit holds in most networks
+    assert np.mean(removed) > 0.3  # and the list is worth having
+
+
+def test_checks_that_find_the_audience_shorten_the_list() -> None:
+    population, _, decisions, y, is_random = simulated(3)
+    calm = plan_removals(population, decisions, y, 0.03, representative=is_random)
+    low = is_random & (decisions < np.quantile(decisions, 0.3))
+    surprised = y.copy()
+    surprised[np.flatnonzero(low)[:3]] = 1  # three of the audience where the model expected almost none
+    alarmed = plan_removals(population, decisions, surprised, 0.03, representative=is_random)
+    assert calm.checks is not None and alarmed.checks is not None
+    assert alarmed.checks.disagreed and alarmed.checks.yes > calm.checks.yes
+    assert alarmed.removed < calm.removed
+
+
+def test_no_signal_no_list_and_a_hint_when_more_answers_would_help() -> None:
+    rng = np.random.default_rng(0)
+    population = rng.normal(size=3000)
+    assert plan_removals(population, rng.normal(size=100), rng.integers(0, 2, 100), 0.03).threshold is None
+    few_population, _, decisions, y, _ = simulated(1, answers=30)
+    plan = plan_removals(few_population, decisions, y, 0.005)
+    if plan.threshold is None:
+        assert plan.more_answers is None or plan.more_answers >= 10
+
+
+@pytest.mark.parametrize(("count", "expected"), [(600, (12, 6, 24)), (0, (0, 0, 0))])
+def test_expected_wrong_says_about_how_many_and_likely_range(count: int, expected: tuple[int, int, int]) -> None:
+    from relevance.metrics import Estimate
+
+    assert expected_wrong(count, Estimate(0.02, 0.01, 0.04)) == expected
