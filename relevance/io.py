@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from relevance.atomic import atomic_write
+from relevance.cells import safe_value, safe_values
 from relevance.columns import (
     LINKEDIN_CURRENT,
     LINKEDIN_OLDER,
@@ -248,9 +249,13 @@ def write_csv(
     rows: Iterable[Mapping[str, object]],
     delimiter: str = ",",
 ) -> None:
-    """Write rows to `path` atomically: a crash or a full disk leaves the old file whole, never half a file."""
+    """Write rows to `path` atomically: a crash or a full disk leaves the old file whole, never half a file.
+
+    Every text cell, the header included, goes through `relevance.cells.safe_cell`: no cell is a live formula
+    when the file is opened in a spreadsheet. Keys of a row not in ``columns`` are left out.
+    """
     with atomic_write(path, "w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=list(columns), delimiter=delimiter, extrasaction="ignore")
-        writer.writeheader()
+        writer = csv.writer(out, delimiter=delimiter)
+        writer.writerow([safe_value(column) for column in columns])
         for row in rows:
-            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+            writer.writerow(safe_values(row, columns))

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from relevance.cells import safe_values, unsafe_cell
 from relevance.errors import LabelsError
 from relevance.io import write_csv
 from relevance.records import Connection
@@ -136,7 +137,7 @@ def load_labels(path: str | os.PathLike[str]) -> Labels:
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [cell.strip().lstrip("\ufeff") for cell in next(reader, [])]
+    header = [unsafe_cell(cell.strip().lstrip("\ufeff")) for cell in next(reader, [])]
     folded = [cell.casefold() for cell in header]
     if "id" not in folded or "label" not in folded:
         raise LabelsError(
@@ -150,7 +151,8 @@ def load_labels(path: str | os.PathLike[str]) -> Labels:
     for cells in reader:
         if not any(cell.strip() for cell in cells):
             continue
-        row = {column: (cells[i].strip() if i < len(cells) else "") for i, column in enumerate(columns)}
+        # Cells we wrote come back as they were given (see relevance.cells), not as the neutralised text.
+        row = {column: (unsafe_cell(cells[i].strip()) if i < len(cells) else "") for i, column in enumerate(columns)}
         if not row["id"]:
             continue
         try:
@@ -206,8 +208,8 @@ def append_rows(labels: Labels, rows: Sequence[Mapping[str, str]]) -> None:
         labels.encoding = "utf-8"
         return
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=labels.columns, delimiter=labels.delimiter, extrasaction="ignore")
-    writer.writerows(rows)
+    writer = csv.writer(buffer, delimiter=labels.delimiter)
+    writer.writerows(safe_values(row, labels.columns) for row in rows)
     payload = buffer.getvalue().encode("utf-8")
     with open(target, "r+b") as handle:
         size = handle.seek(0, os.SEEK_END)
