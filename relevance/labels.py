@@ -19,6 +19,7 @@ from pathlib import Path
 
 from relevance.cells import safe_values, unsafe_cell
 from relevance.errors import LabelsError
+from relevance.files import read_bytes
 from relevance.io import write_csv
 from relevance.records import Connection
 from relevance.tables import decode
@@ -37,6 +38,7 @@ LABEL_COLUMNS: tuple[str, ...] = (
 # whole network, or uniformly at random from the rows the model would remove (to check that list).
 PICKED: tuple[str, ...] = ("diverse", "uncertain", "random", "check")
 
+_OTHER_PATH = "pass another path or let `relevance sample` create it"
 _YES = {
     "yes",
     "y",
@@ -130,10 +132,10 @@ def load_labels(path: str | os.PathLike[str]) -> Labels:
     target = Path(path)
     if not target.exists():
         return Labels(path=target, columns=list(LABEL_COLUMNS), rows=[])
-    data = target.read_bytes()
+    data = read_bytes(target, LabelsError, "pass the path of your labels CSV, e.g. --labels labels.csv")
     if not data.strip():
         return Labels(path=target, columns=list(LABEL_COLUMNS), rows=[])
-    text, encoding = decode(data, str(target))
+    text, encoding = decode(data, str(target), LabelsError, f"a labels CSV: {_OTHER_PATH}")
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -142,7 +144,7 @@ def load_labels(path: str | os.PathLike[str]) -> Labels:
     if "id" not in folded or "label" not in folded:
         raise LabelsError(
             f"{target} is not a labels file: it needs columns 'id' and 'label' (found {', '.join(header[:8])}); "
-            "pass another path or let `relevance sample` create it"
+            f"{_OTHER_PATH}"
         )
     # Canonical names for the columns we use, whatever case the user's spreadsheet gave them.
     columns = [name if name in LABEL_COLUMNS else original for name, original in zip(folded, header, strict=True)]
