@@ -23,10 +23,11 @@ from relevance.columns import (
     map_columns,
 )
 from relevance.dates import slashes_day_first, to_date
-from relevance.errors import ExportError
+from relevance.errors import ExportError, RelevanceError
 from relevance.identity import connection_id
 from relevance.records import Connection
 from relevance.tables import SNIFF_ROWS, Cell, read_table
+from relevance.write_errors import cannot_write
 
 _TEXT_FIELDS = (
     "url",
@@ -248,14 +249,19 @@ def write_csv(
     columns: Sequence[str],
     rows: Iterable[Mapping[str, object]],
     delimiter: str = ",",
+    error: type[RelevanceError] = RelevanceError,
 ) -> None:
     """Write rows to `path` atomically: a crash or a full disk leaves the old file whole, never half a file.
 
     Every text cell, the header included, goes through `relevance.cells.safe_cell`: no cell is a live formula
-    when the file is opened in a spreadsheet. Keys of a row not in ``columns`` are left out.
+    when the file is opened in a spreadsheet. Keys of a row not in ``columns`` are left out. A path that cannot
+    be written (read-only, full, a folder, under a file) raises ``error`` naming the path and the fix.
     """
-    with atomic_write(path, "w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, delimiter=delimiter)
-        writer.writerow([safe_value(column) for column in columns])
-        for row in rows:
-            writer.writerow(safe_values(row, columns))
+    try:
+        with atomic_write(path, "w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out, delimiter=delimiter)
+            writer.writerow([safe_value(column) for column in columns])
+            for row in rows:
+                writer.writerow(safe_values(row, columns))
+    except OSError as problem:
+        raise cannot_write(path, problem, error) from None

@@ -10,6 +10,7 @@ answer is on disk the moment it is given); the last row for an id decides its la
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -23,6 +24,7 @@ from relevance.files import read_bytes
 from relevance.io import write_csv
 from relevance.records import Connection
 from relevance.tables import decode
+from relevance.write_errors import cannot_write
 
 LABEL_COLUMNS: tuple[str, ...] = (
     "id",
@@ -38,6 +40,7 @@ LABEL_COLUMNS: tuple[str, ...] = (
 # whole network, or uniformly at random from the rows the model would remove (to check that list).
 PICKED: tuple[str, ...] = ("diverse", "uncertain", "random", "check")
 
+_SAFE = "; every earlier answer is safe"
 _OTHER_PATH = "pass another path or let `relevance sample` create it"
 _YES = {
     "yes",
@@ -201,7 +204,7 @@ def append_rows(labels: Labels, rows: Sequence[Mapping[str, str]]) -> None:
         # the header: rewrite it (atomically) as UTF-8 instead.
         existing = labels.rows if target.exists() else []
         try:
-            write_csv(target, labels.columns, [*existing, *rows], delimiter=labels.delimiter)
+            write_csv(target, labels.columns, [*existing, *rows], delimiter=labels.delimiter, error=LabelsError)
         except BaseException:
             if new_column:
                 labels.columns.remove("picked")
@@ -213,25 +216,36 @@ def append_rows(labels: Labels, rows: Sequence[Mapping[str, str]]) -> None:
     writer = csv.writer(buffer, delimiter=labels.delimiter)
     writer.writerows(safe_values(row, labels.columns) for row in rows)
     payload = buffer.getvalue().encode("utf-8")
-    with open(target, "r+b") as handle:
-        size = handle.seek(0, os.SEEK_END)
-        if size:
-            handle.seek(size - 1)
-            if handle.read(1) not in (b"\n", b"\r"):
-                payload = b"\r\n" + payload  # a spreadsheet saved it without a final newline
-        try:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        except BaseException as error:
-            # also on Ctrl-C mid-write: never leave half a row behind
-            handle.truncate(size)
-            if not isinstance(error, OSError):
-                raise
-            raise LabelsError(
-                f"could not save to {target} ({error.strerror}); every earlier answer is safe — free some space"
-            ) from None
+    try:
+        _append(target, payload)
+    except OSError as error:
+        raise cannot_write(target, error, LabelsError, _SAFE) from None
     labels.rows.extend(dict(row) for row in rows)
+
+
+def _append(target: Path, payload: bytes) -> None:
+    """Append ``payload`` and fsync it, or leave the file as it was: cut back to its old length on any failure.
+
+    Through the bare file descriptor: a buffered file object flushes its buffer again when truncated or
+    closed, so on a full disk the cut-back itself failed and the error hid the message that answers are safe.
+    """
+    descriptor = os.open(target, os.O_RDWR)
+    try:
+        size = os.lseek(descriptor, 0, os.SEEK_END)
+        if size and os.pread(descriptor, 1, size - 1) not in (b"\n", b"\r"):
+            payload = b"\r\n" + payload  # a spreadsheet saved it without a final newline
+        try:
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(descriptor, view) :]
+            os.fsync(descriptor)
+        except BaseException:
+            # also on Ctrl-C mid-write: never leave half a row behind
+            with contextlib.suppress(OSError):  # the error being raised says more than this one would
+                os.ftruncate(descriptor, size)
+            raise
+    finally:
+        os.close(descriptor)
 
 
 def record_answer(labels: Labels, connection: Connection, answer: bool | None, picked: str = "") -> None:
@@ -254,5 +268,5 @@ def compact(labels: Labels) -> None:
             merged[row["id"]] = dict(row)
     if len(merged) == len(labels.rows):
         return
-    write_csv(labels.path, labels.columns, merged.values(), delimiter=labels.delimiter)
+    write_csv(labels.path, labels.columns, merged.values(), delimiter=labels.delimiter, error=LabelsError)
     labels.rows = list(merged.values())
