@@ -16,6 +16,7 @@ from pathlib import Path
 from relevance.atomic import atomic_write
 from relevance.cells import safe_value, safe_values
 from relevance.columns import (
+    FIELD_NAMES,
     LINKEDIN_CURRENT,
     LINKEDIN_OLDER,
     describe_format,
@@ -162,10 +163,22 @@ def _headerless(
             rows,
             f"LinkedIn connections export ({note})",
         )
-    found = ", ".join(repr(str(cell)) for cell in rows[0][:8]) if rows else "nothing"
     raise ExportError(
-        f"{source} has no recognisable header: the first row has {found}; expected columns such as {_EXPECTED}"
+        f"{source} has no recognisable header: {_describe_first_row(rows)}; expected columns such as {_EXPECTED}"
     )
+
+
+def _describe_first_row(rows: Sequence[Sequence[Cell]]) -> str:
+    """What the first row holds, without quoting it: its cells may be names, e-mails or profile URLs, and
+    people paste error messages into bug reports."""
+    if not rows:
+        return "it has no rows"
+    first = [str(cell) for cell in rows[0]]
+    known = [FIELD_NAMES[name] for name in map_columns(first)]
+    count = f"its first row has {len(first)} cell{'s' if len(first) != 1 else ''}"
+    if not known:
+        return f"{count}, none of them a column name relevance knows"
+    return f"{count}, of which relevance knows only {', '.join(known)}"
 
 
 def _fill(export: Export, body: Sequence[Sequence[Cell]], mapping: dict[str, int], header: list[str]) -> None:

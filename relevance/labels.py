@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from relevance.cells import safe_values, unsafe_cell
+from relevance.csv_records import records
 from relevance.errors import LabelsError
 from relevance.files import read_bytes
 from relevance.io import write_csv
@@ -141,19 +142,22 @@ def load_labels(path: str | os.PathLike[str]) -> Labels:
     text, encoding = decode(data, str(target), LabelsError, f"a labels CSV: {_OTHER_PATH}")
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [unsafe_cell(cell.strip().lstrip("\ufeff")) for cell in next(reader, [])]
+    reader = records(text, delimiter, str(target), LabelsError)
+    header = [unsafe_cell(cell.strip().lstrip("\ufeff")) for cell in next(reader, (1, []))[1]]
     folded = [cell.casefold() for cell in header]
     if "id" not in folded or "label" not in folded:
+        # Named only when they are our own column names: any other cell may be a person's name or e-mail.
+        ours = [cell for cell in folded if cell in LABEL_COLUMNS]
+        among = f", among them {', '.join(ours)}" if ours else ", none of them a labels column"
         raise LabelsError(
-            f"{target} is not a labels file: it needs columns 'id' and 'label' (found {', '.join(header[:8])}); "
-            f"{_OTHER_PATH}"
+            f"{target} is not a labels file: it needs columns 'id' and 'label' (its first row has {len(header)} "
+            f"cells{among}); {_OTHER_PATH}"
         )
     # Canonical names for the columns we use, whatever case the user's spreadsheet gave them.
     columns = [name if name in LABEL_COLUMNS else original for name, original in zip(folded, header, strict=True)]
     rows: list[dict[str, str]] = []
     unreadable: list[str] = []
-    for cells in reader:
+    for _, cells in reader:
         if not any(cell.strip() for cell in cells):
             continue
         # Cells we wrote come back as they were given (see relevance.cells), not as the neutralised text.
@@ -175,13 +179,18 @@ def label_row(connection: Connection, answer: bool | None = None, picked: str = 
     return {
         "id": connection.id,
         "label": format_label(answer),
-        "first_name": connection.first_name,
-        "last_name": connection.last_name,
-        "company": connection.company,
-        "position": connection.position,
-        "headline": connection.headline,
+        "first_name": _one_line(connection.first_name),
+        "last_name": _one_line(connection.last_name),
+        "company": _one_line(connection.company),
+        "position": _one_line(connection.position),
+        "headline": _one_line(connection.headline),
         "picked": picked,
     }
+
+
+def _one_line(text: str) -> str:
+    """Line breaks as spaces: a labels file never has a cell over two lines, so one that does is a stray quote."""
+    return " ".join(text.splitlines()) if "\n" in text or "\r" in text else text
 
 
 def append_rows(labels: Labels, rows: Sequence[Mapping[str, str]]) -> None:
