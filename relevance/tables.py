@@ -19,6 +19,7 @@ from typing import Any
 from relevance.errors import ExportError, RelevanceError
 from relevance.files import read_bytes
 from relevance.limits import MAX_COLUMNS, max_bytes, max_rows, too_big, too_many_rows
+from relevance.text import printable
 
 DELIMITERS = (",", ";", "\t")
 # Rows read to decide the delimiter and find the header: LinkedIn's preamble is 3 lines, plus slack for
@@ -86,7 +87,8 @@ def _read_zip(path: Path, data: bytes, choose_delimiter: DelimiterChooser) -> Ta
     # encrypted, damaged (a bad CRC, a broken deflate stream), or an odd compression method
     except (RuntimeError, zipfile.BadZipFile, NotImplementedError, zlib.error, EOFError, OSError) as error:
         raise ExportError(f"{path}: {member} cannot be extracted ({error}): unzip it and pass the CSV") from None
-    return _read_text(text, f"{path}:{member}", choose_delimiter)
+    # The member's name comes from the archive: shown on a terminal, so made printable here once.
+    return _read_text(text, f"{path}:{printable(member)}", choose_delimiter)
 
 
 def _read_xlsx(path: Path, data: bytes) -> Table:
