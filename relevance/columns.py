@@ -61,6 +61,21 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# How each canonical field is named to a person: in messages that must not quote the file itself.
+FIELD_NAMES: dict[str, str] = {
+    "url": "URL",
+    "first_name": "First Name",
+    "last_name": "Last Name",
+    "full_name": "Name",
+    "email": "Email Address",
+    "company": "Company",
+    "position": "Position",
+    "headline": "Headline",
+    "location": "Location",
+    "industry": "Industry",
+    "connected_on": "Connected On",
+}
+
 # `title` means the headline in PhantomBuster's Connections Export and Dux-Soup, and the job title where a
 # file carries a headline of its own, or in a Sales Navigator export (its `title` is the role at `companyName`,
 # told apart by the columns only Sales Navigator writes).

@@ -14,7 +14,9 @@ from datetime import date
 from pathlib import Path
 
 from relevance.atomic import atomic_write
+from relevance.cells import safe_value, safe_values
 from relevance.columns import (
+    FIELD_NAMES,
     LINKEDIN_CURRENT,
     LINKEDIN_OLDER,
     describe_format,
@@ -22,10 +24,11 @@ from relevance.columns import (
     map_columns,
 )
 from relevance.dates import slashes_day_first, to_date
-from relevance.errors import ExportError
+from relevance.errors import ExportError, RelevanceError
 from relevance.identity import connection_id
 from relevance.records import Connection
 from relevance.tables import SNIFF_ROWS, Cell, read_table
+from relevance.write_errors import cannot_write
 
 _TEXT_FIELDS = (
     "url",
@@ -160,10 +163,22 @@ def _headerless(
             rows,
             f"LinkedIn connections export ({note})",
         )
-    found = ", ".join(repr(str(cell)) for cell in rows[0][:8]) if rows else "nothing"
     raise ExportError(
-        f"{source} has no recognisable header: the first row has {found}; expected columns such as {_EXPECTED}"
+        f"{source} has no recognisable header: {_describe_first_row(rows)}; expected columns such as {_EXPECTED}"
     )
+
+
+def _describe_first_row(rows: Sequence[Sequence[Cell]]) -> str:
+    """What the first row holds, without quoting it: its cells may be names, e-mails or profile URLs, and
+    people paste error messages into bug reports."""
+    if not rows:
+        return "it has no rows"
+    first = [str(cell) for cell in rows[0]]
+    known = [FIELD_NAMES[name] for name in map_columns(first)]
+    count = f"its first row has {len(first)} cell{'s' if len(first) != 1 else ''}"
+    if not known:
+        return f"{count}, none of them a column name relevance knows"
+    return f"{count}, of which relevance knows only {', '.join(known)}"
 
 
 def _fill(export: Export, body: Sequence[Sequence[Cell]], mapping: dict[str, int], header: list[str]) -> None:
@@ -247,10 +262,19 @@ def write_csv(
     columns: Sequence[str],
     rows: Iterable[Mapping[str, object]],
     delimiter: str = ",",
+    error: type[RelevanceError] = RelevanceError,
 ) -> None:
-    """Write rows to `path` atomically: a crash or a full disk leaves the old file whole, never half a file."""
-    with atomic_write(path, "w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=list(columns), delimiter=delimiter, extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    """Write rows to `path` atomically: a crash or a full disk leaves the old file whole, never half a file.
+
+    Every text cell, the header included, goes through `relevance.cells.safe_cell`: no cell is a live formula
+    when the file is opened in a spreadsheet. Keys of a row not in ``columns`` are left out. A path that cannot
+    be written (read-only, full, a folder, under a file) raises ``error`` naming the path and the fix.
+    """
+    try:
+        with atomic_write(path, "w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out, delimiter=delimiter)
+            writer.writerow([safe_value(column) for column in columns])
+            for row in rows:
+                writer.writerow(safe_values(row, columns))
+    except OSError as problem:
+        raise cannot_write(path, problem, error) from None

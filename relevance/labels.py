@@ -10,6 +10,7 @@ answer is on disk the moment it is given); the last row for an id decides its la
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -17,10 +18,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from relevance.cells import safe_values, unsafe_cell
+from relevance.csv_records import records
 from relevance.errors import LabelsError
+from relevance.files import read_bytes
 from relevance.io import write_csv
 from relevance.records import Connection
 from relevance.tables import decode
+from relevance.write_errors import cannot_write
 
 LABEL_COLUMNS: tuple[str, ...] = (
     "id",
@@ -36,6 +41,8 @@ LABEL_COLUMNS: tuple[str, ...] = (
 # whole network, or uniformly at random from the rows the model would remove (to check that list).
 PICKED: tuple[str, ...] = ("diverse", "uncertain", "random", "check")
 
+_SAFE = "; every earlier answer is safe"
+_OTHER_PATH = "pass another path or let `relevance sample` create it"
 _YES = {
     "yes",
     "y",
@@ -129,28 +136,32 @@ def load_labels(path: str | os.PathLike[str]) -> Labels:
     target = Path(path)
     if not target.exists():
         return Labels(path=target, columns=list(LABEL_COLUMNS), rows=[])
-    data = target.read_bytes()
+    data = read_bytes(target, LabelsError, "pass the path of your labels CSV, e.g. --labels labels.csv")
     if not data.strip():
         return Labels(path=target, columns=list(LABEL_COLUMNS), rows=[])
-    text, encoding = decode(data, str(target))
+    text, encoding = decode(data, str(target), LabelsError, f"a labels CSV: {_OTHER_PATH}")
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [cell.strip().lstrip("\ufeff") for cell in next(reader, [])]
+    reader = records(text, delimiter, str(target), LabelsError)
+    header = [unsafe_cell(cell.strip().lstrip("\ufeff")) for cell in next(reader, (1, []))[1]]
     folded = [cell.casefold() for cell in header]
     if "id" not in folded or "label" not in folded:
+        # Named only when they are our own column names: any other cell may be a person's name or e-mail.
+        ours = [cell for cell in folded if cell in LABEL_COLUMNS]
+        among = f", among them {', '.join(ours)}" if ours else ", none of them a labels column"
         raise LabelsError(
-            f"{target} is not a labels file: it needs columns 'id' and 'label' (found {', '.join(header[:8])}); "
-            "pass another path or let `relevance sample` create it"
+            f"{target} is not a labels file: it needs columns 'id' and 'label' (its first row has {len(header)} "
+            f"cells{among}); {_OTHER_PATH}"
         )
     # Canonical names for the columns we use, whatever case the user's spreadsheet gave them.
     columns = [name if name in LABEL_COLUMNS else original for name, original in zip(folded, header, strict=True)]
     rows: list[dict[str, str]] = []
     unreadable: list[str] = []
-    for cells in reader:
+    for _, cells in reader:
         if not any(cell.strip() for cell in cells):
             continue
-        row = {column: (cells[i].strip() if i < len(cells) else "") for i, column in enumerate(columns)}
+        # Cells we wrote come back as they were given (see relevance.cells), not as the neutralised text.
+        row = {column: (unsafe_cell(cells[i].strip()) if i < len(cells) else "") for i, column in enumerate(columns)}
         if not row["id"]:
             continue
         try:
@@ -168,13 +179,18 @@ def label_row(connection: Connection, answer: bool | None = None, picked: str = 
     return {
         "id": connection.id,
         "label": format_label(answer),
-        "first_name": connection.first_name,
-        "last_name": connection.last_name,
-        "company": connection.company,
-        "position": connection.position,
-        "headline": connection.headline,
+        "first_name": _one_line(connection.first_name),
+        "last_name": _one_line(connection.last_name),
+        "company": _one_line(connection.company),
+        "position": _one_line(connection.position),
+        "headline": _one_line(connection.headline),
         "picked": picked,
     }
+
+
+def _one_line(text: str) -> str:
+    """Line breaks as spaces: a labels file never has a cell over two lines, so one that does is a stray quote."""
+    return " ".join(text.splitlines()) if "\n" in text or "\r" in text else text
 
 
 def append_rows(labels: Labels, rows: Sequence[Mapping[str, str]]) -> None:
@@ -197,7 +213,7 @@ def append_rows(labels: Labels, rows: Sequence[Mapping[str, str]]) -> None:
         # the header: rewrite it (atomically) as UTF-8 instead.
         existing = labels.rows if target.exists() else []
         try:
-            write_csv(target, labels.columns, [*existing, *rows], delimiter=labels.delimiter)
+            write_csv(target, labels.columns, [*existing, *rows], delimiter=labels.delimiter, error=LabelsError)
         except BaseException:
             if new_column:
                 labels.columns.remove("picked")
@@ -206,28 +222,39 @@ def append_rows(labels: Labels, rows: Sequence[Mapping[str, str]]) -> None:
         labels.encoding = "utf-8"
         return
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=labels.columns, delimiter=labels.delimiter, extrasaction="ignore")
-    writer.writerows(rows)
+    writer = csv.writer(buffer, delimiter=labels.delimiter)
+    writer.writerows(safe_values(row, labels.columns) for row in rows)
     payload = buffer.getvalue().encode("utf-8")
-    with open(target, "r+b") as handle:
-        size = handle.seek(0, os.SEEK_END)
-        if size:
-            handle.seek(size - 1)
-            if handle.read(1) not in (b"\n", b"\r"):
-                payload = b"\r\n" + payload  # a spreadsheet saved it without a final newline
-        try:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        except BaseException as error:
-            # also on Ctrl-C mid-write: never leave half a row behind
-            handle.truncate(size)
-            if not isinstance(error, OSError):
-                raise
-            raise LabelsError(
-                f"could not save to {target} ({error.strerror}); every earlier answer is safe — free some space"
-            ) from None
+    try:
+        _append(target, payload)
+    except OSError as error:
+        raise cannot_write(target, error, LabelsError, _SAFE) from None
     labels.rows.extend(dict(row) for row in rows)
+
+
+def _append(target: Path, payload: bytes) -> None:
+    """Append ``payload`` and fsync it, or leave the file as it was: cut back to its old length on any failure.
+
+    Through the bare file descriptor: a buffered file object flushes its buffer again when truncated or
+    closed, so on a full disk the cut-back itself failed and the error hid the message that answers are safe.
+    """
+    descriptor = os.open(target, os.O_RDWR)
+    try:
+        size = os.lseek(descriptor, 0, os.SEEK_END)
+        if size and os.pread(descriptor, 1, size - 1) not in (b"\n", b"\r"):
+            payload = b"\r\n" + payload  # a spreadsheet saved it without a final newline
+        try:
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(descriptor, view) :]
+            os.fsync(descriptor)
+        except BaseException:
+            # also on Ctrl-C mid-write: never leave half a row behind
+            with contextlib.suppress(OSError):  # the error being raised says more than this one would
+                os.ftruncate(descriptor, size)
+            raise
+    finally:
+        os.close(descriptor)
 
 
 def record_answer(labels: Labels, connection: Connection, answer: bool | None, picked: str = "") -> None:
@@ -250,5 +277,5 @@ def compact(labels: Labels) -> None:
             merged[row["id"]] = dict(row)
     if len(merged) == len(labels.rows):
         return
-    write_csv(labels.path, labels.columns, merged.values(), delimiter=labels.delimiter)
+    write_csv(labels.path, labels.columns, merged.values(), delimiter=labels.delimiter, error=LabelsError)
     labels.rows = list(merged.values())

@@ -5,14 +5,21 @@ This layer knows nothing about connections; `relevance.io` finds the header and 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import re
 import zipfile
-from collections.abc import Callable, Sequence
+import zlib
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from relevance.errors import ExportError
+from relevance.errors import ExportError, RelevanceError
+from relevance.files import read_bytes
+from relevance.limits import MAX_COLUMNS, max_bytes, max_rows, too_big, too_many_rows
+from relevance.text import printable
 
 DELIMITERS = (",", ";", "\t")
 # Rows read to decide the delimiter and find the header: LinkedIn's preamble is 3 lines, plus slack for
@@ -21,6 +28,10 @@ SNIFF_ROWS = 40
 
 _XLSX_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+# A record this many lines long that overflows the field limit is a quote left open, not one long cell.
+_QUOTE_SPAN = 20
+_EXPECTED_FILE = "a CSV export: pass the Connections.csv from LinkedIn"
 
 Cell = object  # a str from CSV; str, number, datetime or None from a spreadsheet
 # Given the first rows as each delimiter splits them, the delimiter the file uses (None: no idea).
@@ -43,10 +54,7 @@ def read_table(path: Path, choose_delimiter: DelimiterChooser) -> Table:
         raise ExportError(f"{path} does not exist: pass the Connections.csv from your LinkedIn data export")
     if path.is_dir():
         raise ExportError(f"{path} is a folder: pass the Connections.csv file inside it")
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ExportError(f"{path} cannot be read ({error.strerror or error}): check the file's permissions") from None
+    data = read_bytes(path, ExportError, "pass the Connections.csv from your LinkedIn data export")
     if not data.strip():
         raise ExportError(f"{path} is empty: export your connections again from LinkedIn")
     if data.startswith(_OLE_MAGIC):
@@ -59,8 +67,11 @@ def read_table(path: Path, choose_delimiter: DelimiterChooser) -> Table:
 def _read_zip(path: Path, data: bytes, choose_delimiter: DelimiterChooser) -> Table:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as error:
+    except (zipfile.BadZipFile, ValueError, EOFError) as error:
         raise ExportError(f"{path} looks like a zip or .xlsx file but is damaged ({error})") from None
+    # The declared size bounds what zipfile inflates, so checking it is enough to stop a zip bomb.
+    if any(info.file_size > max_bytes() for info in archive.infolist()):
+        raise too_big(f"{path} (once unzipped)", ExportError)
     names = archive.namelist()
     if "[Content_Types].xml" in names:
         return _read_xlsx(path, data)
@@ -73,9 +84,11 @@ def _read_zip(path: Path, data: bytes, choose_delimiter: DelimiterChooser) -> Ta
     member = connections[0]
     try:
         text = archive.read(member)
-    except (RuntimeError, zipfile.BadZipFile, NotImplementedError) as error:  # encrypted, damaged, odd method
+    # encrypted, damaged (a bad CRC, a broken deflate stream), or an odd compression method
+    except (RuntimeError, zipfile.BadZipFile, NotImplementedError, zlib.error, EOFError, OSError) as error:
         raise ExportError(f"{path}: {member} cannot be extracted ({error}): unzip it and pass the CSV") from None
-    return _read_text(text, f"{path}:{member}", choose_delimiter)
+    # The member's name comes from the archive: shown on a terminal, so made printable here once.
+    return _read_text(text, f"{path}:{printable(member)}", choose_delimiter)
 
 
 def _read_xlsx(path: Path, data: bytes) -> Table:
@@ -85,22 +98,65 @@ def _read_xlsx(path: Path, data: bytes) -> Table:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a damaged workbook
         raise ExportError(f"{path} could not be opened as an Excel workbook ({error}): save it as CSV") from None
-    sheet = workbook.worksheets[0]
-    rows = [
-        ["" if cell is None else cell for cell in row]
-        for row in sheet.iter_rows(values_only=True)
-        if any(cell is not None and str(cell).strip() for cell in row)
-    ]
-    workbook.close()
+    try:
+        if not workbook.worksheets:
+            raise ExportError(f"{path} is an Excel workbook without a worksheet: save your connections as CSV")
+        rows = _worksheet_rows(workbook.worksheets[0], str(path))
+    finally:
+        workbook.close()
     return Table(rows=rows, encoding="xlsx", delimiter="", source=str(path))
 
 
-def decode(data: bytes, source: str) -> tuple[str, str]:
-    """Text and the encoding it was in: UTF-8 (with or without BOM), else Windows-1252, else Latin-1."""
+def _worksheet_rows(sheet: Any, source: str) -> list[list[Cell]]:
+    """The rows with something in them, read as a stream (openpyxl parses the sheet as it goes).
+
+    The size a sheet declares is ignored: ``A1:XFD1048576`` in a 5 KB file would have openpyxl pad every row
+    to 16,384 cells. Columns past `MAX_COLUMNS` are ignored, and every row counts towards the row limit,
+    blank ones too, since reading them costs time all the same.
+    """
+    sheet.reset_dimensions()
+    limit = max_rows()
+    rows: list[list[Cell]] = []
+    try:
+        for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1):
+            if number > limit:
+                raise too_many_rows(source, ExportError)
+            if values.count(None) == len(values):
+                continue
+            cells = list(values)
+            while cells[-1] is None:
+                cells.pop()
+            if any(cell is not None and str(cell).strip() for cell in cells):
+                rows.append(["" if cell is None else cell for cell in cells])
+    except ExportError:
+        raise
+    except Exception as error:  # a sheet is parsed lazily: damage shows up while reading rows
+        raise ExportError(f"{source} could not be read as an Excel workbook ({error}): save it as CSV") from None
+    return rows
+
+
+def decode(
+    data: bytes, source: str, error: type[RelevanceError] = ExportError, expected: str = _EXPECTED_FILE
+) -> tuple[str, str]:
+    """Text and the encoding it was in: UTF-8 (with or without BOM), UTF-16 or UTF-32 with a BOM, else
+    Windows-1252, else Latin-1. Raises ``error`` for a binary file or damaged UTF-16/32 text."""
     if b"\x00" in data[:4096]:
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return data.decode("utf-16"), "utf-16"
-        raise ExportError(f"{source} is a binary file, not a CSV export: pass the Connections.csv from LinkedIn")
+        # UTF-32's little-endian BOM starts with UTF-16's: test it first, or every field fills with NULs.
+        for bom, encoding in (
+            (codecs.BOM_UTF32_LE, "utf-32"),
+            (codecs.BOM_UTF32_BE, "utf-32"),
+            (b"\xff\xfe", "utf-16"),
+            (b"\xfe\xff", "utf-16"),
+        ):
+            if data.startswith(bom):
+                try:
+                    return data.decode(encoding), encoding
+                except UnicodeDecodeError as problem:
+                    raise error(
+                        f"{source} is {encoding.upper()} text but damaged ({problem.reason} at byte {problem.start}): "
+                        "open it in a spreadsheet and save it as CSV UTF-8, or export it again"
+                    ) from None
+        raise error(f"{source} is a binary file, not {expected}")
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
             text = data.decode(encoding)
@@ -131,7 +187,7 @@ def _sniff(text: str, delimiter: str) -> list[list[str]]:
     """The first rows as `delimiter` splits them; a wrong delimiter may misread quotes, so stop at an error."""
     rows: list[list[str]] = []
     try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False):
+        for row in csv.reader(_lines(text), delimiter=delimiter, strict=False):
             if any(cell.strip() for cell in row):
                 rows.append(row)
                 if len(rows) >= SNIFF_ROWS:
@@ -141,20 +197,45 @@ def _sniff(text: str, delimiter: str) -> list[list[str]]:
     return rows
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their endings, as ``open(newline="")`` gives them to the csv module.
+
+    A generator rather than ``io.StringIO(text)``, which keeps a copy at four bytes a character: for a
+    64 MB file that copy alone was 256 MB.
+    """
+    for match in _LINE.finditer(text):
+        if line := match.group():
+            yield line
+
+
 def _parse(text: str, delimiter: str, source: str) -> list[list[str]]:
     """Every row with something in it. Not `strict`: a stray quote inside a field is kept as a character."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    reader = csv.reader(_lines(text), delimiter=delimiter, strict=False)
     rows: list[list[str]] = []
+    limit = max_rows()
     line = 1
     try:
         for row in reader:
             if any(cell.strip() for cell in row):
                 rows.append(row)
+                if len(rows) > limit:
+                    raise too_many_rows(source, ExportError)
             line = reader.line_num + 1
     except csv.Error as error:
-        # In practice a quote opened and never closed, which swallowed the rest of the file into one field.
-        raise ExportError(
-            f"{source} is not valid CSV from line {line} ({error}): look for an unmatched quote there, "
-            "or export the file again"
-        ) from None
+        raise _parse_error(source, line, reader.line_num, error) from None
     return rows
+
+
+def _parse_error(source: str, line: int, reached: int, error: csv.Error) -> ExportError:
+    """What went wrong at ``line``, the first line of a record the reader stopped in at line ``reached``."""
+    if "field limit" in str(error) and reached - line < _QUOTE_SPAN:
+        # One long line: a real cell, not a quote that swallowed the file (that spans many lines).
+        return ExportError(
+            f"{source} has a cell longer than {csv.field_size_limit() // 1024} KiB on line {line}: no connection has "
+            "that much text; shorten or delete that cell, or export the file again"
+        )
+    # In practice a quote opened and never closed, which swallowed the rest of the file into one field.
+    return ExportError(
+        f"{source} is not valid CSV from line {line} ({error}): look for an unmatched quote there, "
+        "or export the file again"
+    )

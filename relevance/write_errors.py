@@ -1,0 +1,31 @@
+"""A failed write as one line that names the path and what to do: read-only, full, a folder, under a file."""
+
+from __future__ import annotations
+
+import errno
+import os
+
+from relevance.errors import RelevanceError
+
+_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def cannot_write(
+    path: str | os.PathLike[str], problem: OSError, error: type[RelevanceError] = RelevanceError, note: str = ""
+) -> RelevanceError:
+    """The user-facing error for ``problem``, raised while writing ``path``; ``note`` is added before the fix
+    (e.g. that earlier answers are safe)."""
+    code = problem.errno
+    if code in _DISK_FULL:
+        why, fix = "the disk is full", "free some space and run again"
+    elif code in (errno.EACCES, errno.EPERM):
+        why, fix = "permission denied", "make it writable, or choose another path"
+    elif code == errno.EROFS:
+        why, fix = "the disk is read-only", "choose a path on another disk"
+    elif code == errno.EISDIR:
+        why, fix = "it is a folder", "give the path of a file, not a folder"
+    elif code in (errno.ENOTDIR, errno.EEXIST):
+        why, fix = "part of the path is a file, not a folder", "choose another path"
+    else:
+        why, fix = problem.strerror or type(problem).__name__, "choose another path"
+    return error(f"could not write {path} ({why}){note}: {fix}")

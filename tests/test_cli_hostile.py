@@ -1,0 +1,114 @@
+"""Hostile or broken input through the CLI: exit code 1, one line on stderr, no traceback, nothing personal."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fakes import fake_vectors
+from typer.testing import CliRunner
+
+import relevance.embed
+from relevance.cli import app
+from relevance.records import Connection
+
+HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+ROW = "Ada,One,https://www.linkedin.com/in/ada-one,,Acme,CTO,04 Jan 2023\n"
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
+    def embed(connections: Sequence[Connection], embedder: object, **_: object) -> np.ndarray:
+        return fake_vectors(connections)
+
+    monkeypatch.setattr(relevance.embed, "load_embedder", lambda name=None: object())
+    monkeypatch.setattr(relevance.embed, "embed_connections", embed)
+
+
+def fails(*args: object) -> str:
+    """Run a command that must fail cleanly; its one-line error message."""
+    result = runner.invoke(app, [str(arg) for arg in args])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    message = result.stderr.strip()
+    assert message.startswith("Error: ") and "\n" not in message and "\x1b" not in message, message
+    return message
+
+
+@pytest.fixture
+def export(tmp_path: Path) -> Path:
+    path = tmp_path / "Connections.csv"
+    path.write_text(HEADER + ROW)
+    return path
+
+
+def test_fifo_and_device(tmp_path: Path) -> None:
+    fifo = tmp_path / "Connections.csv"
+    os.mkfifo(fifo)
+    assert "is not a regular file (a pipe, socket or device)" in fails("inspect", fifo)
+    assert "/dev/zero is not a regular file" in fails("inspect", "/dev/zero")
+
+
+def test_damaged_utf16(tmp_path: Path) -> None:
+    path = tmp_path / "Connections.csv"
+    path.write_bytes((HEADER + ROW).encode("utf-16") + b"\x00")
+    assert "is UTF-16 text but damaged" in fails("inspect", path)
+
+
+def test_too_big(export: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RELEVANCE_MAX_BYTES", "10")
+    assert "set RELEVANCE_MAX_BYTES to a larger number of bytes" in fails("inspect", export)
+
+
+def test_workbook_without_sheets(tmp_path: Path) -> None:
+    import openpyxl
+
+    buffer = io.BytesIO()
+    openpyxl.Workbook().save(buffer)
+    source, out = zipfile.ZipFile(buffer), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            target.writestr(
+                name, re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", data) if name == "xl/workbook.xml" else data
+            )
+    path = tmp_path / "Connections.xlsx"
+    path.write_bytes(out.getvalue())
+    assert "is an Excel workbook without a worksheet" in fails("inspect", path)
+
+
+def test_escape_sequences_in_a_zip_member_name_do_not_reach_the_terminal(tmp_path: Path) -> None:
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w") as zipped:
+        zipped.writestr("\x1b]0;owned\x07\x1b[2J/Connections.csv", "Name;Age\nAda;3\n")
+    assert "/Connections.csv has no recognisable header" in fails("inspect", path)
+
+
+def test_labels_path_is_a_folder(export: Path, tmp_path: Path) -> None:
+    assert fails("sample", export, "--labels", tmp_path, "--quiet") == (
+        f"Error: {tmp_path} is a folder: pass the path of your labels CSV, e.g. --labels labels.csv"
+    )
+
+
+def test_labels_path_under_a_file(export: Path, tmp_path: Path) -> None:
+    target = export / "labels.csv"
+    assert fails("sample", export, "--labels", target, "--quiet") == (
+        f"Error: could not write {target} (part of the path is a file, not a folder): choose another path"
+    )
+
+
+def test_stray_quote_in_labels(export: Path, tmp_path: Path) -> None:
+    labels = tmp_path / "labels.csv"
+    labels.write_text('id,label,position\nu1,yes,"CTO\nu2,no,Chef\nu3,yes,Nurse\n')
+    assert fails("sample", export, "--labels", labels, "--quiet").endswith(
+        'labels.csv line 2: a quote (") there opens a cell that runs over 3 lines and takes in the rows below it: '
+        "delete that quote, or close it, and run again"
+    )

@@ -1,0 +1,69 @@
+"""What reaches a terminal: no cell of a file quoted in an error, no escape sequence, and no answer silently lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from relevance import ExportError, read_export
+from relevance.errors import LabelsError, RelevanceError
+from relevance.labels import label_row, load_labels
+from relevance.records import Connection
+from relevance.text import printable
+
+SECRET = "ada.one@example.com"
+
+
+def test_printable_strips_escape_sequences_and_controls() -> None:
+    hostile = "CTO\x1b]0;owned\x07\x1b[2J at\tAcme\r\n\x9b31m\x00\x7f\u202eevil\u202c"
+    assert printable(hostile) == "CTO at Acme evil"
+    assert printable("Łucja 👩‍💻 Müller") == "Łucja 👩‍💻 Müller"  # the zero-width joiner of an emoji stays
+
+
+def test_every_relevance_error_is_one_printable_line() -> None:
+    assert str(RelevanceError("bad\x1b[31m name\nsecond line")) == "bad name second line"
+
+
+def test_no_header_message_describes_the_first_row_without_quoting_it(tmp_path: Path) -> None:
+    path = tmp_path / "Connections.csv"
+    path.write_text(f"Ada,One,{SECRET},https://www.linkedin.com/in/ada\nBen,Two,b@example.com,x\n")
+    with pytest.raises(ExportError) as error:
+        read_export(path)
+    message = str(error.value)
+    assert SECRET not in message and "Ada" not in message and "linkedin.com/in" not in message
+    assert "its first row has 4 cells, none of them a column name relevance knows" in message
+
+
+def test_not_a_labels_file_names_only_our_own_columns(tmp_path: Path) -> None:
+    path = tmp_path / "labels.csv"
+    path.write_text(f"Ada,{SECRET},label\nBen,b@example.com,yes\n")
+    with pytest.raises(LabelsError) as error:
+        load_labels(path)
+    message = str(error.value)
+    assert SECRET not in message and "Ada" not in message
+    assert "(its first row has 3 cells, among them label)" in message
+
+
+def test_a_stray_quote_in_labels_is_reported_by_line_not_swallowed(tmp_path: Path) -> None:
+    path = tmp_path / "labels.csv"
+    rows = [f"u{i},yes,Name{i},,Acme,CTO,,random" for i in range(10)]
+    rows[3] = 'u3,yes,"Name3,,Acme,CTO,,random'  # a quote typed at the start of a cell
+    path.write_text("id,label,first_name,last_name,company,position,headline,picked\n" + "\n".join(rows) + "\n")
+    with pytest.raises(LabelsError) as error:
+        load_labels(path)
+    message = str(error.value)
+    assert message.startswith(f'{path} line 5: a quote (") there opens a cell that runs over 7 lines')
+    assert "Name" not in message and "Acme" not in message
+
+
+def test_a_title_with_a_line_break_is_written_on_one_line() -> None:
+    person = Connection(id="u1", position="CTO\nAcme, Inc", headline="a\r\nb")
+    row = label_row(person)
+    assert (row["position"], row["headline"]) == ("CTO Acme, Inc", "a b")
+
+
+def test_a_quoted_cell_with_a_comma_is_still_fine(tmp_path: Path) -> None:
+    path = tmp_path / "labels.csv"
+    path.write_text('id,label,position\nu1,yes,"Head of Talent, EMEA"\nu2,no,"Chef ""de cuisine"""\n')
+    assert load_labels(path).answers == {"u1": True, "u2": False}
