@@ -57,9 +57,9 @@ class E5Embedder:
     it fails at once, with one line, rather than in the middle of a run."""
 
     dim = 384
-    # Texts per encode call, so one progress tick: ~1-2 s at ~100 titles/s on two cores. Smaller calls run
-    # slower (16 a call: a third of the speed); 128 and more all run at full speed.
-    batch_size = 128
+    # Texts per encode call, so one progress tick: 1-2 s at ~75-90 texts/s on two cores (realistic headlines
+    # ran 1.8-2.5 s a tick at 128). Calls of 16 texts run at a third of the speed; 64 and more at full speed.
+    batch_size = 96
 
     def __init__(self, threads: int | None = None, prefix: str = "query") -> None:
         reason = unavailable_reason()
