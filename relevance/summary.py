@@ -58,7 +58,7 @@ class Summary:
         if not self.model_removals:
             return (
                 f"No removal list yet: the model cannot yet name anyone to remove with at most {self.limit:.0%} of "
-                f"them your audience. {self._more()}" + (f" (The {own} are marked remove.)" if own else "")
+                f"them your audience. {self._more()}" + (f" (Marked remove all the same: the {own}.)" if own else "")
             )
         parts = f"{self.model_removals:,} suggested by the model" + (f" + {own}" if own else "")
         if self.wrong_rate is None:  # rows read back without their model's card

@@ -122,7 +122,7 @@ def _removal_card(data: ReportData) -> str:
         more = f"label about {s.more_answers:,} more" if s.more_answers else "label more"
         text = f"the model names no one to remove at your {s.limit:.0%} limit yet: {more}, then retrain"
         if s.answered_removals:
-            text += f"; your own {s.answered_removals:,} “no” answers are listed apart"
+            text += f"; the {s.answered_removals:,} you answered no are listed apart"
         return _card("Removal list", "none yet", text)
     own = f" + {s.answered_removals:,} you answered no" if s.answered_removals else ""
     if h.wrong_range is not None:
@@ -214,9 +214,7 @@ def _quality(model: ModelSummary | None, plots: set[str], data: ReportData) -> s
     )
     if model.remove_threshold is None:
         # No list: a wrong-removal rate of 0% and everyone "left for you" would describe a list that is not there.
-        items.append(
-            f"<li><b>No removal list yet.</b> No score is safe enough to remove at most {model.max_wrong_removals:.0%} of your audience by mistake: {escape(data.summary.removal_sentence())}</li>"
-        )
+        items.append(f"<li><b>{escape(data.summary.removal_sentence())}</b></li>")
     else:
         wrong = _figure(model.wrong_removal_rate, ".1%")
         items.append(
