@@ -88,7 +88,7 @@ _LAZY = {
     "choose": "relevance.sampling",
     "Labeller": "relevance.labeller",
     "ClusterLabeller": "relevance.labeller",
-    "make_report": "relevance.report_html",
+    "make_report": "relevance.report",
     "read_scored": "relevance.report",
     "summarise": "relevance.summary",
 }

@@ -354,7 +354,7 @@ def score(
             )
         write_scored(scored, out_path)
         if report_path is not None:
-            from relevance.report_html import report_scored
+            from relevance.report import report_scored
 
             report_scored(scored, report_path)
     if not quiet:
@@ -424,26 +424,27 @@ def report(
 
     Example: relevance report scored.csv --out report.html --model models/relevance.npz
     """
-    from relevance.model_summary import load_model_summary
-    from relevance.report import read_scored
-    from relevance.report_html import make_report
+    from relevance.bundle import read_card
+    from relevance.report import make_report, read_scored
+    from relevance.report.data import BATCH_SIZE
 
     with user_errors():
         rows = read_scored(scored)
-        summary = load_model_summary(model) if model else None
+        card = read_card(model) if model else None
         vectors = None
         if not no_map:
             from relevance.terminal import embed_with_progress
 
             # The model's own embedder by default: its vectors are the ones already in the cache.
-            name = embedder or (summary.embedder if summary else None)
+            name = embedder or (card.embedder if card else None)
             vectors = embed_with_progress([r.connection for r in rows], name, err, quiet=quiet)
-        data = make_report(rows, out_path, vectors=vectors, model=summary, source=scored.name)
+        data = make_report(rows, out_path, vectors=vectors, card=card, source=scored.name)
     if not quiet:
-        h = data.headline
+        err.print(data.summary.removal_sentence(), markup=False)
         err.print(
-            f"Wrote {escape(str(out_path))}: {h.connections:,} connections, {h.counts['remove']:,} suggested removals "
-            f"in batches of 50. Open it in your browser; it works offline."
+            f"Wrote {out_path}: {data.summary.connections:,} connections, the removal checklist in batches of "
+            f"{BATCH_SIZE}. Open it in your browser; it works offline.",
+            markup=False,
         )
 
 

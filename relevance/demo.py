@@ -29,7 +29,7 @@ from relevance.neighbours import Neighbourhood
 from relevance.pipeline import network_mean
 from relevance.progress import Progress
 from relevance.records import Connection
-from relevance.report_html import report_scored
+from relevance.report import report_scored
 from relevance.sampling import choose_picks, effective_strategy
 from relevance.score import score_export, write_scored
 from relevance.settings import TrainingSettings
@@ -133,7 +133,7 @@ def run_demo(
     scored = score_export(network, trained.bundle, embedder)
     write_scored(scored, scored_path)
     say(f"\nStep 6 — the report: relevance score … --report {report_path}")
-    report_scored(scored, report_path)
+    report_scored(scored, report_path, target_size=DEMO_TARGET_SIZE)
     for line in summarise(scored, target_size=DEMO_TARGET_SIZE).lines():
         say(line)
     model_removals = [r for r in scored.rows if r.suggestion == "remove" and r.source == "model"]

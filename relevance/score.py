@@ -6,8 +6,10 @@ rule keeps, and a row with nothing to judge by is never suggested for removal.
 
 from __future__ import annotations
 
+import csv
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -91,6 +93,47 @@ class ScoredRow:
         row["why"] = self.why
         row["label"] = "" if self.label is None else ("yes" if self.label else "no")
         return row
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, object]) -> ScoredRow:
+        """A row of scored.csv back (the inverse of ``as_row``, scores as rounded there). What decided the
+        suggestion is read from the row: an answer in ``label``, a keep-rule's "kept: ..." reason, no score.
+        Raises RelevanceError on a bad score, date, suggestion or label."""
+        text = {col: _text(row.get(col)) for col in SCORED_COLUMNS}
+        where = f"Row {text['id']!r}"
+        try:
+            score = float(text["score"]) if text["score"] else None
+            day = date.fromisoformat(text["connected_on"]) if text["connected_on"] else None
+        except ValueError as error:
+            raise RelevanceError(f"{where} has an unreadable score or date ({error})") from None
+        suggestion, answer = text["suggestion"].lower(), text["label"].lower()
+        if suggestion not in SUGGESTIONS:
+            raise RelevanceError(f"{where} has suggestion {suggestion!r}; expected keep, review or remove")
+        if answer not in ("", "yes", "no"):
+            raise RelevanceError(f"{where} has label {answer!r}; expected yes, no or nothing")
+        connection = Connection(
+            id=text["id"],
+            url=text["url"],
+            first_name=text["first_name"],
+            last_name=text["last_name"],
+            company=text["company"],
+            position=text["position"],
+            headline=text["headline"],
+            location=text["location"],
+            industry=text["industry"],
+            email=text["email"],
+            connected_on=day,
+        )
+        label = None if not answer else answer == "yes"
+        if label is not None:
+            source = "label"
+        elif text["why"].startswith("kept:"):
+            source = "rule"
+        elif score is None:
+            source = "no text"
+        else:
+            source = "model"
+        return cls(connection, score, suggestion, text["why"], label, source)
 
 
 @dataclass
@@ -231,3 +274,23 @@ def write_scored(scored: Scored | Sequence[ScoredRow], path: str | Path) -> None
     """Write the scored CSV (atomically): canonical columns, then score, suggestion, why, label."""
     rows = scored.rows if isinstance(scored, Scored) else scored
     write_csv(path, SCORED_COLUMNS, (row.as_row() for row in rows))
+
+
+def read_scored(path: str | os.PathLike[str]) -> list[ScoredRow]:
+    """Read the scored.csv that ``write_scored`` wrote. Raises RelevanceError when it is not one."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = {"id", "score", "suggestion"} - set(reader.fieldnames or ())
+            if missing:
+                raise RelevanceError(
+                    f"{path} is not a scored file (no {', '.join(sorted(missing))} column): "
+                    "make one with `relevance score Connections.csv --out scored.csv`"
+                )
+            return [ScoredRow.from_row(row) for row in reader]
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise RelevanceError(f"Cannot read {path}: {error}") from None
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()

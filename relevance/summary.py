@@ -58,10 +58,12 @@ class Summary:
         if not self.model_removals:
             return (
                 f"No removal list yet: the model cannot yet name anyone to remove with at most {self.limit:.0%} of "
-                f"them your audience. {self._more()}" + (f" (Your own {own} are marked remove.)" if own else "")
+                f"them your audience. {self._more()}" + (f" (Marked remove all the same: the {own}.)" if own else "")
             )
-        about, low, high = self.expected_wrong
         parts = f"{self.model_removals:,} suggested by the model" + (f" + {own}" if own else "")
+        if self.wrong_rate is None:  # rows read back without their model's card
+            return f"Remove {self.removals:,} ({parts}). Without the model's card, no estimate of how many may be your audience."
+        about, low, high = self.expected_wrong
         return (
             f"Remove {self.removals:,} ({parts}). Of the model's {self.model_removals:,}, about {about:,} may be "
             f"your audience (likely {low:,}–{high:,}; your limit {self.limit:.0%})."

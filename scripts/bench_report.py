@@ -20,10 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from cdp import Chromium, find_chromium  # noqa: E402
-from report_data import model_summary, scored_rows, vectors_for  # noqa: E402
+from report_data import model_card, scored_rows, vectors_for  # noqa: E402
 
-from relevance.report import ReportRow, build_report  # noqa: E402
-from relevance.report_html import write_report  # noqa: E402
+from relevance.report import build_report, write_report  # noqa: E402
+from relevance.score import ScoredRow  # noqa: E402
 
 
 def main() -> None:
@@ -43,7 +43,7 @@ def main() -> None:
     print(f"rows {len(rows):,}, removals {removals:,}, vectors {vectors.shape}")
 
     start, cpu = time.perf_counter(), time.process_time()
-    data = build_report(rows, vectors, model_summary(), source="bench.csv")
+    data = build_report(rows, vectors, model_card(), source="bench.csv")
     built, built_cpu = time.perf_counter() - start, time.process_time() - cpu
     with tempfile.TemporaryDirectory() as tmp:
         path = args.keep or Path(tmp) / "report.html"
@@ -63,7 +63,7 @@ def main() -> None:
         time_tsne(vectors[: args.tsne])
 
 
-def lengthen(row: ReportRow) -> ReportRow:
+def lengthen(row: ScoredRow) -> ScoredRow:
     """A scraped-headline-sized title (~110 characters) and a three-example reason."""
     tail = " | Helping B2B companies grow with data-driven strategies 🚀 | Speaker"
     position = row.connection.position + tail if row.connection.position else ""

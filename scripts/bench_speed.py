@@ -177,7 +177,7 @@ def child(step: str, workdir: Path) -> dict[str, Any]:
         from relevance.bundle import load_bundle
         from relevance.embed import load_embedder
         from relevance.io import read_export
-        from relevance.report_html import report_scored
+        from relevance.report import report_scored
         from relevance.score import score_export
 
         def score() -> Any:

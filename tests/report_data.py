@@ -6,13 +6,15 @@ some titles are hostile (``</script>``, HTML, quotes) to prove everything is esc
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 
 import numpy as np
+from fakes import make_card
 
-from relevance.model_summary import ModelSummary, curves_from_out_of_fold
+from relevance.card import ModelCard
 from relevance.records import Connection
-from relevance.report import ReportRow
+from relevance.score import ScoredRow
 
 AUDIENCE = [
     "Head of Talent",
@@ -34,7 +36,7 @@ HOSTILE = "</script><script>window.pwned=1</script><!--"
 REMOVE_AT, KEEP_AT = 0.15, 0.6
 
 
-def scored_rows(n: int, *, seed: int = 0, labels: bool = True, hostile: bool = True) -> list[ReportRow]:
+def scored_rows(n: int, *, seed: int = 0, labels: bool = True, hostile: bool = True) -> list[ScoredRow]:
     """``n`` scored rows in scored.csv order (removals first, most certain first)."""
     rng = np.random.default_rng(seed)
     start = date(2012, 1, 1)
@@ -57,19 +59,23 @@ def scored_rows(n: int, *, seed: int = 0, labels: bool = True, hostile: bool = T
             connected_on=day if i % 23 else None,
         )
         if not connection.has_text:
-            rows.append(ReportRow(connection, None, "review", "nothing to score: no title or company"))
+            rows.append(
+                ScoredRow(connection, None, "review", "nothing to score: no title or company", source="no text")
+            )
             continue
-        label = ("yes" if audience else "no") if labels and i % 40 == 0 else ""
+        score = round(score, 3)  # as scored.csv holds it
         suggestion = "remove" if score <= REMOVE_AT else "keep" if score >= KEEP_AT else "review"
-        if label:
-            suggestion = "keep" if label == "yes" else "remove"
+        if labels and i % 40 == 0:
+            answer = f"you answered {'yes' if audience else 'no'}"
+            rows.append(ScoredRow(connection, score, "keep" if audience else "remove", answer, audience, "label"))
+            continue
         why = f"like '{OTHERS[i % len(OTHERS)]}' (no), '{AUDIENCE[i % len(AUDIENCE)]}' (yes)"
-        rows.append(ReportRow(connection, round(score, 4), suggestion, why, label))
+        rows.append(ScoredRow(connection, score, suggestion, why))
     order = {"remove": 0, "review": 1, "keep": 2}
-    return sorted(rows, key=lambda r: (order[r.suggestion], r.score if r.score is not None else 0.5))
+    return sorted(rows, key=lambda r: (order[r.suggestion], r.label is None, r.score if r.score is not None else 0.5))
 
 
-def vectors_for(rows: list[ReportRow], dim: int = 64, *, seed: int = 0) -> np.ndarray:
+def vectors_for(rows: list[ScoredRow], dim: int = 64, *, seed: int = 0) -> np.ndarray:
     """Unit vectors clustered by title (zero rows for connections without text), like real embeddings."""
     rng = np.random.default_rng(seed)
     centres: dict[str, np.ndarray] = {}
@@ -84,21 +90,16 @@ def vectors_for(rows: list[ReportRow], dim: int = 64, *, seed: int = 0) -> np.nd
     return out
 
 
-def model_summary(seed: int = 0) -> ModelSummary:
-    """Metadata as a trained model's sidecar would hold it, with out-of-fold curves from 120 answers."""
+def model_card(seed: int = 0, *, remove_at: float | None = REMOVE_AT) -> ModelCard:
+    """A trained model's card, with out-of-fold predictions for 120 answers (the report's curves)."""
     rng = np.random.default_rng(seed)
     y = rng.random(120) < 0.3
     p = np.clip(np.where(y, rng.beta(5, 2, 120), rng.beta(1.2, 6, 120)), 0, 1)
-    return ModelSummary.from_metadata(
-        {
-            "thresholds": {"remove": REMOVE_AT, "keep": KEEP_AT},
-            "metrics": {
-                "roc_auc": {"value": 0.91, "low": 0.86, "high": 0.95},
-                "average_precision": {"value": 0.82, "low": 0.74, "high": 0.89},
-                "wrong_removals": {"value": 0.03, "low": 0.01, "high": 0.06},
-                "missed": {"value": 0.35, "low": 0.28, "high": 0.41},
-            },
-            "labels": {"yes": int(y.sum()), "no": int((~y).sum())},
-            "curves": curves_from_out_of_fold(p.tolist(), ["yes" if v else "no" for v in y]),
-        }
+    card = make_card(remove_at_or_below=remove_at, keep_from=KEEP_AT, wrong=(0.03, 0.01, 0.06), embedder="fake-hash-64")
+    return dataclasses.replace(
+        card,
+        labels_yes=int(y.sum()),
+        labels_no=int((~y).sum()),
+        out_of_fold_scores=tuple(round(float(v), 4) for v in p),
+        out_of_fold_labels=tuple(int(v) for v in y),
     )

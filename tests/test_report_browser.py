@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 from cdp import Chromium, find_chromium
-from report_data import HOSTILE, model_summary, scored_rows, vectors_for
+from report_data import HOSTILE, model_card, scored_rows, vectors_for
 
 from relevance.records import Connection
-from relevance.report import ReportRow, build_report
-from relevance.report_html import write_report
+from relevance.report import build_report, write_report
+from relevance.score import ScoredRow
 
 pytestmark = [
     pytest.mark.slow,
@@ -39,8 +39,8 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
 @pytest.fixture(scope="module")
 def full_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     hostile = Connection(id="hostile", url="javascript:window.pwned=3", first_name=HOSTILE, position=HOSTILE)
-    rows = [ReportRow(hostile, 0.01, "remove", HOSTILE), *scored_rows(500)]
-    data = build_report(rows, vectors_for(rows), model_summary(), source="scored <b>.csv")
+    rows = [ScoredRow(hostile, 0.01, "remove", HOSTILE), *scored_rows(500)]
+    data = build_report(rows, vectors_for(rows), model_card(), source="scored <b>.csv")
     return write_report(data, tmp_path_factory.mktemp("report") / "report.html")
 
 

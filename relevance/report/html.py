@@ -1,7 +1,7 @@
 """Render ReportData as one self-contained HTML file: plotly.js inlined, the data as JSON, nothing fetched.
 
 Plotly because it draws interactive charts (hover, zoom) from a single inlinable script, with a WebGL
-scatter that keeps 30,000 points smooth; the page is a template (relevance/templates/report.html) with four
+scatter that keeps 30,000 points smooth; the page is a template (relevance/report/templates/report.html) with four
 slots filled here. Text from the export is escaped for each place it lands: HTML, JSON inside <script>, and
 plotly's own label markup.
 """
@@ -20,12 +20,13 @@ from urllib.parse import quote, urlsplit
 import numpy as np
 
 from relevance.atomic import atomic_write
+from relevance.card import ModelCard
 from relevance.errors import RelevanceError
-from relevance.model_summary import ModelSummary
-from relevance.report import BATCH_SIZE, ReportData, ReportRow, align_vectors, build_report
-from relevance.report_figures import figures
-from relevance.report_sections import render_body
-from relevance.score import Scored
+from relevance.report.data import BATCH_SIZE, ReportData, align_vectors, build_report
+from relevance.report.figures import figures
+from relevance.report.sections import render_body
+from relevance.score import Scored, ScoredRow
+from relevance.summary import Summary, summarise
 
 _SLOT = re.compile(r"\{\{(\w+)\}\}")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -34,16 +35,16 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 def render_html(data: ReportData) -> str:
     """The whole report as one HTML string."""
     plots = figures(data)
+    at = {id(row): i for i, row in enumerate(data.rows)}
     payload = {
         "network": data.network_key,
-        "batch_size": BATCH_SIZE,
         "figures": plots,
         # One row per connection, shared by the map's hover and the checklist: [id, name, title, company,
-        # score, suggestion, label]; the checklist adds [person, link, is_search, why] for each removal.
+        # score, suggestion, label]; the checklist adds [person, link, is_search, why] for each removal: the
+        # model's first, then the person's own "no" answers, cut into batches [start, end, title, part].
         "people": [_person(row) for row in data.rows],
-        "checklist": [
-            [i, *profile_link(row), row.why] for i, row in enumerate(data.rows) if row.suggestion == "remove"
-        ],
+        "checklist": [[at[id(row)], *profile_link(row), row.why] for row in data.removals],
+        "batches": checklist_batches(len(data.model_removals), len(data.answered_no)),
     }
     slots = {
         "title": escape(f"Your network — {data.source}" if data.source else "Your network"),
@@ -51,31 +52,52 @@ def render_html(data: ReportData) -> str:
         "plotly_js": _plotly_js(),
         "data_json": script_json(payload),
     }
-    template = (files("relevance") / "templates" / "report.html").read_text(encoding="utf-8")
+    template = (files("relevance.report") / "templates" / "report.html").read_text(encoding="utf-8")
     # One pass over the template only: text inside a filled slot is never read as a slot.
     return _SLOT.sub(lambda m: slots[m.group(1)], template)
 
 
+def checklist_batches(model: int, answered: int) -> list[tuple[int, int, str, str]]:
+    """(start, end, title, part) of each checklist batch: the model's ``model`` removals in batches of
+    BATCH_SIZE, then the person's own ``answered`` "no" answers as a part of their own."""
+    batches: list[tuple[int, int, str, str]] = []
+    for start in range(0, model, BATCH_SIZE):
+        end = min(model, start + BATCH_SIZE)
+        batches.append((start, end, f"Batch {len(batches) + 1} — people {start + 1}–{end}", "model"))
+    for start in range(0, answered, BATCH_SIZE):
+        end = min(answered, start + BATCH_SIZE)
+        title = f"You answered no — people {start + 1}–{end} of {answered:,}"
+        batches.append((model + start, model + end, title, "answered"))
+    return batches
+
+
 def make_report(
-    rows: Sequence[ReportRow],
+    rows: Sequence[ScoredRow],
     path: str | os.PathLike[str],
     *,
     vectors: np.ndarray | None = None,
-    model: ModelSummary | None = None,
+    card: ModelCard | None = None,
+    summary: Summary | None = None,
     source: str = "",
 ) -> ReportData:
-    """Build the report's data and write it to ``path`` in one call (what ``relevance score --report`` does)."""
-    data = build_report(rows, vectors, model, source)
+    """Build the report's data and write it to ``path`` in one call (what ``relevance report`` does)."""
+    data = build_report(rows, vectors, card, source, summary=summary)
     write_report(data, path)
     return data
 
 
-def report_scored(scored: Scored, path: str | os.PathLike[str]) -> ReportData:
-    """The report for a fresh `score_export` result: its vectors and its model's figures, nothing re-embedded."""
-    rows = [ReportRow.from_row(row.as_row()) for row in scored.rows]
-    vectors = align_vectors(rows, [c.id for c in scored.export.connections], scored.vectors)
-    summary = ModelSummary.from_card(scored.bundle.card)
-    return make_report(rows, path, vectors=vectors, model=summary, source=Path(scored.export.source).name)
+def report_scored(scored: Scored, path: str | os.PathLike[str], target_size: int | None = None) -> ReportData:
+    """The report for a fresh `score_export` result: its vectors, its model's card and the run's summary (hidden
+    members included), nothing re-embedded."""
+    vectors = align_vectors(scored.rows, [c.id for c in scored.export.connections], scored.vectors)
+    return make_report(
+        scored.rows,
+        path,
+        vectors=vectors,
+        card=scored.bundle.card,
+        summary=summarise(scored, target_size),
+        source=Path(scored.export.source).name,
+    )
 
 
 def write_report(data: ReportData, path: str | os.PathLike[str]) -> Path:
@@ -100,7 +122,7 @@ def script_json(value: object) -> str:
     return text
 
 
-def profile_link(row: ReportRow) -> tuple[str, bool]:
+def profile_link(row: ScoredRow) -> tuple[str, bool]:
     """(href, is_search): the LinkedIn profile URL, else a LinkedIn people search for the name.
 
     Only https links to linkedin.com pass: a crafted export must not smuggle in a javascript: URL, or send
@@ -118,10 +140,11 @@ def profile_link(row: ReportRow) -> tuple[str, bool]:
     return "", False
 
 
-def _person(row: ReportRow) -> list[str]:
+def _person(row: ScoredRow) -> list[str]:
     c = row.connection
     score = "" if row.score is None else f"{row.score:.2f}"
-    return [c.id, c.name, _cut(c.title, 120), _cut(c.company, 80), score, row.suggestion, row.label]
+    label = "" if row.label is None else ("yes" if row.label else "no")
+    return [c.id, c.name, _cut(c.title, 120), _cut(c.company, 80), score, row.suggestion, label]
 
 
 def _cut(text: str, limit: int) -> str:

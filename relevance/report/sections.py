@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from html import escape
 
-from relevance.model_summary import Figure, ModelSummary
-from relevance.report import BATCH_SIZE, SUGGESTIONS, ReportData, Share
+from relevance.report.data import BATCH_SIZE, ReportData, Share
+from relevance.report.quality import Figure, ModelSummary
+from relevance.score import SUGGESTIONS
 
 
 def render_body(data: ReportData, plots: set[str]) -> str:
@@ -57,9 +58,9 @@ def _card(label: str, big: str, text: str) -> str:
 
 
 def _headline(data: ReportData) -> str:
-    h = data.headline
-    removals, left = h.counts["remove"], h.connections - h.counts["remove"]
-    how = "cross-validated on your answers" if h.wrong_from_model else "summed from the scores"
+    """The numbers at the top, each counted by the run's Summary: the same numbers the terminal says."""
+    h, s = data.headline, data.summary
+    left = s.connections - s.removals
     labelled = (
         f"You labelled {h.labelled_yes:,} as your audience and {h.labelled_no:,} as not."
         if h.labelled_yes + h.labelled_no
@@ -68,40 +69,72 @@ def _headline(data: ReportData) -> str:
     cards = [
         _card(
             "Your network",
-            f"{h.connections:,}",
-            f"connections; {h.counts['keep']:,} keep, {h.counts['review']:,} review",
+            f"{s.connections:,}",
+            f"connections scored; {s.counts['keep']:,} keep, {s.counts['review']:,} review",
         ),
-        _card(
-            "Your audience now",
-            f"≈ {_pct(h.audience_now)}",
-            f"about {_n(h.audience_now * (h.connections - h.unscored))} people",
-        ),
+        _card("Your audience now", f"≈ {_pct(h.audience_now)}", f"about {_n(h.audience_now * h.judged)} people"),
         _card("After the removals", f"≈ {_pct(h.audience_after)}", f"of the {left:,} connections left"),
-        _card(
-            "Suggested removals", f"{removals:,}", f"about {_n(h.wrong_removals)} of them may be your audience ({how})"
-        ),
+        _removal_card(data),
     ]
-    segments = [(s, h.counts[s]) for s in SUGGESTIONS] + [("free", max(h.cap - h.connections, 0))]
-    scale = max(h.cap, h.connections)
+    legend = [*SUGGESTIONS, *(["ghost"] if s.ghost_rows else []), "free"]
+    sizes = {**s.counts, "ghost": s.ghost_rows, "free": max(h.cap - h.on_linkedin, 0)}
+    names = {"ghost": "hidden members", "free": "free places"}
+    scale = max(h.cap, h.on_linkedin)
     bar = "".join(
-        f"<span class='{s}' style='width:{100 * n / scale:.3f}%' title='{s}: {n:,}'></span>" for s, n in segments
+        f"<span class='{n}' style='width:{100 * sizes[n] / scale:.3f}%' title='{names.get(n, n)}: {sizes[n]:,}'></span>"
+        for n in legend
     )
-    used, freed = h.connections / h.cap, removals
+    hidden = (
+        f", {s.ghost_rows:,} of them hidden members the export lists without a name (they cannot be scored)"
+        if s.ghost_rows
+        else " (hidden members included)"
+    )
+    freed = (
+        f" Removing the {s.removals:,} on the removal list frees as many places, leaving "
+        f"{h.cap - (h.on_linkedin - s.removals):,} free in all."
+        if s.removals
+        else ""
+    )
     unscored = (
-        f" {h.unscored:,} connections have no title or company to score: they are under review." if h.unscored else ""
+        f" {s.without_title:,} connections without a position or headline are marked review: there is nothing to "
+        "judge them by."
+        if s.without_title
+        else ""
     )
     return (
         "<section id='headline'><h2>Summary</h2>"
         f"<div class='cards'>{''.join(cards)}</div>"
-        f"<h3>The 30,000 cap</h3><p>LinkedIn allows at most {h.cap:,} connections. You use {h.connections:,} "
-        f"({_pct(used)}). The suggested removals free {freed:,} places for people in your audience, "
-        f"leaving {h.cap - left:,} free in all.</p>"
+        f"<p id='removal-answer'><b>{escape(s.removal_sentence())}</b></p>"
+        f"<h3>The 30,000 cap</h3><p>LinkedIn allows at most {h.cap:,} connections. LinkedIn counts "
+        f"{h.on_linkedin:,} connections{hidden}: {_pct(h.on_linkedin / h.cap)} of the cap.{freed}</p>"
         f"<div class='capbar' role='img' aria-label='connections by suggestion out of {h.cap:,}'>{bar}</div>"
         "<div class='legend'>"
-        + "".join(f"<span><i class='dot {s}'></i>{s}</span>" for s in SUGGESTIONS)
-        + "<span><i class='dot free'></i>free places</span></div>"
-        f"<p>{labelled}{unscored} Audience shares count your own answers as certain and every other connection by its score.</p>"
-        "</section>"
+        + "".join(f"<span><i class='dot {n}'></i>{names.get(n, n)}</span>" for n in legend)
+        + "</div>"
+        f"<p>{labelled}{unscored} Audience shares count your own answers as certain and every other connection by "
+        "its score.</p></section>"
+    )
+
+
+def _removal_card(data: ReportData) -> str:
+    h, s = data.headline, data.summary
+    if not s.model_removals:
+        more = f"label about {s.more_answers:,} more" if s.more_answers else "label more"
+        text = f"the model names no one to remove at your {s.limit:.0%} limit yet: {more}, then retrain"
+        if s.answered_removals:
+            text += f"; the {s.answered_removals:,} you answered no are listed apart"
+        return _card("Removal list", "none yet", text)
+    own = f" + {s.answered_removals:,} you answered no" if s.answered_removals else ""
+    if h.wrong_range is not None:
+        low, high = h.wrong_range
+        how = f"likely {low:,}–{high:,}, cross-validated on your answers"
+    else:
+        how = "summed from the scores"
+    return _card(
+        "Removal list",
+        f"{s.removals:,}",
+        f"{s.model_removals:,} suggested by the model{own}; about {_n(h.wrong_removals)} of the model's may be your "
+        f"audience ({how})",
     )
 
 
@@ -163,36 +196,36 @@ def _quality(model: ModelSummary | None, plots: set[str], data: ReportData) -> s
     if model is None:
         return (
             head
-            + "<p class='note'>No model metadata: add <code>--model</code> with the bundle from <code>relevance train</code> to see how well the model did on your answers.</p></section>"
+            + "<p class='note'>No model card: add <code>--model</code> with the bundle from <code>relevance train</code> to see how well the model did on your answers.</p></section>"
         )
     answers = ""
-    if model.labels_yes is not None and model.labels_no is not None:
+    if model.labels_yes + model.labels_no:
         answers = f" from your {model.labels_yes + model.labels_no:,} answers ({model.labels_yes:,} yes, {model.labels_no:,} no)"
     items = [f"<p>{escape(_reads(model))}</p>"] if model.signals or model.neighbours else []
     items.append(
         f"<p>These figures were measured{answers}, each answer judged by a model trained without it, so they are honest estimates, not the model grading its own homework.</p><ul>"
     )
-    if model.roc_auc:
-        auc = model.roc_auc.value
-        items.append(
-            f"<li><b>Telling the two apart: {_figure(model.roc_auc)}.</b> Pick one person you said is your audience and one you said is not: the model scores the audience person higher about {round(auc * 100)} times in 100 (50 is guessing, 100 is perfect).</li>"
-        )
-    if model.average_precision:
-        items.append(
-            f"<li><b>A clean top of the list: {_figure(model.average_precision)}.</b> Going down the ranking from the highest score, how much of what you meet is your audience, on average (1 is perfect).</li>"
-        )
-    if model.wrong_removal_rate:
+    auc = model.roc_auc.value
+    items.append(
+        f"<li><b>Telling the two apart: {_figure(model.roc_auc)}.</b> Pick one person you said is your audience and one you said is not: the model scores the audience person higher about {round(auc * 100)} times in 100 (50 is guessing, 100 is perfect).</li>"
+    )
+    items.append(
+        f"<li><b>A clean top of the list: {_figure(model.average_precision)}.</b> Going down the ranking from the highest score, how much of what you meet is your audience, on average (1 is perfect).</li>"
+    )
+    if model.remove_threshold is None:
+        # No list: a wrong-removal rate of 0% and everyone "left for you" would describe a list that is not there.
+        items.append(f"<li><b>{escape(data.summary.removal_sentence())}</b></li>")
+    else:
         wrong = _figure(model.wrong_removal_rate, ".1%")
         items.append(
-            f"<li><b>Wrong removals: {wrong}.</b> Of the connections suggested for removal, this share is likely your audience after all: about {_n(data.headline.wrong_removals)} people here. Glance at each one before you remove them.</li>"
+            f"<li><b>Wrong removals: {wrong}.</b> Of the connections the model suggests for removal, this share is likely your audience after all: about {_n(data.headline.wrong_removals)} people here. Glance at each one before you remove them.</li>"
         )
-    if model.missed_rate:
         items.append(
             f"<li><b>Left for you: {_figure(model.missed_rate, '.0%')}</b> of the people who are not your audience are not suggested for removal; they land in review or keep.</li>"
         )
     items.append("</ul>")
     if not model.has_curves:
-        return head + "".join(items) + "<p class='note'>The model metadata holds no curves to draw.</p></section>"
+        return head + "".join(items) + "<p class='note'>The model card holds no curves to draw.</p></section>"
     charts = [
         (
             "plot-roc",
@@ -211,7 +244,7 @@ def _quality(model: ModelSummary | None, plots: set[str], data: ReportData) -> s
         ),
     ]
     grid = "".join(
-        f"<div><h3>{title}</h3>{_plot(pid, plots, 'Not stored in the model metadata.')}<p class='muted'>{text}</p></div>"
+        f"<div><h3>{title}</h3>{_plot(pid, plots, 'Not stored in the model card.')}<p class='muted'>{text}</p></div>"
         for pid, title, text in charts
     )
     return head + "".join(items) + f"<div class='grid3'>{grid}</div></section>"
@@ -270,12 +303,21 @@ def _time(data: ReportData, plots: set[str]) -> str:
 
 
 def _checklist(data: ReportData) -> str:
-    total = len(data.removals)
-    if not total:
-        return "<section id='checklist'><h2>Removal checklist</h2><p>No removals are suggested.</p><div id='progress' hidden><span id='done-count'></span><span id='left-count'></span><div class='bar'><span></span></div></div><div id='batches'></div><p id='no-storage' hidden></p></section>"
+    s = data.summary
+    if not data.removals:
+        return f"<section id='checklist'><h2>Removal checklist</h2><p>{escape(s.removal_sentence())}</p><div id='progress' hidden><span id='done-count'></span><span id='left-count'></span><div class='bar'><span></span></div></div><div id='batches'></div><p id='no-storage' hidden></p></section>"
+    model, own = len(data.model_removals), len(data.answered_no)
+    if model:
+        what = f"The model's {model:,} suggested removals in batches of {BATCH_SIZE}, most certain first"
+        what += f"; then, apart, the {own:,} you answered no yourself." if own else "."
+    else:
+        what = (
+            f"{escape(s.removal_sentence())} Below: only the {own:,} you answered no yourself, not suggestions "
+            "of the model."
+        )
     return (
         "<section id='checklist'><h2>Removal checklist</h2>"
-        f"<p>{total:,} people in batches of {BATCH_SIZE}, most certain first. Open a profile (it opens in a new tab), "
+        f"<p>{what} Open a profile (it opens in a new tab), "
         "choose <b>More → Remove connection</b>, then tick the box here. Removing cannot be undone and LinkedIn does "
         "not tell them. Do it by hand: tools that remove connections for you break LinkedIn's terms.</p>"
         "<p>Your ticks are kept in this browser on this computer, so you can close the file and carry on another day.</p>"

@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from relevance.report import SUGGESTIONS, ReportData
+from relevance.report.data import ReportData
+from relevance.score import SUGGESTIONS
 
 COLOURS = {"remove": "#D55E00", "review": "#E69F00", "keep": "#0072B2"}  # Okabe-Ito: colour-blind safe
 _LAYOUT: dict[str, Any] = {
@@ -47,7 +48,7 @@ def _map(data: ReportData) -> dict[str, Any] | None:
     for suggestion in ("keep", "review", "remove"):  # removals drawn last, on top: they are the point
         at = [i for i, row in enumerate(data.rows) if row.suggestion == suggestion and not np.isnan(points[i, 0])]
         traces.append(_scatter(points, at, suggestion, {"color": COLOURS[suggestion], "size": 4, "opacity": 0.6}))
-    labelled = [i for i, row in enumerate(data.rows) if row.label and not np.isnan(points[i, 0])]
+    labelled = [i for i, row in enumerate(data.rows) if row.label is not None and not np.isnan(points[i, 0])]
     if labelled:
         # scattergl strokes open symbols in marker.color
         marker = {"color": "rgba(0,0,0,0.75)", "size": 7, "symbol": "circle-open", "line": {"width": 1}}
