@@ -13,17 +13,14 @@ import select
 import signal
 import sys
 import webbrowser
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from types import FrameType, TracebackType
 from typing import Any, TextIO
 
-import numpy as np
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress
 
 from relevance.labeller import ClusterLabeller, Group, Labeller, Question, Status
-from relevance.records import Connection
 
 try:  # POSIX only; elsewhere keys are read a line at a time
     import termios
@@ -186,17 +183,3 @@ def _open_quietly(url: str) -> None:
     """Open a profile in the browser; no browser (a server, a container) is not an error."""
     with contextlib.suppress(webbrowser.Error, OSError):
         webbrowser.open(url)
-
-
-def embed_with_progress(
-    connections: Sequence[Connection], embedder: str | None, console: Console, *, quiet: bool = False
-) -> np.ndarray:
-    """Vectors for every connection (zero rows for those without text), with a progress bar on the console."""
-    from relevance.embed import embed_connections, load_embedder
-
-    model = load_embedder(embedder)
-    with Progress(console=console, transient=True, disable=quiet) as bar:
-        task = bar.add_task("Embedding titles", total=len(connections))
-        return embed_connections(
-            connections, model, progress=lambda done, total: bar.update(task, completed=done, total=total)
-        )

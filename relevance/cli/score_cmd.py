@@ -1,0 +1,79 @@
+"""`relevance score`: keep, review or remove for every connection, each with a reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from relevance.cli.options import DEFAULT_MODEL, EmbedderOpt, ExportArg, ModelOpt, QuietOpt
+from relevance.cli.render import err, progress_bar, user_errors
+from relevance.io import read_export
+
+
+def score(
+    export: ExportArg,
+    model: ModelOpt = DEFAULT_MODEL,
+    out_path: Annotated[Path, typer.Option("--out", help="Where to write the scored CSV")] = Path("scored.csv"),
+    keep: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--keep",
+            help='Always keep matching connections: "company=Acme" (exact, any case) or "position~recruit" '
+            "(regular expression); repeat for more rules",
+            show_default=False,
+        ),
+    ] = None,
+    keep_newer_than: Annotated[
+        str | None,
+        typer.Option("--keep-newer-than", help="Always keep connections newer than this: 90d, 12w, 6m, 1y"),
+    ] = None,
+    target_size: Annotated[
+        int | None,
+        typer.Option("--target-size", min=1, help="The network size you want: how many removals reach it"),
+    ] = None,
+    labels: Annotated[
+        Path | None,
+        typer.Option("--labels", help="Your labels worksheet: your latest answers decide your labelled rows"),
+    ] = None,
+    embedder: EmbedderOpt = None,
+    report_path: Annotated[
+        Path | None,
+        typer.Option("--report", help="Also write the offline HTML report with the removal checklist"),
+    ] = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Score every connection: keep, review or remove, each with a reason; removals first, surest first.
+
+    Example: relevance score Connections.csv --model models/relevance.npz --out scored.csv --keep "company=Acme"
+    """
+    from relevance.bundle import load_bundle, read_card
+    from relevance.embed import load_embedder
+    from relevance.labels import load_labels
+    from relevance.score import parse_age, parse_keep_rule, score_export, write_scored
+    from relevance.summary import summarise
+
+    with user_errors():
+        rules = [parse_keep_rule(rule) for rule in keep or []]
+        newer = parse_age(keep_newer_than) if keep_newer_than else None
+        result = read_export(export)
+        worksheet = load_labels(labels) if labels else None
+        # The model card names the embedder: read it before loading anything.
+        model_embedder = load_embedder(embedder or read_card(model).embedder)
+        bundle = load_bundle(model, embedder=model_embedder.name)
+        with progress_bar("Embedding titles", quiet) as progress:
+            scored = score_export(
+                result, bundle, model_embedder, labels=worksheet, rules=rules, newer_than=newer, progress=progress
+            )
+        write_scored(scored, out_path)
+        if report_path is not None:
+            from relevance.report_html import report_scored
+
+            report_scored(scored, report_path)
+    if not quiet:
+        for line in summarise(scored, target_size).lines():
+            err.print(line, markup=False)
+        err.print(f"Wrote {out_path}: removals first, the surest at the top.", markup=False)
+        if report_path is not None:
+            err.print(f"Wrote {report_path}: open it in your browser (it works offline).", markup=False)
