@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from shlex import quote
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
 from relevance.cli.options import DEFAULT_LABELS, EmbedderOpt, ExportArg, LabelsOpt, QuietOpt, SeedOpt, StrategyOpt
-from relevance.cli.render import embed_with_progress, err, user_errors
+from relevance.cli.render import embed_with_progress, err, say, user_errors
 from relevance.io import read_export
 
 
 def sample(
     export: ExportArg,
     labels: LabelsOpt = DEFAULT_LABELS,
-    n: Annotated[int, typer.Option("-n", "--count", min=1, help="How many connections to add")] = 20,
+    n: Annotated[int, typer.Option("-n", "--count", min=1, metavar="N", help="How many connections to add")] = 20,
     strategy: StrategyOpt = "auto",
     embedder: EmbedderOpt = None,
     seed: SeedOpt = 0,
@@ -73,9 +74,7 @@ def label(
                 session = Labeller(result.connections, vectors, worksheet, **options)
                 run_labeller(session, keys, err)
                 session.finish()
-    err.print(
-        f"Saved in {escape(str(labels))}. Next: relevance train {escape(export.name)} --labels {escape(str(labels))}"
-    )
+    say(f"Saved in {labels}. Next: relevance train {quote(str(export))} --labels {quote(str(labels))}")
 
 
 def _check_strategy(strategy: str) -> None:

@@ -83,7 +83,7 @@ def _exit_on_term(signum: int, frame: FrameType | None) -> None:
 
 
 def run_labeller(
-    session: Labeller, keys: Keys, console: Console, open_url: Callable[[str], object] | None = None
+    session: Labeller, keys: Keys, console: Console, open_url: Callable[[str], bool] | None = None
 ) -> None:
     """Ask one connection at a time until the person quits or nothing is left."""
     open_url = open_url or _open_quietly
@@ -101,7 +101,8 @@ def run_labeller(
                 console.print("Nothing to undo in this session.")
         elif key == "o":
             if question.connection.url:
-                open_url(question.connection.url)
+                if not open_url(question.connection.url):
+                    console.print(f"No browser to open it here; the profile is {escape(question.connection.url)}")
             else:
                 console.print("No profile URL for this connection.")
         elif key == QUIT:
@@ -179,7 +180,8 @@ def render_group(console: Console, group: Group, status: Status) -> None:
     console.print("[dim]\\[y] all audience  \\[n] none  \\[s] split  \\[u] undo  \\[q] quit[/]")
 
 
-def _open_quietly(url: str) -> None:
-    """Open a profile in the browser; no browser (a server, a container) is not an error."""
+def _open_quietly(url: str) -> bool:
+    """Open a profile in the browser; False when there is none (a server, a container): not an error."""
     with contextlib.suppress(webbrowser.Error, OSError):
-        webbrowser.open(url)
+        return webbrowser.open(url)
+    return False

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from shlex import quote
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from relevance.cli.label_cmd import warn_unreadable
 from relevance.cli.options import DEFAULT_LABELS, DEFAULT_MODEL, EmbedderOpt, ExportArg, LabelsOpt, ModelOpt, QuietOpt
-from relevance.cli.render import err, progress_bar, user_errors
+from relevance.cli.render import err, progress_bar, say, user_errors
 from relevance.errors import RelevanceError
 from relevance.io import read_export
 
@@ -26,6 +27,7 @@ def train(
         float,
         typer.Option(
             "--max-wrong-removals",
+            metavar="SHARE",
             min=0.001,
             max=0.5,
             help="The share of suggested removals you accept being in your audience after all",
@@ -76,7 +78,7 @@ def train(
         warn_unreadable(trained.unreadable, labels)
         for line in training_lines(trained, labels, model):
             err.print(line, markup=False)
-        err.print(f"Next: relevance score {export.name} --model {model} --out scored.csv", markup=False)
+        say(f"Next: relevance score {quote(str(export))} --model {quote(str(model))} --out scored.csv")
 
 
 def training_lines(trained: TrainResult, labels: Path, model: Path) -> list[str]:
