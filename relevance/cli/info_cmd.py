@@ -27,3 +27,8 @@ def info() -> None:
         except PackageNotFoundError:
             installed = "not installed"
         out.print(f"{package} {installed}", markup=False)
+    from relevance.cache import default_cache_dir
+
+    directory = default_cache_dir()
+    where = directory if directory is not None else "off (RELEVANCE_CACHE=off)"
+    out.print(f"cache {where} (RELEVANCE_CACHE moves it; relevance cache clear empties it)", markup=False)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 ExportArg = Annotated[
     Path,
@@ -32,3 +33,25 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", help="No progress or summary 
 
 DEFAULT_LABELS = Path("labels.csv")
 DEFAULT_MODEL = Path("models/relevance.npz")
+
+
+def _without_type_noise(params: list[Any]) -> list[Any]:
+    """A flag's help shows no ``<bool>``: its name says it all."""
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
+class Command(TyperCommand):
+    """A command whose help shows no type noise."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _without_type_noise(super().get_params(ctx))
+
+
+class Group(TyperGroup):
+    """A group whose help shows no type noise."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _without_type_noise(super().get_params(ctx))

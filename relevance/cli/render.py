@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -17,8 +17,17 @@ if TYPE_CHECKING:
 
     from relevance.records import Connection
 
-# soft_wrap: an error is one line, however narrow the terminal (tests and logs read it whole).
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+class TalkConsole(Console):
+    """Talk wrapped at word boundaries to a terminal's width; into a pipe or a log, one line per sentence
+    (tests and logs read a message whole, and a terminal would otherwise break words mid-word)."""
+
+    def print(self, *objects: Any, soft_wrap: bool | None = None, **options: Any) -> None:
+        super().print(*objects, soft_wrap=not self.is_terminal if soft_wrap is None else soft_wrap, **options)
+
+
+err = TalkConsole(stderr=True, highlight=False)
+# Data is never wrapped: a line of it is a record.
 out = Console(highlight=False, soft_wrap=True)
 
 
