@@ -9,11 +9,15 @@ TORCH := torch==2.13.0
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip 2>$(VENV)/pip-install.log \
+		|| (cat $(VENV)/pip-install.log >&2; exit 1)
 
 # The app alone: what a user installs.
+# pip's own warnings about this machine's setup go to a log (shown if the install fails), so the demo's
+# output is the demo's.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet --disable-pip-version-check -e . 2>$(VENV)/pip-install.log \
+		|| (cat $(VENV)/pip-install.log >&2; exit 1)
 	touch $@
 
 # Everything the checks need: dev tools, and the sentence-transformers backend with a real small model

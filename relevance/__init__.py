@@ -4,6 +4,8 @@ Label a few connections, train a classifier on multilingual embeddings of what t
 Everything runs on your machine; nothing is sent anywhere.
 """
 
+from typing import TYPE_CHECKING
+
 from relevance.errors import (
     EmbedderError,
     ExportError,
@@ -14,6 +16,28 @@ from relevance.errors import (
 from relevance.identity import connection_id, normalise_url
 from relevance.io import Export, read_export, write_csv
 from relevance.records import CANONICAL_COLUMNS, Connection
+
+if TYPE_CHECKING:
+    # What `__getattr__` below loads on first use, spelled out for type checkers and IDEs (never run).
+    from relevance.bundle import Bundle, load_bundle, save_bundle
+    from relevance.card import ModelCard
+    from relevance.embed import (
+        DEFAULT_EMBEDDER,
+        Embedder,
+        VectorCache,
+        embed_connections,
+        embed_texts,
+        embedding_text,
+        load_embedder,
+    )
+    from relevance.labeller import ClusterLabeller, Labeller
+    from relevance.labels import Labels, load_labels
+    from relevance.report import make_report, read_scored
+    from relevance.sampling import add_sample, choose
+    from relevance.score import Scored, parse_keep_rule, score_export, write_scored
+    from relevance.settings import TrainingSettings
+    from relevance.summary import Summary, summarise
+    from relevance.training import TrainResult, train
 
 __version__ = "0.1.0"
 
@@ -62,6 +86,7 @@ __all__ = [
 ]
 
 # Loaded on first use: they import scikit-learn, numpy or plotly, which `relevance --help` need not wait for.
+# The TYPE_CHECKING imports above name the same modules (tests/test_public_api.py checks it).
 _LAZY = {
     "Bundle": "relevance.bundle",
     "load_bundle": "relevance.bundle",

@@ -65,10 +65,6 @@ class Export:
     misaligned_rows: int = 0
 
     @property
-    def scorable(self) -> list[Connection]:
-        return [c for c in self.connections if c.has_text]
-
-    @property
     def without_text(self) -> int:
         """Connections with no position, headline or company: kept, but nothing to score them on."""
         return sum(not c.has_text for c in self.connections)

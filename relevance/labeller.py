@@ -1,6 +1,6 @@
 """The labelling session as a small state machine: what to ask next, answer, skip, undo, how good a model is.
 
-No terminal code here (relevance.terminal drives it with keypresses), so it can be tested and scripted.
+No terminal code here (relevance.cli.terminal drives it with keypresses), so it can be tested and scripted.
 Every answer goes to the labels file the moment it is given (append + fsync): a crash or a killed process
 loses nothing, and the next session resumes where this one stopped.
 """

@@ -257,11 +257,6 @@ def _append(target: Path, payload: bytes) -> None:
         os.close(descriptor)
 
 
-def record_answer(labels: Labels, connection: Connection, answer: bool | None, picked: str = "") -> None:
-    """Save one answer now (None takes an answer back); ``picked``: why it was asked, if the tool chose it."""
-    append_rows(labels, [label_row(connection, answer, picked)])
-
-
 def compact(labels: Labels) -> None:
     """Fold appended answers into one row per id, keeping each id's first row, its last label and its ``picked``.
 

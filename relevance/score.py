@@ -10,7 +10,7 @@ import csv
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -61,6 +61,13 @@ def parse_keep_rule(text: str) -> KeepRule:
     name, operator, value = match.group(1).casefold(), match.group(2), match.group(3)
     if name not in _RULE_FIELDS:
         raise RelevanceError(f"keep rule {text!r}: unknown field {name!r}; use one of {', '.join(_RULE_FIELDS)}")
+    if value[0] in "=~":
+        # "position=~sales" would otherwise be an exact match on "~sales" that keeps nobody, silently.
+        rest = value.lstrip("=~").strip()
+        raise RelevanceError(
+            f"keep rule {text!r} mixes = and ~: write {name}~{rest} (a regular expression, anywhere in the "
+            f"{name}) or {name}={rest} (the whole {name}, any case)"
+        )
     if operator == "=":
         return KeepRule(text.strip(), name, value)
     try:
@@ -144,6 +151,15 @@ class Scored:
     export: Export
     bundle: Bundle
     vectors: np.ndarray  # one per connection, in the export's order (for the report's map)
+    # How many connections each keep rule kept (by its text; a row goes to the first rule it matches, and a
+    # person's own answer beats every rule). The age rule, when given, is the last entry, under NEWER_RULE.
+    rule_counts: dict[str, int] = field(default_factory=dict)
+    # The age rule counts back from this day: today, or the export's newest connection when that is older
+    # than the span (an old export would otherwise have nobody "new").
+    newer_from: date | None = None
+
+
+NEWER_RULE = "newer than"
 
 
 def score_connections(
@@ -264,10 +280,40 @@ def score_export(
         )
     vectors = embed_connections(export.connections, embedder, cache=cache, progress=progress)
     answers = labels.answers if labels is not None else None
+    newer_from = newer_reference(export, newer_than, today) if newer_than is not None else None
     rows = score_connections(
-        export.connections, vectors, bundle, answers=answers, rules=rules, newer_than=newer_than, today=today
+        export.connections, vectors, bundle, answers=answers, rules=rules, newer_than=newer_than, today=newer_from
     )
-    return Scored(rows=rows, export=export, bundle=bundle, vectors=vectors)
+    return Scored(
+        rows=rows,
+        export=export,
+        bundle=bundle,
+        vectors=vectors,
+        rule_counts=count_rules(rows, rules, newer_than is not None),
+        newer_from=newer_from,
+    )
+
+
+def newer_reference(export: Export, newer_than: timedelta, today: date | None = None) -> date:
+    """The day ``--keep-newer-than`` counts back from: today, unless even the export's newest connection is
+    older than the span; then that newest connection (about when the export was taken)."""
+    reference = today or date.today()
+    span = export.date_range
+    if span is not None and span[1] < reference - newer_than:
+        return span[1]
+    return reference
+
+
+def count_rules(rows: Sequence[ScoredRow], rules: Sequence[KeepRule], newer: bool) -> dict[str, int]:
+    """How many rows each rule kept: the first rule a row matches, as ``score_connections`` decides."""
+    counts = {rule.text: 0 for rule in rules}
+    if newer:
+        counts[NEWER_RULE] = 0
+    for row in rows:
+        if row.source == "rule":
+            rule = next((r for r in rules if r.matches(row.connection)), None)
+            counts[rule.text if rule is not None else NEWER_RULE] += 1
+    return counts
 
 
 def write_scored(scored: Scored | Sequence[ScoredRow], path: str | Path) -> None:

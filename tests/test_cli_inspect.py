@@ -7,10 +7,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
-from relevance.cli import app, not_built
+from relevance.cli import app
 
 DATA = Path(__file__).parent / "data"
 runner = CliRunner()
@@ -118,21 +117,6 @@ def test_unmatched_quote(tmp_path: Path) -> None:
         'First Name,Last Name,URL,Email Address,Company,Position,Connected On\nJ,D,,,"Acme,CEO\n' + row * 3000
     )
     assert "is not valid CSV from line 2" in fails("inspect", str(path))
-
-
-def test_commands_not_built_yet_say_so() -> None:
-    probe = typer.Typer()
-
-    @probe.command()
-    def score() -> None:
-        not_built("score")
-
-    result = runner.invoke(probe, [])
-    assert result.exit_code == 1
-    assert (
-        result.stderr
-        == "Error: `relevance score` is not available in this version yet; `relevance inspect` reads your export\n"
-    )
 
 
 def test_sample_on_a_missing_file_fails_cleanly() -> None:

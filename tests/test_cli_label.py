@@ -251,3 +251,22 @@ def test_sample_with_the_real_default_model(tmp_path: Path) -> None:
     assert "Added 15 connections" in done.stderr and "(diverse)" in done.stderr
     labels = load_labels(tmp_path / "labels.csv")
     assert len(labels.queued) == 15 and all(row["position"] or row["headline"] for row in labels.rows)
+
+
+def test_open_without_a_browser_prints_the_profile(
+    export: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import webbrowser
+
+    monkeypatch.setattr(webbrowser, "open", lambda url: False)
+    code, output = run("label", export, "--labels", tmp_path / "labels.csv", input="o\nq\n")
+    assert code == 0, output
+    assert "No browser to open it here; the profile is https://www.linkedin.com/in/ann-test-" in output
+
+
+def test_the_next_hint_quotes_paths_with_spaces(tmp_path: Path) -> None:
+    export = write_export(tmp_path / "Connections (1).csv", TITLES, 20)
+    labels = tmp_path / "my labels.csv"
+    code, output = run("label", export, "--labels", labels, input="q\n")
+    assert code == 0, output
+    assert f"Next: relevance train '{export}' --labels '{labels}'" in output

@@ -220,3 +220,71 @@ def test_unknown_embedder_message_is_passed_on(network: tuple[Path, Path], monke
     monkeypatch.setattr(relevance.embed, "load_embedder", refuse)
     result = runner.invoke(app, ["train", str(export), "--labels", str(labels), "--embedder", "nope"])
     assert result.exit_code == 1 and "Model 'nope' is not on this machine" in result.output
+
+
+def score(export: Path, model: Path, tmp_path: Path, *extra: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["score", str(export), "--model", str(model), "--out", str(tmp_path / "s.csv"), *extra])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_each_keep_rule_says_how_many_it_kept(network: tuple[Path, Path], tmp_path: Path) -> None:
+    export, labels = network
+    train(export, labels, tmp_path / "m.npz")
+    code, _, talk = score(export, tmp_path / "m.npz", tmp_path, "--keep", "company=ACME", "--keep", "company=NoSuchXYZ")
+    assert code == 0, talk
+    assert '--keep "company=ACME": kept 1.' in talk
+    assert '--keep "company=NoSuchXYZ": kept 0 (does it match anyone? check the field and the spelling).' in talk
+
+
+def test_a_keep_rule_that_mixes_the_syntax_is_rejected(network: tuple[Path, Path], tmp_path: Path) -> None:
+    export, _ = network
+    code, _, talk = score(export, tmp_path / "m.npz", tmp_path, "--keep", "position=~sales")
+    assert code == 1
+    assert "keep rule 'position=~sales' mixes = and ~: write position~sales" in talk
+
+
+def test_keep_newer_than_on_an_old_export_counts_back_from_its_newest_connection(
+    network: tuple[Path, Path], tmp_path: Path
+) -> None:
+    export, labels = network  # connected in March 2024; 90 of the 122 are answered, and answers beat rules
+    train(export, labels, tmp_path / "m.npz")
+    code, _, talk = score(export, tmp_path / "m.npz", tmp_path, "--keep-newer-than", "1y")
+    assert code == 0, talk
+    assert (
+        "--keep-newer-than 1y: kept 32 connected within that span of 02 Mar 2024, the newest connection in the "
+        "export: the export is older than the span, so the span counts back from it, not from today." in talk
+    )
+
+
+def test_a_target_above_the_network_size_says_already_under(network: tuple[Path, Path], tmp_path: Path) -> None:
+    export, labels = network
+    train(export, labels, tmp_path / "m.npz")
+    code, _, talk = score(export, tmp_path / "m.npz", tmp_path, "--target-size", "5000")
+    assert code == 0 and "You are already at or under your target of 5,000." in talk
+
+
+def test_out_dash_writes_the_csv_to_stdout_and_talks_on_stderr(network: tuple[Path, Path], tmp_path: Path) -> None:
+    export, labels = network
+    train(export, labels, tmp_path / "m.npz")
+    result = runner.invoke(app, ["score", str(export), "--model", str(tmp_path / "m.npz"), "--out", "-"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(result.stdout.splitlines()))
+    assert len(rows) == 122 and tuple(rows[0]) == SCORED_COLUMNS
+    assert "Scored 122 connections" in result.stderr and "Wrote" not in result.stderr
+    assert not Path("-").exists()
+
+
+def test_score_reads_labels_csv_by_default_and_does_without_it(
+    network: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    export, labels = network
+    train(export, labels, tmp_path / "m.npz")
+    monkeypatch.chdir(tmp_path / "..")  # no labels.csv here: scoring still works
+    code, _, talk = score(export, tmp_path / "m.npz", tmp_path)
+    assert code == 0, talk
+    monkeypatch.chdir(tmp_path)  # labels.csv here: a "no" that overrides the bundle's "yes" is used
+    labels.write_text(labels.read_text() + "linkedin.com/in/person-0,no\n")
+    code, _, talk = score(export, tmp_path / "m.npz", tmp_path)
+    assert code == 0, talk
+    with open(tmp_path / "s.csv", encoding="utf-8") as handle:
+        assert {r["id"]: r["label"] for r in csv.DictReader(handle)}["linkedin.com/in/person-0"] == "no"

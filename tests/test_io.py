@@ -466,7 +466,7 @@ def test_ghost_rows_skipped_and_rows_without_text_kept() -> None:
     assert [c.first_name for c in export.connections] == ["Jane", "Nameless", "Tomasz"]
     assert [c.has_text for c in export.connections] == [True, False, True]
     assert export.without_text == 1
-    assert [c.first_name for c in export.scorable] == ["Jane", "Tomasz"]
+    assert [c.first_name for c in export.connections if c.has_text] == ["Jane", "Tomasz"]
 
 
 def test_url_spellings_give_one_id_and_duplicates_are_reported() -> None:

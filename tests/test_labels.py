@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from relevance.labels import LABEL_COLUMNS, compact, load_labels, record_answer
+from relevance.labels import LABEL_COLUMNS, Labels, append_rows, compact, label_row, load_labels
 from relevance.records import Connection
 
 
 def person(i: int) -> Connection:
     return Connection(id=f"id{i}", first_name=f"P{i}", last_name="Test", position="Nurse")
+
+
+def record_answer(labels: Labels, connection: Connection, answer: bool | None, picked: str = "") -> None:
+    """Save one answer now, as the labeller does."""
+    append_rows(labels, [label_row(connection, answer, picked)])
 
 
 def test_picked_round_trips(tmp_path: Path) -> None:

@@ -3,10 +3,11 @@
 For someone deciding whether the tool is worth their own export: it reads the invented network in
 ``relevance/data/sample``, answers the labeller's questions from the sample's answer key as a user would type
 them, trains, scores and writes the report, then checks the suggested removals against that key, which a
-real user never has. ``relevance demo`` and ``make demo`` run it; so can any program, without the CLI.
+real user never has. ``relevance demo`` and ``make demo`` run it.
 
-Like the rest of the library it prints nothing itself: every sentence goes to the caller's ``say``, and what
-the CLI draws its own way (the export table, the training summary, progress bars) comes from callbacks.
+An application of the library, so it lives with the CLI; but it draws nothing itself: every sentence goes to
+the caller's ``say``, and what the CLI draws its own way (the export table, the training summary, progress
+bars) comes from callbacks, so it runs through library calls alone and tests can read what it says.
 """
 
 from __future__ import annotations

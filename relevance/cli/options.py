@@ -1,0 +1,57 @@
+"""The arguments and options several commands share, each with its help text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperCommand, TyperGroup
+
+ExportArg = Annotated[
+    Path,
+    typer.Argument(
+        help="Connections.csv from your LinkedIn data export, a scraping tool's CSV, or the same as .xlsx",
+        show_default=False,
+    ),
+]
+LabelsOpt = Annotated[Path, typer.Option("--labels", help="Your labels worksheet (CSV; created if missing)")]
+ModelOpt = Annotated[Path, typer.Option("--model", help="The model bundle written by `relevance train`")]
+StrategyOpt = Annotated[
+    str,
+    typer.Option(
+        "--strategy",
+        help="auto, random, diverse or uncertain; auto = cover the network first, then where the model is least sure",
+    ),
+]
+EmbedderOpt = Annotated[
+    str | None,
+    typer.Option("--embedder", help="Embedding model (default: multilingual USE, offline)", show_default=False),
+]
+SeedOpt = Annotated[int, typer.Option("--seed", help="The same seed and files give the same choices")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", help="No progress or summary on stderr")]
+
+DEFAULT_LABELS = Path("labels.csv")
+DEFAULT_MODEL = Path("models/relevance.npz")
+
+
+def _without_type_noise(params: list[Any]) -> list[Any]:
+    """A flag's help shows no ``<bool>``: its name says it all."""
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
+class Command(TyperCommand):
+    """A command whose help shows no type noise."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _without_type_noise(super().get_params(ctx))
+
+
+class Group(TyperGroup):
+    """A group whose help shows no type noise."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _without_type_noise(super().get_params(ctx))

@@ -1,0 +1,73 @@
+"""How the CLI talks: data to stdout, talk and progress to stderr, a user's mistake as one `Error:` line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from relevance.errors import RelevanceError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from relevance.records import Connection
+
+
+class TalkConsole(Console):
+    """Talk wrapped at word boundaries to a terminal's width; into a pipe or a log, one line per sentence
+    (tests and logs read a message whole, and a terminal would otherwise break words mid-word)."""
+
+    def print(self, *objects: Any, soft_wrap: bool | None = None, **options: Any) -> None:
+        super().print(*objects, soft_wrap=not self.is_terminal if soft_wrap is None else soft_wrap, **options)
+
+
+err = TalkConsole(stderr=True, highlight=False)
+# Data is never wrapped: a line of it is a record.
+out = Console(highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """A RelevanceError becomes one line on stderr and exit code 1, never a traceback."""
+    try:
+        yield
+    except RelevanceError as error:
+        fail(str(error))
+    except KeyboardInterrupt:
+        err.print("Interrupted: everything answered so far is saved.")
+        raise typer.Exit(130) from None
+
+
+def fail(message: str) -> NoReturn:
+    err.print(f"[bold red]Error:[/] {escape(message)}", markup=True)
+    raise typer.Exit(1)
+
+
+def say(line: str) -> None:
+    """One sentence of talk on stderr; its brackets are text (titles, paths), not rich markup."""
+    err.print(line, markup=False)
+
+
+@contextmanager
+def progress_bar(description: str, quiet: bool = False) -> Iterator[Callable[[int, int], None]]:
+    """A progress callback for library calls, drawn on stderr (nothing when quiet)."""
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True, disable=quiet) as bar:
+        task = bar.add_task(description, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def embed_with_progress(connections: Sequence[Connection], embedder: str | None, *, quiet: bool = False) -> np.ndarray:
+    """Vectors for every connection (zero rows for those without text), through the library, with a progress bar."""
+    # Looked up when called, not imported at the top: `relevance --help` must not wait for the embedding code.
+    from relevance.embed import embed_connections, load_embedder
+
+    model = load_embedder(embedder)
+    with progress_bar("Embedding titles", quiet) as progress:
+        return embed_connections(connections, model, progress=progress)

@@ -1,0 +1,136 @@
+"""`relevance score`: keep, review or remove for every connection, each with a reason."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from relevance.cli.options import DEFAULT_LABELS, DEFAULT_MODEL, EmbedderOpt, ExportArg, ModelOpt, QuietOpt
+from relevance.cli.render import err, progress_bar, user_errors
+from relevance.io import read_export
+
+if TYPE_CHECKING:
+    from relevance.score import Scored
+
+STDOUT = Path("-")
+
+
+def score(
+    export: ExportArg,
+    model: ModelOpt = DEFAULT_MODEL,
+    out_path: Annotated[Path, typer.Option("--out", help="Where to write the scored CSV; - for stdout")] = Path(
+        "scored.csv"
+    ),
+    keep: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--keep",
+            metavar="RULE",
+            help='Always keep matching connections: "company=Acme" (exact, any case) or "position~recruit" '
+            "(regular expression); repeat for more rules",
+            show_default=False,
+        ),
+    ] = None,
+    keep_newer_than: Annotated[
+        str | None,
+        typer.Option(
+            "--keep-newer-than", metavar="AGE", help="Always keep connections newer than this: 90d, 12w, 6m, 1y"
+        ),
+    ] = None,
+    target_size: Annotated[
+        int | None,
+        typer.Option(
+            "--target-size", min=1, metavar="SIZE", help="The network size you want: how many removals reach it"
+        ),
+    ] = None,
+    labels: Annotated[
+        Path,
+        typer.Option(
+            "--labels", help="Your labels worksheet, if there is one: your latest answers decide your labelled rows"
+        ),
+    ] = DEFAULT_LABELS,
+    embedder: EmbedderOpt = None,
+    report_path: Annotated[
+        Path | None,
+        typer.Option("--report", help="Also write the offline HTML report with the removal checklist"),
+    ] = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Score every connection: keep, review or remove, each with a reason; removals first, surest first.
+
+    Example: relevance score Connections.csv --model models/relevance.npz --out scored.csv --keep "company=Acme"
+    """
+    from relevance.bundle import load_bundle, read_card
+    from relevance.embed import load_embedder
+    from relevance.labels import load_labels
+    from relevance.score import parse_age, parse_keep_rule, score_export, write_scored
+    from relevance.summary import summarise
+
+    with user_errors():
+        rules = [parse_keep_rule(rule) for rule in keep or []]
+        newer = parse_age(keep_newer_than) if keep_newer_than else None
+        result = read_export(export)
+        worksheet = load_labels(labels) if labels.is_file() else None
+        # The model card names the embedder: read it before loading anything.
+        model_embedder = load_embedder(embedder or read_card(model).embedder)
+        bundle = load_bundle(model, embedder=model_embedder.name)
+        with progress_bar("Embedding titles", quiet) as progress:
+            scored = score_export(
+                result, bundle, model_embedder, labels=worksheet, rules=rules, newer_than=newer, progress=progress
+            )
+        if out_path == STDOUT:
+            _write_stdout(scored)
+        else:
+            write_scored(scored, out_path)
+        if report_path is not None:
+            from relevance.report import report_scored
+
+            report_scored(scored, report_path, target_size=target_size)
+    if not quiet:
+        for line in [*rule_lines(scored, keep_newer_than), *summarise(scored, target_size).lines()]:
+            err.print(line, markup=False)
+        if out_path != STDOUT:
+            err.print(f"Wrote {out_path}: removals first, the surest at the top.", markup=False)
+        if report_path is not None:
+            err.print(f"Wrote {report_path}: open it in your browser (it works offline).", markup=False)
+
+
+def rule_lines(scored: Scored, keep_newer_than: str | None, today: date | None = None) -> list[str]:
+    """One line per keep rule: how many it kept, so a rule that matches nobody does not go unnoticed."""
+    from relevance.score import NEWER_RULE
+
+    lines = []
+    for text, kept in scored.rule_counts.items():
+        if text == NEWER_RULE and scored.newer_from is not None and keep_newer_than:
+            lines.append(f"--keep-newer-than {keep_newer_than}: kept {kept:,} {_since(scored, today)}.")
+        elif text != NEWER_RULE:
+            check = " (does it match anyone? check the field and the spelling)" if not kept else ""
+            lines.append(f'--keep "{text}": kept {kept:,}{check}.')
+    return lines
+
+
+def _since(scored: Scored, today: date | None) -> str:
+    reference = scored.newer_from
+    assert reference is not None
+    if reference == (today or date.today()):
+        return f"connected within that span of today, {reference:%d %b %Y}"
+    return (
+        f"connected within that span of {reference:%d %b %Y}, the newest connection in the export: the export is "
+        "older than the span, so the span counts back from it, not from today"
+    )
+
+
+def _write_stdout(scored: Scored) -> None:
+    """The scored CSV as data on stdout (``--out -``), for a pipe."""
+    import csv
+
+    from relevance.score import SCORED_COLUMNS
+
+    writer = csv.DictWriter(sys.stdout, fieldnames=SCORED_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for row in scored.rows:
+        writer.writerow(row.as_row())

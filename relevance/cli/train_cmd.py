@@ -1,0 +1,107 @@
+"""`relevance train`: a model from your answers, with its honest quality and the thresholds it chose."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from shlex import quote
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from relevance.cli.label_cmd import warn_unreadable
+from relevance.cli.options import DEFAULT_LABELS, DEFAULT_MODEL, EmbedderOpt, ExportArg, LabelsOpt, ModelOpt, QuietOpt
+from relevance.cli.render import err, progress_bar, say, user_errors
+from relevance.errors import RelevanceError
+from relevance.io import read_export
+
+if TYPE_CHECKING:
+    from relevance.training import TrainResult
+
+
+def train(
+    export: ExportArg,
+    labels: LabelsOpt = DEFAULT_LABELS,
+    model: ModelOpt = DEFAULT_MODEL,
+    embedder: EmbedderOpt = None,
+    max_wrong_removals: Annotated[
+        float,
+        typer.Option(
+            "--max-wrong-removals",
+            metavar="SHARE",
+            min=0.001,
+            max=0.5,
+            help="The share of suggested removals you accept being in your audience after all",
+        ),
+    ] = 0.03,
+    signals: Annotated[
+        str,
+        typer.Option(
+            "--signals",
+            help="What the model may use, comma-separated: title,language,company,location,industry (each only "
+            "where the export has it), or 'all'; 'title' alone = the title-only model. Never names.",
+        ),
+    ] = "all",
+    quiet: QuietOpt = False,
+) -> None:
+    """Train a model on your labels; report its cross-validated quality and the thresholds it chose.
+
+    Example: relevance train Connections.csv --labels labels.csv --model models/relevance.npz
+    """
+    from relevance.bundle import save_bundle
+    from relevance.embed import load_embedder
+    from relevance.features import parse_signals
+    from relevance.labels import load_labels
+    from relevance.settings import TrainingSettings
+    from relevance.training import train as train_model
+
+    try:
+        chosen_signals = parse_signals(signals)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--signals") from None
+    with user_errors():
+        result = read_export(export)
+        if not labels.exists():
+            raise RelevanceError(
+                f"there is no labels file {labels} yet — run `relevance sample` then `relevance label`"
+            )
+        worksheet = load_labels(labels)
+        with progress_bar("Embedding titles", quiet) as progress:
+            trained = train_model(
+                result,
+                worksheet,
+                load_embedder(embedder),
+                TrainingSettings(max_wrong_removals=max_wrong_removals, signals=chosen_signals),
+                progress=progress,
+            )
+        save_bundle(trained.bundle, model)
+    if not quiet:
+        warn_unreadable(trained.unreadable, labels)
+        for line in training_lines(trained, labels, model):
+            err.print(line, markup=False)
+        say(f"Next: relevance score {quote(str(export))} --model {quote(str(model))} --out scored.csv")
+
+
+def training_lines(trained: TrainResult, labels: Path, model: Path) -> list[str]:
+    """What `relevance train` tells the user: data used, honest quality, the removal list, files."""
+    from relevance.summary import removal_lines
+
+    card = trained.bundle.card
+    metrics = card.metrics
+    yes, no = card.labels_yes, card.labels_no
+
+    def figure(name: str) -> str:
+        m = metrics[name]
+        return f"{m.value:.2f} (range {m.low:.2f}–{m.high:.2f})"
+
+    lines = [f"Trained on {yes + no} answers ({yes} yes, {no} no) with {card.embedder}."]
+    if trained.unknown_ids:
+        lines.append(
+            f"Note: {len(trained.unknown_ids)} connections in {labels} are not in this export "
+            "(kept in the file, not used)."
+        )
+    lines.append(f"Quality from {card.evaluation} — never from the training fit:")
+    lines.append(f"  ROC-AUC {figure('roc_auc')}, average precision {figure('average_precision')}")
+    lines.extend("  " + line for line in removal_lines(card))
+    lines.append(f"  Keep from score {card.thresholds.keep_from:.2f}; in between: review.")
+    lines.append(f"Saved {model} and {model.with_suffix('.json').name} (its description, readable as text).")
+    return lines
