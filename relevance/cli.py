@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from relevance.app.command import app_command
 from relevance.errors import RelevanceError
 from relevance.io import Export, read_export
 
@@ -464,6 +465,8 @@ def demo(
             training_lines=_training_lines,
         )
 
+
+app.command("app")(app_command)  # relevance/app/command.py: the browser app
 
 if __name__ == "__main__":
     app()
