@@ -8,7 +8,9 @@ written one after the other. The labels file is the truth: a restart rebuilds ev
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -210,6 +212,9 @@ class AppState:
         return self.train_view()
 
     def _train(self, answers: Labels) -> None:
+        with contextlib.suppress(AttributeError, OSError):  # Linux: niceness is per thread; elsewhere: as is
+            # The person keeps labelling while it trains: their next card comes first when both want the CPU.
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
         try:
             trained = train(
                 self.export, answers, self.embedder, TrainingSettings(), cache=self.cache, progress=self._progress
