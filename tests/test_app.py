@@ -338,3 +338,13 @@ def test_a_killed_server_loses_nothing(export: Path, tmp_path: Path) -> None:
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
+
+
+def test_a_damaged_model_does_not_stop_the_app(export: Path, tmp_path: Path) -> None:
+    model = tmp_path / "models" / "relevance.npz"
+    model.parent.mkdir()
+    model.write_bytes(b"not a model")
+    state = AppState.open(export, tmp_path / "labels.csv", model, cache=None)
+    view = state.removal_view()
+    assert view["ready"] is False and "retrain" in view["note"]
+    assert state.label_view()["card"] is not None

@@ -124,12 +124,19 @@ class AppState:
         export = read_export(export_path)
         labels = load_labels(labels_path)
         model = Path(model_path)
-        # The saved model's embedder, so its scores mean what they meant; a new network uses the default.
-        name = read_card(model).embedder if model.exists() else None
+        # The saved model's embedder, so its scores mean what they meant; a new network uses the default. A model
+        # that cannot be read does not stop the app: the page says why, and training again replaces it.
+        name, note = None, ""
+        if model.exists():
+            try:
+                name = read_card(model).embedder
+            except RelevanceError as error:
+                note = str(error)
         embedder = embed.load_embedder(name)
         vectors = embed.embed_connections(export.connections, embedder, cache=cache, progress=progress)
         state = cls(export, labels, vectors, embedder, model, cache=cache)
-        if model.exists():
+        state.model_note = note
+        if model.exists() and not note:
             try:
                 state._score(load_bundle(model, embedder.name))
             except RelevanceError as error:
