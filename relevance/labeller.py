@@ -199,6 +199,14 @@ class Labeller(Session):
         self._pinned.append(row)
         return True
 
+    def record(self, row: int, answer: bool | None, picked: str = "") -> None:
+        """Save an answer for any connection, not only the one asked now (a second window showing an older card,
+        the removal list). ``picked``: what to record as its reason; "" keeps the reason the session knows."""
+        self._drop(row)
+        self.skipped.discard(row)
+        self._save([row], answer, picked or self._picked(row))
+        self._replan()
+
     def _replan(self) -> None:
         # A plan is a batch, as `relevance sample` would add (and as benchmarked); it is redone early only when
         # the answers change what the strategy means (from covering the network to asking the model's doubts).

@@ -2,8 +2,10 @@
 
 A labels file is a CSV the user may also edit in a spreadsheet: `id, label, first_name, last_name, company,
 position, headline, picked` and any columns they add. `picked` records why the tool asked about a row
-(``PICKED``: ``diverse``, ``uncertain``, ``random``, ``check``; empty = chosen by the person, or unknown): the
-wrong-removal estimate trusts only rows drawn at random (relevance.metrics). Files without the column still work. Answers are *appended* (one row, flushed and fsynced, so an
+(``PICKED``: ``diverse``, ``uncertain``, ``random``, ``check``; ``removed`` / ``kept`` for answers given while working
+through the removal list in ``relevance app``; empty = chosen by the person, or unknown): the wrong-removal estimate
+trusts only rows drawn at random (``DRAWN_AT_RANDOM``), and a later answer never takes that away. Files without
+the column still work. Answers are *appended* (one row, flushed and fsynced, so an
 answer is on disk the moment it is given); the last row for an id decides its label, an empty label meaning
 "not answered". `compact` folds the appended rows back into one row per id with an atomic rewrite.
 """
@@ -38,8 +40,12 @@ LABEL_COLUMNS: tuple[str, ...] = (
     "picked",
 )
 # Why a row was asked about: to cover the network, where the model was unsure, uniformly at random from the
-# whole network, or uniformly at random from the rows the model would remove (to check that list).
-PICKED: tuple[str, ...] = ("diverse", "uncertain", "random", "check")
+# whole network, or uniformly at random from the rows the model would remove (to check that list); or what the
+# person did with it on the removal list (`relevance app`): removed it on LinkedIn (no), or kept it after all (yes).
+PICKED: tuple[str, ...] = ("diverse", "uncertain", "random", "check", "removed", "kept")
+# The draws the wrong-removal estimate can trust. A connection drawn at random stays a random draw whatever is
+# recorded for it later (a changed answer, "removed" on the removal list): the tag sticks.
+DRAWN_AT_RANDOM = frozenset({"random", "check"})
 
 _SAFE = "; every earlier answer is safe"
 _OTHER_PATH = "pass another path or let `relevance sample` create it"
@@ -103,11 +109,12 @@ class Labels:
 
     @property
     def picked(self) -> dict[str, str]:
-        """id -> why the tool asked about it (the last non-empty ``picked`` for the id; "" if never recorded)."""
+        """id -> why the tool asked about it: the last non-empty ``picked`` for the id, except that a random draw
+        stays one (``DRAWN_AT_RANDOM``); "" if never recorded."""
         why: dict[str, str] = {}
         for row in self.rows:
             tag = row.get("picked", "").strip().casefold()
-            if tag or row["id"] not in why:
+            if (tag or row["id"] not in why) and why.get(row["id"]) not in DRAWN_AT_RANDOM:
                 why[row["id"]] = tag
         return why
 
@@ -258,7 +265,8 @@ def _append(target: Path, payload: bytes) -> None:
 
 
 def compact(labels: Labels) -> None:
-    """Fold appended answers into one row per id, keeping each id's first row, its last label and its ``picked``.
+    """Fold appended answers into one row per id, keeping each id's first row, its last label and its ``picked``
+    (as ``Labels.picked`` reads it: a random draw stays one).
 
     An atomic rewrite: the old file stays whole until the new one has replaced it.
     """
@@ -266,7 +274,8 @@ def compact(labels: Labels) -> None:
     for row in labels.rows:
         if row["id"] in merged:
             merged[row["id"]]["label"] = row.get("label", "")
-            if row.get("picked"):
+            kept = merged[row["id"]].get("picked", "").strip().casefold()
+            if row.get("picked") and kept not in DRAWN_AT_RANDOM:
                 merged[row["id"]]["picked"] = row["picked"]
         else:
             merged[row["id"]] = dict(row)

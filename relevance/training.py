@@ -26,7 +26,7 @@ from relevance.embed import DEFAULT_CACHE, Embedder, VectorCache, embed_connecti
 from relevance.errors import ModelError
 from relevance.features import TITLE_ONLY, Featurizer
 from relevance.io import Export
-from relevance.labels import Labels
+from relevance.labels import DRAWN_AT_RANDOM, Labels
 from relevance.metrics import CV_REPEATS, MIN_PER_CLASS, CrossFit, auc, cross_fitted, evaluate
 from relevance.neighbours import Neighbourhood
 from relevance.pipeline import LinearModel, build_pipeline, network_mean, one_thread
@@ -37,7 +37,7 @@ from relevance.settings import DEFAULT_SETTINGS, TrainingSettings
 
 # Answers a uniform sample can vouch for (relevance.labels.PICKED): drawn at random from the network, or from
 # the removal list the labeller was checking. They test the calibration (relevance.removals).
-REPRESENTATIVE = frozenset({"random", "check"})
+REPRESENTATIVE = DRAWN_AT_RANDOM
 
 
 @dataclass

@@ -177,3 +177,21 @@ def test_split_makes_smaller_clusters_and_single_rows_are_skipped(tmp_path: Path
     if current is not None:
         session.split()
         assert session.status().skipped == 1
+
+
+def test_record_answers_any_connection_and_it_is_not_asked_again(connections: list[Connection], tmp_path: Path) -> None:
+    session = labeller(connections, tmp_path / "labels.csv")
+    asked = session.current()
+    assert asked is not None
+    other = next(r for r in range(len(connections)) if r != asked.row and connections[r].position)
+    session.record(other, False, "removed")
+    session.record(asked.row, True)  # a second window answering the card this one shows
+    assert session.answered == {other: False, asked.row: True}
+    saved = load_labels(tmp_path / "labels.csv")
+    assert saved.picked[connections[other].id] == "removed"
+    assert saved.picked[connections[asked.row].id] == asked.picked
+    seen = set()
+    while (question := session.current()) is not None and len(seen) < 30:
+        seen.add(question.row)
+        session.skip()
+    assert not {other, asked.row} & seen

@@ -50,3 +50,17 @@ def test_a_hand_edited_semicolon_file_keeps_its_columns(tmp_path: Path) -> None:
     assert again.columns == ["label", "notes", "id", "picked"] and again.delimiter == ";"
     assert again.picked == {"id0": "", "id1": "check"} and again.answers == {"id0": True, "id1": False}
     assert path.read_text("utf-8").splitlines()[1] == "ja;met at a fair;id0;"
+
+
+def test_a_random_draw_stays_one_whatever_is_recorded_later(tmp_path: Path) -> None:
+    # The removal list in `relevance app` records "removed" for a connection the labeller drew as a check: the
+    # wrong-removal estimate must still count it as a random draw, before and after compaction.
+    labels = load_labels(tmp_path / "labels.csv")
+    record_answer(labels, person(1), False, "check")
+    record_answer(labels, person(2), False, "uncertain")
+    record_answer(labels, person(1), False, "removed")
+    record_answer(labels, person(2), True, "kept")
+    assert labels.picked == {"id1": "check", "id2": "kept"}
+    compact(labels)
+    again = load_labels(tmp_path / "labels.csv")
+    assert again.picked == {"id1": "check", "id2": "kept"} and again.answers == {"id1": False, "id2": True}

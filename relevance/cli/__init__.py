@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from relevance.cli.app_cmd import app_command
 from relevance.cli.cache_cmd import cache_app
 from relevance.cli.demo_cmd import demo
 from relevance.cli.info_cmd import info
@@ -38,6 +39,7 @@ app = typer.Typer(
 # `relevance --help` lists the commands in this order: the workflow's.
 for command in (inspect, sample, label, train, score, report, demo, info):
     app.command(cls=Command)(command)
+app.command("app", cls=Command)(app_command)  # the browser app: label, train, remove
 app.add_typer(cache_app, name="cache")
 
 

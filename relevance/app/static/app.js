@@ -1,0 +1,301 @@
+// The page of `relevance app`: three steps over a small JSON API on this machine. No framework, no build step.
+// Text from the export is only ever set with textContent: a title is text, never markup.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const page = { state: null, busy: false, batch: null, polling: null };
+
+function el(tag, props, ...children) {
+  const node = document.createElement(tag);
+  Object.assign(node, props || {});
+  for (const child of children) node.append(child); // strings become text nodes
+  return node;
+}
+
+async function call(method, path, body) {
+  const options = { method, headers: {} };
+  if (body !== undefined) {
+    options.headers["Content-Type"] = "application/json";
+    options.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch (error) {
+    throw new Error("the app is not running (start `relevance app` again; every saved answer is safe)");
+  }
+  if (response.status === 403 || response.status === 421) {
+    throw new Error("this page lost its key (was the app restarted?): open the address it printed in the terminal");
+  }
+  const data = await response.json();
+  if (!response.ok) throw new Error(data.error || `error ${response.status}`);
+  return data;
+}
+
+function notice(message) {
+  $("notice").textContent = message || "";
+  $("notice").hidden = !message;
+}
+
+// ----- steps
+
+function show(step) {
+  if (!["label", "train", "remove"].includes(step)) step = "label";
+  for (const name of ["label", "train", "remove"]) $(`step-${name}`).hidden = name !== step;
+  for (const link of document.querySelectorAll("nav a")) link.classList.toggle("active", link.dataset.step === step);
+  document.body.dataset.step = step;
+  if (step === "remove") loadBatch(page.batch);
+}
+
+function step() {
+  return document.body.dataset.step;
+}
+
+function render(state) {
+  page.state = state;
+  $("source").textContent = state.source ? `· ${state.source}` : "";
+  $("labels-file").textContent = state.files.labels;
+  renderLabel(state.label);
+  renderTrain(state.train);
+  renderRemoveSummary(state.remove);
+}
+
+// ----- 1: label
+
+function renderLabel(label) {
+  const s = label.status;
+  const quality = s.quality === null ? "" : ` · model quality (ROC-AUC) ${s.quality.toFixed(2)}`;
+  const skipped = s.skipped ? ` · ${s.skipped} skipped` : "";
+  $("label-status").textContent =
+    `${s.yes + s.no} answered (${s.yes} yes · ${s.no} no)${skipped} · ${s.remaining.toLocaleString("en")} to go${quality}`;
+  $("label-hint").textContent = s.hint;
+  $("label-hint").hidden = !s.hint;
+  const card = label.card;
+  $("card").hidden = !card;
+  $("card-done").hidden = !!card;
+  document.body.dataset.card = card ? card.id : "";
+  if (!card) return;
+  $("card-name").textContent = card.name || "(no name)";
+  const fields = [
+    ["Position", card.position],
+    ["Headline", card.headline],
+    ["Company", card.company],
+    ["Location", card.location],
+    ["Industry", card.industry],
+    ["Connected", card.connected_on],
+  ];
+  const rows = [];
+  for (const [caption, value] of fields) {
+    if (value) rows.push(el("dt", {}, caption), el("dd", {}, value));
+  }
+  if (card.href) {
+    rows.push(el("dt", {}, "Profile"), el("dd", {}, profileLink(card, card.is_search ? "search LinkedIn" : "open on LinkedIn")));
+  }
+  $("card-fields").replaceChildren(...rows);
+  if (card.guess === null) {
+    $("card-guess").textContent = "";
+  } else {
+    const audience = card.guess >= 0.5;
+    const sure = audience ? card.guess : 1 - card.guess;
+    $("card-guess").textContent = `model guesses: ${audience ? "audience" : "not audience"}, ${Math.round(sure * 100)}%`;
+  }
+  $("card-note").textContent = card.note;
+  $("card-note").hidden = !card.note;
+}
+
+function profileLink(person, text) {
+  // Only https links (the server passes LinkedIn ones only); a new tab that cannot reach back into this page.
+  const link = el("a", { target: "_blank", rel: "noopener noreferrer" }, text);
+  if (person.href.startsWith("https://")) link.href = person.href;
+  return link;
+}
+
+function saved(text, kind) {
+  $("saved").textContent = text;
+  $("saved").className = `saved ${kind || ""}`;
+}
+
+async function labelKey(key) {
+  const label = page.state && page.state.label;
+  if (page.busy || !label) return;
+  const card = label.card;
+  if (key === "o") {
+    if (card && card.href) window.open(card.href, "_blank", "noopener,noreferrer");
+    return;
+  }
+  let request;
+  if ((key === "y" || key === "n") && card) request = ["/api/answer", { id: card.id, answer: key === "y" ? "yes" : "no" }];
+  else if (key === "s" && card) request = ["/api/skip", { id: card.id }];
+  else if (key === "u") request = ["/api/undo", {}];
+  else return;
+  page.busy = true;
+  saved("saving…", "pending");
+  try {
+    const data = await call("POST", ...request);
+    page.state.label = data.label;
+    renderLabel(data.label);
+    const what = { y: "yes", n: "no", s: "skipped (not saved, as in the terminal)", u: "undone" }[key];
+    saved(key === "s" ? `Skipped: ${card.name || "(no name)"}` : `Saved ✓ ${what}${card ? ` — ${card.name || "(no name)"}` : ""}`);
+  } catch (error) {
+    saved(`Not saved: ${error.message}`, "failed");
+  } finally {
+    page.busy = false;
+  }
+}
+
+document.addEventListener("keydown", (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey || step() !== "label") return;
+  if (event.target instanceof HTMLElement && ["INPUT", "TEXTAREA", "SELECT"].includes(event.target.tagName)) return;
+  const key = event.key.toLowerCase();
+  if (["y", "n", "s", "u", "o"].includes(key)) {
+    event.preventDefault();
+    labelKey(key);
+  }
+});
+
+// ----- 2: train
+
+function renderTrain(train) {
+  $("train-counts").textContent = `${train.yes} yes and ${train.no} no answers so far`;
+  const running = train.state === "running";
+  $("train-button").disabled = running;
+  $("train-button").textContent = train.has_model ? "Train again" : "Train now";
+  $("train-progress").hidden = !running;
+  if (running) {
+    $("train-phase").textContent = `step ${train.step} of ${train.steps}: ${train.phase} (${train.seconds} s)`;
+    if (train.total) {
+      $("train-bar").max = train.total;
+      $("train-bar").value = train.done;
+    } else {
+      $("train-bar").removeAttribute("value");
+    }
+  }
+  $("train-error").textContent = train.state === "failed" ? train.message : "";
+  $("train-error").hidden = train.state !== "failed";
+  if (train.lines.length) $("train-lines").replaceChildren(...train.lines.map((line) => el("li", {}, line)));
+  $("train-report").hidden = !train.has_model;
+  document.body.dataset.training = train.state;
+  if (running && !page.polling) page.polling = setInterval(poll, 1000);
+  if (!running && page.polling) {
+    clearInterval(page.polling);
+    page.polling = null;
+  }
+}
+
+async function poll() {
+  try {
+    const previous = page.state && page.state.train.state;
+    const state = await call("GET", "/api/state");
+    render(state);
+    if (previous === "running" && state.train.state !== "running") {
+      page.batch = null;
+      if (step() === "remove") loadBatch(null);
+    }
+  } catch (error) {
+    notice(error.message);
+  }
+}
+
+$("train-button").addEventListener("click", async () => {
+  try {
+    const data = await call("POST", "/api/train", {});
+    page.state.train = data.train;
+    renderTrain(data.train);
+  } catch (error) {
+    $("train-error").textContent = error.message;
+    $("train-error").hidden = false;
+  }
+});
+
+// ----- 3: remove
+
+function renderRemoveSummary(remove) {
+  $("remove-empty").hidden = remove.ready;
+  $("remove-list").hidden = !remove.ready;
+  if (!remove.ready) {
+    $("remove-empty").textContent = remove.note || "No removal list yet: label (step 1), then train (step 2).";
+    return;
+  }
+  $("remove-sentence").textContent = remove.sentence;
+  const done = remove.removed + remove.kept;
+  $("remove-progress").textContent =
+    `${done.toLocaleString("en")} of ${remove.total.toLocaleString("en")} done (${remove.removed} removed, ${remove.kept} kept after all)`;
+  $("remove-report").hidden = !remove.report;
+}
+
+async function loadBatch(batch) {
+  const remove = page.state && page.state.remove;
+  if (!remove || !remove.ready) return;
+  if (batch === null || batch === undefined) batch = remove.first_open;
+  batch = Math.max(0, Math.min(batch, remove.batches - 1));
+  try {
+    const data = await call("GET", `/api/removals?batch=${batch}`);
+    page.batch = batch;
+    page.state.remove = data.progress;
+    renderRemoveSummary(data.progress);
+    $("batch-name").textContent = `batch ${batch + 1} of ${data.progress.batches}`;
+    $("batch-prev").disabled = batch === 0;
+    $("batch-next").disabled = batch >= data.progress.batches - 1;
+    const size = data.progress.batch_size;
+    $("removals").tBodies[0].replaceChildren(...data.rows.map((row, i) => removalRow(row, batch * size + i + 1)));
+    document.body.dataset.batch = String(batch);
+  } catch (error) {
+    notice(error.message);
+  }
+}
+
+function removalRow(row, number) {
+  const tr = el("tr", { className: row.state });
+  tr.dataset.id = row.id;
+  const score = row.score === null ? "" : row.score.toFixed(2);
+  const removed = el("button", { type: "button", className: "removed" }, "removed");
+  const kept = el("button", { type: "button", className: "kept" }, "keep after all");
+  removed.setAttribute("aria-pressed", String(row.state === "removed"));
+  kept.setAttribute("aria-pressed", String(row.state === "kept"));
+  removed.addEventListener("click", () => act(tr, row, "removed"));
+  kept.addEventListener("click", () => act(tr, row, "kept"));
+  tr.append(
+    el("td", {}, String(number)),
+    el("td", {}, row.href ? profileLink(row, row.name || "(no name)") : row.name || "(no name)"),
+    el("td", {}, row.headline || row.position),
+    el("td", {}, row.company),
+    el("td", {}, score),
+    el("td", { className: "why" }, row.why),
+    el("td", { className: "done" }, removed, kept),
+  );
+  return tr;
+}
+
+async function act(tr, row, action) {
+  for (const button of tr.querySelectorAll("button")) button.disabled = true;
+  try {
+    const data = await call("POST", "/api/removal", { id: row.id, action });
+    const fresh = removalRow(data.row, Number(tr.cells[0].textContent));
+    tr.replaceWith(fresh);
+    page.state.remove = data.progress;
+    renderRemoveSummary(data.progress);
+  } catch (error) {
+    notice(error.message);
+    for (const button of tr.querySelectorAll("button")) button.disabled = false;
+  }
+}
+
+$("batch-prev").addEventListener("click", () => loadBatch(page.batch - 1));
+$("batch-next").addEventListener("click", () => loadBatch(page.batch + 1));
+
+// ----- start
+
+for (const button of document.querySelectorAll(".keys button")) {
+  button.addEventListener("click", () => labelKey(button.dataset.key));
+}
+window.addEventListener("hashchange", () => show(location.hash.slice(1)));
+
+(async () => {
+  try {
+    render(await call("GET", "/api/state"));
+    show(location.hash.slice(1));
+    document.body.dataset.ready = "yes";
+  } catch (error) {
+    notice(error.message);
+  }
+})();

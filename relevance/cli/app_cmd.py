@@ -1,0 +1,73 @@
+"""`relevance app`: the command that starts the browser app. Like relevance/cli.py it imports typer and rich (the
+one exception inside relevance/app/); registered in cli.py with one line. Imports nothing heavy until it runs,
+so `relevance --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import webbrowser
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from relevance.errors import RelevanceError
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def app_command(
+    export: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="Connections.csv from your LinkedIn data export, a scraping tool's CSV, or the same as .xlsx",
+            show_default=False,
+        ),
+    ],
+    labels: Annotated[Path, typer.Option("--labels", help="Your labels worksheet (CSV; created if missing)")] = Path(
+        "labels.csv"
+    ),
+    model: Annotated[
+        Path, typer.Option("--model", help="The model bundle: read if it exists, written when you train")
+    ] = Path("models/relevance.npz"),
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="The port on 127.0.0.1; 0: any free one")] = 0,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Print the address; do not open a browser")] = False,
+) -> None:
+    """Label, train and work through the removal list in your browser, on this computer only.
+
+    Example: relevance app Connections.csv --labels labels.csv
+    """
+    from rich.progress import Progress
+
+    from relevance.app.server import AppServer
+    from relevance.app.state import AppState
+
+    try:
+        with Progress(console=err, transient=True) as bar:
+            task = bar.add_task("Embedding titles", total=None)
+            state = AppState.open(
+                export, labels, model, progress=lambda done, total: bar.update(task, completed=done, total=total)
+            )
+        server = AppServer(state, port)
+    except RelevanceError as error:
+        err.print(f"[bold red]Error:[/] {escape(str(error))}")
+        raise typer.Exit(1) from None
+    except OSError as error:  # the port is taken
+        err.print(f"[bold red]Error:[/] cannot listen on 127.0.0.1:{port} ({escape(error.strerror or str(error))})")
+        raise typer.Exit(1) from None
+    err.print(f"relevance app: open {server.url}", markup=False)
+    err.print(f"Answers go to {labels} the moment you give them. Ctrl-C stops the app.", markup=False)
+    if not no_browser:
+        with contextlib.suppress(webbrowser.Error, OSError):
+            webbrowser.open(server.url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        err.print(f"Stopped: every answer is saved in {labels}.", markup=False)
+    finally:
+        server.server_close()

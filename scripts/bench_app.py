@@ -1,0 +1,117 @@
+"""How fast `relevance app` shows the next card: POST an answer -> the response with the next card, over HTTP.
+
+A 30,000-row synthetic export (ESCO titles, scripts/benchlib.py), embedded by the fake HashEmbedder from
+tests/fakes.py: the embeddings are what the cache would hand back, so this times the app itself (the labelling
+session's refit and picking, the durable append, HTTP), not the embedding model. Answers come from the synthetic
+network's answer key; the last ones are given while a training runs in the background.
+
+    python scripts/bench_app.py [--rows 30000] [--answers 150] [--during-training 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts"), str(ROOT / "tests")]  # this checkout's relevance, and the fake
+
+from benchlib import TRAINER_ISCO, People, load_esco, realistic_positions, write_linkedin_csv  # noqa: E402
+from fakes import HashEmbedder  # noqa: E402
+
+import relevance.embed  # noqa: E402
+from relevance.app.server import AppServer  # noqa: E402
+from relevance.app.state import AppState  # noqa: E402
+
+BUDGET_MS = 150
+
+
+class Page:
+    """One browser tab: a kept-alive connection with the app's cookie, origin and JSON."""
+
+    def __init__(self, server: AppServer) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        self.headers = {
+            "Host": f"127.0.0.1:{server.port}",
+            "Cookie": f"{server.cookie}={server.token}",
+            "Origin": server.origin,
+            "Content-Type": "application/json",
+        }
+
+    def call(self, method: str, path: str, body: Any = None) -> Any:
+        data = json.dumps(body).encode() if body is not None else None
+        self.connection.request(method, path, body=data, headers=self.headers)
+        response = self.connection.getresponse()
+        payload = json.loads(response.read())
+        if response.status != 200:
+            raise RuntimeError(payload)
+        return payload
+
+
+def answer(page: Page, card: dict[str, Any], key: dict[str, bool]) -> tuple[float, dict[str, Any]]:
+    start = time.perf_counter()
+    reply = page.call("POST", "/api/answer", {"id": card["id"], "answer": "yes" if key[card["id"]] else "no"})
+    return (time.perf_counter() - start) * 1000, reply["label"]
+
+
+def describe(name: str, times: list[float]) -> str:
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    over = sum(t > BUDGET_MS for t in times)
+    return f"| {name} | {len(times)} | {statistics.median(times):.0f} | {p95:.0f} | {max(times):.0f} | {over} |"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=30_000)
+    parser.add_argument("--answers", type=int, default=150)
+    parser.add_argument("--during-training", type=int, default=40)
+    args = parser.parse_args()
+
+    relevance.embed.load_embedder = lambda name=None: HashEmbedder()  # type: ignore[assignment]
+    titles = load_esco()
+    positions = realistic_positions(titles, args.rows, lambda t: t.isco08 in TRAINER_ISCO, seed=0)
+    people = People(0)
+    connections = [people.connection(position, i) for i, (position, _) in enumerate(positions)]
+    key = {c.id: audience for c, (_, audience) in zip(connections, positions, strict=True)}
+    with tempfile.TemporaryDirectory() as folder:
+        export = Path(folder) / "Connections.csv"
+        write_linkedin_csv(export, connections)
+        start = time.perf_counter()
+        state = AppState.open(export, Path(folder) / "labels.csv", Path(folder) / "relevance.npz", cache=None)
+        opened = time.perf_counter() - start
+        server = AppServer(state)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        page = Page(server)
+        card = page.call("GET", "/api/state")["label"]["card"]
+        idle: list[float] = []
+        for _ in range(args.answers):
+            took, label = answer(page, card, key)
+            idle.append(took)
+            card = label["card"]
+        page.call("POST", "/api/train", {})
+        training: list[float] = []
+        for _ in range(args.during_training):
+            took, label = answer(page, card, key)
+            training.append(took)
+            card = label["card"]
+        still = page.call("GET", "/api/state")["train"]["state"]
+        server.shutdown()
+    print(f"relevance app: POST an answer -> the next card, {args.rows:,} connections (HashEmbedder, vectors as")
+    print(f"from the cache); app opened in {opened:.1f} s. Budget {BUDGET_MS} ms.\n")
+    print("| answers | n | median ms | p95 ms | max ms | over budget |")
+    print("|---|---|---|---|---|---|")
+    print(describe("idle", idle))
+    print(describe("while training", training) + ("" if still == "running" else f" (training ended: {still})"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,350 @@
+"""`relevance app` over HTTP: the guards (loopback Host, token, same origin, JSON), answers on disk before the
+page hears "saved", two windows at once, a killed server. The embedder is the fast fake (tests/fakes.py)."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fakes import HashEmbedder
+
+import relevance.embed
+from relevance.app.server import AppServer
+from relevance.app.state import AppState
+from relevance.labels import load_labels
+
+FAKE_CLI = Path(__file__).parent / "fake_cli.py"
+HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On"
+AUDIENCE = ["Head of Sales", "Sales Director", "Sales Trainer", "Account Executive", "Sales Manager"]
+OTHERS = ["Nurse", "Teacher", "Java Developer", "Civil Engineer", "Pharmacist", "Pilot", "Chef"]
+
+
+def write_export(path: Path, count: int = 120) -> Path:
+    titles = [*AUDIENCE, *OTHERS]
+    lines = [HEADER] + [
+        f"Ann{i},Test,https://www.linkedin.com/in/ann-test-{i},,Acme,{titles[(i * 7) % len(titles)]},01 Mar 2024"
+        for i in range(count)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def audience(position: str) -> bool:
+    return position in AUDIENCE
+
+
+@pytest.fixture(autouse=True)
+def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(relevance.embed, "load_embedder", lambda name=None: HashEmbedder())
+
+
+class Client:
+    """Speaks to the app as its page does (cookie, own origin, JSON), or as anything else when told to."""
+
+    def __init__(self, server: AppServer) -> None:
+        self.server, self.port = server, server.port
+        self.cookie = f"{server.cookie}={server.token}"
+        self.origin = server.origin
+
+    def request(
+        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None, *, page: bool = True
+    ) -> tuple[int, dict[str, str], bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        sent = {"Host": f"127.0.0.1:{self.port}"}
+        if page:
+            sent |= {"Cookie": self.cookie, "Origin": self.origin, "Content-Type": "application/json"}
+        sent |= headers or {}
+        data = json.dumps(body).encode() if body is not None else None
+        connection.request(method, path, body=data, headers=sent)
+        response = connection.getresponse()
+        result = response.status, dict(response.getheaders()), response.read()
+        connection.close()
+        return result
+
+    def get(self, path: str) -> Any:
+        status, _, body = self.request("GET", path)
+        assert status == 200, body
+        return json.loads(body)
+
+    def post(self, path: str, body: Any) -> Any:
+        status, _, data = self.request("POST", path, body)
+        assert status == 200, data
+        return json.loads(data)
+
+
+def serve(state: AppState) -> Iterator[Client]:
+    server = AppServer(state)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Client(server)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def export(tmp_path: Path) -> Path:
+    return write_export(tmp_path / "Connections.csv")
+
+
+@pytest.fixture
+def client(export: Path, tmp_path: Path) -> Iterator[Client]:
+    state = AppState.open(export, tmp_path / "labels.csv", tmp_path / "models" / "relevance.npz", cache=None)
+    yield from serve(state)
+
+
+def label_rows(path: Path) -> list[dict[str, str]]:
+    return load_labels(path).rows
+
+
+# ----- the guards
+
+
+def test_the_server_listens_on_loopback_only(client: Client) -> None:
+    assert client.server.server_address[0] == "127.0.0.1"
+
+
+def test_no_token_is_refused(client: Client) -> None:
+    for path in ("/", "/app.js", "/api/state", "/report"):
+        status, _, _ = client.request("GET", path, page=False, headers={"Host": f"127.0.0.1:{client.port}"})
+        assert status == 403, path
+    status, _, _ = client.request("GET", "/api/state", headers={"Cookie": f"{client.server.cookie}=wrong"})
+    assert status == 403
+
+
+def test_the_token_in_the_address_becomes_an_http_only_strict_cookie(client: Client) -> None:
+    status, headers, _ = client.request("GET", f"/?token={client.server.token}", page=False)
+    assert status == 303 and headers["Location"] == "/"
+    cookie = headers["Set-Cookie"]
+    assert cookie.startswith(f"{client.server.cookie}={client.server.token};")
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    status, headers, body = client.request("GET", "/", page=False, headers={"Cookie": cookie.split(";")[0]})
+    assert status == 200 and b'<script src="/app.js"' in body
+    csp = headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "script-src 'self'" in csp and "http" not in csp
+    wrong = client.request("GET", "/?token=guess", page=False)[0]
+    assert wrong == 403
+
+
+def test_the_token_header_works_as_the_cookie_does(client: Client) -> None:
+    status, _, _ = client.request("GET", "/api/state", page=False, headers={"X-Relevance-Token": client.server.token})
+    assert status == 200
+
+
+@pytest.mark.parametrize(
+    "host", ["evil.example:{port}", "127.0.0.1:1", "localhost", "", "127.0.0.1.evil.example:{port}"]
+)
+def test_another_host_name_is_refused(client: Client, host: str) -> None:
+    # DNS rebinding: a page at evil.example whose name now points at 127.0.0.1 sends its own Host.
+    status, _, _ = client.request("GET", "/api/state", headers={"Host": host.format(port=client.port)})
+    assert status == 421
+    assert client.request("GET", "/api/state", headers={"Host": f"localhost:{client.port}"})[0] == 200
+
+
+def test_a_change_from_another_origin_is_refused(client: Client) -> None:
+    card = client.get("/api/state")["label"]["card"]
+    body = {"id": card["id"], "answer": "yes"}
+    evil = {"Origin": "http://evil.example"}
+    assert client.request("POST", "/api/answer", body, evil)[0] == 403
+    assert client.request("POST", "/api/answer", body, {"Origin": "null"})[0] == 403
+    no_origin = {"Origin": "", "Referer": "http://evil.example/page"}
+    assert client.request("POST", "/api/answer", body, no_origin)[0] == 403
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    assert client.request("POST", "/api/answer", body, form)[0] == 415
+    assert client.request("POST", "/api/answer", body, {"Content-Type": "text/plain"})[0] == 415
+    assert not (client.server.state.labels.path).exists()  # nothing was written
+    referer = {"Origin": "", "Referer": f"{client.origin}/#label"}
+    status, _, _ = client.request("POST", "/api/answer", body, referer)
+    assert status == 200
+
+
+def test_bad_requests_say_what_is_wrong(client: Client) -> None:
+    assert client.request("POST", "/api/answer", {"id": "nobody", "answer": "yes"})[0] == 404
+    status, _, body = client.request("POST", "/api/answer", {"id": "x", "answer": "maybe"})
+    assert status == 400 and b"yes or no" in body
+    assert client.request("POST", "/api/answer", [1, 2])[0] == 400
+    assert client.request("GET", "/api/removals?batch=-3")[0] == 400
+    assert client.request("GET", "/nothing")[0] == 404
+    status, _, body = client.request("POST", "/api/train", {})
+    assert status == 400 and b"label at least" in body
+
+
+# ----- nothing lost, nothing doubled
+
+
+def test_an_answer_is_on_disk_before_the_page_hears_saved(client: Client) -> None:
+    path = client.server.state.labels.path
+    shown = client.get("/api/state")["label"]["card"]
+    reply = client.post("/api/answer", {"id": shown["id"], "answer": "no"})
+    assert reply["saved"] is True
+    assert [(r["id"], r["label"]) for r in label_rows(path)] == [(shown["id"], "no")]
+    assert reply["label"]["card"]["id"] != shown["id"]
+    assert reply["label"]["status"]["no"] == 1
+
+
+def test_skip_and_undo_work_as_in_the_terminal(client: Client) -> None:
+    first = client.get("/api/state")["label"]["card"]
+    second = client.post("/api/answer", {"id": first["id"], "answer": "yes"})["label"]["card"]
+    third = client.post("/api/skip", {"id": second["id"]})["label"]["card"]
+    assert third["id"] not in (first["id"], second["id"])
+    assert client.post("/api/undo", {})["label"]["card"]["id"] == second["id"]  # the skip
+    again = client.post("/api/undo", {})["label"]
+    assert again["card"]["id"] == first["id"] and again["status"]["yes"] == 0  # the answer, on disk too
+    assert load_labels(client.server.state.labels.path).answers == {}
+
+
+def test_two_windows_answering_the_same_card_record_one_answer(client: Client) -> None:
+    shown = client.get("/api/state")["label"]["card"]
+    with ThreadPoolExecutor(8) as pool:
+        replies = list(pool.map(lambda _: client.post("/api/answer", {"id": shown["id"], "answer": "yes"}), range(8)))
+    assert all(r["saved"] for r in replies)
+    rows = label_rows(client.server.state.labels.path)
+    assert [(r["id"], r["label"]) for r in rows] == [(shown["id"], "yes")]
+    # The other window changes its mind: the later answer is recorded, once, and it is the one that counts.
+    client.post("/api/answer", {"id": shown["id"], "answer": "no"})
+    client.post("/api/answer", {"id": shown["id"], "answer": "no"})
+    labels = load_labels(client.server.state.labels.path)
+    assert len(labels.rows) == 2 and labels.answers == {shown["id"]: False}
+    assert client.get("/api/state")["label"]["status"] | {} == client.get("/api/state")["label"]["status"]
+
+
+def test_two_windows_answering_as_fast_as_they_can_lose_and_double_nothing(client: Client) -> None:
+    def window(_: int) -> list[str]:
+        answered = []
+        for _ in range(15):
+            card = client.get("/api/state")["label"]["card"]
+            client.post("/api/answer", {"id": card["id"], "answer": "yes" if audience(card["position"]) else "no"})
+            answered.append(card["id"])
+        return answered
+
+    with ThreadPoolExecutor(2) as pool:
+        given = [i for ids in pool.map(window, range(2)) for i in ids]
+    labels = load_labels(client.server.state.labels.path)
+    assert set(labels.answers) == set(given)
+    assert len(labels.rows) == len(set(given))  # both windows saw the same card at times: written once
+    status = client.get("/api/state")["label"]["status"]
+    assert status["yes"] + status["no"] == len(set(given))
+
+
+# ----- train and remove
+
+
+def answer_until_trainable(client: Client, count: int = 40) -> None:
+    for _ in range(count):
+        card = client.get("/api/state")["label"]["card"]
+        client.post("/api/answer", {"id": card["id"], "answer": "yes" if audience(card["position"]) else "no"})
+
+
+def train(client: Client) -> dict[str, Any]:
+    assert client.post("/api/train", {})["train"]["state"] == "running"
+    deadline = time.monotonic() + 120
+    while (state := client.get("/api/state"))["train"]["state"] == "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert state["train"]["state"] == "done", state["train"]["message"]
+    return state
+
+
+def test_training_runs_in_the_background_and_gives_a_removal_list(client: Client) -> None:
+    answer_until_trainable(client)
+    state = train(client)
+    lines = " ".join(state["train"]["lines"])
+    assert "ROC-AUC" in lines and "Suggestions:" in lines
+    remove = state["remove"]
+    assert remove["ready"] and remove["total"] > 0 and remove["batch_size"] == 50
+    assert Path(client.server.state.model_path).exists()
+    status, headers, body = client.request("GET", "/report")
+    assert status == 200 and b"<html" in body
+    assert headers["Content-Security-Policy"].startswith("sandbox allow-scripts")
+
+
+def test_removed_and_kept_are_answers_and_survive_a_restart(client: Client, export: Path) -> None:
+    answer_until_trainable(client)
+    train(client)
+    rows = client.get("/api/removals?batch=0")["rows"]
+    first, second = rows[0]["id"], rows[1]["id"]
+    done = client.post("/api/removal", {"id": first, "action": "removed"})
+    assert done["row"]["state"] == "removed" and done["progress"]["removed"] == 1
+    client.post("/api/removal", {"id": second, "action": "kept"})
+    client.post("/api/removal", {"id": second, "action": "kept"})  # a second click writes nothing more
+    labels = load_labels(client.server.state.labels.path)
+    assert labels.answers[first] is False and labels.answers[second] is True
+    # The list starts with the person's own "no" answers (already in the file): one more row each, no more.
+    assert [r["picked"] for r in labels.rows if r["id"] == second][-1:] == ["kept"]
+    assert sum(r["picked"] == "kept" for r in labels.rows) == 1
+    assert labels.picked[second] == "kept"
+    assert client.request("POST", "/api/removal", {"id": first, "action": "gone"})[0] == 400
+    # A new app on the same files: the same list, the same progress.
+    state = client.server.state
+    again = AppState.open(export, state.labels.path, state.model_path, cache=None)
+    progress = again.removal_view()
+    by_id = {row["id"]: row["state"] for b in range(progress["batches"]) for row in again.removal_batch(b)["rows"]}
+    assert by_id[first] == "removed" and by_id[second] == "kept"
+    assert progress["removed"] == 1 and progress["kept"] == 1
+
+
+@pytest.mark.slow
+def test_a_killed_server_loses_nothing(export: Path, tmp_path: Path) -> None:
+    labels = tmp_path / "labels.csv"
+
+    def start() -> tuple[subprocess.Popen[str], Client]:
+        process = subprocess.Popen(
+            [sys.executable, str(FAKE_CLI), "app", str(export), "--labels", str(labels), "--no-browser"],
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=tmp_path,
+            # This checkout's relevance, whichever one the environment has installed.
+            env=os.environ | {"COLUMNS": "200", "PYTHONPATH": str(FAKE_CLI.parent.parent)},
+        )
+        assert process.stderr is not None
+        line = ""
+        deadline = time.monotonic() + 60
+        while "open http" not in line:
+            assert time.monotonic() < deadline and process.poll() is None, line
+            line = process.stderr.readline()
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/\?token=(\S+)", line)
+        assert found
+        server = type("Server", (), {"port": int(found[1]), "token": found[2]})
+        server.cookie = f"relevance-{found[1]}"
+        server.origin = f"http://127.0.0.1:{found[1]}"
+        return process, Client(server)  # type: ignore[arg-type]
+
+    process, client = start()
+    given = []
+    for _ in range(5):
+        card = client.get("/api/state")["label"]["card"]
+        client.post("/api/answer", {"id": card["id"], "answer": "no"})
+        given.append(card["id"])
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    process, client = start()
+    try:
+        state = client.get("/api/state")["label"]
+        assert state["status"]["no"] == 5 and state["card"]["id"] not in given
+        assert load_labels(labels).answers == dict.fromkeys(given, False)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+
+
+def test_a_damaged_model_does_not_stop_the_app(export: Path, tmp_path: Path) -> None:
+    model = tmp_path / "models" / "relevance.npz"
+    model.parent.mkdir()
+    model.write_bytes(b"not a model")
+    state = AppState.open(export, tmp_path / "labels.csv", model, cache=None)
+    view = state.removal_view()
+    assert view["ready"] is False and "retrain" in view["note"]
+    assert state.label_view()["card"] is not None
