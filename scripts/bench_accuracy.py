@@ -220,7 +220,7 @@ def judge(
         "estimate_low": wrong.low,
         "estimate_high": wrong.high,
         # a list: the tool suggests removing someone it decided (not only the person's own "no" answers)
-        "list": bool(net_removed.any()),
+        "list": bool(net_removed.size),
         "list_size": int(net_removed.size),
         "more_answers": bundle.card.thresholds.more_answers,
         "checks": None if checks is None else {k: getattr(checks, k) for k in ("answers", "yes", "expected", "factor")},
@@ -617,7 +617,11 @@ def runs_table(result: dict[str, Any], persona: str) -> list[str]:
                 lines.append(f"| {chosen} | {r['repeat']} | not trained | | | | | | |")
                 continue
             real = "—" if r.get("realised") is None else f"{100 * r['realised']:.1f}%"
-            listed = f"yes ({r['list_size']:,})" if r.get("list") else f"no (~{r.get('more_answers') or '?'} more)"
+            listed = (
+                f"yes ({r['list_size']:,})"
+                if r.get("list")
+                else (f"no (~{r['more_answers']} more answers, says the tool)" if r.get("more_answers") else "no")
+            )
             c = r.get("checks")
             checks = "—" if not c else f"{c['answers']}: {c['yes']} / {c['expected']:.1f}"
             lines.append(
