@@ -58,7 +58,7 @@ def limits(result: dict[str, Any]) -> list[str]:
 
     tool = at(acc.TOOL, acc.TARGET_BUDGET)
     if not tool:
-        return []
+        return _list_limits(result)
     ceiling = at(acc.CEILING)
     out = []
     if not ceiling:  # a run without baselines (--quick / --no-baselines): only the goal rows say anything
