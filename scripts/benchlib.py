@@ -31,7 +31,11 @@ from relevance.records import Connection
 REPO = Path(__file__).resolve().parents[1]
 # The shared reference data sits beside the repository: /work/shared/data/esco_titles.tsv for /work/main.
 ESCO = REPO.parent / "shared" / "data" / "esco_titles.tsv"
-# Where vectors of every ESCO title are kept between runs (the same .npy as scripts/bench_sampling.py).
+# The same columns in 17 more languages (pl, cs, sk, hu, ro, bg, ...): never committed, read at run time only.
+ESCO_MORE = REPO.parent / "shared" / "data" / "esco_titles_more.tsv"
+# The languages of esco_titles.tsv: a persona without its own language mix draws from these, as ESCO mixes them.
+BASE_LANGS = ("de", "en", "es", "fr")
+# Where vectors of the ESCO titles are kept between runs, one .npy per embedder and language.
 CACHE = Path(tempfile.gettempdir()) / "relevance-bench"
 RESULTS = REPO / "build" / "bench"
 
@@ -55,24 +59,40 @@ class Title:
     uri: str  # the ESCO occupation: rewordings of one job share it
 
 
-def load_esco(path: Path = ESCO) -> list[Title]:
-    if not path.exists():
-        raise SystemExit(f"{path} not found: pass --esco /path/to/esco_titles.tsv")
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [
-            Title(r["lang"], clean_text(r["title"]), r["kind"], r["isco08"], r["esco_uri"])
-            for r in csv.DictReader(handle, delimiter="\t")
-        ]
+def load_esco(*paths: Path, langs: Iterable[str] | None = None) -> list[Title]:
+    """ESCO rows of the given files in file order (default: esco_titles.tsv, then esco_titles_more.tsv when it is
+    there), only those in `langs` when given. esco_titles.tsv comes first, so its rows keep their indices."""
+    keep = None if langs is None else set(langs)
+    out: list[Title] = []
+    for path in paths or (ESCO, *([ESCO_MORE] if ESCO_MORE.exists() else [])):
+        if not path.exists():
+            raise SystemExit(f"{path} not found: pass --esco /path/to/esco_titles.tsv (and --esco-more)")
+        with path.open(encoding="utf-8", newline="") as handle:
+            out += [
+                Title(r["lang"], clean_text(r["title"]), r["kind"], r["isco08"], r["esco_uri"])
+                for r in csv.DictReader(handle, delimiter="\t")
+                if keep is None or r["lang"] in keep
+            ]
+    return out
 
 
 def esco_vectors(titles: Sequence[Title], embedder: Embedder, cache_dir: Path = CACHE) -> np.ndarray:
-    """One vector per ESCO row, embedded once per embedder and kept as .npy (a USE pass takes about a minute)."""
-    path = cache_dir / f"esco-{embedder.name.replace('/', '_')}.npy"
-    texts = [t.title for t in titles]
+    """One vector per ESCO row, embedded once per embedder and language and kept as .npy (USE embeds about 1,000
+    titles a second on two cores: the four base languages take about a minute and a half)."""
+    vectors = np.empty((len(titles), embedder.dim), dtype=np.float32)
+    langs = np.array([t.lang for t in titles])
+    for lang in dict.fromkeys(langs.tolist()):
+        where = np.flatnonzero(langs == lang)
+        vectors[where] = _lang_vectors([titles[i].title for i in where], lang, embedder, cache_dir)
+    return vectors
+
+
+def _lang_vectors(texts: list[str], lang: str, embedder: Embedder, cache_dir: Path) -> np.ndarray:
+    path = cache_dir / f"esco-{embedder.name.replace('/', '_')}-{lang}-{len(texts)}.npy"
     if path.exists():
         vectors = np.load(path)
         # a stale file (other data, or an embedder that changed under the same name) is caught on a sample
-        check = np.random.default_rng(0).choice(len(texts), 16, replace=False)
+        check = np.random.default_rng(0).choice(len(texts), min(16, len(texts)), replace=False)
         if (
             vectors.shape[0] == len(texts)
             and np.abs(embedder.encode([texts[i] for i in check]) - vectors[check]).max() < 1e-3
@@ -98,6 +118,13 @@ class Persona:
     size: int = 4000  # connections in the network, held-out rows included
     share: float = 0.20  # audience share
     lookalike_share: float = 0.20  # share of hard look-alikes (never audience)
+    # the share of titles in each language, in each of audience / look-alikes / others alike; None: the base
+    # languages (en/de/fr/es) as ESCO mixes them
+    languages: dict[str, float] | None = None
+
+    @property
+    def langs(self) -> tuple[str, ...]:
+        return tuple(self.languages) if self.languages else BASE_LANGS
 
 
 PERSONAS: dict[str, Persona] = {
@@ -123,7 +150,32 @@ PERSONAS: dict[str, Persona] = {
         size=1800,
         lookalike_share=0.25,
     ),
+    # The people this tool is for (issue 12): trainers whose network speaks their language and English.
+    "trainer-pl": Persona(
+        "trainer-pl",
+        "Polish sales trainer: the trainer's audience and look-alikes; titles 55% Polish, 35% English, "
+        "10% German/other (de 6%, cs 2%, sk 2%)",
+        lambda t: t.isco08 in TRAINER_ISCO,
+        lambda t: t.isco08 in TRAINER_LOOKALIKES,
+        size=3500,
+        languages={"pl": 0.55, "en": 0.35, "de": 0.06, "cs": 0.02, "sk": 0.02},
+    ),
+    "trainer-cee": Persona(
+        "trainer-cee",
+        "Central/Eastern European trainer: the trainer's audience and look-alikes; titles cs 25%, sk 10%, hu 10%, "
+        "ro 10%, bg 5%, pl 15%, en 25%",
+        lambda t: t.isco08 in TRAINER_ISCO,
+        lambda t: t.isco08 in TRAINER_LOOKALIKES,
+        languages={"cs": 0.25, "sk": 0.10, "hu": 0.10, "ro": 0.10, "bg": 0.05, "pl": 0.15, "en": 0.25},
+    ),
 }
+# The personas whose networks the issue-12 goal rows are about.
+TRAINERS = ("trainer", "trainer-pl", "trainer-cee")
+
+
+def persona_langs(keys: Iterable[str]) -> set[str]:
+    """The ESCO languages the given personas draw titles from (what needs loading and embedding)."""
+    return {lang for key in keys for lang in PERSONAS[key].langs}
 
 
 @dataclass
@@ -148,14 +200,22 @@ class Network:
 
 def draw_network(titles: Sequence[Title], persona: Persona, seed: int, held_share: float = 0.25) -> Network:
     """A network for the persona: audience, look-alikes and others at the persona's shares, languages mixed as ESCO
-    mixes them. Occupations (esco_uri) are split first: ~30% only ever give held-out rows (about held_share of
-    the network), so rewordings of one job never sit on both sides."""
+    mixes them (or at the persona's language shares). Occupations (esco_uri) are split first: ~30% only ever give
+    held-out rows (about held_share of the network), so rewordings of one job, in any language, never sit on both
+    sides. Only the rows of the persona's languages are drawn from, so loading more languages changes no network.
+
+    With language shares, each (audience | look-alike | other) x language cell is drawn at its share; a cell with
+    fewer ESCO titles than it needs (ESCO has ~210 Polish audience titles) uses each title once and then repeats
+    titles at random, as real networks repeat them."""
     rng = np.random.default_rng(seed)
-    uris = sorted({t.uri for t in titles})
+    mine = np.flatnonzero([t.lang in persona.langs for t in titles])
+    sub = [titles[i] for i in mine]
+    uris = sorted({t.uri for t in sub})
     held_uris = set(rng.choice(uris, round(len(uris) * 0.3), replace=False).tolist())
-    audience = np.array([persona.audience(t) for t in titles])
-    lookalike = np.array([persona.lookalike(t) for t in titles]) & ~audience
-    in_held = np.array([t.uri in held_uris for t in titles])
+    audience = np.array([persona.audience(t) for t in sub])
+    lookalike = np.array([persona.lookalike(t) for t in sub]) & ~audience
+    in_held = np.array([t.uri in held_uris for t in sub])
+    lang_of = np.array([t.lang for t in sub])
     n_held = round(persona.size * held_share)
 
     def pick(side: np.ndarray, n: int) -> np.ndarray:
@@ -164,16 +224,33 @@ def draw_network(titles: Sequence[Title], persona: Persona, seed: int, held_shar
         want.append(n - sum(want))
         chosen = []
         for group, k in zip(groups, want, strict=True):
-            rows = np.flatnonzero(side & group)
-            chosen.append(rng.choice(rows, min(k, len(rows)), replace=False))
+            if persona.languages is None:
+                rows = np.flatnonzero(side & group)
+                chosen.append(rng.choice(rows, min(k, len(rows)), replace=False))
+                continue
+            for lang, m in zip(persona.languages, apportion(k, list(persona.languages.values())), strict=True):
+                rows = np.flatnonzero(side & group & (lang_of == lang))
+                if not len(rows) or not m:
+                    continue
+                first = rng.choice(rows, min(m, len(rows)), replace=False)
+                chosen += [first, rng.choice(rows, m - len(first), replace=True)]
         return np.concatenate(chosen)
 
     rows = np.concatenate([pick(~in_held, persona.size - n_held), pick(in_held, n_held)])
     rows = rows[rng.permutation(len(rows))]
     people = People(seed)
-    connections = [people.connection(titles[r].title, i) for i, r in enumerate(rows)]
-    langs = np.array([titles[r].lang for r in rows])
-    return Network(persona, connections, rows, audience[rows], in_held[rows], langs)
+    connections = [people.connection(sub[r].title, i) for i, r in enumerate(rows)]
+    langs = lang_of[rows]
+    return Network(persona, connections, mine[rows], audience[rows], in_held[rows], langs)
+
+
+def apportion(n: int, shares: Sequence[float]) -> list[int]:
+    """n split by shares into whole numbers that add up to n (largest remainders get the leftovers)."""
+    exact = n * np.asarray(shares, dtype=float) / float(np.sum(shares))
+    whole = np.floor(exact).astype(int)
+    for i in np.argsort(-(exact - whole), kind="stable")[: n - int(whole.sum())]:
+        whole[i] += 1
+    return whole.tolist()
 
 
 # -------------------------------------------------------------------------------------------------- people, exports

@@ -58,9 +58,11 @@ def limits(result: dict[str, Any]) -> list[str]:
 
     tool = at(acc.TOOL, acc.TARGET_BUDGET)
     if not tool:
-        return []
+        return _list_limits(result)
     ceiling = at(acc.CEILING)
     out = []
+    if not ceiling:  # a run without baselines (--quick / --no-baselines): only the goal rows say anything
+        return [*out, *_list_limits(result)]
     roc, r98 = _mean(tool, "roc_auc"), _mean(tool, "r98")
     best_roc, best_r98 = _mean(ceiling, "roc_auc"), _mean(ceiling, "r98")
     curve = ", ".join(f"{_mean(at(acc.TOOL, b), 'roc_auc'):.3f} @{b}" for b in budgets)
@@ -120,6 +122,42 @@ def limits(result: dict[str, Any]) -> list[str]:
         else ""
     )
     out.append(f"- **Threshold and estimate.** {said}")
+    return [*out, *_list_limits(result)]
+
+
+def _list_limits(result: dict[str, Any]) -> list[str]:
+    """Per trainer persona at 100 answers: how far the tool's list is from what its own ranking allows, from the
+    yield curve (the deepest cut of the lowest-scored held-out rows whose realised wrong share stays <= 3%)."""
+    out = []
+    for persona in [p for p in acc.TRAINERS if p in result["config"]["personas"]]:
+        for method, chosen in ((acc.TOOL, "auto"), (acc.TOOL_UNCERTAIN, "uncertain")):
+            curves = acc._curves(result, persona, method)
+            rs = acc._select(result["records"], persona=persona, method=method, budget=acc.TARGET_BUDGET)
+            if not curves:
+                continue
+            wrong = np.mean([c["wrong"] for c in curves], axis=0)
+            model = np.mean([c["model"] for c in curves], axis=0)
+            yields = np.mean([c["yield"] for c in curves], axis=0)
+            ok = np.flatnonzero(wrong <= acc.GOAL["realised"])
+            possible = (
+                f"the ranking alone would flag {yields[ok[-1]]:.0%} of the held-out non-audience at "
+                f"{100 * wrong[ok[-1]]:.1f}% wrong (its lowest {acc.CURVE[ok[-1]]}%; mean score there "
+                f"{100 * model[ok[-1]]:.1f}%)"
+                if len(ok)
+                else "even the lowest 10% of the ranking holds more than 3% audience"
+            )
+            lists = sum(bool(r.get("list")) for r in rs)
+            listed = [r for r in rs if r.get("realised") is not None]
+            said = (
+                f"yield {_mean(rs, 'tool_recall'):.2f}, realised {100 * _mean(listed, 'realised'):.1f}% vs estimate "
+                f"{100 * _mean(listed, 'estimate'):.1f}% (runs with a list)"
+                if listed
+                else "no list, so nothing removed"
+            )
+            out.append(
+                f"- **{persona}, {chosen} labels, {acc.TARGET_BUDGET} answers.** The tool's list: {lists} of "
+                f"{len(rs)} runs, {said}; {possible}."
+            )
     return out
 
 
@@ -145,7 +183,7 @@ def render(accuracy: dict[str, Any] | None, speed_result: dict[str, Any] | None,
             acc.__doc__.split("\n\n", 1)[1].rsplit("\n\n", 1)[0].strip() if acc.__doc__ else "",
             "",
             acc.render(accuracy),
-            "### What limits the trainer's figures",
+            "### What limits the trainer's figures, and the trainer personas' lists",
             "",
             *limits(accuracy),
             "",
