@@ -115,15 +115,18 @@ def plan_removals(
     p = 1.0 / (1.0 + np.exp(-(fitted[:, :1] * on_folds + fitted[:, 1:])))
     wrong = np.cumsum(p, axis=1) / np.arange(1, len(ranked) + 1)
     factor, found, expected, answers = _check_factors(on_folds, d, y, representative, fitted[0])
-    upper = np.quantile(wrong[1:], confidence, axis=0) * factor
+    model_upper = np.quantile(wrong[1:], confidence, axis=0)
+    upper = model_upper * factor
     distinct = np.append(ranked[1:] > ranked[:-1], True)  # a threshold cannot split tied rows
     allowed = np.flatnonzero((upper <= limit) & distinct)
+    # What the checks said about the list the model alone would have made: the test they passed or failed.
+    by_model = np.flatnonzero((model_upper <= limit) & distinct)
+    t = int(by_model[-1]) if by_model.size else 0
+    tested = CheckTest(int(answers[t]), int(found[t]), float(expected[t]), float(factor[t]))
     if not allowed.size:
-        tested = CheckTest(int(answers[0]), int(found[0]), float(expected[0]), float(factor[0]))
         more = more_answers(wrong[0] * factor, upper, limit, len(y))
         return Removals.none(tested if representative is not None and representative.any() else None, more)
     k = int(allowed[-1])
-    tested = CheckTest(int(answers[k]), int(found[k]), float(expected[k]), float(factor[k]))
     no = 1.0 - p
     missed = 1.0 - no[:, : k + 1].sum(axis=1) / no.sum(axis=1)
     return Removals(

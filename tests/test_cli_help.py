@@ -14,7 +14,7 @@ from relevance.cli import app
 from relevance.cli.render import TalkConsole
 
 runner = CliRunner()
-WORKFLOW = ["inspect", "sample", "label", "train", "score", "report", "demo", "info", "cache"]
+WORKFLOW = ["app", "inspect", "sample", "label", "train", "score", "report", "demo", "info", "cache"]
 
 
 def test_version() -> None:

@@ -11,13 +11,17 @@ import pytest
 
 from relevance.errors import LabelsError, RelevanceError
 from relevance.io import write_csv
-from relevance.labels import load_labels, record_answer
+from relevance.labels import Labels, append_rows, label_row, load_labels
 from relevance.records import Connection
 from relevance.write_errors import cannot_write
 
 ADA = Connection(id="linkedin.com/in/ada", first_name="Ada", position="CTO")
 BEN = Connection(id="linkedin.com/in/ben", first_name="Ben", position="Chef")
 as_root = pytest.mark.skipif(os.geteuid() == 0, reason="root writes through file permissions")
+
+
+def record_answer(labels: Labels, connection: Connection, answer: bool | None, picked: str = "") -> None:
+    append_rows(labels, [label_row(connection, answer, picked)])
 
 
 def one_line(error: pytest.ExceptionInfo[RelevanceError]) -> str:

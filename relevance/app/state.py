@@ -39,10 +39,14 @@ ACTIONS: dict[str, tuple[str, bool]] = {"removed": ("removed", False), "kept": (
 
 
 def report_tools() -> Any:
-    """The HTML report's module: the one place the app imports it (the report is moving into a package)."""
-    import relevance.report_html as report
+    """What the app uses of the HTML report: the one place it imports it (lazily: plotly is heavy)."""
+    from types import SimpleNamespace
 
-    return report
+    from relevance.report import report_scored
+    from relevance.report.data import BATCH_SIZE
+    from relevance.report.html import profile_link
+
+    return SimpleNamespace(report_scored=report_scored, BATCH_SIZE=BATCH_SIZE, profile_link=profile_link)
 
 
 @dataclass

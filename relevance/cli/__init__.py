@@ -36,10 +36,11 @@ app = typer.Typer(
     "Embedded titles are cached between runs (`relevance cache path`; RELEVANCE_CACHE moves it or turns it off).",
 )
 
-# `relevance --help` lists the commands in this order: the workflow's.
+# `relevance --help` lists the commands in this order: the browser app first (the way most people use it),
+# then the workflow's steps.
+app.command("app", cls=Command)(app_command)
 for command in (inspect, sample, label, train, score, report, demo, info):
     app.command(cls=Command)(command)
-app.command("app", cls=Command)(app_command)  # the browser app: label, train, remove
 app.add_typer(cache_app, name="cache")
 
 
