@@ -90,7 +90,7 @@ def embedding_text(connection: Connection) -> str:
     """The one place deciding what text of a connection is embedded: its title (headline, else position),
     cleaned by ``clean_text``, and nothing else.
 
-    Not the company: appended to the title it cost 0.04-0.12 ROC-AUC (scripts/bench_text.py, MEASUREMENTS.md).
+    Not the company: appended to the title it cost 0.04-0.12 ROC-AUC (scripts/bench_text.py).
     Not the company alone either when there is no title: used that way it scored worse than a zero vector,
     which says "nothing known" and leaves those rows to the classifier's prior. Such rows give "".
     """
@@ -108,6 +108,7 @@ def embed_texts(
 
     Each distinct text is embedded once (exports repeat titles a lot) and, with a cache, once ever per
     embedder. ``progress(done, total)`` counts input texts, cached ones included, and is called per batch.
+    Long because the cache's save-on-interrupt (``finally``) must wrap the whole batch loop.
     """
     # the distinct texts in order of first appearance and, when there are repeats, each row's index among them
     distinct = dict.fromkeys(texts)

@@ -41,7 +41,7 @@ __all__ = [
 
 UNKNOWN = "unknown"
 # Languages the statistical model chooses among (Latin and Cyrillic scripts): the languages of Europe's
-# LinkedIn networks. Fewer candidates = fewer confusions on short titles (MEASUREMENTS.md restricted to 10).
+# LinkedIn networks. Fewer candidates = fewer confusions on short titles (a measurement restricted to 10 did as well).
 LANGUAGES: tuple[str, ...] = (
     "en", "de", "fr", "es", "it", "pt", "nl", "pl", "cs", "sk", "ro", "hu", "sv", "da", "no", "fi", "tr",
     "ru", "uk", "bg",

@@ -88,7 +88,7 @@ def plan_removals(
     seed: int = 0,
     confidence: float = CONFIDENCE,
 ) -> Removals:
-    """The highest score to suggest removal at, judged over the network's own rows.
+    """The highest score to suggest removal at, judged over the network's own rows (one vectorised pass).
 
     ``population``: the final model's decisions on the network's unlabelled rows; ``decisions``/``y``: the
     answers' out-of-fold decisions and answers, on the scale ``slope * population + intercept`` (``rescale``);

@@ -1,7 +1,7 @@
 """Choosing which connections to label next: cover the network first, then ask where the model is unsure.
 
 Works on row indices into a matrix of connection vectors (zero rows = no text), so the CLI, the labeller and
-the benchmark share one implementation. Measured (MEASUREMENTS.md, scripts/bench_sampling.py): early on,
+the benchmark share one implementation. Measured (scripts/bench_sampling.py): early on,
 coverage of the network matters most; once both answers exist, the model's doubts do — most of all when the
 audience is rare.
 """

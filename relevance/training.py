@@ -113,6 +113,9 @@ def fit_bundle(
 ) -> Bundle:
     """Fit on labelled vectors; judge and calibrate on out-of-fold predictions; choose the thresholds.
 
+    Long on purpose: one straight sequence of steps (each a call) ending in the model card, whose fields read
+    best in one place.
+
     ``network`` is the mean vector of the whole network (labels not needed, so no leakage into the folds).
     ``population``: the network's unlabelled rows, built like ``vectors``; the removal threshold and the
     wrong-removal estimate are about them (labels chosen by `relevance label` do not represent the network).

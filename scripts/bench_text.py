@@ -1,6 +1,6 @@
 """Which text of a connection should be embedded? Compare compositions on real occupation titles.
 
-Protocol (as in MEASUREMENTS.md): 5,000 ESCO titles, audience = people who hire, market or sell (ISCO 1212,
+Protocol: 5,000 ESCO titles, audience = people who hire, market or sell (ISCO 1212,
 1221, 1222, 2423, 2431, 2432, 3333), train/test split by occupation, logistic regression (balanced, C=1) on
 the default embedder's vectors, N random labels, 10 draws, ROC-AUC on the test half. Companies are synthetic
 and unrelated to the audience, as most employers are.
@@ -61,7 +61,7 @@ def load(n: int, seed: int) -> tuple[list[str], list[str], np.ndarray, list[list
     by_uri: dict[str, list[str]] = {}
     for r in rows:
         by_uri.setdefault(r["esco_uri"], []).append(r["title"])
-    # enrich the audience to ~19% as in MEASUREMENTS.md (a random sample of ESCO holds only ~2%)
+    # enrich the audience to ~19% (a random sample of ESCO holds only ~2%)
     rng = random.Random(seed)
     audience = [r for r in rows if r["isco08"] in AUDIENCE]
     others = [r for r in rows if r["isco08"] not in AUDIENCE]

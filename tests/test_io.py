@@ -1,4 +1,4 @@
-"""`relevance.read_export` on every quirk seen in real exports (FORMATS.md), one tiny synthetic file each."""
+"""`relevance.read_export` on every quirk seen in real exports, one tiny synthetic file each."""
 
 from __future__ import annotations
 

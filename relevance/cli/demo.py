@@ -77,6 +77,7 @@ def run_demo(
     training_lines: Callable[[TrainResult, Path, Path], Iterable[str]] | None = None,
 ) -> DemoResult:
     """Run the workflow on the bundled sample, writing its files under ``out_dir``, and narrate it to ``say``.
+    Long: the narration is one story, step by step, and reads best in order.
 
     ``show_export`` shows what was read from the sample (the CLI prints ``relevance inspect``'s table);
     ``training_lines`` produces the sentences about the trained model, given it and the labels and model

@@ -62,6 +62,8 @@ def score(
 ) -> None:
     """Score every connection: keep, review or remove, each with a reason; removals first, surest first.
 
+    (Long: typer declares every option in the signature.)
+
     Example: relevance score Connections.csv --model models/relevance.npz --out scored.csv --keep "company=Acme"
     """
     from relevance.bundle import load_bundle, read_card

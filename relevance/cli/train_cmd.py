@@ -45,6 +45,8 @@ def train(
 ) -> None:
     """Train a model on your labels; report its cross-validated quality and the thresholds it chose.
 
+    (Long: typer declares every option in the signature.)
+
     Example: relevance train Connections.csv --labels labels.csv --model models/relevance.npz
     """
     from relevance.bundle import save_bundle
