@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +64,6 @@ class ModelCard:
     format_version: int = FORMAT_VERSION
     sha256: str = ""  # of the arrays file: it changed by accident, or was swapped
     model_file: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)  # free-form notes kept for the person (evaluation details)
 
     @property
     def wrong_removals(self) -> Estimate:
@@ -156,7 +155,6 @@ def _card(data: Mapping[str, Any]) -> ModelCard:
         format_version=int(data["format_version"]),
         sha256=str(data.get("sha256") or ""),
         model_file=str(data.get("model_file") or ""),
-        extra=dict(data.get("extra") or {}),
     )
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from relevance.calibration import apply_platt, platt_draws, transfer
+from relevance.calibration import apply_platt, fit_platt, platt_draws, transfer
 from relevance.metrics import RANGE, Estimate
 
 # The threshold keeps this quantile of the wrong-removal estimate (over bootstrap refits of the calibration,
@@ -107,7 +107,7 @@ def plan_removals(
     if not len(ranked):
         return Removals.none()
     fitted = platt_draws(d, y, CALIBRATION_DRAWS + 1, weights=weights, seed=seed)
-    fitted[0] = _fit(d, y, weights)  # row 0: the fit on every answer, the rest bootstrap refits
+    fitted[0] = fit_platt(d, y, weights)  # row 0: the fit on every answer, the rest bootstrap refits
     if fitted[0, 0] <= MIN_SLOPE:
         return Removals.none()
     slope, intercept = rescale
@@ -152,12 +152,6 @@ def more_answers(point: np.ndarray, upper: np.ndarray, limit: float, answers: in
     needed = answers * (gap[ok] / room[ok]) ** 2
     more = float(np.min(needed)) - answers
     return int(min(MAX_MORE, max(10, 10 * np.ceil(more / 10))))
-
-
-def _fit(d: np.ndarray, y: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
-    from relevance.calibration import fit_platt
-
-    return np.array(fit_platt(d, y, weights))
 
 
 def _check_factors(

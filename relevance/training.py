@@ -131,7 +131,8 @@ def fit_bundle(
     width = 0 if featurizer is None else featurizer.width
     if width:
         _check_block(block, len(vectors), width)
-        _check_block(population_block, len(others), width) if len(others) else None
+        if len(others):
+            _check_block(population_block, len(others), width)
     hood = (
         None if settings.smoothing is None else Neighbourhood(np.vstack([vectors, others]), network, settings.smoothing)
     )

@@ -66,7 +66,7 @@ def score(
 
     Example: relevance score Connections.csv --model models/relevance.npz --out scored.csv --keep "company=Acme"
     """
-    from relevance.bundle import load_bundle, read_card
+    from relevance.bundle import load_bundle
     from relevance.embed import load_embedder
     from relevance.labels import load_labels
     from relevance.score import parse_age, parse_keep_rule, score_export, write_scored
@@ -77,9 +77,9 @@ def score(
         newer = parse_age(keep_newer_than) if keep_newer_than else None
         result = read_export(export)
         worksheet = load_labels(labels) if labels.is_file() else None
-        # The model card names the embedder: read it before loading anything.
-        model_embedder = load_embedder(embedder or read_card(model).embedder)
-        bundle = load_bundle(model, embedder=model_embedder.name)
+        # The bundle names its embedder; score_export refuses any other.
+        bundle = load_bundle(model)
+        model_embedder = load_embedder(embedder or bundle.embedder)
         with progress_bar("Embedding titles", quiet) as progress:
             scored = score_export(
                 result, bundle, model_embedder, labels=worksheet, rules=rules, newer_than=newer, progress=progress
