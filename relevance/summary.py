@@ -27,7 +27,6 @@ class Summary:
     model_removals: int  # removals the model suggests
     answered_removals: int  # the person's own "no" answers (always on the removal list)
     answered_keeps: int  # the person's own "yes" answers
-    rule_keeps: int  # kept by a keep-rule
     wrong_rate: Estimate | None  # the share of the model's removals that may be audience; None: no list
     limit: float  # the person's limit on that share
     more_answers: int | None = None  # with no list: about how many more answers may bring one
@@ -131,7 +130,6 @@ def summarise_rows(
         model_removals=model_removals,
         answered_removals=sources[("label", "remove")],
         answered_keeps=sources[("label", "keep")],
-        rule_keeps=sources[("rule", "keep")],
         wrong_rate=wrong if model_removals else None,
         limit=card.thresholds.max_wrong_removals if card is not None else 0.03,
         more_answers=card.thresholds.more_answers if card is not None else None,
