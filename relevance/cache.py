@@ -4,8 +4,9 @@ Layout: one directory per embedder under the cache root, holding immutable *shar
 once, under a temporary name, then renamed into place (``os.replace`` is atomic), and never modified again, so
 readers never see half a shard and concurrent writers never need a lock: two processes that embed the same text
 both write it, and the duplicate is harmless. A shard carries its embedder name, its size and a CRC-32 of every
-byte, so a truncated, garbled or misplaced file is detected on read, reported with a warning, deleted, and its
-texts are simply embedded again. When shards pile up, a reader merges them into one.
+byte, so a truncated, garbled or misplaced file is detected on read, and so is one whose checksum is sound but
+whose vectors are not finite numbers (NaN would spread to every score): it is reported with a warning, deleted,
+and its texts are simply embedded again. When shards pile up, a reader merges them into one.
 
 In memory, a ``VectorCache`` keeps an index of the shards it has read (or written): each lookup lists the
 directory and reads only shards it has not seen, forgets shards that are gone (merged or cleared by another

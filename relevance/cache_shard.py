@@ -3,7 +3,7 @@
 A shard is written once, under a temporary name, then renamed into place, and never modified again. Format
 (little endian): ``b"RVC1"``, u32 header length, JSON header ``{"embedder", "dim", "n"}`` (padded with spaces so
 the vectors start 16-byte aligned; older shards without the padding read fine), n x 16-byte BLAKE2b text keys,
-n x dim float32 vectors, u32 CRC-32 of everything before it.
+n x dim float32 vectors (finite: a shard holding NaN or inf is damaged), u32 CRC-32 of everything before it.
 """
 
 from __future__ import annotations
@@ -81,6 +81,10 @@ def parse_shard(data: np.ndarray, name: str, dim: int) -> tuple[str, bytes, np.n
     if len(data) != end + n * dim * 4 + 4:
         return "wrong size", b"", empty
     vectors = data[end:-4].view("<f4").reshape(n, dim)
+    # The checksum only says the bytes are the ones written: a shard written with NaN or infinite vectors (or
+    # forged with a fresh checksum) would turn every score it touches into NaN.
+    if not np.isfinite(vectors).all():
+        return "vectors that are not finite numbers", b"", empty
     if not vectors.flags.aligned:  # written before headers were padded: copy once to aligned memory
         vectors = vectors.copy()
     vectors.flags.writeable = False

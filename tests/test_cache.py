@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from relevance import cache as cache_module
-from relevance.cache import MAX_SHARDS, CacheWarning, VectorCache, default_cache_dir
+from relevance.cache import MAX_SHARDS, CacheWarning, VectorCache, default_cache_dir, text_key
+from relevance.cache_shard import write_shard
 from relevance.embed import embed_texts
 
 DIM = 8
@@ -117,6 +118,23 @@ def test_damaged_shard_warns_is_deleted_and_recomputed(cache: VectorCache, damag
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         embed_texts(texts, fake, cache=cache)  # and now all is well
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_a_shard_with_a_sound_checksum_but_vectors_not_numbers_is_damaged(cache: VectorCache, bad: float) -> None:
+    fake = FakeEmbedder()
+    texts = [f"title {i}" for i in range(50)]
+    clean = embed_texts(texts, fake, cache=cache)
+    (shard,) = shards(cache)
+    poisoned = clean.copy()
+    poisoned[7, 3] = bad
+    shard.unlink()
+    write_shard(shard.parent, "fake-1", b"".join(map(text_key, texts)), poisoned)  # with a checksum that fits
+    with pytest.warns(CacheWarning, match=r"damaged vector cache shard .*\(vectors that are not finite numbers\)"):
+        again = embed_texts(texts, fake, cache=VectorCache(cache.root))
+    assert len(fake.encoded) == 100  # all recomputed
+    np.testing.assert_array_equal(again, clean)
+    assert len(shards(cache)) == 1  # a sound shard replaced the damaged one
 
 
 def test_shard_of_another_embedder_is_rejected(cache: VectorCache) -> None:
