@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 import relevance.embed
+from relevance.cache_shard import parse_shard, write_shard
 from relevance.card import FORMAT_VERSION
 from relevance.cli import app
 from relevance.errors import EmbedderError
@@ -147,6 +148,32 @@ def test_score_refuses_bundles_it_cannot_trust(
     result = runner.invoke(app, ["score", str(export), "--model", str(model), "--out", str(tmp_path / "s.csv"), *extra])
     assert result.exit_code == 1
     assert expected in " ".join(result.output.split())
+
+
+def test_a_poisoned_cache_gives_one_plain_warning_line_and_the_same_scores(
+    network: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A shard whose checksum fits but whose vectors hold a NaN: re-embedded, scored as if the cache were clean,
+    # and said in one line, not as Python's "file.py:123: CacheWarning" with a line of our source under it.
+    export, labels = network
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("RELEVANCE_CACHE", str(cache))
+    model, clean, again = tmp_path / "relevance.npz", tmp_path / "clean.csv", tmp_path / "again.csv"
+    train(export, labels, model)
+    score = ["score", str(export), "--model", str(model), "--labels", str(labels), "--quiet", "--out"]
+    assert runner.invoke(app, [*score, str(clean)]).exit_code == 0
+    (shard,) = cache.rglob("*.rvc")
+    _, keys, vectors = parse_shard(np.fromfile(shard, np.uint8), "fake-words", WordEmbedder.dim)
+    poisoned = vectors.copy()
+    poisoned[5, 0] = np.nan
+    shard.unlink()
+    write_shard(shard.parent, "fake-words", keys, poisoned)
+    result = runner.invoke(app, [*score, str(again)])
+    assert result.exit_code == 0, result.output
+    assert again.read_text(encoding="utf-8") == clean.read_text(encoding="utf-8")
+    assert result.stderr.startswith("Warning: Ignoring and deleting damaged vector cache shard ")
+    assert result.stderr.endswith("(vectors that are not finite numbers); its vectors will be recomputed.\n")
+    assert result.stderr.count("\n") == 1 and ".py:" not in result.stderr
 
 
 def test_bad_keep_rule_is_a_clear_error(network: tuple[Path, Path], tmp_path: Path) -> None:

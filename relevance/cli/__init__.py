@@ -19,6 +19,7 @@ from relevance.cli.info_cmd import info
 from relevance.cli.inspect_cmd import inspect
 from relevance.cli.label_cmd import label, sample
 from relevance.cli.options import Command, Group
+from relevance.cli.render import plain_warnings
 from relevance.cli.report_cmd import report
 from relevance.cli.score_cmd import score
 from relevance.cli.train_cmd import train
@@ -54,6 +55,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit")
     ] = False,
@@ -63,3 +65,5 @@ def _main(
     Embedded titles are cached between runs: `relevance cache path` shows where (RELEVANCE_CACHE moves it, or
     turns it off with RELEVANCE_CACHE=off), `relevance cache clear` deletes it.
     """
+    # for the whole command, whichever it is
+    ctx.with_resource(plain_warnings())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -11,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from relevance.errors import RelevanceError
+from relevance.text import printable
 
 if TYPE_CHECKING:
     import numpy as np
@@ -41,6 +43,21 @@ def user_errors() -> Iterator[None]:
     except KeyboardInterrupt:
         err.print("Interrupted: everything answered so far is saved.")
         raise typer.Exit(130) from None
+
+
+@contextmanager
+def plain_warnings() -> Iterator[None]:
+    """Warnings from the library (a damaged cache shard, say) as one plain line each on stderr.
+
+    Python's own format adds the file and line that warned and that line of source, which mean nothing to the
+    person running a command and look like a crash."""
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning
+        yield
+
+
+def _show_warning(message: Warning | str, *_: object, **__: object) -> None:
+    say(f"Warning: {printable(str(message))}")
 
 
 def fail(message: str) -> NoReturn:
