@@ -176,6 +176,66 @@ def test_a_poisoned_cache_gives_one_plain_warning_line_and_the_same_scores(
     assert result.stderr.count("\n") == 1 and ".py:" not in result.stderr
 
 
+class Interrupting(WordEmbedder):
+    """Ctrl-C while titles are embedded: where a long command spends its time."""
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        ("score", "Interrupted: nothing was written; {out} is as it was."),
+        ("train", "Interrupted: no model was saved; {model} is as it was."),
+        ("report", "Interrupted: nothing was written; {out} is as it was."),
+        ("sample", "Interrupted: nothing was added to {labels}."),
+        ("label", "Interrupted: every answer so far is saved in {labels}."),
+    ],
+)
+def test_ctrl_c_says_what_each_command_left_as_it_was(
+    network: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, said: str
+) -> None:
+    export, labels = network
+    model, scored, out = tmp_path / "relevance.npz", tmp_path / "scored.csv", tmp_path / "out"
+    train(export, labels, model)
+    assert runner.invoke(app, ["score", str(export), "--model", str(model), "--out", str(scored)]).exit_code == 0
+    out.write_text("what was there before")
+    before = {path: path.read_bytes() for path in (labels, model, model.with_suffix(".json"), scored, out)}
+    monkeypatch.setattr(relevance.embed, "load_embedder", lambda name=None: Interrupting(name or "fake-words"))
+    args = {
+        "score": ["score", export, "--model", model, "--labels", labels, "--out", out, "--quiet"],
+        "train": ["train", export, "--labels", labels, "--model", model, "--quiet"],
+        "report": ["report", scored, "--model", model, "--out", out, "--quiet"],
+        "sample": ["sample", export, "--labels", labels, "--quiet"],
+        "label": ["label", export, "--labels", labels],
+    }[command]
+    result = runner.invoke(app, [str(arg) for arg in args], input="y\n")
+    assert result.exit_code == 130, result.output
+    assert result.stderr.strip() == said.format(out=out, model=model, labels=labels)  # label's progress: a blank line
+    assert {path: path.read_bytes() for path in before} == before
+
+
+def test_ctrl_c_while_score_writes_the_report_says_the_scores_are_written(
+    network: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import relevance.report
+
+    export, labels = network
+    model, out, report = tmp_path / "relevance.npz", tmp_path / "scored.csv", tmp_path / "report.html"
+    train(export, labels, model)
+
+    def interrupt(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(relevance.report, "report_scored", interrupt)
+    args = ["score", str(export), "--model", str(model), "--out", str(out), "--report", str(report), "--quiet"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 130
+    assert result.stderr == f"Interrupted: {out} is written; {report} is as it was.\n"
+    assert out.is_file() and not report.exists()
+
+
 def test_bad_keep_rule_is_a_clear_error(network: tuple[Path, Path], tmp_path: Path) -> None:
     export, _ = network
     result = runner.invoke(app, ["score", str(export), "--model", str(tmp_path / "m.npz"), "--keep", "Acme"])

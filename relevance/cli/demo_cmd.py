@@ -18,5 +18,5 @@ def demo(
     """Run the whole workflow on the bundled sample network, offline.  Example: relevance demo"""
     from relevance.cli.demo import run_demo
 
-    with user_errors():
+    with user_errors("Interrupted: run `relevance demo` again to start over."):
         run_demo(out_dir, say, progress_bar, show_export=render_inspection, training_lines=training_lines)

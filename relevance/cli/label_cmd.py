@@ -31,7 +31,8 @@ def sample(
     from relevance.sampling import add_sample, answered_rows, effective_strategy
 
     _check_strategy(strategy)
-    with user_errors():
+    # add_sample appends in one write that is cut back if interrupted: the file is as it was
+    with user_errors(f"Interrupted: nothing was added to {labels}."):
         result = read_export(export)
         worksheet = load_labels(labels)
         vectors = embed_with_progress(result.connections, embedder, quiet=quiet)
@@ -59,7 +60,7 @@ def label(
     from relevance.labels import load_labels
 
     _check_strategy(strategy)
-    with user_errors():
+    with user_errors(f"Interrupted: every answer so far is saved in {labels}."):
         result = read_export(export)
         worksheet = load_labels(labels)
         warn_unreadable(worksheet.unreadable, labels)

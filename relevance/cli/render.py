@@ -34,14 +34,16 @@ out = Console(highlight=False, soft_wrap=True)
 
 
 @contextmanager
-def user_errors() -> Iterator[None]:
-    """A RelevanceError becomes one line on stderr and exit code 1, never a traceback."""
+def user_errors(interrupted: str = "Interrupted.") -> Iterator[None]:
+    """A RelevanceError becomes one line on stderr and exit code 1, never a traceback; Ctrl-C prints
+    ``interrupted`` and exits 130 (the shell's code for it). Each command says there what Ctrl-C left behind:
+    files are written atomically, so that is the old file or the new one, whole."""
     try:
         yield
     except RelevanceError as error:
         fail(str(error))
     except KeyboardInterrupt:
-        err.print("Interrupted: everything answered so far is saved.")
+        say(interrupted)
         raise typer.Exit(130) from None
 
 

@@ -37,7 +37,7 @@ def report(
     from relevance.report import make_report, read_scored
     from relevance.report.data import BATCH_SIZE
 
-    with user_errors():
+    with user_errors(f"Interrupted: nothing was written; {out_path} is as it was."):
         rows = read_scored(scored)
         card = read_card(model) if model else None
         vectors = None

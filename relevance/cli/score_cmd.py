@@ -72,7 +72,7 @@ def score(
     from relevance.score import parse_age, parse_keep_rule, score_export, write_scored
     from relevance.summary import summarise
 
-    with user_errors():
+    with user_errors(_interrupted(out_path)):
         rules = [parse_keep_rule(rule) for rule in keep or []]
         newer = parse_age(keep_newer_than) if keep_newer_than else None
         result = read_export(export)
@@ -88,9 +88,11 @@ def score(
             _write_stdout(scored)
         else:
             write_scored(scored, out_path)
-        if report_path is not None:
-            from relevance.report import report_scored
+    if report_path is not None:
+        from relevance.report import report_scored
 
+        written = "the scored CSV" if out_path == STDOUT else str(out_path)
+        with user_errors(f"Interrupted: {written} is written; {report_path} is as it was."):
             report_scored(scored, report_path, target_size=target_size)
     if not quiet:
         for line in [*rule_lines(scored, keep_newer_than), *summarise(scored, target_size).lines()]:
@@ -99,6 +101,13 @@ def score(
             err.print(f"Wrote {out_path}: removals first, the surest at the top.", markup=False)
         if report_path is not None:
             err.print(f"Wrote {report_path}: open it in your browser (it works offline).", markup=False)
+
+
+def _interrupted(out_path: Path) -> str:
+    """What Ctrl-C before the scored CSV is complete leaves behind."""
+    if out_path == STDOUT:
+        return "Interrupted: the scored CSV on stdout is incomplete; nothing else was written."
+    return f"Interrupted: nothing was written; {out_path} is as it was."
 
 
 def rule_lines(scored: Scored, keep_newer_than: str | None, today: date | None = None) -> list[str]:

@@ -60,7 +60,7 @@ def train(
         chosen_signals = parse_signals(signals)
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--signals") from None
-    with user_errors():
+    with user_errors(f"Interrupted: no model was saved; {model} is as it was."):
         result = read_export(export)
         if not labels.exists():
             raise RelevanceError(
