@@ -28,6 +28,7 @@ from relevance.metrics import Estimate
 from relevance.neighbours import Neighbourhood, Smoothing
 from relevance.pipeline import LinearModel
 from relevance.records import Connection
+from relevance.write_errors import cannot_write
 
 
 @dataclass
@@ -136,7 +137,8 @@ def save_bundle(bundle: Bundle, path: str | Path) -> Path:
     """Write ``path`` (the arrays) and its card; returns the card's path.
 
     The arrays are written first and the card (with their hash) last, each atomically, so a crash never leaves
-    a card vouching for a file it does not describe.
+    a card vouching for a file it does not describe. A path that cannot be written (read-only, full, a folder,
+    under a file) raises ModelError naming the path and the fix.
     """
     target = Path(path)
     featurizer = bundle.featurizer
@@ -155,13 +157,21 @@ def save_bundle(bundle: Bundle, path: str | Path) -> Path:
     }
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
-    with atomic_write(target, "wb") as out:
-        out.write(buffer.getvalue())
-    bundle.card = replace(bundle.card, sha256=_sha256(target), model_file=target.name)
+    data = buffer.getvalue()
+    _write(target, data)
+    bundle.card = replace(bundle.card, sha256=hashlib.sha256(data).hexdigest(), model_file=target.name)
     card_path = sidecar(target)
-    with atomic_write(card_path, "w", encoding="utf-8") as out:
-        out.write(bundle.card.to_json())
+    _write(card_path, bundle.card.to_json().encode("utf-8"))
     return card_path
+
+
+def _write(path: Path, data: bytes) -> None:
+    """One file of a bundle, atomically; a path that cannot be written is a ModelError naming the fix."""
+    try:
+        with atomic_write(path, "wb") as out:
+            out.write(data)
+    except OSError as problem:
+        raise cannot_write(path, problem, ModelError) from None
 
 
 def read_card(path: str | os.PathLike[str]) -> ModelCard:

@@ -88,3 +88,13 @@ def test_the_demo_narrates_through_a_callback_and_imports_no_typer_or_rich() -> 
     imported = {alias.name for node in ast.walk(source) if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module or "" for node in ast.walk(source) if isinstance(node, ast.ImportFrom)}
     assert not {name.split(".")[0] for name in imported} & {"typer", "rich"}
+
+
+def test_an_out_dir_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "notes").write_text("x")
+    result = CliRunner().invoke(app, ["demo", "--out-dir", str(tmp_path / "notes")])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: could not write {tmp_path / 'notes' / 'labels.csv'} (part of the path is a file, not a folder): "
+        "choose another path"
+    )

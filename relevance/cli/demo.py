@@ -116,8 +116,7 @@ def run_demo(
             say(f"  {n + 1:>3}. {shown[:60]!r:<64} → {row['label']}")
     yes = sum(row["label"] == "yes" for row in rows)
     say(f"  … {len(rows)} answers ({yes} yes, {len(rows) - yes} no), saved in {labels_path}")
-    labels_path.unlink(missing_ok=True)
-    write_csv(labels_path, LABEL_COLUMNS, rows)
+    write_csv(labels_path, LABEL_COLUMNS, rows)  # replaces a labels file of an earlier run, whole
     say(
         f"\nStep 4 — relevance train {sample_export.name} --labels {labels_path} --model {model_path} "
         f"--max-wrong-removals {DEMO_MAX_WRONG}"

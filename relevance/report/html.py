@@ -27,6 +27,7 @@ from relevance.report.figures import figures
 from relevance.report.sections import render_body
 from relevance.score import Scored, ScoredRow
 from relevance.summary import Summary, summarise
+from relevance.write_errors import cannot_write
 
 _SLOT = re.compile(r"\{\{(\w+)\}\}")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -101,10 +102,15 @@ def report_scored(scored: Scored, path: str | os.PathLike[str], target_size: int
 
 
 def write_report(data: ReportData, path: str | os.PathLike[str]) -> Path:
-    """Write the report atomically (a crash leaves no half file) and return its path."""
+    """Write the report atomically (a crash leaves no half file) and return its path. A path that cannot be
+    written (read-only, full, a folder, under a file) raises RelevanceError naming the path and the fix."""
     target = Path(path)
-    with atomic_write(target, "w", encoding="utf-8") as out:
-        out.write(render_html(data))
+    page = render_html(data)  # before the file is opened: a rendering error is not a write error
+    try:
+        with atomic_write(target, "w", encoding="utf-8") as out:
+            out.write(page)
+    except OSError as problem:
+        raise cannot_write(target, problem) from None
     return target
 
 
