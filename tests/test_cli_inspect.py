@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import zipfile
 from pathlib import Path
 
@@ -137,3 +138,14 @@ def test_help(command: list[str]) -> None:
 def test_no_arguments_shows_help() -> None:
     result = runner.invoke(app, [])
     assert "Usage: " in result.output and "inspect" in result.output
+
+
+def test_inspect_shows_no_escape_sequence_from_the_file(tmp_path: Path) -> None:
+    # A duplicate is shown by its id, the profile URL as typed: ESC ] 0 ; … BEL would retitle the terminal.
+    row = "Ann,B,https://www.linkedin.com/in/a\x1b]0;x\x07\x1b[2J,,Acme,CTO,01 Mar 2024\n"
+    export = tmp_path / "Connections.csv"
+    export.write_text("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n" + row * 2)
+    result = runner.invoke(app, ["inspect", str(export)])
+    assert result.exit_code == 0, result.output
+    assert "Duplicates          1 (e.g. linkedin.com/in/a" in result.stdout
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f]", result.stdout), repr(result.stdout)

@@ -270,3 +270,17 @@ def test_the_next_hint_quotes_paths_with_spaces(tmp_path: Path) -> None:
     code, output = run("label", export, "--labels", labels, input="q\n")
     assert code == 0, output
     assert f"Next: relevance train '{export}' --labels '{labels}'" in output
+
+
+@pytest.mark.parametrize("mode", [[], ["--clusters"]])
+def test_a_hostile_title_reaches_the_terminal_as_plain_text(tmp_path: Path, mode: list[str]) -> None:
+    # \x1b]0;…\x07 would retitle the terminal window and \x1b[2J clear it; [bold] would be rich markup.
+    hostile = "\x1b]0;x\x07\x1b[2J[bold]x[/bold] CTO\u202e"
+    export = tmp_path / "Connections.csv"
+    rows = [f'Ann{i},[red]T\x1b[31m,,,Acme\x1b[2J,"{hostile} {i}",01 Mar 2024' for i in range(6)]
+    export.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    code, output = run("label", export, "--labels", tmp_path / "labels.csv", *mode, input="q\n")
+    assert code == 0, output
+    assert re.search(r"\[bold\]x\[/bold\] CTO \d", output)  # as typed, not as markup
+    assert bool(re.search(r"Ann\d \[red\]T\n", output)) is not bool(mode)  # a cluster shows titles, not names
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]", output), repr(output)

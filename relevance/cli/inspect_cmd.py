@@ -5,6 +5,7 @@ from __future__ import annotations
 from relevance.cli.options import ExportArg
 from relevance.cli.render import out, user_errors
 from relevance.io import Export, read_export
+from relevance.text import printable
 
 
 def inspect(export: ExportArg) -> None:
@@ -38,7 +39,8 @@ def render_inspection(result: Export) -> None:
     ]
     width = max(len(label) for label, _ in lines)
     for label, value in lines:
-        out.print(f"{label:<{width}}  {value}", markup=False)
+        # values come from the file (a duplicate's id is its profile URL): no escape sequences on the terminal
+        out.print(printable(f"{label:<{width}}  {value}"), markup=False)
 
 
 def _examples(ids: list[str]) -> str:

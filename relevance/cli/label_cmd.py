@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 
 from relevance.cli.options import DEFAULT_LABELS, EmbedderOpt, ExportArg, LabelsOpt, QuietOpt, SeedOpt, StrategyOpt
-from relevance.cli.render import embed_with_progress, err, say, user_errors
+from relevance.cli.render import embed_with_progress, err, say, shown, user_errors
 from relevance.io import read_export
 
 
@@ -100,6 +100,6 @@ def warn_unreadable(values: list[str], path: Path) -> None:
     if values:
         examples = ", ".join(repr(v) for v in dict.fromkeys(values) if v)
         err.print(
-            f"Note: {len(values)} labels in {escape(str(path))} mean neither yes nor no ({escape(examples[:80])}): "
+            f"Note: {len(values)} labels in {escape(str(path))} mean neither yes nor no ({shown(examples[:80])}): "
             "they count as unanswered."
         )

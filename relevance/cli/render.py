@@ -47,6 +47,12 @@ def user_errors(interrupted: str = "Interrupted.") -> Iterator[None]:
         raise typer.Exit(130) from None
 
 
+def shown(text: str) -> str:
+    """Text from a file, for ``console.print``: whatever its owner typed (``\\x1b]0;…\\x07`` retitles the
+    terminal, ``\\x1b[2J`` clears it) without control characters, and its brackets as text, not rich markup."""
+    return escape(printable(text))
+
+
 @contextmanager
 def plain_warnings() -> Iterator[None]:
     """Warnings from the library (a damaged cache shard, say) as one plain line each on stderr.

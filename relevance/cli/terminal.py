@@ -18,8 +18,8 @@ from types import FrameType, TracebackType
 from typing import Any, TextIO
 
 from rich.console import Console
-from rich.markup import escape
 
+from relevance.cli.render import shown
 from relevance.labeller import ClusterLabeller, Group, Labeller, Question, Status
 
 try:  # POSIX only; elsewhere keys are read a line at a time
@@ -102,7 +102,7 @@ def run_labeller(
         elif key == "o":
             if question.connection.url:
                 if not open_url(question.connection.url):
-                    console.print(f"No browser to open it here; the profile is {escape(question.connection.url)}")
+                    console.print(f"No browser to open it here; the profile is {shown(question.connection.url)}")
             else:
                 console.print("No profile URL for this connection.")
         elif key == QUIT:
@@ -143,14 +143,14 @@ def render_status(console: Console, status: Status) -> None:
         f" · {status.remaining:,} to go{quality}"
     )
     if status.hint:
-        console.print(f"[yellow]{escape(status.hint)}[/]")
+        console.print(f"[yellow]{shown(status.hint)}[/]")
 
 
 def render_question(console: Console, question: Question, status: Status) -> None:
     console.print()
     render_status(console, status)
     person = question.connection
-    console.print(f"[bold cyan]{escape(person.name or '(no name)')}[/]")
+    console.print(f"[bold cyan]{shown(person.name or '(no name)')}[/]")
     for caption, value in (
         ("Position", person.position),
         ("Headline", person.headline),
@@ -159,13 +159,13 @@ def render_question(console: Console, question: Question, status: Status) -> Non
         ("Profile", person.url),
     ):
         if value:
-            console.print(f"  {caption:<10} {escape(value)}")
+            console.print(f"  {caption:<10} {shown(value)}")
     if question.guess is not None:
         verdict = "audience" if question.guess >= 0.5 else "not audience"
         sure = question.guess if question.guess >= 0.5 else 1 - question.guess
         console.print(f"  [dim]model guesses: {verdict}, {sure:.0%}[/]")
     if question.note:
-        console.print(f"  [dim]{escape(question.note)}[/]")
+        console.print(f"  [dim]{shown(question.note)}[/]")
     console.print("[dim]\\[y] audience  \\[n] not  \\[s] skip  \\[u] undo  \\[o] open profile  \\[q] quit[/]")
 
 
@@ -173,8 +173,8 @@ def render_group(console: Console, group: Group, status: Status) -> None:
     console.print()
     render_status(console, status)
     console.print(f"[bold cyan]A cluster of {group.size:,} similar connections[/]")
-    console.print("  Most typical:  " + escape(" · ".join(group.typical)))
-    console.print("  Most frequent: " + escape(" · ".join(f"{title} ×{count}" for title, count in group.common)))
+    console.print("  Most typical:  " + shown(" · ".join(group.typical)))
+    console.print("  Most frequent: " + shown(" · ".join(f"{title} ×{count}" for title, count in group.common)))
     if group.guess is not None:
         console.print(f"  [dim]model guesses: {group.guess:.0%} audience on average[/]")
     console.print("[dim]\\[y] all audience  \\[n] none  \\[s] split  \\[u] undo  \\[q] quit[/]")
