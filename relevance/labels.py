@@ -25,6 +25,7 @@ from relevance.csv_records import records
 from relevance.errors import LabelsError
 from relevance.files import read_bytes
 from relevance.io import write_csv
+from relevance.limits import max_rows, too_many_rows
 from relevance.records import Connection
 from relevance.tables import decode
 from relevance.write_errors import cannot_write
@@ -139,7 +140,8 @@ class Labels:
 
 
 def load_labels(path: str | os.PathLike[str]) -> Labels:
-    """Read a labels file; a missing file is an empty worksheet. Raises LabelsError if it is not one."""
+    """Read a labels file; a missing file is an empty worksheet. Raises LabelsError if it is not one, or if it is
+    over the byte or row limit that exports have too (relevance.limits)."""
     target = Path(path)
     if not target.exists():
         return Labels(path=target, columns=list(LABEL_COLUMNS), rows=[])
@@ -164,7 +166,10 @@ def load_labels(path: str | os.PathLike[str]) -> Labels:
     columns = [name if name in LABEL_COLUMNS else original for name, original in zip(folded, header, strict=True)]
     rows: list[dict[str, str]] = []
     unreadable: list[str] = []
-    for _, cells in reader:
+    limit = max_rows()  # as for an export: a wrong or hostile file fails fast instead of filling memory
+    for count, (_, cells) in enumerate(reader, 1):
+        if count > limit:
+            raise too_many_rows(str(target), LabelsError, "pass your labels file")
         if not any(cell.strip() for cell in cells):
             continue
         # Cells we wrote come back as they were given (see relevance.cells), not as the neutralised text.

@@ -38,11 +38,13 @@ def too_big(source: str, error: type[RelevanceError]) -> RelevanceError:
     )
 
 
-def too_many_rows(source: str, error: type[RelevanceError]) -> RelevanceError:
-    """The error for a file with more rows than the row limit."""
+def too_many_rows(
+    source: str, error: type[RelevanceError], fix: str = "pass the right file, delete what is below your connections"
+) -> RelevanceError:
+    """The error for a file with more rows than the row limit; ``fix`` comes before the way past the limit."""
     return error(
-        f"{source} has more than {max_rows():,} rows (LinkedIn allows 30,000 connections): pass the right file, "
-        f"delete what is below your connections, or set {ROWS_VARIABLE} to a larger number to read it anyway"
+        f"{source} has more than {max_rows():,} rows (LinkedIn allows 30,000 connections): {fix}, "
+        f"or set {ROWS_VARIABLE} to a larger number to read it anyway"
     )
 
 

@@ -68,6 +68,16 @@ def test_too_big(export: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "set RELEVANCE_MAX_BYTES to a larger number of bytes" in fails("inspect", export)
 
 
+def test_labels_over_the_row_limit(export: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    labels = tmp_path / "labels.csv"
+    labels.write_text("id,label\n" + "u1,yes\n" * 30)
+    monkeypatch.setenv("RELEVANCE_MAX_ROWS", "20")
+    assert fails("sample", export, "--labels", labels, "--quiet").endswith(
+        "labels.csv has more than 20 rows (LinkedIn allows 30,000 connections): pass your labels file, "
+        "or set RELEVANCE_MAX_ROWS to a larger number to read it anyway"
+    )
+
+
 def test_workbook_without_sheets(tmp_path: Path) -> None:
     import openpyxl
 

@@ -118,6 +118,25 @@ def test_a_million_rows_are_refused_within_the_row_limit(tmp_path: Path, monkeyp
     assert "RELEVANCE_MAX_ROWS" in str(error.value)
 
 
+def test_a_labels_file_has_the_row_and_byte_limits_of_an_export(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "labels.csv"
+    path.write_text("id,label\n" + "".join(f"u{i},yes\n" for i in range(50)))
+    monkeypatch.setenv("RELEVANCE_MAX_ROWS", "20")
+    with pytest.raises(LabelsError) as error:
+        load_labels(path)
+    assert one_line(error) == (
+        f"{path} has more than 20 rows (LinkedIn allows 30,000 connections): pass your labels file, "
+        "or set RELEVANCE_MAX_ROWS to a larger number to read it anyway"
+    )
+    monkeypatch.setenv("RELEVANCE_MAX_ROWS", "50")
+    assert len(load_labels(path).rows) == 50
+    monkeypatch.setenv("RELEVANCE_MAX_BYTES", "100")
+    with pytest.raises(LabelsError, match=r"is larger than 100 bytes .*set RELEVANCE_MAX_BYTES to a larger number"):
+        load_labels(path)
+
+
 def test_a_workbook_declaring_the_whole_sheet_does_not_hang(tmp_path: Path) -> None:
     data = workbook_bytes([HEADER.strip().split(","), ROW.strip().split(",")])
 
