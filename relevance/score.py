@@ -6,8 +6,6 @@ rule keeps, and a row with nothing to judge by is never suggested for removal.
 
 from __future__ import annotations
 
-import csv
-import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -102,22 +100,26 @@ class ScoredRow:
         return row
 
     @classmethod
-    def from_row(cls, row: Mapping[str, object]) -> ScoredRow:
+    def from_row(cls, row: Mapping[str, object], where: str = "a row") -> ScoredRow:
         """A row of scored.csv back (the inverse of ``as_row``, scores as rounded there). What decided the
         suggestion is read from the row: an answer in ``label``, a keep-rule's "kept: ..." reason, no score.
-        Raises RelevanceError on a bad score, date, suggestion or label."""
+        Raises RelevanceError on a bad score, date, suggestion or label, saying ``where`` (never the row's id,
+        a profile URL: messages get pasted into bug reports)."""
         text = {col: _text(row.get(col)) for col in SCORED_COLUMNS}
-        where = f"Row {text['id']!r}"
         try:
             score = float(text["score"]) if text["score"] else None
             day = date.fromisoformat(text["connected_on"]) if text["connected_on"] else None
-        except ValueError as error:
-            raise RelevanceError(f"{where} has an unreadable score or date ({error})") from None
+        except ValueError:
+            raise RelevanceError(
+                f"{where} has an unreadable score or date: write the score as a number like 0.25 and the date as "
+                "2024-03-01, or score the export again"
+            ) from None
         suggestion, answer = text["suggestion"].lower(), text["label"].lower()
+        # The cells are not quoted: in a file whose columns slipped, they may hold a name.
         if suggestion not in SUGGESTIONS:
-            raise RelevanceError(f"{where} has suggestion {suggestion!r}; expected keep, review or remove")
+            raise RelevanceError(f"{where} has a suggestion other than keep, review or remove: write one of them there")
         if answer not in ("", "yes", "no"):
-            raise RelevanceError(f"{where} has label {answer!r}; expected yes, no or nothing")
+            raise RelevanceError(f"{where} has a label other than yes or no: write yes, no or nothing there")
         connection = Connection(
             id=text["id"],
             url=text["url"],
@@ -317,25 +319,10 @@ def count_rules(rows: Sequence[ScoredRow], rules: Sequence[KeepRule], newer: boo
 
 
 def write_scored(scored: Scored | Sequence[ScoredRow], path: str | Path) -> None:
-    """Write the scored CSV (atomically): canonical columns, then score, suggestion, why, label."""
+    """Write the scored CSV (atomically): canonical columns, then score, suggestion, why, label. Its cells are
+    spreadsheet-safe (relevance.cells); `relevance.scored_file.read_scored` reads it back."""
     rows = scored.rows if isinstance(scored, Scored) else scored
     write_csv(path, SCORED_COLUMNS, (row.as_row() for row in rows))
-
-
-def read_scored(path: str | os.PathLike[str]) -> list[ScoredRow]:
-    """Read the scored.csv that ``write_scored`` wrote. Raises RelevanceError when it is not one."""
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = {"id", "score", "suggestion"} - set(reader.fieldnames or ())
-            if missing:
-                raise RelevanceError(
-                    f"{path} is not a scored file (no {', '.join(sorted(missing))} column): "
-                    "make one with `relevance score Connections.csv --out scored.csv`"
-                )
-            return [ScoredRow.from_row(row) for row in reader]
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise RelevanceError(f"Cannot read {path}: {error}") from None
 
 
 def _text(value: object) -> str:

@@ -54,6 +54,7 @@ def test_fifo_and_device(tmp_path: Path) -> None:
     fifo = tmp_path / "Connections.csv"
     os.mkfifo(fifo)
     assert "is not a regular file (a pipe, socket or device)" in fails("inspect", fifo)
+    assert "is not a regular file (a pipe, socket or device)" in fails("report", fifo, "--no-map")
     assert "/dev/zero is not a regular file" in fails("inspect", "/dev/zero")
 
 

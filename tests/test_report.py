@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import json
 import re
@@ -103,9 +104,32 @@ def test_read_scored_refuses_other_files(tmp_path: Path) -> None:
     path.write_text("First Name,Last Name,URL\nJane,Doe,\n", encoding="utf-8")
     with pytest.raises(RelevanceError, match=r"not a scored file .*relevance score"):
         read_scored(path)
-    path.write_text("id,score,suggestion\nx,0.2,delete\n", encoding="utf-8")
-    with pytest.raises(RelevanceError, match="suggestion 'delete'"):
+    path.write_text("id,score,suggestion\nlinkedin.com/in/jane,0.2,delete\n", encoding="utf-8")
+    with pytest.raises(RelevanceError) as error:
         read_scored(path)
+    assert str(error.value) == (
+        f"{path} line 2 has a suggestion other than keep, review or remove: write one of them there"
+    )  # the line, not the person's profile
+
+
+def test_cells_neutralised_in_scored_csv_read_back_as_typed_and_stay_inert_in_the_report(tmp_path: Path) -> None:
+    formulas = ["=1+2", '=HYPERLINK("http://x","click")', "@SUM(A1:A9)", "-2+3", "+1", "'=x", " =1+4"]
+    rows = [
+        ScoredRow(Connection(id=f"f{i}", first_name=text, position=text, company=text), 0.01, "remove", text.strip())
+        for i, text in enumerate(text.strip() for text in formulas)
+    ]
+    rows += [hostile_removal(), *scored_rows(40)]
+    path = write_scored(tmp_path / "scored.csv", rows)
+    with open(path, encoding="utf-8", newline="") as handle:
+        cells = {cell for line in csv.reader(handle) for cell in line}
+    assert not {"=1+2", "@SUM(A1:A9)", "-2+3", "+1"} & cells and "'=1+2" in cells  # inert in a spreadsheet
+    back = read_scored(path)
+    assert back == rows
+    parser = Scripts()
+    parser.feed(render_html(build_report(back, vectors_for(back), model_card())))
+    assert len(parser.scripts) == 3 and "window.pwned" not in parser.scripts[0] + parser.scripts[2]
+    people = {person[0]: person for person in json.loads(parser.scripts[1])["people"]}
+    assert [people[f"f{i}"][2] for i in range(3)] == ["=1+2", '=HYPERLINK("http://x","click")', "@SUM(A1:A9)"]
 
 
 def test_headline_counts_labels_as_certain_and_estimates_wrong_removals() -> None:

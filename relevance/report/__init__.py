@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from relevance.report.data import Headline, ReportData, align_vectors, build_report
 from relevance.report.html import make_report, render_html, report_scored, write_report
-from relevance.score import read_scored
+from relevance.scored_file import read_scored
 
 __all__ = [
     "Headline",
