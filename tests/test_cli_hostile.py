@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 import re
@@ -16,6 +17,7 @@ from typer.testing import CliRunner
 
 import relevance.embed
 from relevance.cli import app
+from relevance.labels import load_labels
 from relevance.records import Connection
 
 HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
@@ -101,6 +103,23 @@ def test_escape_sequences_in_a_zip_member_name_do_not_reach_the_terminal(tmp_pat
     with zipfile.ZipFile(path, "w") as zipped:
         zipped.writestr("\x1b]0;owned\x07\x1b[2J/Connections.csv", "Name;Age\nAda;3\n")
     assert "/Connections.csv has no recognisable header" in fails("inspect", path)
+
+
+def test_formulas_in_an_export_are_inert_in_labels_csv_and_read_back(tmp_path: Path) -> None:
+    # The reader strips cells, so " =1+4" and "\t=1+2" reach the writer as live formulas: it must quote them.
+    titles = ['" =1+4"', '"\t=1+2"', '"=HYPERLINK(""http://x"",""click"")"', "@SUM(A1:A9)", "+1", "-1"]
+    export, labels = tmp_path / "Connections.csv", tmp_path / "labels.csv"
+    export.write_text(HEADER + "".join(f"Ann,B{i},,,Acme,{title},01 Mar 2024\n" for i, title in enumerate(titles)))
+    result = runner.invoke(app, ["sample", str(export), "--labels", str(labels), "-n", "6", "--quiet"])
+    assert result.exit_code == 0, result.output
+    with open(labels, encoding="utf-8", newline="") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    assert not [
+        cell for cell in cells if cell.lstrip().startswith(("=", "+", "-", "@")) or cell.startswith(("\t", "\r"))
+    ]
+    assert sorted(row["position"] for row in load_labels(labels).rows) == sorted(
+        ["=1+4", "=1+2", '=HYPERLINK("http://x","click")', "@SUM(A1:A9)", "+1", "-1"]
+    )
 
 
 def test_labels_path_is_a_folder(export: Path, tmp_path: Path) -> None:

@@ -288,16 +288,30 @@ def test_a_bundle_carrying_a_pickle_never_runs_it(tmp_path: Path, saved: Path) -
     assert not (tmp_path / "ran").exists()
 
 
-@pytest.mark.parametrize("key", ["embedder", "thresholds", "calibration", "smoothing", "metrics"])
+@pytest.mark.parametrize("key", ["embedder", "versions", "thresholds", "calibration", "smoothing", "metrics"])
 def test_a_card_with_a_missing_or_mistyped_key_is_a_clear_error(saved: Path, key: str) -> None:
     sidecar = saved.with_suffix(".json")
     meta = json.loads(sidecar.read_text())
-    for broken in ({k: v for k, v in meta.items() if k != key}, {**meta, key: 7}):
-        if key == "smoothing" and key not in broken:
-            continue  # a card without smoothing scores each row on its own
+    for broken in ({k: v for k, v in meta.items() if k != key}, {**meta, key: 7}, {**meta, key: None}):
+        if key == "smoothing" and broken.get(key) is None:
+            continue  # a card without smoothing (missing or null) scores each row on its own
         sidecar.write_text(json.dumps(broken))
-        with pytest.raises(ModelError, match="retrain"):
+        with pytest.raises(ModelError) as error:
             load_bundle(saved)
+        assert str(error.value).startswith(f"{sidecar.name} is damaged (") and str(error.value).endswith(
+            "— retrain with `relevance train`"
+        )  # not, as once for a null embedder, "score with --embedder None"
+
+
+@pytest.mark.parametrize("written", ["2", 2.0, None, True])
+def test_a_format_version_that_is_not_a_whole_number_is_not_called_newer(saved: Path, written: object) -> None:
+    sidecar = saved.with_suffix(".json")
+    sidecar.write_text(json.dumps({**json.loads(sidecar.read_text()), "format_version": written}))
+    with pytest.raises(ModelError) as error:
+        load_bundle(saved)
+    assert (
+        str(error.value) == f"{sidecar.name} is not a model written by `relevance train` (no format version) — retrain"
+    )
 
 
 def test_a_bundle_path_that_is_a_folder_is_a_clear_error(tmp_path: Path) -> None:
