@@ -97,7 +97,9 @@ def _read_xlsx(path: Path, data: bytes) -> Table:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a damaged workbook
-        raise ExportError(f"{path} could not be opened as an Excel workbook ({error}): save it as CSV") from None
+        raise ExportError(
+            f"{path} could not be opened as an Excel workbook ({_workbook_problem(error)}): save it as CSV"
+        ) from None
     try:
         if not workbook.worksheets:
             raise ExportError(f"{path} is an Excel workbook without a worksheet: save your connections as CSV")
@@ -131,8 +133,20 @@ def _worksheet_rows(sheet: Any, source: str) -> list[list[Cell]]:
     except ExportError:
         raise
     except Exception as error:  # a sheet is parsed lazily: damage shows up while reading rows
-        raise ExportError(f"{source} could not be read as an Excel workbook ({error}): save it as CSV") from None
+        raise ExportError(
+            f"{source} could not be read as an Excel workbook ({_workbook_problem(error)}): save it as CSV"
+        ) from None
     return rows
+
+
+def _workbook_problem(error: Exception) -> str:
+    """What openpyxl found wrong, without quoting the workbook: its messages can hold a cell's text ("could not
+    convert string to float: 'Ada Lovelace'"), and people paste errors into bug reports. An XML parser's
+    message says only where ("not well-formed (invalid token): line 1, column 350"), an archive's names a
+    member; anything else is named by its type."""
+    if isinstance(error, SyntaxError | zipfile.BadZipFile):  # xml.etree's ParseError is a SyntaxError
+        return str(error)
+    return f"{type(error).__name__} while parsing it"
 
 
 def decode(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,26 @@ def test_no_header_message_describes_the_first_row_without_quoting_it(tmp_path: 
     message = str(error.value)
     assert SECRET not in message and "Ada" not in message and "linkedin.com/in" not in message
     assert "its first row has 4 cells, none of them a column name relevance knows" in message
+
+
+def test_a_damaged_workbook_message_does_not_quote_its_cells(tmp_path: Path) -> None:
+    # openpyxl says "could not convert string to float: '<the cell>'" for text in a cell typed as a number.
+    from test_hostile_input import rewrite_member, workbook_bytes
+
+    data = workbook_bytes([["First Name", "Last Name", "Email Address"], ["Ada", "One", SECRET]])
+    path = tmp_path / "Connections.xlsx"
+    path.write_bytes(
+        rewrite_member(
+            data,
+            "xl/worksheets/sheet1.xml",
+            lambda xml: re.sub(rb'<c r="C2"[^>]*>.*?</c>', f'<c r="C2" t="n"><v>{SECRET}</v></c>'.encode(), xml),
+        )
+    )
+    with pytest.raises(ExportError) as error:
+        read_export(path)
+    assert str(error.value) == (
+        f"{path} could not be read as an Excel workbook (ValueError while parsing it): save it as CSV"
+    )
 
 
 def test_not_a_labels_file_names_only_our_own_columns(tmp_path: Path) -> None:
