@@ -2,14 +2,18 @@
 
 A seeded loop, so a failure reproduces: each case takes a fixture from tests/data (or a workbook, an archive,
 a labels file made here), damages it one way (flip, insert or delete bytes, truncate, re-encode, add a
-hostile cell) and reads it.
+hostile cell) and reads it. Damaged zip bytes rarely get past the zip layer, so workbooks and archives are also
+damaged inside: one member (a worksheet's XML, the shared strings, the CSV in the archive) is changed and the
+zip rebuilt sound, which takes the damage to openpyxl and the CSV reader.
 """
 
 from __future__ import annotations
 
 import io
 import random
+import re
 import zipfile
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +25,9 @@ from relevance.labels import Labels, load_labels
 
 DATA = Path(__file__).parent / "data"
 CASES = 300
+ZIP_CASES = 150  # each, workbooks and archives
+# Cell text of the seeds that an error message must never quote (messages get pasted into bug reports).
+PERSONAL = ("linkedin.com/in/", "Acme")
 LABELS = (
     "id,label,first_name,last_name,company,position,headline,picked\r\n"
     "linkedin.com/in/ada,yes,Ada,One,Acme,'=CTO,,random\r\n"
@@ -92,28 +99,88 @@ def _reencode(data: bytes, rng: random.Random) -> bytes:
     return encoded[: rng.choice([len(encoded), len(encoded) - 1, len(encoded) // 2])]
 
 
+def _xml(data: bytes, rng: random.Random) -> bytes:
+    """A change a damaged or hand-made workbook has: an element gone or repeated, a cell's type or reference or a
+    shared-string index that does not fit, a hostile text."""
+    elements = list(re.finditer(rb"<(c|row|si|sheet|dimension)\b[^>]*?(?:/>|>.*?</\1>)", data, re.DOTALL))
+    if not elements:
+        return _flip(data, rng)
+    element = rng.choice(elements)
+    text = element.group()
+    change = rng.choice(["drop", "repeat", "type", "reference", "index", "text"])
+    if change == "drop":
+        text = b""
+    elif change == "repeat":
+        text *= rng.randint(2, 4)
+    elif change == "type":
+        text = re.sub(rb't="\w*"', b't="' + rng.choice([b"s", b"n", b"b", b"e", b"d", b"str", b"x"]) + b'"', text)
+    elif change == "reference":
+        far = rng.choice([b"XFD1048576", b"A0", b"ZZZZ1", b"A99999999", b""])
+        text = re.sub(rb'(r|ref)="[^"]*"', rb'\1="' + far + b'"', text, count=1)
+    elif change == "index":
+        text = re.sub(rb"<v>[^<]*</v>", b"<v>" + rng.choice([b"99999", b"-1", b"1e9", b"x", b""]) + b"</v>", text)
+    else:
+        text = re.sub(rb"<t([^>]*)>[^<]*</t>", rb'<t\1>=HYPERLINK("x")&#27;[2J&lt;script&gt;</t>', text)
+    return data[: element.start()] + text + data[element.end() :]
+
+
+def _inside(data: bytes, rng: random.Random) -> bytes:
+    """The zip ``data`` rebuilt sound around one damaged member."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    members = {info.filename: source.read(info.filename) for info in source.infolist()}
+    name = rng.choice([n for n in members if n.endswith((".xml", ".csv"))])
+    for _ in range(rng.randint(1, 2)):
+        mutate = _xml if name.endswith(".xml") and rng.random() < 0.6 else rng.choice(MUTATIONS)
+        members[name] = mutate(members[name], rng)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member, content in members.items():
+            target.writestr(member, content)
+    return out.getvalue()
+
+
 MUTATIONS: list[Callable[[bytes, random.Random], bytes]] = [_flip, _insert, _delete, _truncate, _reencode]
+
+
+def _read(reader: Callable[[Path], object], path: Path, case: int, outcomes: Counter[str]) -> None:
+    """Read one case: a result or a one-line RelevanceError, counted; anything else fails the test."""
+    try:
+        result = reader(path)
+    except RelevanceError as error:
+        assert "\n" not in str(error) and str(error).isprintable(), (case, str(error))
+        assert not any(text in str(error) for text in PERSONAL), (case, str(error))
+        outcomes["refused"] += 1
+    except Exception as error:  # pragma: no cover - what this test exists to catch
+        raise AssertionError(f"case {case}: {type(error).__name__}: {error}") from error
+    else:
+        assert isinstance(result, Export | Labels)
+        outcomes["read"] += 1
 
 
 @pytest.mark.parametrize("reader", [read_export, load_labels], ids=["read_export", "load_labels"])
 def test_mutated_files_give_a_result_or_a_relevance_error(tmp_path: Path, reader: Callable[[Path], object]) -> None:
     rng = random.Random(15)
     seeds = _seeds(reader)
-    outcomes = {"read": 0, "refused": 0}
+    outcomes: Counter[str] = Counter()
     for case in range(CASES):
         data = seeds[case % len(seeds)]
         for _ in range(rng.randint(1, 3)):
             data = rng.choice(MUTATIONS)(data, rng)
         path = tmp_path / f"case{case}.csv"
         path.write_bytes(data)
-        try:
-            result = reader(path)
-        except RelevanceError as error:
-            assert "\n" not in str(error) and str(error).isprintable(), (case, str(error))
-            outcomes["refused"] += 1
-        except Exception as error:  # pragma: no cover - what this test exists to catch
-            raise AssertionError(f"case {case}: {type(error).__name__}: {error}") from error
-        else:
-            assert isinstance(result, Export | Labels)
-            outcomes["read"] += 1
+        _read(reader, path, case, outcomes)
     assert outcomes["read"] > CASES / 10 and outcomes["refused"] > CASES / 20, outcomes
+
+
+@pytest.mark.parametrize("seed", [_workbook, _archive], ids=["xlsx", "zip"])
+def test_workbooks_and_archives_damaged_inside_give_a_result_or_a_relevance_error(
+    tmp_path: Path, seed: Callable[[], bytes]
+) -> None:
+    rng = random.Random(15)
+    data = seed()
+    outcomes: Counter[str] = Counter()
+    for case in range(ZIP_CASES):
+        path = tmp_path / f"case{case}.xlsx"
+        path.write_bytes(_inside(data, rng))
+        _read(read_export, path, case, outcomes)
+    assert outcomes["read"] > ZIP_CASES / 10 and outcomes["refused"] > ZIP_CASES / 10, outcomes
