@@ -225,6 +225,10 @@ def load_bundle(path: str | Path, embedder: str | None = None) -> Bundle:
         raise ModelError(f"{target} is not a model written by `relevance train` — retrain") from None
     if model.title_weights.shape != model.mean.shape or model.signal_columns != len(columns):
         raise ModelError(f"{target} is damaged (its arrays do not fit together) — retrain")
+    numbers = (model.mean, model.title_weights, model.signal_weights, np.array([model.intercept]), examples.vectors)
+    if not all(np.isfinite(a).all() for a in numbers):
+        # A hand-made bundle can carry NaN with a recomputed hash: every score would be NaN, silently.
+        raise ModelError(f"{target} is damaged (it holds numbers that are not finite) — retrain")
     featurizer = Featurizer.restore(signals, columns) if signals else None  # type: ignore[arg-type]
     return Bundle(model, examples, card, featurizer)
 

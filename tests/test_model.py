@@ -317,3 +317,22 @@ def test_a_format_version_that_is_not_a_whole_number_is_not_called_newer(saved: 
 def test_a_bundle_path_that_is_a_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="is a folder"):
         load_bundle(tmp_path)
+
+
+@pytest.mark.parametrize("array", ["title_weights", "intercept", "example_vectors"])
+def test_a_bundle_holding_numbers_that_are_not_finite_is_refused(saved: Path, array: str) -> None:
+    # Hand-made, with its hash recomputed: it runs nothing, but would turn every score into NaN without a word.
+    import hashlib
+    import io
+
+    arrays = dict(np.load(saved))
+    arrays[array] = np.full_like(arrays[array], np.nan)
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    saved.write_bytes(buffer.getvalue())
+    sidecar = saved.with_suffix(".json")
+    meta = json.loads(sidecar.read_text())
+    meta["sha256"] = hashlib.sha256(saved.read_bytes()).hexdigest()
+    sidecar.write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match="not finite"):
+        load_bundle(saved)
