@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+from pathlib import Path
 
 from relevance.errors import RelevanceError
 
@@ -29,3 +30,23 @@ def cannot_write(
     else:
         why, fix = problem.strerror or type(problem).__name__, "choose another path"
     return error(f"could not write {path} ({why}){note}: {fix}")
+
+
+def check_writable(path: str | os.PathLike[str], error: type[RelevanceError] = RelevanceError) -> None:
+    """Raise ``cannot_write``'s error now if ``path`` plainly cannot be written (a folder, under a file, in a
+    read-only folder), so a command fails before minutes of embedding rather than after. Writes nothing; a full
+    disk still shows only when writing."""
+    target = Path(path)
+    if target.is_dir():
+        raise cannot_write(target, OSError(errno.EISDIR, "is a folder"), error)
+    if target.exists():
+        if not os.access(target, os.W_OK):
+            raise cannot_write(target, OSError(errno.EACCES, "permission denied"), error)
+        return
+    ancestor = target.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise cannot_write(target, OSError(errno.ENOTDIR, "not a folder"), error)
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise cannot_write(target, OSError(errno.EACCES, "permission denied"), error)

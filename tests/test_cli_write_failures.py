@@ -115,3 +115,17 @@ def test_a_full_disk(made: dict[str, Path], tmp_path: Path, which: str, monkeypa
     monkeypatch.setattr(os, "fsync", full)
     fails_in_one_line(command(which, made, tmp_path / "out"), tmp_path / "out", "the disk is full")
     assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("which", ["score --out", "score --report", "train --model"])
+def test_an_output_that_cannot_be_written_fails_before_any_embedding(
+    made: dict[str, Path], tmp_path: Path, which: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Embedding a 30,000-row export takes minutes: a path that plainly cannot be written is said first.
+    def no_embedding(name: str | None = None) -> HashEmbedder:
+        raise AssertionError("embedded before checking where the result goes")
+
+    monkeypatch.setattr(relevance.embed, "load_embedder", no_embedding)
+    (tmp_path / "notes").write_text("x")
+    target = tmp_path / "notes" / "out"
+    fails_in_one_line(command(which, made, target), target, "part of the path is a file, not a folder")

@@ -71,8 +71,12 @@ def score(
     from relevance.labels import load_labels
     from relevance.score import parse_age, parse_keep_rule, score_export, write_scored
     from relevance.summary import summarise
+    from relevance.write_errors import check_writable
 
     with user_errors(_interrupted(out_path)):
+        for target in (out_path, report_path):
+            if target is not None and target != STDOUT:
+                check_writable(target)
         rules = [parse_keep_rule(rule) for rule in keep or []]
         newer = parse_age(keep_newer_than) if keep_newer_than else None
         result = read_export(export)

@@ -55,12 +55,14 @@ def train(
     from relevance.labels import load_labels
     from relevance.settings import TrainingSettings
     from relevance.training import train as train_model
+    from relevance.write_errors import check_writable
 
     try:
         chosen_signals = parse_signals(signals)
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--signals") from None
     with user_errors(f"Interrupted: no model was saved; {model} is as it was."):
+        check_writable(model)
         result = read_export(export)
         if not labels.exists():
             raise RelevanceError(
