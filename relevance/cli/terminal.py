@@ -45,8 +45,9 @@ class Keys:
         if self.raw:
             fd = self.stream.fileno()
             self._saved = termios.tcgetattr(fd)
-            # cbreak, not raw: Ctrl-C still raises KeyboardInterrupt, and output keeps its newlines
-            tty.setcbreak(fd)
+            # cbreak, not raw: Ctrl-C still raises KeyboardInterrupt, and output keeps its newlines. TCSANOW, not
+            # the default TCSAFLUSH: a key typed while the export was still loading is an answer, not to be dropped.
+            tty.setcbreak(fd, termios.TCSANOW)
             self._previous_term = signal.signal(signal.SIGTERM, _exit_on_term)
         return self
 
