@@ -160,13 +160,15 @@ def removal_lines(card: ModelCard) -> list[str]:
         f"{t.max_wrong_removals:.0%}); missed removals {card.metrics['missed'].value:.0%}."
     ]
     if t.checks is not None and t.checks.answers:
-        verdict = (
-            f"more than the {t.checks.expected:.1f} the model expected: the estimate was raised ×{t.checks.factor:.1f}"
-            if t.checks.disagreed
-            else f"in line with the {t.checks.expected:.1f} the model expected"
-        )
+        expected = f"the {t.checks.expected:.1f} the model expected"
+        if t.checks.disagreed:
+            verdict = f"more than {expected}: the estimate was raised ×{t.checks.factor:.1f}"
+        elif t.checks.lowered:
+            verdict = f"fewer than {expected}: the estimate was lowered ×{t.checks.factor:.2f}"
+        else:
+            verdict = f"in line with {expected}"
         lines.append(
-            f"{t.checks.answers} answers drawn at random fall below that score; {t.checks.yes} of them are your "
-            f"audience, {verdict}."
+            f"{t.checks.answers} of your answers that test the model (drawn at random, or given on the removal "
+            f"list) fall below that score; {t.checks.yes} of them are your audience, {verdict}."
         )
     return lines

@@ -35,9 +35,11 @@ from relevance.records import Connection
 from relevance.removals import plan_removals
 from relevance.settings import DEFAULT_SETTINGS, TrainingSettings
 
-# Answers a uniform sample can vouch for (relevance.labels.PICKED): drawn at random from the network, or from
-# the removal list the labeller was checking. They test the calibration (relevance.removals).
-REPRESENTATIVE = DRAWN_AT_RANDOM
+# Answers that test the calibration (relevance.removals), picked by chance or by the score alone, never for the
+# model's doubt (relevance.labels.PICKED): drawn at random from the network or from the removal region, and the
+# answers given while working through the removal list in `relevance app` (removed: no; kept after all: yes),
+# the one plentiful source of answers from the tail the estimate is about.
+REPRESENTATIVE = DRAWN_AT_RANDOM | {"removed", "kept"}
 
 
 @dataclass

@@ -68,7 +68,32 @@ def test_checks_that_find_the_audience_shorten_the_list() -> None:
     alarmed = plan_removals(population, d, found, 0.03, representative=tags)
     assert calm.checks is not None and alarmed.checks is not None
     assert not calm.checks.disagreed and alarmed.checks.disagreed and alarmed.checks.yes >= 1
+    assert not calm.checks.lowered  # 30 clean checks expected under one "yes": too few to widen a list
     assert alarmed.removed < calm.removed
+
+
+def test_answers_given_while_working_through_the_list_correct_an_overcautious_estimate() -> None:
+    # A network the model reads well: far below the boundary the audience thins out faster than Platt's logistic
+    # tail says, so the model-based estimate is too high and the list too short. The person removes the surest
+    # 1,000 of its list (answering "removed" / "kept" from the truth); retrained, the list grows within the limit.
+    rng = np.random.default_rng(7)
+    d = rng.normal(-1.0, 2.0, 4000)
+    p = 1.0 / (1.0 + np.exp(-(1.6 * d - 0.8)))
+    truth = rng.random(4000) < np.where(d < -1.0, p * 0.15, p)
+    asked = np.concatenate([np.argsort(np.abs(d - 0.5))[:80], rng.choice(4000, 20, replace=False)])
+    asked = np.unique(asked)
+    rest = np.setdiff1d(np.arange(4000), asked)
+    before = plan_removals(d[rest], d[asked], truth[asked].astype(int), 0.03, representative=np.zeros(len(asked), bool))
+    assert before.decision is not None
+    worked = rest[np.argsort(d[rest])[:1000]]  # the surest first, as the list is shown
+    answered = np.concatenate([asked, worked])
+    tags = np.concatenate([np.zeros(len(asked), bool), np.ones(1000, bool)])
+    left = np.setdiff1d(np.arange(4000), answered)
+    after = plan_removals(d[left], d[answered], truth[answered].astype(int), 0.03, representative=tags)
+    assert after.checks is not None and after.checks.lowered
+    assert after.decision is not None and after.decision > before.decision  # the list reaches further
+    realised = truth[left][d[left] <= after.decision].mean()
+    assert realised <= 0.03 and after.wrong_removals.low <= realised <= after.wrong_removals.high
 
 
 def test_no_signal_no_list_and_a_hint_when_more_answers_would_help() -> None:
