@@ -24,6 +24,7 @@ from relevance.records import Connection
 from relevance.report import align_vectors, build_report, read_scored, render_html, write_report
 from relevance.report.breakdown import timeline, top_values
 from relevance.report.data import network_key
+from relevance.report.figures import figures
 from relevance.report.html import profile_link, script_json
 from relevance.report.quality import ModelSummary, curves_from_out_of_fold
 from relevance.report.sections import _reads
@@ -201,6 +202,36 @@ def test_timeline_by_quarter_or_year_and_the_drift() -> None:
     assert t is not None and t.periods == [str(y) for y in range(2010, 2021)] and t.undated == 1
     assert t.drift == ("2016", pytest.approx(0.8), pytest.approx(0.1))
     assert t.counts["remove"][t.periods.index("2016")] == 10
+
+
+@pytest.mark.parametrize(
+    ("shares", "sentence"),
+    [
+        (
+            (0.10, 0.12, 0.30, 0.36, 0.38),
+            "rose: before 2020, about 11% of them were your audience; since then, about 35%",
+        ),
+        (
+            (0.80, 0.80, 0.10, 0.10, 0.10),
+            "fell: before 2020, about 80% of them were your audience; since then, about 10%",
+        ),
+        ((0.30, 0.32, 0.29, 0.31, 0.30), "did not change much"),
+    ],
+)
+def test_the_drift_sentence_says_what_the_chart_shows_up_or_down(shares: tuple[float, ...], sentence: str) -> None:
+    """The audience share every other year, 2016 to 2024: the words under "Over time" and the chart's line agree."""
+    rows = [
+        row(f"{year}-{i}", share, "review", day=date(year, 6, 1))
+        for year, share in zip(range(2016, 2025, 2), shares, strict=True)
+        for i in range(20)
+    ]
+    data = build_report(rows)
+    html = render_html(data)
+    section = re.search(r"<section id='time'>.*?</section>", html, flags=re.DOTALL)
+    assert section is not None and sentence in section.group()
+    chart = next(fig for fig in figures(data) if fig["id"] == "plot-time")
+    line = next(trace for trace in chart["data"] if trace["name"] == "audience share")
+    assert [share for share in line["y"] if share is not None] == pytest.approx(list(shares))
 
 
 def test_top_values_fold_case_and_spacing() -> None:
