@@ -11,6 +11,7 @@ import typer
 
 from relevance.cli.options import DEFAULT_LABELS, DEFAULT_MODEL, EmbedderOpt, ExportArg, ModelOpt, QuietOpt
 from relevance.cli.render import err, progress_bar, user_errors
+from relevance.cli.together import labels_if_they_belong
 from relevance.io import read_export
 
 if TYPE_CHECKING:
@@ -81,6 +82,9 @@ def score(
         newer = parse_age(keep_newer_than) if keep_newer_than else None
         result = read_export(export)
         worksheet = load_labels(labels) if labels.is_file() else None
+        if worksheet is not None:
+            matched = labels_if_they_belong(result, worksheet, labels)
+            result, worksheet = (matched, worksheet) if matched is not None else (result, None)
         # The bundle names its embedder; score_export refuses any other.
         bundle = load_bundle(model)
         model_embedder = load_embedder(embedder or bundle.embedder)

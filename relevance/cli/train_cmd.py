@@ -11,6 +11,7 @@ import typer
 from relevance.cli.label_cmd import warn_unreadable
 from relevance.cli.options import DEFAULT_LABELS, DEFAULT_MODEL, EmbedderOpt, ExportArg, LabelsOpt, ModelOpt, QuietOpt
 from relevance.cli.render import err, progress_bar, say, user_errors
+from relevance.cli.together import labels_for
 from relevance.errors import RelevanceError
 from relevance.io import read_export
 
@@ -69,6 +70,7 @@ def train(
                 f"there is no labels file {labels} yet — run `relevance sample` then `relevance label`"
             )
         worksheet = load_labels(labels)
+        result = labels_for(result, worksheet, labels)
         with progress_bar("Embedding titles", quiet) as progress:
             trained = train_model(
                 result,
@@ -97,12 +99,8 @@ def training_lines(trained: TrainResult, labels: Path, model: Path) -> list[str]
         m = metrics[name]
         return f"{m.value:.2f} (range {m.low:.2f}–{m.high:.2f})"
 
+    # Answers that matched no connection were said when the files were matched (relevance.cli.together).
     lines = [f"Trained on {yes + no} answers ({yes} yes, {no} no) with {card.embedder}."]
-    if trained.unknown_ids:
-        lines.append(
-            f"Note: {len(trained.unknown_ids)} connections in {labels} are not in this export "
-            "(kept in the file, not used)."
-        )
     lines.append(f"Quality from {card.evaluation} — never from the training fit:")
     lines.append(f"  ROC-AUC {figure('roc_auc')}, average precision {figure('average_precision')}")
     lines.extend("  " + line for line in removal_lines(card))
