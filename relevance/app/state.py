@@ -29,7 +29,7 @@ from relevance.labels import Labels, load_labels
 from relevance.matching import match_labels, require_same_network
 from relevance.progress import Progress
 from relevance.records import Connection
-from relevance.score import Scored, ScoredRow, score_connections
+from relevance.score import Scored, ScoredRow, score_connections, trained_on
 from relevance.settings import TrainingSettings
 from relevance.summary import removal_lines, summarise
 from relevance.training import check_label_counts, train
@@ -106,7 +106,9 @@ class AppState:
         state.model_note = note
         if model.exists() and not note:
             try:
-                state._score(load_bundle(model, embedder.name))
+                bundle = load_bundle(model, embedder.name)
+                trained_on(bundle.card, export)  # another network's model: the page says so instead of its list
+                state._score(bundle)
             except RelevanceError as error:
                 state.model_note = str(error)
         return state

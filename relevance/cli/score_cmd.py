@@ -11,7 +11,7 @@ import typer
 
 from relevance.cli.options import DEFAULT_LABELS, DEFAULT_MODEL, EmbedderOpt, ExportArg, ModelOpt, QuietOpt
 from relevance.cli.render import err, progress_bar, user_errors
-from relevance.cli.together import labels_if_they_belong
+from relevance.cli.together import labels_if_they_belong, model_fits
 from relevance.io import read_export
 
 if TYPE_CHECKING:
@@ -87,6 +87,7 @@ def score(
             result, worksheet = (matched, worksheet) if matched is not None else (result, None)
         # The bundle names its embedder; score_export refuses any other.
         bundle = load_bundle(model)
+        model_fits(bundle.card, result, model)  # before embedding: another network's model fails at once
         model_embedder = load_embedder(embedder or bundle.embedder)
         with progress_bar("Embedding titles", quiet) as progress:
             scored = score_export(
