@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -32,7 +33,9 @@ SKETCH = 512
 URL = "url"
 NAME_DAY = "first_name_and_day"
 KINDS = (URL, NAME_DAY)  # the surer first: used when both exports have it as often as the other
-_DIGEST = 4  # bytes: 32-bit hashes, plenty to tell 30,000 connections apart in a sample of 512
+# Sampled connections of this export that must all miss the old network before the two are called unrelated.
+EVIDENCE = 5
+_DIGEST = 4  # bytes: 32-bit hashes; among 30,000 connections a pair may share one now and then, a count off by one
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,8 @@ def fingerprint(connections: Sequence[Connection]) -> Fingerprint:
 
 def compare(known: Fingerprint, connections: Sequence[Connection]) -> Overlap | None:
     """How these connections compare with the fingerprinted export; None when they share no identity to compare
-    by (one export has only URLs, the other only names without dates)."""
+    by (one export has only URLs, the other only names without dates), or when too few of them fall in the
+    sketch's sample to tell (a few rows against a big network)."""
     hashes = _hashes(connections)
     both = [kind for kind in KINDS if known.counts.get(kind) and len(hashes[kind])]
     if not both:
@@ -128,13 +132,21 @@ def compare(known: Fingerprint, connections: Sequence[Connection]) -> Overlap | 
     if len(kept) == count:  # the whole fingerprinted network: count exactly
         shared = int(np.isin(mine, kept).sum())
         return Overlap(kind, len(mine), count, len(mine) - shared, count - shared, exact=True)
-    # A uniform sample each way: this export's hashes up to the largest kept one are a sample of it whose members
-    # of the old network are exactly those in the sketch; the sketch is a sample of the old network.
+    # Two samples to count the connections in common from. The sketch is a uniform sample of the old network,
+    # each of its members looked up in the whole of this export. And this export's hashes up to the largest one
+    # kept are a uniform sample of this export, whose members of the old network are exactly those in the sketch.
+    # The surer of the two counts: a grown network holds every sampled old connection (the first is exact), a
+    # pruned or filtered one is wholly inside the old network (the second is).
     sample = mine[mine <= kept[-1]]
-    mine_shared = float(np.isin(sample, kept).mean()) if len(sample) else 0.0
-    kept_shared = float(np.isin(kept, mine).mean())
-    new, gone = round(len(mine) * (1 - mine_shared)), round(count * (1 - kept_shared))
-    return Overlap(kind, len(mine), count, new, gone, exact=False)
+    hits = int(np.isin(kept, mine).sum())
+    if not hits and len(sample) < EVIDENCE:
+        return None  # too small a sample of this export to tell anything
+    old_share, new_share = hits / len(kept), hits / len(sample) if len(sample) else 0.0
+    spread_old = count**2 * old_share * (1 - old_share) / len(kept)
+    spread_new = len(mine) ** 2 * new_share * (1 - new_share) / len(sample) if len(sample) else math.inf
+    shared = round(count * old_share if spread_old <= spread_new else len(mine) * new_share)
+    shared = min(shared, count, len(mine))
+    return Overlap(kind, len(mine), count, len(mine) - shared, count - shared, exact=False)
 
 
 def _hashes(connections: Iterable[Connection]) -> dict[str, np.ndarray]:

@@ -53,6 +53,16 @@ def test_a_newer_export_of_a_big_network_is_the_same_network_within_the_estimate
     assert overlap.shared > 0.9 and not overlap.disjoint
 
 
+def test_a_grown_or_a_filtered_network_is_counted_from_the_sample_that_is_sure() -> None:
+    old = fingerprint(network(range(20_000)))
+    grown = compare(old, network(range(20_500)))  # every sampled old connection is still there
+    assert grown is not None and (grown.new, grown.gone) == (500, 0)
+    extract = compare(old, network(range(5_000, 5_300)))  # 300 rows kept in a spreadsheet: all of them old
+    assert extract is not None and (extract.new, extract.gone) == (0, 19_700)
+    # Three rows of another network against 20,000: too few fall in the sample to call them strangers.
+    assert compare(old, network(range(3), prefix="q")) is None
+
+
 def test_another_persons_network_shares_nothing_or_little() -> None:
     mine = fingerprint(network(range(5_000)))
     stranger = compare(mine, network(range(5_000), prefix="q"))
