@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from relevance.training import TrainResult
 
 
+# Long: typer declares every option in the signature.
 def train(
     export: ExportArg,
     labels: LabelsOpt = DEFAULT_LABELS,
@@ -38,15 +39,14 @@ def train(
         str,
         typer.Option(
             "--signals",
-            help="What the model may use, comma-separated: title,language,company,location,industry (each only "
-            "where the export has it), or 'all'; 'title' alone = the title-only model. Never names.",
+            # Spaces after the commas: a help box cuts a word longer than its column with an ellipsis.
+            help="What the model may use, comma-separated: title, language, company, location, industry (each "
+            "only where the export has it), or 'all'; 'title' alone = the title-only model. Never names.",
         ),
     ] = "all",
     quiet: QuietOpt = False,
 ) -> None:
     """Train a model on your labels; report its cross-validated quality and the thresholds it chose.
-
-    (Long: typer declares every option in the signature.)
 
     Example: relevance train Connections.csv --labels labels.csv --model models/relevance.npz
     """
