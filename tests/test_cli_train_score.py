@@ -517,3 +517,15 @@ def test_report_of_another_networks_scores_is_an_error(network: tuple[Path, Path
         f"Error: {model} was trained on another network: none of the connections in {scored} were in the export it "
         f"was trained on — pass the model that scored it, or score again with `relevance score <export> --model {model}`"
     )
+
+
+def test_train_refuses_another_networks_labels_file(network: tuple[Path, Path], data: Path, tmp_path: Path) -> None:
+    export, _ = network
+    theirs = data / "spanish_2021_labels.csv"
+    result = runner.invoke(app, ["train", str(export), "--labels", str(theirs), "--model", str(tmp_path / "m.npz")])
+    assert result.exit_code == 1
+    assert " ".join(result.output.split()) == (
+        f"Error: none of the 12 connections in {theirs} is in Connections.csv: the labels file belongs to another "
+        "network — pass this export's labels file with --labels, or a new file name to start one"
+    )
+    assert not (tmp_path / "m.npz").exists()
