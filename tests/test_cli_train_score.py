@@ -468,7 +468,7 @@ def test_report_with_another_model_than_the_one_that_scored_is_an_error(
     code, talk = report(scored, other, tmp_path)
     assert code == 1
     assert talk == (
-        f"Error: {scored} was scored with another model ({mine_id}) than {other} ({other_id}) — pass the model that "
+        f"Error: {scored} was scored with model {mine_id}, not with {other} ({other_id}) — pass the model that "
         f"scored it, or score again with `relevance score <export> --model {other}`"
     )
 

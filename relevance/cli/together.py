@@ -82,10 +82,8 @@ def scores_fit(card: ModelCard, rows: Sequence[ScoredRow], model: Path, scored: 
     again = f"pass the model that scored it, or score again with `relevance score <export> --model {model}`"
     scored_with = {row.model for row in rows if row.model}
     if scored_with and scored_with != {card.short_id}:
-        raise ModelError(
-            f"{scored} was scored with another model ({', '.join(sorted(scored_with))}) than {model} "
-            f"({card.short_id or 'not saved'}) — {again}"
-        )
+        models = f"model{'s' if len(scored_with) > 1 else ''} {', '.join(sorted(scored_with))}"
+        raise ModelError(f"{scored} was scored with {models}, not with {model} ({card.short_id}) — {again}")
     if not scored_with and (stray := _against_thresholds(card, rows)):
         # A file written before scored.csv named its model: its suggestions show which thresholds made them.
         raise ModelError(
