@@ -15,13 +15,13 @@ from pathlib import Path
 import numpy as np
 
 from relevance.bundle import Bundle
-from relevance.card import ModelCard
 from relevance.embed import DEFAULT_CACHE, Embedder, VectorCache, embed_connections, has_vector
 from relevance.errors import ModelError, RelevanceError
 from relevance.io import Export, write_csv
 from relevance.labels import Labels
-from relevance.network import Overlap, compare
+from relevance.network import Overlap
 from relevance.progress import Progress
+from relevance.provenance import trained_on
 from relevance.records import CANONICAL_COLUMNS, Connection
 
 # "model": which model scored the row (``ModelCard.short_id``), so a report given another model can tell.
@@ -292,7 +292,7 @@ def score_export(
             f"the model was trained with embedder {bundle.embedder!r}, not {embedder.name!r}: score with "
             f"--embedder {bundle.embedder}, or retrain with the embedder you want"
         )
-    network = trained_on(bundle.card, export)
+    network = trained_on(bundle.card, export.connections, Path(export.source).name)
     vectors = embed_connections(export.connections, embedder, cache=cache, progress=progress)
     answers = labels.answers if labels is not None else None
     newer_from = newer_reference(export, newer_than, today) if newer_than is not None else None
@@ -308,17 +308,6 @@ def score_export(
         newer_from=newer_from,
         network=network,
     )
-
-
-def trained_on(card: ModelCard, export: Export) -> Overlap | None:
-    """How the export compares with the one the model was trained on; ModelError when they share no connection."""
-    overlap = compare(card.network, export.connections) if card.network is not None else None
-    if overlap is not None and overlap.disjoint:
-        raise ModelError(
-            f"the model was trained on another network: none of the connections in {Path(export.source).name} "
-            "were in the export it was trained on — train a model on this export"
-        )
-    return overlap
 
 
 def newer_reference(export: Export, newer_than: timedelta, today: date | None = None) -> date:

@@ -28,8 +28,9 @@ from relevance.labeller import Labeller, Status
 from relevance.labels import Labels, load_labels
 from relevance.matching import match_labels, require_same_network
 from relevance.progress import Progress
+from relevance.provenance import trained_on
 from relevance.records import Connection
-from relevance.score import Scored, ScoredRow, score_connections, trained_on
+from relevance.score import Scored, ScoredRow, score_connections
 from relevance.settings import TrainingSettings
 from relevance.summary import removal_lines, summarise
 from relevance.training import check_label_counts, train
@@ -107,7 +108,8 @@ class AppState:
         if model.exists() and not note:
             try:
                 bundle = load_bundle(model, embedder.name)
-                trained_on(bundle.card, export)  # another network's model: the page says so instead of its list
+                # Another network's model: the page says so instead of showing its list.
+                trained_on(bundle.card, export.connections, Path(export.source).name)
                 state._score(bundle)
             except RelevanceError as error:
                 state.model_note = str(error)

@@ -58,17 +58,12 @@ def _say_carried_over(match: LabelMatch, path: Path) -> None:
 def model_fits(card: ModelCard, export: Export, model: Path) -> None:
     """Before scoring: an export the model never saw a connection of is an error; another export of its network
     (newer, older, or after a round trip through a spreadsheet) is a note saying how much differs."""
-    from relevance.errors import ModelError
-    from relevance.network import compare
+    from relevance.provenance import trained_on
 
-    overlap = compare(card.network, export.connections) if card.network is not None else None
     name = Path(export.source).name
-    if overlap is not None and overlap.disjoint:
-        raise ModelError(
-            f"{model} was trained on another network: none of the connections in {name} were in the export it "
-            f"was trained on — train a model on this export (relevance train {quote(name)} --model "
-            f"{quote(str(model.with_name('this-network.npz')))}), or pass this network's model with --model"
-        )
+    train = f"relevance train {quote(name)} --model {quote(str(model.with_name('this-network.npz')))}"
+    fix = f"train a model on this export ({train}), or pass this network's model with --model"
+    overlap = trained_on(card, export.connections, name, model=str(model), fix=fix)
     if overlap is not None and not overlap.same:
         say(_differs(overlap, "this export's connections", "this export", model))
 
@@ -76,53 +71,22 @@ def model_fits(card: ModelCard, export: Export, model: Path) -> None:
 def scores_fit(card: ModelCard, rows: Sequence[ScoredRow], model: Path, scored: Path) -> None:
     """Before reporting: a scored file is reported with the model that scored it, or its thresholds and quality
     would describe other scores; its connections are compared with the model's network as ``model_fits`` does."""
-    from relevance.errors import ModelError
-    from relevance.network import compare
+    from relevance.provenance import scored_by, trained_on
 
     again = f"pass the model that scored it, or score again with `relevance score <export> --model {model}`"
-    scored_with = {row.model for row in rows if row.model}
-    if scored_with and scored_with != {card.short_id}:
-        models = f"model{'s' if len(scored_with) > 1 else ''} {', '.join(sorted(scored_with))}"
-        raise ModelError(f"{scored} was scored with {models}, not with {model} ({card.short_id}) — {again}")
-    if not scored_with and (stray := _against_thresholds(card, rows)):
-        # A file written before scored.csv named its model: its suggestions show which thresholds made them.
-        raise ModelError(
-            f"{scored} was not scored with {model}: {stray:,} of its suggestions do not follow that model's "
-            f"thresholds — {again}"
-        )
-    overlap = compare(card.network, [row.connection for row in rows]) if card.network is not None else None
-    if overlap is not None and overlap.disjoint:
-        raise ModelError(
-            f"{model} was trained on another network: none of the connections in {scored} were in the export it was "
-            f"trained on — {again}"
-        )
+    scored_by(card, rows, str(scored), model=str(model), fix=again)
+    overlap = trained_on(card, [row.connection for row in rows], str(scored), model=str(model), fix=again)
     if overlap is not None and not overlap.same:
         say(_differs(overlap, f"the connections in {scored}", str(scored), model))
-
-
-def _against_thresholds(card: ModelCard, rows: Sequence[ScoredRow]) -> int:
-    """How many of the model's own suggestions contradict the card's thresholds, beyond the 3 decimals a score
-    is written with."""
-    remove_at, keep_from = card.thresholds.remove_at_or_below, card.thresholds.keep_from
-    slack = 0.0005
-    stray = 0
-    for row in rows:
-        if row.source != "model" or row.score is None:
-            continue
-        could_remove = remove_at is not None and row.score <= remove_at + slack
-        could_keep = row.score >= keep_from - slack
-        could_review = (remove_at is None or row.score >= remove_at - slack) and row.score <= keep_from + slack
-        allowed = {"remove": could_remove, "keep": could_keep, "review": could_review}
-        stray += not allowed[row.suggestion]
-    return stray
 
 
 def _differs(overlap: Overlap, these: str, where: str, model: Path) -> str:
     """The note for another export of the model's network, or a warning when little of it is shared."""
     about = "" if overlap.exact else "about "
     if overlap.shared < 0.5:
+        known = 1 - overlap.new / max(overlap.connections, 1)
         return (
-            f"Warning: only {about}{overlap.shared:.0%} of {these} were in the export {model} was trained on: is it "
+            f"Warning: only {about}{known:.0%} of {these} were in the export {model} was trained on: is it "
             "the same network? Its thresholds and estimates were measured on that one — train a model on this "
             "export for its own."
         )
