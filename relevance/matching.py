@@ -19,14 +19,16 @@ training, scoring) keeps comparing ids, and the labels file is never rewritten u
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from relevance.errors import LabelsError
 from relevance.identity import NO_URL, connection_id, fold, normalise_url
 from relevance.io import Export
 from relevance.labels import Labels
+from relevance.records import Connection
 
 # How an answer was matched, surest first (the module docstring's steps).
 BY_URL = "profile URL"
@@ -96,53 +98,19 @@ def match_labels(export: Export, labels: Labels) -> LabelMatch:
     """Match the ids of a labels file to the connections of an export (see the module docstring)."""
     entries = _entries(labels.rows)
     answered = frozenset(labels.answers)
+    candidates = _Candidates(export.connections)
     matched: dict[str, tuple[int, str]] = {}  # labels id -> (row in the export, step)
-    taken: set[int] = set()
-    connections = export.connections
-    names = [_names(c.first_name, c.last_name) for c in connections]
-
-    def pair(step: str, candidates: Callable[[_Entry], Iterable[int]]) -> None:
-        found: dict[str, set[int]] = {}
-        for entry in entries.values():
-            if entry.id not in matched:
-                rows = {row for row in candidates(entry) if row not in taken}
-                if rows:
-                    found[entry.id] = rows
-        claims: dict[int, int] = defaultdict(int)
-        for rows in found.values():
-            for row in rows:
-                claims[row] += 1
+    for step in STEPS:
+        waiting = [entry for entry in entries.values() if entry.id not in matched]
+        if not waiting:
+            break
+        taken = {row for row, _ in matched.values()}
+        found = {entry.id: candidates.of(step, entry) - taken for entry in waiting}
+        found = {label_id: rows for label_id, rows in found.items() if rows}
+        claims = Counter(row for rows in found.values() for row in rows)
         for label_id, rows in found.items():
-            if len(rows) == 1 and claims[row := next(iter(rows))] == 1:
+            if len(rows) == 1 and claims[row := next(iter(rows))] == 1:  # one answer, one connection
                 matched[label_id] = (row, step)
-                taken.add(row)
-
-    by_url = _index((normalise_url(c.url), i) for i, c in enumerate(connections) if c.url)
-    by_id = _index((c.id, i) for i, c in enumerate(connections))
-    by_word = _index((word, i) for i, words in enumerate(names) for word in words)
-    by_job = _index((_job(c.company, c.position), i) for i, c in enumerate(connections) if c.position)
-
-    def same_name(entry: _Entry, row: int) -> bool:
-        return bool(entry.names and names[row]) and (entry.names <= names[row] or names[row] <= entry.names)
-
-    def named(entry: _Entry) -> list[int]:
-        return [row for word in entry.names for row in by_word.get(word, ())]
-
-    def name_and_day(entry: _Entry) -> Iterable[int]:
-        if not entry.id.startswith(NO_URL):
-            return ()
-        hashed = entry.id.split("#", 1)[0]  # a twin's rank depends on the rows beside it
-        return {
-            row
-            for row in named(entry)
-            if same_name(entry, row)
-            and connection_id("", entry.first_name, entry.last_name, connections[row].connected_on) == hashed
-        }
-
-    pair(BY_URL, lambda entry: by_url.get(normalise_url(entry.id), ()) if not entry.id.startswith(NO_URL) else ())
-    pair(BY_ID, lambda entry: by_id.get(entry.id, ()))
-    pair(BY_NAME_DAY, name_and_day)
-    pair(BY_NAME_JOB, lambda entry: [row for row in by_job.get(entry.job, ()) if same_name(entry, row)])
     return LabelMatch(
         export=_renamed(export, {row: label_id for label_id, (row, _) in matched.items()}),
         entries=len(entries),
@@ -150,6 +118,65 @@ def match_labels(export: Export, labels: Labels) -> LabelMatch:
         matched={label_id: step for label_id, (_, step) in matched.items()},
         answered=answered,
     )
+
+
+class _Candidates:
+    """The rows of an export an entry may be, by each step; each index built when a step first needs it (most
+    files match by id, and a 30,000-row export need not be indexed by name)."""
+
+    def __init__(self, connections: Sequence[Connection]) -> None:
+        self.connections = connections
+
+    def of(self, step: str, entry: _Entry) -> set[int]:
+        if step == BY_URL:
+            return set(self.by_url.get(normalise_url(entry.id), ())) if not entry.id.startswith(NO_URL) else set()
+        if step == BY_ID:
+            return set(self.by_id.get(entry.id, ()))
+        if step == BY_NAME_DAY:
+            return self._name_and_day(entry)
+        rows = {row for word in entry.names for row in self.by_job_word.get((entry.job, word), ())}
+        return {row for row in rows if self._same_name(entry, row)}
+
+    def _name_and_day(self, entry: _Entry) -> set[int]:
+        """Rows with a matching name whose day, hashed with the entry's own name, gives the entry's id back."""
+        if not entry.id.startswith(NO_URL):
+            return set()
+        hashed = entry.id.split("#", 1)[0]  # a twin's rank depends on the rows beside it
+        rows = {row for word in entry.names for row in self.by_word.get(word, ()) if self._same_name(entry, row)}
+        days = {self.connections[row].connected_on for row in rows}
+        same = {day for day in days if connection_id("", entry.first_name, entry.last_name, day) == hashed}
+        return {row for row in rows if self.connections[row].connected_on in same}
+
+    def _same_name(self, entry: _Entry, row: int) -> bool:
+        """One name holds every word of the other: "Jane" (Last Name column dropped) is "Jane Doe"."""
+        theirs = self.names[row]
+        return bool(entry.names and theirs) and (entry.names <= theirs or theirs <= entry.names)
+
+    @cached_property
+    def names(self) -> list[frozenset[str]]:
+        return [_names(c.first_name, c.last_name) for c in self.connections]
+
+    @cached_property
+    def by_url(self) -> dict[object, list[int]]:
+        return _index((normalise_url(c.url), i) for i, c in enumerate(self.connections) if c.url)
+
+    @cached_property
+    def by_id(self) -> dict[object, list[int]]:
+        return _index((c.id, i) for i, c in enumerate(self.connections))
+
+    @cached_property
+    def by_word(self) -> dict[object, list[int]]:
+        return _index((word, i) for i, words in enumerate(self.names) for word in words)
+
+    @cached_property
+    def by_job_word(self) -> dict[object, list[int]]:
+        """(company and position, a word of the name) -> rows: a common job or a common name alone is a long list."""
+        return _index(
+            ((_job(c.company, c.position), word), i)
+            for i, (c, words) in enumerate(zip(self.connections, self.names, strict=True))
+            if c.position
+            for word in words
+        )
 
 
 def require_same_network(match: LabelMatch, labels: str, export: str) -> None:

@@ -1,7 +1,7 @@
 """Whether the files a command was given belong together, said the same way by every command.
 
-The library compares (``relevance.matching``: a labels file and an export; ``relevance.network``: an export and the
-one a model was trained on); this module words it: a note where the files can still be used together, an error
+The library compares (``relevance.matching``: a labels file and an export; ``relevance.provenance``: a model and
+the export or scores it is used on); this module words it: a note where the files can still be used together, an error
 (exit 1) where they cannot.
 """
 
