@@ -192,7 +192,12 @@ class Interrupting(WordEmbedder):
         ("train", "Interrupted: no model was saved; {model} is as it was."),
         ("report", "Interrupted: nothing was written; {out} is as it was."),
         ("sample", "Interrupted: nothing was added to {labels}."),
-        ("label", "Interrupted: every answer so far is saved in {labels}."),
+        # label has no --quiet: it says first how many of the fixture's answers are in the export
+        (
+            "label",
+            "90 of 91 answers in {labels} matched this export; 1 did not (kept in the file, not used).\n\n"
+            "Interrupted: every answer so far is saved in {labels}.",
+        ),
     ],
 )
 def test_ctrl_c_says_what_each_command_left_as_it_was(
@@ -427,6 +432,7 @@ def test_score_with_a_newer_export_of_the_same_network_says_what_changed(
         "not in this export: another export of the same network. The model applies; retrain to have its estimates "
         "measured on this one." in " ".join(talk.split())
     )
+    assert score(newer, model, tmp_path, "--quiet")[1:] == ("", "")  # a note, not a warning: quiet silences it
     code, _, talk = score(export, model, tmp_path)  # the export it was trained on: nothing to say
     assert code == 0 and "Note:" not in talk and "Warning:" not in talk
 
@@ -462,7 +468,7 @@ def test_score_sets_aside_another_networks_labels_file_with_a_note(
     code, _, talk = score(export, tmp_path / "m.npz", tmp_path, "--labels", str(data / "spanish_2021_labels.csv"))
     assert code == 0, talk
     assert (
-        f"Note: none of the 12 connections in {data / 'spanish_2021_labels.csv'} is in this export, so its answers "
+        f"Warning: none of the 12 connections in {data / 'spanish_2021_labels.csv'} is in this export, so its answers "
         "are not used: is it another network's labels file? Pass this one's with --labels." in " ".join(talk.split())
     )
 

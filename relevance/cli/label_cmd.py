@@ -36,7 +36,7 @@ def sample(
     with user_errors(f"Interrupted: nothing was added to {labels}."):
         result = read_export(export)
         worksheet = load_labels(labels)
-        result = labels_for(result, worksheet, labels)
+        result = labels_for(result, worksheet, labels, quiet=quiet)
         vectors = embed_with_progress(result.connections, embedder, quiet=quiet)
         used = effective_strategy(strategy, answered_rows(result.connections, worksheet)[0])
         added = add_sample(worksheet, result.connections, vectors, n, strategy=strategy, seed=seed)

@@ -42,7 +42,7 @@ def report(
         rows = read_scored(scored)
         card = read_card(model) if model else None
         if card is not None and model is not None:
-            scores_fit(card, rows, model, scored)
+            scores_fit(card, rows, model, scored, quiet=quiet)
         vectors = None
         if not no_map:
             # The model's own embedder by default: its vectors are the ones already in the cache.

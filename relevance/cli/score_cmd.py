@@ -82,10 +82,10 @@ def score(
         result = read_export(export)
         # The bundle names its embedder; score_export refuses any other.
         bundle = load_bundle(model)
-        model_fits(bundle.card, result, model)  # before embedding: another network's model fails at once
+        model_fits(bundle.card, result, model, quiet=quiet)  # before embedding: another network's model fails at once
         worksheet = load_labels(labels) if labels.is_file() else None
         if worksheet is not None:
-            matched = labels_if_they_belong(result, worksheet, labels)
+            matched = labels_if_they_belong(result, worksheet, labels, quiet=quiet)
             result, worksheet = (matched, worksheet) if matched is not None else (result, None)
         model_embedder = load_embedder(embedder or bundle.embedder)
         with progress_bar("Embedding titles", quiet) as progress:

@@ -23,18 +23,20 @@ if TYPE_CHECKING:
     from relevance.score import ScoredRow
 
 
-def labels_for(export: Export, labels: Labels, path: Path) -> Export:
+def labels_for(export: Export, labels: Labels, path: Path, *, quiet: bool = False) -> Export:
     """The export with the labels file's answers matched to it (its connections under the file's ids); a labels
-    file of another network is an error, as the command would answer into it or train on it."""
+    file of another network is an error, as the command would answer into it or train on it. ``quiet``: the notes
+    are not said (warnings and errors are)."""
     from relevance.matching import match_labels, require_same_network
 
     match = match_labels(export, labels)
     require_same_network(match, str(path), Path(export.source).name)
-    _say_carried_over(match, path)
+    if not quiet:
+        _say_carried_over(match, path)
     return match.export
 
 
-def labels_if_they_belong(export: Export, labels: Labels, path: Path) -> Export | None:
+def labels_if_they_belong(export: Export, labels: Labels, path: Path, *, quiet: bool = False) -> Export | None:
     """As ``labels_for``, for a command that can do without the answers: another network's labels file is set
     aside with a note, and None returned."""
     from relevance.matching import match_labels
@@ -42,11 +44,12 @@ def labels_if_they_belong(export: Export, labels: Labels, path: Path) -> Export 
     match = match_labels(export, labels)
     if match.none_match:
         say(
-            f"Note: none of the {match.entries:,} connections in {path} is in this export, so its answers are not "
+            f"Warning: none of the {match.entries:,} connections in {path} is in this export, so its answers are not "
             "used: is it another network's labels file? Pass this one's with --labels."
         )
         return None
-    _say_carried_over(match, path)
+    if not quiet:
+        _say_carried_over(match, path)
     return match.export
 
 
@@ -55,7 +58,7 @@ def _say_carried_over(match: LabelMatch, path: Path) -> None:
         say(sentence)
 
 
-def model_fits(card: ModelCard, export: Export, model: Path) -> None:
+def model_fits(card: ModelCard, export: Export, model: Path, *, quiet: bool = False) -> None:
     """Before scoring: an export the model never saw a connection of is an error; another export of its network
     (newer, older, or after a round trip through a spreadsheet) is a note saying how much differs."""
     from relevance.provenance import trained_on
@@ -65,10 +68,10 @@ def model_fits(card: ModelCard, export: Export, model: Path) -> None:
     fix = f"train a model on this export ({train}), or pass this network's model with --model"
     overlap = trained_on(card, export.connections, name, model=str(model), fix=fix)
     if overlap is not None and not overlap.same:
-        say(_differs(overlap, "this export's connections", "this export", model))
+        _say_differs(overlap, "this export's connections", "this export", model, quiet)
 
 
-def scores_fit(card: ModelCard, rows: Sequence[ScoredRow], model: Path, scored: Path) -> None:
+def scores_fit(card: ModelCard, rows: Sequence[ScoredRow], model: Path, scored: Path, *, quiet: bool = False) -> None:
     """Before reporting: a scored file is reported with the model that scored it, or its thresholds and quality
     would describe other scores; its connections are compared with the model's network as ``model_fits`` does."""
     from relevance.provenance import scored_by, trained_on
@@ -77,25 +80,28 @@ def scores_fit(card: ModelCard, rows: Sequence[ScoredRow], model: Path, scored: 
     scored_by(card, rows, str(scored), model=str(model), fix=again)
     overlap = trained_on(card, [row.connection for row in rows], str(scored), model=str(model), fix=again)
     if overlap is not None and not overlap.same:
-        say(_differs(overlap, f"the connections in {scored}", str(scored), model))
+        _say_differs(overlap, f"the connections in {scored}", str(scored), model, quiet)
 
 
-def _differs(overlap: Overlap, these: str, where: str, model: Path) -> str:
-    """The note for another export of the model's network, or a warning when little of it is shared."""
+def _say_differs(overlap: Overlap, these: str, where: str, model: Path, quiet: bool) -> None:
+    """A note for another export of the model's network (not when quiet), a warning when little of it is shared."""
     about = "" if overlap.exact else "about "
     if overlap.shared < 0.5:
         known = 1 - overlap.new / max(overlap.connections, 1)
-        return (
-            f"Warning: only {about}{known:.0%} of {these} were in the export {model} was trained on: is it "
-            "the same network? Its thresholds and estimates were measured on that one — train a model on this "
-            "export for its own."
+        say(
+            f"Warning: only {about}{known:.0%} of {these} were in the export {model} was trained on: is it the same "
+            "network? Its thresholds and estimates were measured on that one — train a model on this export for "
+            "its own."
         )
+        return
+    if quiet:
+        return
     parts = []
     if overlap.new:
         parts.append(f"{about}{overlap.new:,} of {these} were not in the one {model} was trained on")
     if overlap.gone:
         parts.append(f"{about}{overlap.gone:,} of that one's are not in {where}")
-    return (
+    say(
         "Note: " + ", and ".join(parts) + ": another export of the same network. The model applies; retrain to "
         "have its estimates measured on this one."
     )

@@ -70,7 +70,7 @@ def train(
                 f"there is no labels file {labels} yet — run `relevance sample` then `relevance label`"
             )
         worksheet = load_labels(labels)
-        result = labels_for(result, worksheet, labels)
+        result = labels_for(result, worksheet, labels, quiet=quiet)
         with progress_bar("Embedding titles", quiet) as progress:
             trained = train_model(
                 result,
