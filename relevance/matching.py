@@ -189,14 +189,11 @@ def require_same_network(match: LabelMatch, labels: str, export: str) -> None:
 
 
 def _renamed(export: Export, ids: Mapping[int, str]) -> Export:
-    """The export with connections renamed to their answers' ids; a name another connection holds is left as is."""
+    """The export with connections renamed to their answers' ids (the same export when none changes). No other
+    connection holds such an id: it would have matched it by id, before any looser step."""
     if all(export.connections[row].id == label_id for row, label_id in ids.items()):
         return export
-    held = {c.id for row, c in enumerate(export.connections) if row not in ids}
-    connections = [
-        replace(c, id=ids[row]) if row in ids and ids[row] not in held else c
-        for row, c in enumerate(export.connections)
-    ]
+    connections = [replace(c, id=ids[row]) if row in ids else c for row, c in enumerate(export.connections)]
     return replace(export, connections=connections)
 
 
