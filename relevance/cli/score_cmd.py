@@ -82,7 +82,8 @@ def score(
         result = read_export(export)
         # The bundle names its embedder; score_export refuses any other.
         bundle = load_bundle(model)
-        model_fits(bundle.card, result, model, quiet=quiet)  # before embedding: another network's model fails at once
+        # Before embedding: another network's model fails at once, not after minutes.
+        model_fits(bundle.card, result, model, quiet=quiet)
         worksheet = load_labels(labels) if labels.is_file() else None
         if worksheet is not None:
             matched = labels_if_they_belong(result, worksheet, labels, quiet=quiet)

@@ -1,8 +1,8 @@
 """Whether the files a command was given belong together, said the same way by every command.
 
 The library compares (``relevance.matching``: a labels file and an export; ``relevance.provenance``: a model and
-the export or scores it is used on); this module words it: a note where the files can still be used together, an error
-(exit 1) where they cannot.
+the export or scores it is used on); this module words it: a note where the files can still be used together (not
+said with --quiet), a warning where they may not belong together, an error (exit 1) where they cannot.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def labels_for(export: Export, labels: Labels, path: Path, *, quiet: bool = Fals
 
 def labels_if_they_belong(export: Export, labels: Labels, path: Path, *, quiet: bool = False) -> Export | None:
     """As ``labels_for``, for a command that can do without the answers: another network's labels file is set
-    aside with a note, and None returned."""
+    aside with a warning, and None returned."""
     from relevance.matching import match_labels
 
     match = match_labels(export, labels)
