@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     )
     from relevance.labeller import ClusterLabeller, Labeller
     from relevance.labels import Labels, load_labels
+    from relevance.matching import LabelMatch, match_labels
     from relevance.report import make_report, read_scored
     from relevance.sampling import add_sample, choose
     from relevance.score import Scored, parse_keep_rule, score_export, write_scored
@@ -51,6 +52,7 @@ __all__ = [
     "EmbedderError",
     "Export",
     "ExportError",
+    "LabelMatch",
     "Labeller",
     "Labels",
     "LabelsError",
@@ -73,6 +75,7 @@ __all__ = [
     "load_embedder",
     "load_labels",
     "make_report",
+    "match_labels",
     "normalise_url",
     "parse_keep_rule",
     "read_export",
@@ -109,6 +112,8 @@ _LAZY = {
     "load_embedder": "relevance.embed",
     "Labels": "relevance.labels",
     "load_labels": "relevance.labels",
+    "LabelMatch": "relevance.matching",
+    "match_labels": "relevance.matching",
     "add_sample": "relevance.sampling",
     "choose": "relevance.sampling",
     "Labeller": "relevance.labeller",

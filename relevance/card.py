@@ -7,6 +7,7 @@ ModelError naming the fix. Numbers only, no names and no titles: the report draw
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Mapping
@@ -17,6 +18,7 @@ from typing import Any
 from relevance.errors import ModelError
 from relevance.metrics import Estimate
 from relevance.neighbours import Smoothing
+from relevance.network import Fingerprint
 from relevance.removals import CheckTest
 
 FORMAT = "relevance-model"
@@ -60,10 +62,16 @@ class ModelCard:
     versions: dict[str, str]
     out_of_fold_scores: tuple[float, ...] = ()  # calibrated, one per answer: the report's ROC and PR curves
     out_of_fold_labels: tuple[int, ...] = ()
-    network: str = ""  # fingerprint of the export trained on (relevance.io.Export.fingerprint)
+    network: Fingerprint | None = None  # the export trained on (relevance.network); None: not known
     format_version: int = FORMAT_VERSION
     sha256: str = ""  # of the arrays file: it changed by accident, or was swapped
     model_file: str = ""
+
+    @property
+    def short_id(self) -> str:
+        """The model in a scored.csv: the start of the SHA-256 of this card, which holds the arrays' own and the
+        thresholds (two models can share their arrays and differ in thresholds); "" before it is saved."""
+        return hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()[:12] if self.sha256 else ""
 
     @property
     def wrong_removals(self) -> Estimate:
@@ -73,6 +81,7 @@ class ModelCard:
         data = asdict(self)
         data = {"format": FORMAT, **data}
         data["metrics"] = {name: estimate.as_dict() for name, estimate in self.metrics.items()}
+        data["network"] = None if self.network is None else self.network.to_json()
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
     @classmethod
@@ -151,11 +160,20 @@ def _card(data: Mapping[str, Any]) -> ModelCard:
         versions={str(k): str(v) for k, v in _mapping(data, "versions").items()},
         out_of_fold_scores=tuple(float(v) for v in data.get("out_of_fold_scores") or ()),
         out_of_fold_labels=tuple(int(v) for v in data.get("out_of_fold_labels") or ()),
-        network=str(data.get("network") or ""),
+        network=_network(data.get("network")),
         format_version=int(data["format_version"]),
         sha256=str(data.get("sha256") or ""),
         model_file=str(data.get("model_file") or ""),
     )
+
+
+def _network(value: Any) -> Fingerprint | None:
+    # "" in cards written before the fingerprint was filled in: read as unknown, so they still load.
+    if value is None or value == "":
+        return None
+    if not isinstance(value, Mapping):
+        raise TypeError("'network' is not an object")
+    return Fingerprint.from_json(value)
 
 
 def _mapping(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:

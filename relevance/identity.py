@@ -8,6 +8,8 @@ import unicodedata
 from datetime import date
 from urllib.parse import unquote
 
+# The start of an id made without a profile URL.
+NO_URL = "nourl:"
 # pl.linkedin.com, www.linkedin.com, m.linkedin.com ... are one site.
 _SUBDOMAIN = re.compile(r"^(?:[a-z]{2,3}|www|m|mobile)\.(?=linkedin\.)")
 
@@ -29,7 +31,7 @@ def normalise_url(url: str) -> str:
     rest = (rest if found and scheme.isascii() and scheme.isalpha() else url).split("#", 1)[0].split("?", 1)[0]
     netloc, slash, path = rest.partition("/")
     host = _SUBDOMAIN.sub("", netloc.casefold())
-    path = _fold(unquote(slash + path).rstrip("/"))
+    path = fold(unquote(slash + path).rstrip("/"))
     return f"{host}{path}"
 
 
@@ -42,9 +44,10 @@ def connection_id(url: str, first_name: str, last_name: str, connected_on: date 
     if normalised := normalise_url(url):
         return normalised
     day = connected_on.isoformat() if connected_on else ""
-    key = "\x1f".join((_fold(first_name.strip()), _fold(last_name.strip()), day))
-    return "nourl:" + hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
+    key = "\x1f".join((fold(first_name.strip()), fold(last_name.strip()), day))
+    return NO_URL + hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
+    """Text as ids compare it: case folded, accents composed."""
     return unicodedata.normalize("NFC", text.casefold())

@@ -25,7 +25,7 @@ from relevance.columns import (
 )
 from relevance.dates import slashes_day_first, to_date
 from relevance.errors import ExportError, RelevanceError
-from relevance.identity import connection_id
+from relevance.identity import NO_URL, connection_id
 from relevance.records import Connection
 from relevance.tables import SNIFF_ROWS, Cell, read_table
 from relevance.write_errors import cannot_write
@@ -207,7 +207,7 @@ def _fill(export: Export, body: Sequence[Sequence[Cell]], mapping: dict[str, int
         text = {name: values.get(name, "") for name in _TEXT_FIELDS}
         cid = connection_id(text["url"], text["first_name"], text["last_name"], connected_on)
         fingerprint: tuple[str, ...] = ()
-        if cid.startswith("nourl:"):
+        if cid.startswith(NO_URL):
             fingerprint = (*text.values(), str(connected_on))
             twins = same_name_day.setdefault(cid, [])
             duplicate = fingerprint in twins

@@ -19,10 +19,13 @@ from relevance.embed import DEFAULT_CACHE, Embedder, VectorCache, embed_connecti
 from relevance.errors import ModelError, RelevanceError
 from relevance.io import Export, write_csv
 from relevance.labels import Labels
+from relevance.network import Overlap
 from relevance.progress import Progress
+from relevance.provenance import trained_on
 from relevance.records import CANONICAL_COLUMNS, Connection
 
-SCORED_COLUMNS: tuple[str, ...] = (*CANONICAL_COLUMNS, "score", "suggestion", "why", "label")
+# "model": which model scored the row (``ModelCard.short_id``), so a report given another model can tell.
+SCORED_COLUMNS: tuple[str, ...] = (*CANONICAL_COLUMNS, "score", "suggestion", "why", "label", "model")
 SUGGESTIONS: tuple[str, ...] = ("remove", "review", "keep")
 NO_TEXT = "no position or headline to judge by"
 # Reasons name this many of the most similar labelled connections.
@@ -90,6 +93,7 @@ class ScoredRow:
     why: str
     label: bool | None = None
     source: str = "model"  # what decided the suggestion: "model", "label", "rule" or "no text"
+    model: str = ""  # the model that scored it (``ModelCard.short_id``); "" when not known
 
     def as_row(self) -> dict[str, object]:
         row: dict[str, object] = dict(self.connection.as_row())
@@ -97,6 +101,7 @@ class ScoredRow:
         row["suggestion"] = self.suggestion
         row["why"] = self.why
         row["label"] = "" if self.label is None else ("yes" if self.label else "no")
+        row["model"] = self.model
         return row
 
     @classmethod
@@ -142,7 +147,7 @@ class ScoredRow:
             source = "no text"
         else:
             source = "model"
-        return cls(connection, score, suggestion, text["why"], label, source)
+        return cls(connection, score, suggestion, text["why"], label, source, text["model"])
 
 
 @dataclass
@@ -159,6 +164,9 @@ class Scored:
     # The age rule counts back from this day: today, or the export's newest connection when that is older
     # than the span (an old export would otherwise have nobody "new").
     newer_from: date | None = None
+    # This export against the one the model was trained on; None when the card does not say, or they share no
+    # identity to compare by.
+    network: Overlap | None = None
 
 
 NEWER_RULE = "newer than"
@@ -209,7 +217,7 @@ def score_connections(
         else:
             suggestion = "remove" if remove_at is not None and score <= remove_at else "review"
             row = ScoredRow(connection, score, "keep" if score >= keep_from else suggestion, reasons[i])
-        row.label = label
+        row.label, row.model = label, bundle.card.short_id
         rows.append(row)
     rank = {name: i for i, name in enumerate(SUGGESTIONS)}
     # Within each suggestion, lowest score first: the user's own "no" answers, then the surest removals; rows
@@ -274,12 +282,17 @@ def score_export(
     progress: Progress | None = None,
     today: date | None = None,
 ) -> Scored:
-    """Embed (through the cache) and score every connection of an export."""
+    """Embed (through the cache) and score every connection of an export.
+
+    Raises ModelError for an export that has no connection in common with the one the model was trained on
+    (another person's network); a newer export of the same network is scored, and ``Scored.network`` says how
+    it differs."""
     if embedder.name != bundle.embedder:
         raise ModelError(
             f"the model was trained with embedder {bundle.embedder!r}, not {embedder.name!r}: score with "
             f"--embedder {bundle.embedder}, or retrain with the embedder you want"
         )
+    network = trained_on(bundle.card, export.connections, Path(export.source).name)
     vectors = embed_connections(export.connections, embedder, cache=cache, progress=progress)
     answers = labels.answers if labels is not None else None
     newer_from = newer_reference(export, newer_than, today) if newer_than is not None else None
@@ -293,6 +306,7 @@ def score_export(
         vectors=vectors,
         rule_counts=count_rules(rows, rules, newer_than is not None),
         newer_from=newer_from,
+        network=network,
     )
 
 

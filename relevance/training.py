@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib.metadata import version
 from typing import Any
@@ -29,6 +29,7 @@ from relevance.io import Export
 from relevance.labels import DRAWN_AT_RANDOM, Labels
 from relevance.metrics import CV_REPEATS, MIN_PER_CLASS, CrossFit, auc, cross_fitted, evaluate
 from relevance.neighbours import Neighbourhood
+from relevance.network import fingerprint
 from relevance.pipeline import LinearModel, build_pipeline, network_mean, one_thread
 from relevance.progress import Progress
 from relevance.records import Connection
@@ -289,6 +290,8 @@ def train(
         population_block=featurizer.block([connections[i] for i in others]),
         picked=[labels.picked.get(connections[i].id, "") for i in rows],
     )
+    # Which network it learnt: scoring or reporting another export with it can then say so (relevance.network).
+    bundle.card = replace(bundle.card, network=fingerprint(connections))
     return TrainResult(bundle, labels.unknown_ids(export.by_id()), list(labels.unreadable))
 
 

@@ -23,6 +23,7 @@ from fakes import HashEmbedder
 import relevance.embed
 from relevance.app.server import AppServer
 from relevance.app.state import AppState
+from relevance.errors import LabelsError
 from relevance.labels import load_labels
 
 FAKE_CLI = Path(__file__).parent / "fake_cli.py"
@@ -348,3 +349,31 @@ def test_a_damaged_model_does_not_stop_the_app(export: Path, tmp_path: Path) -> 
     view = state.removal_view()
     assert view["ready"] is False and "retrain" in view["note"]
     assert state.label_view()["card"] is not None
+
+
+def other_people(export: str) -> str:
+    """The same titles held by other people: another person's network."""
+    return export.replace("ann-test-", "zed-other-").replace("\nAnn", "\nZed")
+
+
+def test_another_networks_model_gives_no_removal_list_and_says_why(client: Client, tmp_path: Path) -> None:
+    answer_until_trainable(client)
+    train(client)
+    theirs = tmp_path / "theirs" / "Connections.csv"
+    theirs.parent.mkdir()
+    theirs.write_text(other_people(write_export(tmp_path / "x.csv").read_text()))
+    state = AppState.open(theirs, theirs.parent / "labels.csv", client.server.state.model_path, cache=None)
+    view = state.removal_view()
+    assert view["ready"] is False
+    assert view["note"] == (
+        "the model was trained on another network: none of the connections in Connections.csv were in the export it "
+        "was trained on — train a model on this export"
+    )
+
+
+def test_another_networks_labels_file_stops_the_app(client: Client, tmp_path: Path) -> None:
+    answer_until_trainable(client, 3)
+    theirs = tmp_path / "theirs.csv"
+    theirs.write_text(other_people(write_export(tmp_path / "x.csv").read_text()))
+    with pytest.raises(LabelsError, match="the labels file belongs to another network"):
+        AppState.open(theirs, client.server.state.labels.path, tmp_path / "m.npz", cache=None)

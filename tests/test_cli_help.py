@@ -27,6 +27,15 @@ def test_help_shows_no_type_noise(command: list[str]) -> None:
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0, result.output
     assert "<bool>" not in result.stdout and "<list[str]>" not in result.stdout
+    assert "(Long:" not in result.stdout  # a note for the code's readers, not for the command's
+
+
+@pytest.mark.parametrize("command", [[], *([c] for c in WORKFLOW), ["cache", "path"], ["cache", "clear"]])
+def test_help_fits_80_columns_without_cutting_a_word(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "80"}, terminal_width=80)
+    assert result.exit_code == 0, result.output
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    assert "…" not in result.stdout  # rich cuts a word that does not fit its column ("models/relevance.jobli…")
 
 
 def test_commands_are_listed_in_workflow_order() -> None:

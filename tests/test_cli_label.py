@@ -284,3 +284,37 @@ def test_a_hostile_title_reaches_the_terminal_as_plain_text(tmp_path: Path, mode
     assert re.search(r"\[bold\]x\[/bold\] CTO \d", output)  # as typed, not as markup
     assert bool(re.search(r"Ann\d \[red\]T\n", output)) is not bool(mode)  # a cluster shows titles, not names
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]", output), repr(output)
+
+
+def test_label_after_an_excel_round_trip_carries_the_answers_over(data: Path, tmp_path: Path) -> None:
+    """The same network saved through Excel (Last Name gone, `;`): every id changed, no answer is lost."""
+    labels = tmp_path / "labels.csv"
+    labels.write_bytes((data / "spanish_2021_labels.csv").read_bytes())
+    code, output = run("label", data / "spanish_2021_excel.csv", "--labels", labels, input="q\n")
+    assert code == 0, output
+    assert (
+        f"10 of 11 answers in {labels} matched this export (8 by name and connection day, 2 by name, company and "
+        "position, as its ids differ); 1 did not (kept in the file, not used)." in output
+    )
+    assert "10 answered (5 yes · 5 no) · 1 to go" in output  # only the one still waiting is asked
+    assert "Formadora de equipos comerciales" in output
+
+
+def test_label_refuses_another_networks_labels_file(data: Path, tmp_path: Path) -> None:
+    labels = tmp_path / "labels.csv"
+    labels.write_bytes((data / "spanish_2021_labels.csv").read_bytes())
+    code, output = run("label", data / "linkedin_2021.csv", "--labels", labels, input="y\n")
+    assert code == 1
+    assert output == (
+        f"Error: none of the 12 connections in {labels} is in linkedin_2021.csv: the labels file belongs to another "
+        "network — pass this export's labels file with --labels, or a new file name to start one\n"
+    )
+    assert labels.read_bytes() == (data / "spanish_2021_labels.csv").read_bytes()  # nothing appended
+
+
+def test_sample_refuses_another_networks_labels_file(data: Path, tmp_path: Path) -> None:
+    labels = tmp_path / "labels.csv"
+    labels.write_bytes((data / "spanish_2021_labels.csv").read_bytes())
+    code, output = run("sample", data / "linkedin_2021.csv", "--labels", labels, "-n", "2")
+    assert code == 1 and "the labels file belongs to another network" in output
+    assert labels.read_bytes() == (data / "spanish_2021_labels.csv").read_bytes()

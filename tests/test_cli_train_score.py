@@ -72,7 +72,9 @@ def network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path
 def train(export: Path, labels: Path, model: Path, *extra: str) -> None:
     result = runner.invoke(app, ["train", str(export), "--labels", str(labels), "--model", str(model), *extra])
     assert result.exit_code == 0, result.output
-    assert "1 connections in" in result.output and "not in this export" in result.output
+    assert f"90 of 91 answers in {labels} matched this export; 1 did not (kept in the file, not used)." in " ".join(
+        result.output.split()
+    )
     assert "ROC-AUC" in result.output
 
 
@@ -190,7 +192,12 @@ class Interrupting(WordEmbedder):
         ("train", "Interrupted: no model was saved; {model} is as it was."),
         ("report", "Interrupted: nothing was written; {out} is as it was."),
         ("sample", "Interrupted: nothing was added to {labels}."),
-        ("label", "Interrupted: every answer so far is saved in {labels}."),
+        # label has no --quiet: it says first how many of the fixture's answers are in the export
+        (
+            "label",
+            "90 of 91 answers in {labels} matched this export; 1 did not (kept in the file, not used).\n\n"
+            "Interrupted: every answer so far is saved in {labels}.",
+        ),
     ],
 )
 def test_ctrl_c_says_what_each_command_left_as_it_was(
@@ -375,3 +382,179 @@ def test_score_reads_labels_csv_by_default_and_does_without_it(
     assert code == 0, talk
     with open(tmp_path / "s.csv", encoding="utf-8") as handle:
         assert {r["id"]: r["label"] for r in csv.DictReader(handle)}["linkedin.com/in/person-0"] == "no"
+
+
+def other_export(export: Path, path: Path, *, drop: int = 0, add: int = 0, stranger: bool = False) -> Path:
+    """Another export beside ``export``: its last ``drop`` rows gone and ``add`` new people, or (``stranger``) the
+    same titles held by other people: another person's network."""
+    with open(export, encoding="utf-8", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    rows = rows[: len(rows) - drop]
+    if stranger:
+        rows = [
+            [f"Zed{i}", "Other", f"https://www.linkedin.com/in/stranger-{i}", *row[3:]] for i, row in enumerate(rows)
+        ]
+    rows += [
+        ["New", f"Person{i}", f"https://www.linkedin.com/in/new-{i}", "", "Firma", "Nurse", "05 May 2025"]
+        for i in range(add)
+    ]
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    return path
+
+
+def test_score_with_another_networks_model_is_an_error(network: tuple[Path, Path], tmp_path: Path) -> None:
+    export, labels = network
+    model = tmp_path / "m.npz"
+    train(export, labels, model)
+    theirs = other_export(export, tmp_path / "Theirs.csv", stranger=True)
+    code, out, talk = score(theirs, model, tmp_path)
+    assert code == 1 and out == ""
+    assert " ".join(talk.split()) == (
+        f"Error: {model} was trained on another network: none of the connections in Theirs.csv were in the export "
+        f"it was trained on — train a model on this export (relevance train Theirs.csv --model "
+        f"{tmp_path / 'this-network.npz'}), or pass this network's model with --model"
+    )
+    assert not (tmp_path / "s.csv").exists()
+
+
+def test_score_with_a_newer_export_of_the_same_network_says_what_changed(
+    network: tuple[Path, Path], tmp_path: Path
+) -> None:
+    export, labels = network
+    model = tmp_path / "m.npz"
+    train(export, labels, model)
+    newer = other_export(export, tmp_path / "Connections (1).csv", drop=2, add=3)
+    code, _, talk = score(newer, model, tmp_path)
+    assert code == 0, talk
+    assert (
+        f"Note: 3 of this export's connections were not in the one {model} was trained on, and 2 of that one's are "
+        "not in this export: another export of the same network. The model applies; retrain to have its estimates "
+        "measured on this one." in " ".join(talk.split())
+    )
+    assert score(newer, model, tmp_path, "--quiet")[1:] == ("", "")  # a note, not a warning: quiet silences it
+    code, _, talk = score(export, model, tmp_path)  # the export it was trained on: nothing to say
+    assert code == 0 and "Note:" not in talk and "Warning:" not in talk
+
+
+def test_score_with_a_network_that_shares_little_with_the_models_is_a_warning(
+    network: tuple[Path, Path], tmp_path: Path
+) -> None:
+    export, labels = network
+    model = tmp_path / "m.npz"
+    train(export, labels, model)
+    theirs = other_export(export, tmp_path / "Theirs.csv", stranger=True)
+    mixed = tmp_path / "Mixed.csv"  # 30 of this network's people among 122 others: a colleague's network
+    mixed.write_text(
+        export.read_text().splitlines()[0]
+        + "\n"
+        + "\n".join([*export.read_text().splitlines()[1:31], *theirs.read_text().splitlines()[1:]])
+        + "\n"
+    )
+    code, _, talk = score(mixed, model, tmp_path)
+    assert code == 0, talk
+    assert (
+        f"Warning: only 20% of this export's connections were in the export {model} was trained on: is it the same "
+        "network? Its thresholds and estimates were measured on that one — train a model on this export for its own."
+        in " ".join(talk.split())
+    )
+
+
+def test_score_sets_aside_another_networks_labels_file_with_a_note(
+    network: tuple[Path, Path], data: Path, tmp_path: Path
+) -> None:
+    export, labels = network
+    train(export, labels, tmp_path / "m.npz")
+    code, _, talk = score(export, tmp_path / "m.npz", tmp_path, "--labels", str(data / "spanish_2021_labels.csv"))
+    assert code == 0, talk
+    assert (
+        f"Warning: none of the 12 connections in {data / 'spanish_2021_labels.csv'} is in this export, so its answers "
+        "are not used: is it another network's labels file? Pass this one's with --labels." in " ".join(talk.split())
+    )
+
+
+def report(scored: Path, model: Path, tmp_path: Path) -> tuple[int, str]:
+    result = runner.invoke(
+        app, ["report", str(scored), "--model", str(model), "--no-map", "--out", str(tmp_path / "r.html")]
+    )
+    return result.exit_code, " ".join(result.stderr.split())
+
+
+def test_report_with_another_model_than_the_one_that_scored_is_an_error(
+    network: tuple[Path, Path], tmp_path: Path
+) -> None:
+    export, labels = network
+    mine, other = tmp_path / "m.npz", tmp_path / "other.npz"
+    train(export, labels, mine)
+    train(export, labels, other, "--max-wrong-removals", "0.3")  # the same network, other thresholds
+    assert score(export, mine, tmp_path)[0] == 0
+    scored = tmp_path / "s.csv"
+    with open(scored, encoding="utf-8") as handle:
+        ids = {row["model"] for row in csv.DictReader(handle)}
+    mine_id, other_id = (hashlib.sha256(m.with_suffix(".json").read_bytes()).hexdigest()[:12] for m in (mine, other))
+    assert ids == {mine_id}  # the file says which model scored it
+    assert report(scored, mine, tmp_path)[0] == 0
+    code, talk = report(scored, other, tmp_path)
+    assert code == 1
+    assert talk == (
+        f"Error: {scored} was scored with model {mine_id}, not with {other} ({other_id}) — pass the model that "
+        f"scored it, or score again with `relevance score <export> --model {other}`"
+    )
+
+
+def test_an_older_scored_file_without_its_model_is_checked_against_the_thresholds(
+    network: tuple[Path, Path], tmp_path: Path
+) -> None:
+    export, labels = network
+    mine, other = tmp_path / "m.npz", tmp_path / "other.npz"
+    train(export, labels, mine)
+    train(export, labels, other, "--max-wrong-removals", "0.3")
+    assert score(export, mine, tmp_path)[0] == 0
+    scored = tmp_path / "s.csv"
+    with open(scored, encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    older = tmp_path / "older.csv"  # as scored.csv was before it named its model
+    with open(older, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=SCORED_COLUMNS[:-1], extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    assert report(older, mine, tmp_path)[0] == 0
+    code, talk = report(older, other, tmp_path)
+    assert code == 1
+    assert (
+        talk.startswith(f"Error: {older} was not scored with {other}: ")
+        and "of its suggestions do not follow that model's thresholds" in talk
+    )
+
+
+def test_report_of_another_networks_scores_is_an_error(network: tuple[Path, Path], tmp_path: Path) -> None:
+    """A file scored before score checked the network (the library scores whatever it is given)."""
+    from relevance.bundle import load_bundle
+    from relevance.io import read_export
+    from relevance.score import score_connections, write_scored
+
+    export, labels = network
+    model = tmp_path / "m.npz"
+    train(export, labels, model)
+    theirs = read_export(other_export(export, tmp_path / "Theirs.csv", stranger=True)).connections
+    rows = score_connections(theirs, WordEmbedder().encode([c.position for c in theirs]), load_bundle(model))
+    scored = tmp_path / "theirs-scored.csv"
+    write_scored(rows, scored)
+    code, talk = report(scored, model, tmp_path)
+    assert code == 1
+    assert talk == (
+        f"Error: {model} was trained on another network: none of the connections in {scored} were in the export it "
+        f"was trained on — pass the model that scored it, or score again with `relevance score <export> --model {model}`"
+    )
+
+
+def test_train_refuses_another_networks_labels_file(network: tuple[Path, Path], data: Path, tmp_path: Path) -> None:
+    export, _ = network
+    theirs = data / "spanish_2021_labels.csv"
+    result = runner.invoke(app, ["train", str(export), "--labels", str(theirs), "--model", str(tmp_path / "m.npz")])
+    assert result.exit_code == 1
+    assert " ".join(result.output.split()) == (
+        f"Error: none of the 12 connections in {theirs} is in Connections.csv: the labels file belongs to another "
+        "network — pass this export's labels file with --labels, or a new file name to start one"
+    )
+    assert not (tmp_path / "m.npz").exists()

@@ -47,3 +47,12 @@ def test_the_library_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         rows = list(csv.DictReader(handle))
     assert len(rows) == len(key)
     assert {row["suggestion"] for row in rows} <= {"keep", "review", "remove"}
+
+
+def test_the_cache_is_documented_where_a_person_looks() -> None:
+    """It holds vectors of thousands of people's titles: where it is and how to clear it are in the README and
+    `relevance --help` (`relevance info` prints its path: tests/test_cli_help.py)."""
+    readme = README.read_text(encoding="utf-8")
+    assert "RELEVANCE_CACHE" in readme and "relevance cache clear" in readme
+    shown = " ".join(CliRunner().invoke(app, ["--help"]).stdout.split())
+    assert "RELEVANCE_CACHE" in shown and "relevance cache" in shown

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import itertools
 import json
 import re
 from datetime import date
@@ -24,6 +25,7 @@ from relevance.records import Connection
 from relevance.report import align_vectors, build_report, read_scored, render_html, write_report
 from relevance.report.breakdown import timeline, top_values
 from relevance.report.data import network_key
+from relevance.report.figures import COLOURS, GHOST, figures
 from relevance.report.html import profile_link, script_json
 from relevance.report.quality import ModelSummary, curves_from_out_of_fold
 from relevance.report.sections import _reads
@@ -201,6 +203,94 @@ def test_timeline_by_quarter_or_year_and_the_drift() -> None:
     assert t is not None and t.periods == [str(y) for y in range(2010, 2021)] and t.undated == 1
     assert t.drift == ("2016", pytest.approx(0.8), pytest.approx(0.1))
     assert t.counts["remove"][t.periods.index("2016")] == 10
+
+
+@pytest.mark.parametrize(
+    ("shares", "sentence"),
+    [
+        (
+            (0.10, 0.12, 0.30, 0.36, 0.38),
+            "rose: before 2020, about 11% of them were your audience; since then, about 35%",
+        ),
+        (
+            (0.80, 0.80, 0.10, 0.10, 0.10),
+            "fell: before 2020, about 80% of them were your audience; since then, about 10%",
+        ),
+        ((0.30, 0.32, 0.29, 0.31, 0.30), "did not change much"),
+    ],
+)
+def test_the_drift_sentence_says_what_the_chart_shows_up_or_down(shares: tuple[float, ...], sentence: str) -> None:
+    """The audience share every other year, 2016 to 2024: the words under "Over time" and the chart's line agree."""
+    rows = [
+        row(f"{year}-{i}", share, "review", day=date(year, 6, 1))
+        for year, share in zip(range(2016, 2025, 2), shares, strict=True)
+        for i in range(20)
+    ]
+    data = build_report(rows)
+    html = render_html(data)
+    section = re.search(r"<section id='time'>.*?</section>", html, flags=re.DOTALL)
+    assert section is not None and sentence in section.group()
+    chart = next(fig for fig in figures(data) if fig["id"] == "plot-time")
+    line = next(trace for trace in chart["data"] if trace["name"] == "audience share")
+    assert [share for share in line["y"] if share is not None] == pytest.approx(list(shares))
+
+
+# Machado, Oliveira and Fernandes (2009): how linear RGB looks to a person with no L, M or S cones.
+COLOUR_VISION = {
+    "typical": np.eye(3),
+    "protanopia": np.array(
+        [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]]
+    ),
+    "deuteranopia": np.array(
+        [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]]
+    ),
+    "tritanopia": np.array(
+        [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]]
+    ),
+}
+
+
+def _linear(colour: str) -> np.ndarray:
+    srgb = np.array([int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)])
+    return np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+
+
+def _lab(linear: np.ndarray) -> np.ndarray:
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ np.clip(
+        linear, 0, 1
+    )
+    t = xyz / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(t > 0.008856, np.cbrt(t), 7.787 * t + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def test_the_suggestion_colours_stay_apart_for_colour_blind_readers() -> None:
+    """Remove, review and keep differ by a CIE76 distance of at least 25 (2.3 is just noticeable) under each common
+    colour-vision deficiency, and each shows on the white page. The old orange "review" beside vermillion
+    "remove" was 18 apart for a deuteranope."""
+    colours = [*COLOURS.values(), GHOST]
+    for vision, matrix in COLOUR_VISION.items():
+        for a, b in itertools.combinations(colours, 2):
+            distance = np.linalg.norm(_lab(matrix @ _linear(a)) - _lab(matrix @ _linear(b)))
+            assert distance >= 25, f"{a} and {b} are {distance:.0f} apart with {vision}"
+    for colour in COLOURS.values():
+        luminance = _linear(colour) @ np.array([0.2126, 0.7152, 0.0722])
+        assert 1.05 / (luminance + 0.05) >= 2.5, f"{colour} is too pale on white"
+
+
+def test_every_figure_and_the_page_use_the_same_colour_for_a_suggestion() -> None:
+    rows = scored_rows(300)
+    data = build_report(rows, vectors_for(rows), model_card())
+    used = {
+        (trace["name"], trace["marker"]["color"])
+        for fig in figures(data)
+        for trace in fig["data"]
+        if trace.get("name") in COLOURS
+    }
+    assert used == set(COLOURS.items())
+    css = render_html(data)
+    for name, colour in COLOURS.items():
+        assert f"--{name}: {colour};" in css
 
 
 def test_top_values_fold_case_and_spacing() -> None:

@@ -1,7 +1,7 @@
 """The report in a real browser: headless Chromium opens it from file://, with no network.
 
-Skipped when Chromium is not installed (CI installs it: apt-get install -y chromium). A screenshot of the full
-report is kept in tests/artifacts/report.png for a person to look at.
+Skipped when Chromium is not installed (CI installs it: apt-get install -y chromium). Screenshots of the full
+report and of its map at a phone's width are kept in tests/artifacts/ for a person to look at.
 """
 
 from __future__ import annotations
@@ -27,6 +27,53 @@ PLOTS_DRAWN = "document.body.dataset.plots === 'ready' && document.body.dataset.
 ALL_PLOTS_RENDERED = (
     "Array.from(document.querySelectorAll('div.plot')).map(d => d.id + ':' + !!d.querySelector('.main-svg'))"
 )
+
+
+# What a reader must be able to read in each chart, as a list of problems: every text inside its chart, every
+# legend entry inside the legend and clear of the toolbar, and the legend, tick labels, axis titles and
+# annotations clear of one another.
+UNREADABLE = """
+(function () {
+  // What a reader must be able to read in each chart: every text inside the chart, every legend entry inside the
+  // legend, and the legend, tick labels, axis titles and annotations clear of one another.
+  const problems = [];
+  const box = e => e.getBoundingClientRect();
+  const within = (r, o) => r.left >= o.left - 1 && r.right <= o.right + 1 && r.top >= o.top - 1 && r.bottom <= o.bottom + 1;
+  const meet = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  for (const div of document.querySelectorAll("div.plot")) {
+    const frame = box(div);
+    for (const t of div.querySelectorAll(".main-svg text")) {
+      const r = box(t);
+      if (t.textContent.trim() && r.width && !within(r, frame)) problems.push(div.id + ": '" + t.textContent + "' sticks out of the chart " + JSON.stringify([r.left, r.right, r.top, r.bottom, frame.left, frame.right, frame.top, frame.bottom]));
+    }
+    const parts = [];
+    const legend = div.querySelector("g.legend");
+    if (legend) {
+      const bg = legend.querySelector("rect.bg");
+      for (const item of legend.querySelectorAll("g.traces")) {
+        if (!within(box(item), box(bg))) problems.push(div.id + ": legend entry '" + item.textContent + "' is cut off");
+      }
+      parts.push(["legend", "the legend", bg]);
+      const bar = div.querySelector(".modebar-group");
+      if (bar && getComputedStyle(bar).opacity !== "0") {
+        for (const item of legend.querySelectorAll("g.traces")) {
+          if (meet(box(item), box(div.querySelector(".modebar")))) problems.push(div.id + ": the toolbar covers legend entry '" + item.textContent + "'");
+        }
+      }
+    }
+    for (const [kind, selector] of [["x ticks", "g.xtick text"], ["y ticks", "g.ytick text"], ["y2 ticks", "g.y2tick text"],
+        ["titles", "g.g-xtitle text, g.g-ytitle text, g.g-y2title text"], ["notes", "g.annotation"]]) {
+      for (const e of div.querySelectorAll(selector)) parts.push([kind === "notes" || kind === "titles" ? kind + e.textContent : kind, e.textContent, e]);
+    }
+    parts.forEach(([kind, text, e], i) => parts.slice(i + 1).forEach(([other, otherText, o]) => {
+      const a = box(e), b = box(o);
+      const ticks = kind.endsWith("ticks") && other.endsWith("ticks");  // x and y meet at the corner by design
+      if (kind !== other && !ticks && a.width && b.width && meet(a, b)) problems.push(div.id + ": '" + text + "' overlaps '" + otherText + "'");
+    }));
+  }
+  return problems;
+})()
+"""
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +118,24 @@ def test_full_report_renders_every_plot_offline(browser: Chromium, full_report: 
     assert_clean(browser)
     ARTIFACTS.mkdir(exist_ok=True)
     browser.screenshot(ARTIFACTS / "report.png")
+
+
+@pytest.mark.parametrize("width", [420, 360])
+def test_every_chart_reads_on_a_phone(browser: Chromium, full_report: Path, width: int) -> None:
+    """At a phone's width the legends wrap onto several rows: nothing may be cut off or cover an axis (the map's
+    legend was clipped at 420 px, the time chart's covered its years)."""
+    size = {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False}
+    browser.call("Emulation.setDeviceMetricsOverride", size)
+    try:
+        open_report(browser, full_report)
+        assert browser.evaluate(UNREADABLE) == []
+        assert browser.evaluate("document.querySelectorAll('#plot-map g.legend g.traces').length") == 4
+        ARTIFACTS.mkdir(exist_ok=True)
+        browser.evaluate("document.getElementById('map').scrollIntoView()")
+        browser.screenshot(ARTIFACTS / f"report-map-{width}px.png", full_page=False)
+    finally:
+        browser.call("Emulation.clearDeviceMetricsOverride")
+    assert_clean(browser)
 
 
 def test_hostile_text_is_shown_as_text(browser: Chromium, full_report: Path) -> None:

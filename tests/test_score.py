@@ -122,7 +122,7 @@ def test_scored_csv_has_canonical_columns_then_the_verdict(tmp_path: Path) -> No
         assert (
             tuple(reader.fieldnames or ())
             == SCORED_COLUMNS
-            == (*CANONICAL_COLUMNS, "score", "suggestion", "why", "label")
+            == (*CANONICAL_COLUMNS, "score", "suggestion", "why", "label", "model")
         )
         written = list(reader)
     assert written[0]["score"] == "" and written[0]["suggestion"] == "review"  # review comes before keep

@@ -26,7 +26,9 @@ from relevance.errors import RelevanceError
 from relevance.io import Export, read_export
 from relevance.labeller import Labeller, Status
 from relevance.labels import Labels, load_labels
+from relevance.matching import match_labels, require_same_network
 from relevance.progress import Progress
+from relevance.provenance import trained_on
 from relevance.records import Connection
 from relevance.score import Scored, ScoredRow, score_connections
 from relevance.settings import TrainingSettings
@@ -85,8 +87,11 @@ class AppState:
         progress: Progress | None = None,
     ) -> AppState:
         """Read the export and the answers, embed (through the cache) and score with the saved model, if any."""
-        export = read_export(export_path)
         labels = load_labels(labels_path)
+        # Answered on this network before a spreadsheet round trip changed its ids, answers carry over all the same.
+        match = match_labels(read_export(export_path), labels)
+        require_same_network(match, str(labels_path), Path(export_path).name)
+        export = match.export
         model = Path(model_path)
         # The saved model's embedder, so its scores mean what they meant; a new network uses the default. A model
         # that cannot be read does not stop the app: the page says why, and training again replaces it.
@@ -102,7 +107,10 @@ class AppState:
         state.model_note = note
         if model.exists() and not note:
             try:
-                state._score(load_bundle(model, embedder.name))
+                bundle = load_bundle(model, embedder.name)
+                # Another network's model: the page says so instead of showing its list.
+                trained_on(bundle.card, export.connections, Path(export.source).name)
+                state._score(bundle)
             except RelevanceError as error:
                 state.model_note = str(error)
         return state

@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from relevance.cli.options import DEFAULT_LABELS, EmbedderOpt, ExportArg, LabelsOpt, QuietOpt, SeedOpt, StrategyOpt
 from relevance.cli.render import embed_with_progress, err, say, shown, user_errors
+from relevance.cli.together import labels_for
 from relevance.io import read_export
 
 
@@ -35,6 +36,7 @@ def sample(
     with user_errors(f"Interrupted: nothing was added to {labels}."):
         result = read_export(export)
         worksheet = load_labels(labels)
+        result = labels_for(result, worksheet, labels, quiet=quiet)
         vectors = embed_with_progress(result.connections, embedder, quiet=quiet)
         used = effective_strategy(strategy, answered_rows(result.connections, worksheet)[0])
         added = add_sample(worksheet, result.connections, vectors, n, strategy=strategy, seed=seed)
@@ -63,6 +65,7 @@ def label(
     with user_errors(f"Interrupted: every answer so far is saved in {labels}."):
         result = read_export(export)
         worksheet = load_labels(labels)
+        result = labels_for(result, worksheet, labels)
         warn_unreadable(worksheet.unreadable, labels)
         vectors = embed_with_progress(result.connections, embedder)
         options = {"strategy": strategy, "seed": seed}

@@ -9,6 +9,7 @@ import typer
 
 from relevance.cli.options import EmbedderOpt, QuietOpt
 from relevance.cli.render import embed_with_progress, err, user_errors
+from relevance.cli.together import scores_fit
 
 
 def report(
@@ -40,6 +41,8 @@ def report(
     with user_errors(f"Interrupted: nothing was written; {out_path} is as it was."):
         rows = read_scored(scored)
         card = read_card(model) if model else None
+        if card is not None and model is not None:
+            scores_fit(card, rows, model, scored, quiet=quiet)
         vectors = None
         if not no_map:
             # The model's own embedder by default: its vectors are the ones already in the cache.

@@ -11,6 +11,7 @@ import typer
 
 from relevance.cli.options import DEFAULT_LABELS, DEFAULT_MODEL, EmbedderOpt, ExportArg, ModelOpt, QuietOpt
 from relevance.cli.render import err, progress_bar, user_errors
+from relevance.cli.together import labels_if_they_belong, model_fits
 from relevance.io import read_export
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 STDOUT = Path("-")
 
 
+# Long: typer declares every option in the signature.
 def score(
     export: ExportArg,
     model: ModelOpt = DEFAULT_MODEL,
@@ -62,8 +64,6 @@ def score(
 ) -> None:
     """Score every connection: keep, review or remove, each with a reason; removals first, surest first.
 
-    (Long: typer declares every option in the signature.)
-
     Example: relevance score Connections.csv --model models/relevance.npz --out scored.csv --keep "company=Acme"
     """
     from relevance.bundle import load_bundle
@@ -80,9 +80,14 @@ def score(
         rules = [parse_keep_rule(rule) for rule in keep or []]
         newer = parse_age(keep_newer_than) if keep_newer_than else None
         result = read_export(export)
-        worksheet = load_labels(labels) if labels.is_file() else None
         # The bundle names its embedder; score_export refuses any other.
         bundle = load_bundle(model)
+        # Before embedding: another network's model fails at once, not after minutes.
+        model_fits(bundle.card, result, model, quiet=quiet)
+        worksheet = load_labels(labels) if labels.is_file() else None
+        if worksheet is not None:
+            matched = labels_if_they_belong(result, worksheet, labels, quiet=quiet)
+            result, worksheet = (matched, worksheet) if matched is not None else (result, None)
         model_embedder = load_embedder(embedder or bundle.embedder)
         with progress_bar("Embedding titles", quiet) as progress:
             scored = score_export(

@@ -11,6 +11,7 @@ import typer
 from relevance.cli.label_cmd import warn_unreadable
 from relevance.cli.options import DEFAULT_LABELS, DEFAULT_MODEL, EmbedderOpt, ExportArg, LabelsOpt, ModelOpt, QuietOpt
 from relevance.cli.render import err, progress_bar, say, user_errors
+from relevance.cli.together import labels_for
 from relevance.errors import RelevanceError
 from relevance.io import read_export
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from relevance.training import TrainResult
 
 
+# Long: typer declares every option in the signature.
 def train(
     export: ExportArg,
     labels: LabelsOpt = DEFAULT_LABELS,
@@ -37,15 +39,14 @@ def train(
         str,
         typer.Option(
             "--signals",
-            help="What the model may use, comma-separated: title,language,company,location,industry (each only "
-            "where the export has it), or 'all'; 'title' alone = the title-only model. Never names.",
+            # Spaces after the commas: a help box cuts a word longer than its column with an ellipsis.
+            help="What the model may use, comma-separated: title, language, company, location, industry (each "
+            "only where the export has it), or 'all'; 'title' alone = the title-only model. Never names.",
         ),
     ] = "all",
     quiet: QuietOpt = False,
 ) -> None:
     """Train a model on your labels; report its cross-validated quality and the thresholds it chose.
-
-    (Long: typer declares every option in the signature.)
 
     Example: relevance train Connections.csv --labels labels.csv --model models/relevance.npz
     """
@@ -69,6 +70,7 @@ def train(
                 f"there is no labels file {labels} yet — run `relevance sample` then `relevance label`"
             )
         worksheet = load_labels(labels)
+        result = labels_for(result, worksheet, labels, quiet=quiet)
         with progress_bar("Embedding titles", quiet) as progress:
             trained = train_model(
                 result,
@@ -97,12 +99,8 @@ def training_lines(trained: TrainResult, labels: Path, model: Path) -> list[str]
         m = metrics[name]
         return f"{m.value:.2f} (range {m.low:.2f}–{m.high:.2f})"
 
+    # Answers that matched no connection were said when the files were matched (relevance.cli.together).
     lines = [f"Trained on {yes + no} answers ({yes} yes, {no} no) with {card.embedder}."]
-    if trained.unknown_ids:
-        lines.append(
-            f"Note: {len(trained.unknown_ids)} connections in {labels} are not in this export "
-            "(kept in the file, not used)."
-        )
     lines.append(f"Quality from {card.evaluation} — never from the training fit:")
     lines.append(f"  ROC-AUC {figure('roc_auc')}, average precision {figure('average_precision')}")
     lines.extend("  " + line for line in removal_lines(card))

@@ -13,6 +13,8 @@ import numpy as np
 from relevance.score import SUGGESTIONS, ScoredRow
 
 TOP_N = 12
+# The change in audience share (either way) the "Over time" section calls a drift.
+DRIFT = 0.10
 
 
 def audience_weight(row: ScoredRow) -> float | None:
@@ -30,7 +32,9 @@ class Timeline:
     counts: dict[str, list[int]]
     audience_share: list[float]
     undated: int
-    drift: tuple[str, float, float] | None  # (first period after the change, share before, share since)
+    drift: (
+        tuple[str, float, float] | None
+    )  # (first period after the change, share before, share since): a rise or a fall
 
 
 @dataclass(frozen=True)
@@ -98,8 +102,12 @@ def timeline(rows: Sequence[ScoredRow]) -> Timeline | None:
 
 
 def _drift(periods: list[str], weight_sum: np.ndarray, weight_n: np.ndarray) -> tuple[str, float, float] | None:
-    """Where the audience share fell most: the split with the largest drop between the shares before and
-    since, each side holding at least 15% of the connections, the change starting in a period with connections. None when the drop is under 10 points."""
+    """Where the audience share changed most, up or down: the split with the largest gap between the shares
+    before and since, each side holding at least 15% of the connections, the change starting in a period with
+    connections. None when the gap is under 10 points.
+
+    Both directions: a network that became more of an audience is news as much as one that drifted away, and
+    the chart beside the sentence shows either."""
     total_n, total_w = weight_n.sum(), weight_sum.sum()
     best: tuple[str, float, float] | None = None
     for i in range(1, len(periods)):
@@ -107,7 +115,7 @@ def _drift(periods: list[str], weight_sum: np.ndarray, weight_n: np.ndarray) -> 
         if not weight_n[i] or min(n_before, total_n - n_before) < 0.15 * total_n:
             continue
         before, since = w_before / n_before, (total_w - w_before) / (total_n - n_before)
-        if before - since >= 0.10 and (best is None or before - since > best[1] - best[2]):
+        if abs(before - since) >= DRIFT and (best is None or abs(before - since) > abs(best[1] - best[2])):
             best = (periods[i], float(before), float(since))
     return best
 

@@ -15,13 +15,19 @@ import numpy as np
 from relevance.report.data import ReportData
 from relevance.score import SUGGESTIONS
 
-COLOURS = {"remove": "#D55E00", "review": "#E69F00", "keep": "#0072B2"}  # Okabe-Ito: colour-blind safe
+# Okabe and Ito's colour-blind-safe vermillion and blue, and a neutral grey for "review" (undecided): the three stay
+# apart under every common colour-vision deficiency (tests/test_report.py simulates them), unlike Okabe-Ito's orange
+# beside vermillion, which reads as one colour to many people. The page's CSS and every chart take them from here.
+COLOURS = {"remove": "#D55E00", "review": "#999999", "keep": "#0072B2"}
+GHOST = "#000000"  # hidden members, on the 30,000 cap bar
 _LAYOUT: dict[str, Any] = {
     "margin": {"l": 56, "r": 20, "t": 40, "b": 48},
     "paper_bgcolor": "#fff",
     "plot_bgcolor": "#fff",
     "font": {"family": "system-ui, sans-serif", "size": 13},
-    "legend": {"orientation": "h", "y": -0.15},
+    # Above the plot area, where plotly makes room for it however many rows it wraps into on a narrow screen;
+    # below, it covered the axis labels.
+    "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "xanchor": "left"},
 }
 
 
@@ -94,7 +100,9 @@ def _histogram(data: ReportData) -> dict[str, Any]:
         for s in SUGGESTIONS
     ]
     shapes, notes = [], []
-    for value, text in zip(data.thresholds, ("remove at or below", "keep at or above"), strict=True):
+    # Inside the top of the plot area (the legend is above it), one row each: side by side they ran into each
+    # other on a narrow screen. A label near either end reads inwards, so it stays inside the chart.
+    for row, (value, text) in enumerate(zip(data.thresholds, ("remove at or below", "keep at or above"), strict=True)):
         if value is not None:
             shapes.append(
                 {
@@ -107,14 +115,26 @@ def _histogram(data: ReportData) -> dict[str, Any]:
                     "line": {"dash": "dash", "color": "#333"},
                 }
             )
-            notes.append({"x": value, "y": 1.06, "yref": "paper", "text": f"{text} {value:.2f}", "showarrow": False})
+            notes.append(
+                {
+                    "x": value,
+                    "y": 1,
+                    "yref": "paper",
+                    "xanchor": "left" if value < 1 / 3 else "right" if value > 2 / 3 else "center",
+                    "yanchor": "top",
+                    "yshift": -2 - 20 * row,
+                    "text": f"{text} {value:.2f}",
+                    "showarrow": False,
+                    "bgcolor": "rgba(255,255,255,0.85)",
+                }
+            )
     return _figure(
         "plot-scores",
         traces,
         barmode="stack",
         shapes=shapes,
         annotations=notes,
-        xaxis={"title": {"text": "score: how likely the person is in your audience"}, "range": [0, 1]},
+        xaxis={"title": {"text": "score (1 = surely audience)"}, "range": [0, 1], "automargin": True},
         yaxis={"title": {"text": "connections"}},
     )
 
@@ -179,7 +199,8 @@ def _axis(title: str) -> dict[str, Any]:
 def _groups(data: ReportData) -> dict[str, Any] | None:
     if not data.groups:
         return None
-    names = [plot_text(g.name, 70) for g in reversed(data.groups)]  # most-removed group at the top
+    # A group's common titles one per line, each cut short: on one line they pushed the bars off a narrow screen.
+    names = [_lines(g.name.split(" · "), 28) for g in reversed(data.groups)]  # most-removed group at the top
     traces = [
         {
             "type": "bar",
@@ -199,6 +220,10 @@ def _groups(data: ReportData) -> dict[str, Any] | None:
         yaxis={"automargin": True},
         xaxis={"title": {"text": "connections"}},
     )
+
+
+def _lines(texts: Sequence[str], limit: int) -> str:
+    return "<br>".join(plot_text(text, limit) for text in texts)
 
 
 def _timeline(data: ReportData) -> dict[str, Any] | None:
@@ -226,7 +251,8 @@ def _timeline(data: ReportData) -> dict[str, Any] | None:
         traces,
         barmode="stack",
         margin=_LAYOUT["margin"] | {"r": 70},
-        xaxis={"type": "category", "title": {"text": "connected on"}},
+        # automargin: room for the periods' labels, which turn upright on a narrow screen, above the axis title
+        xaxis={"type": "category", "title": {"text": "connected on"}, "automargin": True},
         yaxis={"title": {"text": "new connections"}},
         yaxis2={
             "overlaying": "y",

@@ -1,7 +1,7 @@
 """Render ReportData as one self-contained HTML file: plotly.js inlined, the data as JSON, nothing fetched.
 
 Plotly because it draws interactive charts (hover, zoom) from a single inlinable script, with a WebGL
-scatter that keeps 30,000 points smooth; the page is a template (relevance/report/templates/report.html) with four
+scatter that keeps 30,000 points smooth; the page is a template (relevance/report/templates/report.html) with five
 slots filled here. Text from the export is escaped for each place it lands: HTML, JSON inside <script>, and
 plotly's own label markup.
 """
@@ -23,7 +23,7 @@ from relevance.atomic import atomic_write
 from relevance.card import ModelCard
 from relevance.errors import RelevanceError
 from relevance.report.data import BATCH_SIZE, ReportData, align_vectors, build_report
-from relevance.report.figures import figures
+from relevance.report.figures import COLOURS, GHOST, figures
 from relevance.report.sections import render_body
 from relevance.score import Scored, ScoredRow
 from relevance.summary import Summary, summarise
@@ -50,6 +50,7 @@ def render_html(data: ReportData) -> str:
     slots = {
         "title": escape(f"Your network — {data.source}" if data.source else "Your network"),
         "body": render_body(data, {fig["id"] for fig in plots}),
+        "colours": _colours(),
         "plotly_js": _plotly_js(),
         "data_json": script_json(payload),
     }
@@ -157,6 +158,11 @@ def _cut(text: str, limit: int) -> str:
     """Long headlines cut short: 30,000 of them in full would bloat the file for text nobody reads on a map."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _colours() -> str:
+    """The suggestions' colours as CSS variables: the page's dots and bars match the charts'."""
+    return " ".join(f"--{name}: {colour};" for name, colour in {**COLOURS, "ghost": GHOST}.items())
 
 
 def _plotly_js() -> str:

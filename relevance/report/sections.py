@@ -295,7 +295,8 @@ def _time(data: ReportData, plots: set[str]) -> str:
         return head + "<p class='note'>The export has no Connected On dates.</p></section>"
     if t.drift:
         period, before, since = t.drift
-        story = f"<p>Before {escape(period)}, about {_pct(before)} of the people you connected with were your audience; since then, about {_pct(since)}.</p>"
+        way = "rose" if since > before else "fell"
+        story = f"<p>The share of your audience among the people you connected with {way}: before {escape(period)}, about {_pct(before)} of them were your audience; since then, about {_pct(since)}.</p>"
     else:
         story = "<p>The share of your audience among new connections did not change much over the years.</p>"
     undated = f"<p class='muted'>{t.undated:,} connections have no date and are not shown.</p>" if t.undated else ""

@@ -1,0 +1,96 @@
+"""Answers follow their connections across a spreadsheet round trip: matched by every identity the files share.
+
+tests/data/spanish_2021.csv is an older export (no URL column, so ids hash name and day), spanish_2021_labels.csv
+the answers given on it, and spanish_2021_excel.csv the same network after Excel: `;`, Windows-1252, CRLF, the
+Last Name column gone, dates as 17.02.2021, and one row (Sofía, answered no) deleted by hand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from relevance.errors import LabelsError
+from relevance.io import Export, read_export
+from relevance.labels import load_labels
+from relevance.matching import BY_ID, BY_NAME_DAY, BY_NAME_JOB, BY_URL, match_labels, require_same_network
+from relevance.records import Connection
+from relevance.sampling import answered_rows
+
+
+def answers_by_position(export: Export, labels_path: Path) -> dict[str, bool]:
+    labels = load_labels(labels_path)
+    match = match_labels(export, labels)
+    connections = match.export.connections
+    return {connections[row].position: answer for row, answer in answered_rows(connections, labels)[0].items()}
+
+
+def test_the_excel_round_trip_keeps_every_answer_whose_row_is_still_there(data: Path) -> None:
+    original, excel = read_export(data / "spanish_2021.csv"), read_export(data / "spanish_2021_excel.csv")
+    assert excel.delimiter == ";" and "last_name" not in excel.columns
+    assert not {c.id for c in original.connections} & {c.id for c in excel.connections}  # every id changed
+    labels = load_labels(data / "spanish_2021_labels.csv")
+    match = match_labels(excel, labels)
+    assert (match.entries, match.answers, match.matched_answers) == (12, 11, 10)
+    # The two Marías connected on one day: name and day cannot tell them apart, their jobs can.
+    assert match.by == {BY_NAME_DAY: 8, BY_NAME_JOB: 2}
+    assert match.sentence("labels.csv") == (
+        "10 of 11 answers in labels.csv matched this export (8 by name and connection day, 2 by name, company and "
+        "position, as its ids differ); 1 did not (kept in the file, not used)."
+    )
+    expected = answers_by_position(original, data / "spanish_2021_labels.csv")
+    del expected["Farmacéutica"]  # Sofía's row was deleted in Excel
+    assert answers_by_position(excel, data / "spanish_2021_labels.csv") == expected
+    assert answers_by_position(excel, data / "spanish_2021_labels.csv")["Directora comercial"] is True
+    # The unanswered one is still waiting for an answer, under the file's own id.
+    queued = answered_rows(match.export.connections, labels)[1]
+    assert [match.export.connections[row].position for row in queued] == ["Formadora de equipos comerciales"]
+
+
+def test_the_same_export_matches_by_id_and_says_nothing(data: Path) -> None:
+    export = read_export(data / "spanish_2021.csv")
+    match = match_labels(export, load_labels(data / "spanish_2021_labels.csv"))
+    assert match.by == {BY_ID: 11} and match.sentence("labels.csv") is None
+    assert match.export is export
+
+
+def test_another_networks_labels_file_is_refused_by_name(data: Path) -> None:
+    match = match_labels(read_export(data / "linkedin_2021.csv"), load_labels(data / "spanish_2021_labels.csv"))
+    assert match.none_match and match.matched_answers == 0
+    with pytest.raises(LabelsError) as error:
+        require_same_network(match, "labels.csv", "Connections.csv")
+    assert str(error.value) == (
+        "none of the 12 connections in labels.csv is in Connections.csv: the labels file belongs to another network "
+        "— pass this export's labels file with --labels, or a new file name to start one"
+    )
+
+
+def test_two_people_with_one_name_and_job_are_left_apart_not_swapped(tmp_path: Path) -> None:
+    labels = tmp_path / "labels.csv"
+    labels.write_text(
+        "id,label,first_name,last_name,company,position\n"
+        "nourl:1,yes,Ana,Ruiz,Acme,Recruiter\nnourl:2,no,Ana,Ruiz,Acme,Recruiter\nnourl:3,no,Bo,Li,Acme,Nurse\n"
+    )
+    twins = [Connection(id=f"nourl:x{i}", first_name="Ana", company="Acme", position="Recruiter") for i in range(2)]
+    export = Export(
+        "x.csv",
+        "test",
+        "utf-8",
+        ",",
+        [],
+        {},
+        [*twins, Connection(id="nourl:y", first_name="Bo", position="Nurse", company="ACME")],
+    )
+    match = match_labels(export, load_labels(labels))
+    assert match.matched == {"nourl:3": BY_NAME_JOB}
+    assert [c.id for c in match.export.connections] == ["nourl:x0", "nourl:x1", "nourl:3"]
+
+
+def test_a_profile_url_typed_into_the_file_in_another_spelling_matches(tmp_path: Path) -> None:
+    labels = tmp_path / "labels.csv"
+    labels.write_text("id,label\nhttps://www.linkedin.com/in/Jane-Doe/,yes\n")
+    jane = Connection(id="linkedin.com/in/jane-doe", url="https://linkedin.com/in/jane-doe", first_name="Jane")
+    match = match_labels(Export("x.csv", "test", "utf-8", ",", [], {}, [jane]), load_labels(labels))
+    assert match.matched == {"https://www.linkedin.com/in/Jane-Doe/": BY_URL}
+    assert match.export.connections[0].id == "https://www.linkedin.com/in/Jane-Doe/"
