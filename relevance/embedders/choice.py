@@ -1,0 +1,115 @@
+"""Which model reads a network's titles: the default, or multilingual-e5-small when enough of them are in
+languages the default was not trained on.
+
+Neither model is best for every network. Universal Sentence Encoder multilingual v3 (the default) embeds ~15x
+faster and ranks networks in the languages it was trained on as well as e5 does; in Czech, Slovak, Hungarian,
+Romanian, Bulgarian, the Nordic and Baltic languages it ranks them worse (scripts/bench_languages.py,
+scripts/bench_accuracy.py --embedder). So the export decides: the share of its titles whose language
+(``relevance.language``) is not one of USE's, among the titles with a clear language. A person never has to
+know; ``--embedder`` still overrides, and a platform where e5 cannot run keeps the default, with a notice.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from relevance import embed
+from relevance.embedders.e5 import NAME as E5
+from relevance.embedders.use import NAME as USE
+from relevance.errors import EmbedderError
+from relevance.language import UNKNOWN, detect_many, language_name
+from relevance.records import Connection
+
+if TYPE_CHECKING:
+    from relevance.io import Export
+
+__all__ = ["E5_FROM", "USE_LANGUAGES", "Choice", "LanguageMix", "choose_for", "language_mix"]
+
+# The languages USE multilingual v3 was trained on (its model card: 16, Chinese simplified and traditional
+# counted apart), as relevance.language names them.
+USE_LANGUAGES = frozenset({"ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"})
+# e5 reads the network from this share of titles in other languages (of those with a clear language). Measured
+# (scripts/bench_languages.py, the mix; 30 networks each): below ~4% detected USE ranks better (ROC-AUC +0.011-0.014,
+# removal recall at 98% precision +0.06) at ~15x the speed; around 4-6% they tie; from ~8% e5 ranks better, and
+# its removal recall gains 0.09-0.15.
+E5_FROM = 0.08
+# Fewer titles with a clear language than this say nothing about a network: the default reads it.
+MIN_TITLES = 20
+# Languages named in the one-line reason; the rest are "…".
+NAMED = 3
+
+
+@dataclass(frozen=True)
+class LanguageMix:
+    """How many titles have a clear language, and the share of them in each language USE was not trained on."""
+
+    titles: int
+    others: dict[str, float]  # language code -> share, largest first
+
+    @property
+    def share(self) -> float:
+        """The share of titles with a clear language that are in a language USE was not trained on."""
+        return sum(self.others.values())
+
+    def names(self) -> str:
+        """ "Czech, Slovak, Hungarian…": the biggest of those languages, by name."""
+        codes = list(self.others)
+        named = ", ".join(language_name(code) for code in codes[:NAMED])
+        return named + ("…" if len(codes) > NAMED else "")
+
+
+def language_mix(texts: Iterable[str]) -> LanguageMix:
+    """The language mix of titles (one per connection, so repeated titles weigh as often as people hold them)."""
+    counts = Counter(d.language for d in detect_many(t for t in texts if t))
+    counts.pop(UNKNOWN, None)
+    total = sum(counts.values())
+    others = {code: n / total for code, n in counts.most_common() if code not in USE_LANGUAGES}
+    return LanguageMix(total, others)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The model that reads a network, and why, in words a person can check against their network."""
+
+    embedder: embed.Embedder
+    model: str  # the name a person knows it by ("e5-small-multilingual"), or the one they asked for
+    why: str
+    fallback: bool = False  # the better model for this network cannot run here: the default reads it
+
+    @property
+    def reason(self) -> str:
+        """One line: "Reading titles with e5-small-multilingual: 41% of the titles ... are in Czech, ..."."""
+        return f"Reading titles with {self.model}: {self.why}."
+
+
+def choose_for(export: Export | Sequence[Connection], name: str | None = None) -> Choice:
+    """The embedder for this export: ``name`` when given (``--embedder``), else e5 when at least ``E5_FROM`` of
+    its titles with a clear language are in languages USE was not trained on, else USE (the default). Where e5
+    cannot run, USE reads the network and the reason says so. Raises EmbedderError only for a ``name`` that
+    cannot be had."""
+    if name is not None:
+        return Choice(embed.load_embedder(name), name, "as asked")
+    connections = export if isinstance(export, Sequence) else export.connections
+    mix = language_mix(embed.embedding_text(c) for c in connections)
+    if mix.titles < MIN_TITLES:
+        return Choice(embed.load_embedder(USE), USE, "the default; too few titles with a clear language to choose by")
+    if mix.share < E5_FROM:
+        if not mix.others:
+            why = "the default; every title with a clear language is in a language it was trained on"
+        else:
+            why = (
+                f"the default; {mix.share:.0%} of the titles with a clear language are in {mix.names()}, too few "
+                f"for {E5} to rank the network better"
+            )
+        return Choice(embed.load_embedder(USE), USE, why)
+    better = f"{mix.share:.0%} of the titles with a clear language are in {mix.names()}"
+    try:
+        return Choice(embed.load_embedder(E5), E5, f"{better}, which it reads better than the default ({USE})")
+    except EmbedderError as error:
+        why = getattr(error, "why", str(error))
+        return Choice(
+            embed.load_embedder(USE), USE, f"{E5} would read them better ({better}) but cannot run here: {why}", True
+        )
