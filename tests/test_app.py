@@ -377,3 +377,22 @@ def test_another_networks_labels_file_stops_the_app(client: Client, tmp_path: Pa
     theirs.write_text(other_people(write_export(tmp_path / "x.csv").read_text()))
     with pytest.raises(LabelsError, match="the labels file belongs to another network"):
         AppState.open(theirs, client.server.state.labels.path, tmp_path / "m.npz", cache=None)
+
+
+def test_the_app_says_which_model_reads_the_network_and_a_saved_model_keeps_it(export: Path, tmp_path: Path) -> None:
+    heard: list[str] = []
+    model = tmp_path / "models" / "relevance.npz"
+    state = AppState.open(export, tmp_path / "labels.csv", model, cache=None, notify=heard.append)
+    assert heard == [
+        "Reading titles with use-multilingual-v3: the default; every title with a clear language is in a language "
+        "it was trained on."
+    ]
+    assert state.snapshot()["reading"] == heard[0]
+    serving = serve(state)
+    client = next(serving)
+    answer_until_trainable(client)
+    train(client)
+    serving.close()
+    again: list[str] = []
+    AppState.open(export, tmp_path / "labels.csv", model, cache=None, notify=again.append)
+    assert again == heard  # the model card kept the reason: the same model reads the network again

@@ -76,6 +76,11 @@ def train(export: Path, labels: Path, model: Path, *extra: str) -> None:
         result.output.split()
     )
     assert "ROC-AUC" in result.output
+    if not extra:  # the model the export's languages call for (English here: the default), and why, in one line
+        assert (
+            "Reading titles with use-multilingual-v3: the default; every title with a clear language is in a "
+            "language it was trained on.\n" in result.output
+        )
 
 
 def test_train_then_score(network: tuple[Path, Path], tmp_path: Path) -> None:
@@ -83,7 +88,8 @@ def test_train_then_score(network: tuple[Path, Path], tmp_path: Path) -> None:
     model, out = tmp_path / "m" / "relevance.npz", tmp_path / "scored.csv"
     train(export, labels, model)
     meta = json.loads(model.with_suffix(".json").read_text())
-    assert (meta["labels_yes"], meta["labels_no"]) == (45, 45) and meta["embedder"] == "fake-words"
+    assert (meta["labels_yes"], meta["labels_no"]) == (45, 45) and meta["embedder"] == "use-multilingual-v3"
+    assert meta["embedder_choice"].startswith("Reading titles with use-multilingual-v3: the default")
     result = runner.invoke(
         app,
         [
@@ -101,6 +107,8 @@ def test_train_then_score(network: tuple[Path, Path], tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "Scored 122 connections" in result.output and "Reaching 50 takes 72 removals" in result.output
+    assert "Reading titles with use-multilingual-v3: the default" in result.output  # as chosen for the model
+    assert "(chosen when the model was trained)." in result.output
     with open(out, encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         assert tuple(reader.fieldnames or ()) == SCORED_COLUMNS
@@ -146,7 +154,7 @@ def test_score_refuses_bundles_it_cannot_trust(
         expected = "is not a model written by `relevance train`"
     else:
         extra = ["--embedder", "other-model"]
-        expected = "trained with embedder 'fake-words', not 'other-model'"
+        expected = "trained with embedder 'use-multilingual-v3', not 'other-model'"
     result = runner.invoke(app, ["score", str(export), "--model", str(model), "--out", str(tmp_path / "s.csv"), *extra])
     assert result.exit_code == 1
     assert expected in " ".join(result.output.split())

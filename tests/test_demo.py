@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 import relevance.cli.demo
+import relevance.embed
 from relevance.cli import app
 from relevance.cli.demo import DEMO_LABELS, run_demo
 from relevance.io import Export
@@ -28,7 +29,7 @@ from tests.fakes import HashEmbedder
 @pytest.fixture(autouse=True)
 def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RELEVANCE_CACHE", "off")
-    monkeypatch.setattr(relevance.cli.demo, "load_embedder", lambda name=None: HashEmbedder())
+    monkeypatch.setattr(relevance.embed, "load_embedder", lambda name=None: HashEmbedder())
 
 
 def test_run_demo_writes_every_file_and_narrates_each_step(tmp_path: Path) -> None:

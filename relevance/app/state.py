@@ -13,6 +13,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ import numpy as np
 from relevance import embed
 from relevance.app.jobs import Training, report_tools
 from relevance.bundle import Bundle, load_bundle, read_card, save_bundle
+from relevance.embedders.choice import choose_for
 from relevance.errors import RelevanceError
 from relevance.io import Export, read_export
 from relevance.labeller import Labeller, Status
@@ -53,8 +55,10 @@ class AppState:
         model_path: Path,
         *,
         cache: embed.VectorCache | None = embed.DEFAULT_CACHE,
+        reading: str = "",
     ) -> None:
         self.export, self.labels, self.vectors, self.embedder = export, labels, vectors, embedder
+        self.reading = reading  # which model reads the titles, and why (one line)
         self.model_path = Path(model_path)
         self.report_path = self.model_path.with_suffix(".html")
         self.cache = cache
@@ -85,25 +89,35 @@ class AppState:
         *,
         cache: embed.VectorCache | None = embed.DEFAULT_CACHE,
         progress: Progress | None = None,
+        notify: Callable[[str], None] | None = None,
     ) -> AppState:
-        """Read the export and the answers, embed (through the cache) and score with the saved model, if any."""
+        """Read the export and the answers, embed (through the cache) and score with the saved model, if any.
+        ``notify`` hears, before the embedding starts, which model reads the titles and why."""
         labels = load_labels(labels_path)
         # Answered on this network before a spreadsheet round trip changed its ids, answers carry over all the same.
         match = match_labels(read_export(export_path), labels)
         require_same_network(match, str(labels_path), Path(export_path).name)
         export = match.export
         model = Path(model_path)
-        # The saved model's embedder, so its scores mean what they meant; a new network uses the default. A model
-        # that cannot be read does not stop the app: the page says why, and training again replaces it.
-        name, note = None, ""
+        # The saved model's embedder, so its scores mean what they meant; a new network gets the model its
+        # languages call for. A model that cannot be read does not stop the app: the page says why, and training
+        # again replaces it.
+        note, card = "", None
         if model.exists():
             try:
-                name = read_card(model).embedder
+                card = read_card(model)
             except RelevanceError as error:
                 note = str(error)
-        embedder = embed.load_embedder(name)
+        if card is not None:
+            embedder = embed.load_embedder(card.embedder)
+            reading = card.embedder_choice or f"Reading titles with {card.embedder}, as the saved model was trained."
+        else:
+            choice = choose_for(export)
+            embedder, reading = choice.embedder, choice.reason
+        if notify is not None:
+            notify(reading)
         vectors = embed.embed_connections(export.connections, embedder, cache=cache, progress=progress)
-        state = cls(export, labels, vectors, embedder, model, cache=cache)
+        state = cls(export, labels, vectors, embedder, model, cache=cache, reading=reading)
         state.model_note = note
         if model.exists() and not note:
             try:
@@ -125,6 +139,7 @@ class AppState:
                 "remove": self.removal_view(),
                 "files": {"labels": str(self.labels.path), "model": str(self.model_path)},
                 "source": Path(self.export.source).name,
+                "reading": self.reading,
             }
 
     # ----- step 1: label
@@ -196,7 +211,13 @@ class AppState:
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
         try:
             trained = train(
-                self.export, answers, self.embedder, TrainingSettings(), cache=self.cache, progress=self._progress
+                self.export,
+                answers,
+                self.embedder,
+                TrainingSettings(),
+                cache=self.cache,
+                progress=self._progress,
+                embedder_choice=self.reading,
             )
             with self.lock:
                 self._phase(2, "Cross-validating done; saving the model")

@@ -51,7 +51,11 @@ def app_command(
         with Progress(console=err, transient=True) as bar:
             task = bar.add_task("Embedding titles", total=None)
             state = AppState.open(
-                export, labels, model, progress=lambda done, total: bar.update(task, completed=done, total=total)
+                export,
+                labels,
+                model,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+                notify=lambda line: err.print(line, markup=False),
             )
         server = AppServer(state, port)
     except RelevanceError as error:

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from relevance.cli.options import ExportArg
 from relevance.cli.render import out, user_errors
 from relevance.io import Export, read_export
 from relevance.text import printable
 
+if TYPE_CHECKING:
+    from relevance.embedders.choice import Choice
+
 
 def inspect(export: ExportArg) -> None:
     """Show what was read from an export: format, rows, ghost rows, gaps.  Example: relevance inspect Connections.csv"""
+    from relevance.embedders import choose_for
+
     with user_errors():
         result = read_export(export)
-    render_inspection(result)
+        choice = choose_for(result)
+    render_inspection(result, choice)
 
 
-def render_inspection(result: Export) -> None:
+def render_inspection(result: Export, choice: Choice | None = None) -> None:
+    """The table of what was read; with a choice, the model that reads the titles and why (one line)."""
     total = len(result.connections)
     span = result.date_range
     lines = [
@@ -37,6 +46,8 @@ def render_inspection(result: Export) -> None:
         ("Unreadable dates", f"{result.bad_dates:,}"),
         ("Misaligned rows", f"{result.misaligned_rows:,} (more cells than the header, e.g. an unquoted comma)"),
     ]
+    if choice is not None:
+        lines.append(("Titles read by", f"{choice.model}: {choice.why}"))
     width = max(len(label) for label, _ in lines)
     for label, value in lines:
         # values come from the file (a duplicate's id is its profile URL): no escape sequences on the terminal

@@ -26,7 +26,12 @@ StrategyOpt = Annotated[
 ]
 EmbedderOpt = Annotated[
     str | None,
-    typer.Option("--embedder", help="Embedding model (default: multilingual USE, offline)", show_default=False),
+    typer.Option(
+        "--embedder",
+        help="Embedding model (default: chosen from the export's languages: multilingual USE, or "
+        "e5-small-multilingual when many titles are in languages USE was not trained on; both offline)",
+        show_default=False,
+    ),
 ]
 SeedOpt = Annotated[int, typer.Option("--seed", help="The same seed and files give the same choices")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", help="No progress or summary on stderr")]

@@ -89,10 +89,14 @@ def progress_bar(description: str, quiet: bool = False) -> Iterator[Callable[[in
 
 
 def embed_with_progress(connections: Sequence[Connection], embedder: str | None, *, quiet: bool = False) -> np.ndarray:
-    """Vectors for every connection (zero rows for those without text), through the library, with a progress bar."""
+    """Vectors for every connection (zero rows for those without text), through the library, with a progress bar;
+    the model is the one `--embedder` names, else the one the export's languages call for, said in one line."""
     # Looked up when called, not imported at the top: `relevance --help` must not wait for the embedding code.
-    from relevance.embed import embed_connections, load_embedder
+    from relevance.embed import embed_connections
+    from relevance.embedders import choose_for
 
-    model = load_embedder(embedder)
+    choice = choose_for(connections, embedder)
+    if not quiet:
+        say(choice.reason)
     with progress_bar("Embedding titles", quiet) as progress:
-        return embed_connections(connections, model, progress=progress)
+        return embed_connections(connections, choice.embedder, progress=progress)

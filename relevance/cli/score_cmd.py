@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from relevance.cli.options import DEFAULT_LABELS, DEFAULT_MODEL, EmbedderOpt, ExportArg, ModelOpt, QuietOpt
-from relevance.cli.render import err, progress_bar, user_errors
+from relevance.cli.render import err, progress_bar, say, user_errors
 from relevance.cli.together import labels_if_they_belong, model_fits
 from relevance.io import read_export
 
@@ -89,6 +89,8 @@ def score(
             matched = labels_if_they_belong(result, worksheet, labels, quiet=quiet)
             result, worksheet = (matched, worksheet) if matched is not None else (result, None)
         model_embedder = load_embedder(embedder or bundle.embedder)
+        if not quiet and not embedder and bundle.card.embedder_choice:
+            say(f"{bundle.card.embedder_choice.rstrip('.')} (chosen when the model was trained).")
         with progress_bar("Embedding titles", quiet) as progress:
             scored = score_export(
                 result, bundle, model_embedder, labels=worksheet, rules=rules, newer_than=newer, progress=progress

@@ -51,7 +51,7 @@ def train(
     Example: relevance train Connections.csv --labels labels.csv --model models/relevance.npz
     """
     from relevance.bundle import save_bundle
-    from relevance.embed import load_embedder
+    from relevance.embedders import choose_for
     from relevance.features import parse_signals
     from relevance.labels import load_labels
     from relevance.settings import TrainingSettings
@@ -71,13 +71,17 @@ def train(
             )
         worksheet = load_labels(labels)
         result = labels_for(result, worksheet, labels, quiet=quiet)
+        choice = choose_for(result, embedder)
+        if not quiet:
+            say(choice.reason)
         with progress_bar("Embedding titles", quiet) as progress:
             trained = train_model(
                 result,
                 worksheet,
-                load_embedder(embedder),
+                choice.embedder,
                 TrainingSettings(max_wrong_removals=max_wrong_removals, signals=chosen_signals),
                 progress=progress,
+                embedder_choice=choice.reason,
             )
         save_bundle(trained.bundle, model)
     if not quiet:

@@ -54,6 +54,7 @@ function step() {
 function render(state) {
   page.state = state;
   $("source").textContent = state.source ? `· ${state.source}` : "";
+  $("source").title = state.reading || "";
   $("labels-file").textContent = state.files.labels;
   renderLabel(state.label);
   renderTrain(state.train);
