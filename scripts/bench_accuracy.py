@@ -24,12 +24,16 @@ Reported on held-out rows: ROC-AUC, average precision, removal recall at 98% rem
 non-audience rows one can flag while >= 98% of the flagged are truly non-audience, from the held-out scores), and
 the tool's own estimated wrong-removal rate against the realised one at the tool's threshold. Baselines in the
 same run, on the same networks and held-out rows, with random labels: TF-IDF (word + char n-grams) + logistic
-regression, the default embedding + logistic regression, all-MiniLM-L6-v2 + logistic regression, the tool itself
+regression, the same embedding + logistic regression, all-MiniLM-L6-v2 + logistic regression, the tool itself
 (``--strategy random``), and the tool with every pool row labelled (what the embedder allows at all).
 
     .venv/bin/python scripts/bench_accuracy.py [--repeats 5] [--budgets 25 50 100 200] [--personas trainer ...]
-        [--no-baselines] [--no-minilm] [--quick] [--json build/bench/accuracy.json]
+        [--embedder NAME] [--strategies auto uncertain] [--time-embed] [--no-baselines] [--no-minilm] [--quick]
+        [--json build/bench/accuracy.json]
     # --quick: no baselines; 2 repeats and budgets 50 100 unless --repeats / --budgets are given
+    # --embedder: any name `relevance train --embedder` takes; default: the model the tool chooses for each network
+    #   (relevance.embedders.choose_for); only the networks' titles are embedded, once ever (benchlib.network_vectors)
+    # --time-embed: also time a cold `embed_connections` of each persona's first network (fresh vector cache)
 """
 
 from __future__ import annotations
@@ -60,6 +64,7 @@ from benchlib import (
     load_esco,
     machine,
     mean_sd,
+    network_vectors,
     persona_langs,
     removal_recall_at_precision,
 )
@@ -69,6 +74,7 @@ from sklearn.pipeline import FeatureUnion
 from threadpoolctl import threadpool_limits
 
 from relevance.embed import Embedder, VectorCache, embed_connections, load_embedder
+from relevance.embedders import choose_for
 from relevance.errors import ModelError
 from relevance.io import Export
 from relevance.labeller import Labeller
@@ -83,6 +89,8 @@ from relevance.settings import DEFAULT_MAX_WRONG_REMOVALS, TrainingSettings
 from relevance.training import train
 
 BUDGETS = (25, 50, 100, 200)
+# --embedder's default: each network is read by the model the tool chooses for it (relevance.embedders.choose_for).
+CHOSEN = "chosen"
 TARGET_BUDGET = 100
 TARGETS = {"roc_auc": 0.92, "r98": 0.65, "estimate_gap": 0.02, "features_loss": 0.005, "de_roc_auc": 0.95}
 # Issue 12's goal, per trainer persona at TARGET_BUDGET answers chosen by the tool: a run passes when the remove list
@@ -101,7 +109,7 @@ TOOL_TITLE = "tool, title embedding only (signals=title)"
 TOOL_RANDOM = "tool, random labels"
 TOOL_UNCERTAIN = "tool, `--strategy uncertain` labels"
 CEILING = "tool's classifier on the title embedding, every pool row labelled (ceiling)"
-USE_LR = "USE + LR, random labels"
+USE_LR = "the same embedding + LR, random labels"
 TFIDF_LR = "TF-IDF + LR, random labels"
 MINILM_LR = "MiniLM-L6 + LR, random labels"
 
@@ -319,13 +327,35 @@ def minilm() -> Embedder | None:
 # ------------------------------------------------------------------------------------------------------------- driver
 
 
+def time_embed(net: Network, embedder: Embedder) -> dict[str, float]:
+    """A cold `embed_connections` of the network (an empty vector cache, the model already loaded): the wait a
+    person has the first time, before the cache makes every later command fast."""
+    with tempfile.TemporaryDirectory(prefix="bench-embed-") as tmp:
+        started = time.perf_counter()
+        embed_connections(net.connections, embedder, cache=VectorCache(tmp))
+        seconds = time.perf_counter() - started
+    distinct = len({c.position for c in net.connections if c.position})
+    return {"seconds": seconds, "distinct": distinct, "per_s": distinct / seconds}
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     started = time.perf_counter()
     info = machine()
     titles = load_esco(args.esco, args.esco_more, langs=persona_langs(args.personas))
-    embedder = load_embedder()
-    say(f"{len(titles):,} ESCO titles; vectors of {embedder.name} from {args.cache} (embedded once)")
-    use = esco_vectors(titles, embedder, args.cache)
+    # The networks do not depend on the vectors: drawn first, so only their titles are embedded, by the model the
+    # tool chooses for each network (or the one asked for).
+    nets = {(key, r): draw_network(titles, PERSONAS[key], seed=r) for key in args.personas for r in range(args.repeats)}
+    asked = None if args.embedder == CHOSEN else args.embedder
+    picked = {k: choose_for(net.connections, asked) for k, net in nets.items()}
+    models = {c.embedder.name: c.embedder for c in picked.values()}
+    say(f"{len(titles):,} ESCO titles; vectors of {', '.join(models)} for the networks' titles (embedded once ever)")
+    by_model = {
+        name: network_vectors(
+            titles, (i for k, net in nets.items() if picked[k].embedder.name == name for i in net.rows), model,
+            args.cache / "texts",
+        )
+        for name, model in models.items()
+    }  # fmt: skip
     other = minilm() if args.minilm and args.baselines else None
     mini = esco_vectors(titles, other, args.cache) if other is not None else None
     budgets = tuple(args.budgets)
@@ -333,27 +363,33 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     networks: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-accuracy-") as tmp:
         for key in args.personas:
-            persona = PERSONAS[key]
             variants: dict[str, dict[str, Any]] = {TOOL: {}}
             if HAS_SIGNALS and args.baselines and key in ("trainer", "trainer-de"):
                 variants[TOOL_TITLE] = TITLE_ONLY
             for repeat in range(args.repeats):
-                net = draw_network(titles, persona, seed=repeat)
-                networks.setdefault(key, _describe(net, titles))
+                net = nets[key, repeat]
+                embedder = models[picked[key, repeat].embedder.name]
+                vectors = by_model[embedder.name]
+                if key not in networks:
+                    networks[key] = _describe(net, titles) | {"reading": picked[key, repeat].reason}
+                    if args.time_embed:
+                        networks[key]["embed"] = time_embed(net, embedder)
                 workdir = Path(tmp) / f"{key}-{repeat}"
                 workdir.mkdir()
-                cache = network_cache(net, use[net.rows], embedder, workdir / "cache")
+                cache = network_cache(net, vectors[net.rows], embedder, workdir / "cache")
                 found: list[dict[str, Any]] = []
-                found += run_tool(net, embedder, cache, workdir, strategy="auto", budgets=budgets, seed=repeat,
-                                  variants=variants)  # fmt: skip
-                # the same add_sample path with the tool's own `--strategy uncertain`: what auto's checks must beat
-                found += run_tool(net, embedder, cache, workdir, strategy="uncertain", budgets=budgets, seed=repeat,
-                                  variants={TOOL_UNCERTAIN: {}})  # fmt: skip
+                if "auto" in args.strategies:
+                    found += run_tool(net, embedder, cache, workdir, strategy="auto", budgets=budgets, seed=repeat,
+                                      variants=variants)  # fmt: skip
+                if "uncertain" in args.strategies:
+                    # the same add_sample path with `--strategy uncertain`: what auto's checks must beat
+                    found += run_tool(net, embedder, cache, workdir, strategy="uncertain", budgets=budgets,
+                                      seed=repeat, variants={TOOL_UNCERTAIN: {}})  # fmt: skip
                 if args.baselines:
                     found += run_tool(net, embedder, cache, workdir, strategy="random", budgets=budgets,
                                       seed=repeat, variants={TOOL_RANDOM: {}})  # fmt: skip
-                    found.append(run_ceiling(net, use[net.rows]))
-                    found += run_baseline(USE_LR, use[net.rows], net, budgets, repeat)
+                    found.append(run_ceiling(net, vectors[net.rows]))
+                    found += run_baseline(USE_LR, vectors[net.rows], net, budgets, repeat)
                     texts = [c.position for c in net.connections]
                     found += run_baseline(TFIDF_LR, tfidf(texts), net, budgets, repeat)
                     if mini is not None:
@@ -372,7 +408,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "personas": list(args.personas),
             "quick": args.quick,
             "baselines": args.baselines,
-            "embedder": embedder.name,
+            "strategies": list(args.strategies),
+            "embedder": ", ".join(models),
             "signals_switch": HAS_SIGNALS,
             "batch": Labeller.batch,
             "threshold_rule": f"at most {DEFAULT_MAX_WRONG_REMOVALS:.0%} wrong removals at {CONFIDENCE:.0%} confidence",
@@ -756,7 +793,13 @@ def render(result: dict[str, Any]) -> str:
         f"load average {result['machine']['load'][0]} at start, {result['load_end'][0]} at the end"
         + (" (**quick mode**: fewer repeats and budgets)" if config["quick"] else "")
         + "."
-        + ("" if config.get("baselines", True) else " Baselines skipped: the tool's `auto` and `uncertain` only."),
+        + (
+            ""
+            if config.get("baselines", True)
+            else " Baselines skipped: the tool's "
+            + " and ".join(f"`{name}`" for name in config.get("strategies", ["auto", "uncertain"]))
+            + " only."
+        ),
         "",
         "Networks (first repeat):",
         "",
@@ -766,7 +809,9 @@ def render(result: dict[str, Any]) -> str:
         out.append(f"- **{key}** — {net['description']}. {net['size']:,} connections, {net['held_out']:,} held out; "
                    f"audience {net['audience']:.0%}, look-alikes {net['lookalikes']:.0%}; {langs}"
                    + (f"; {net['distinct_titles']:,} distinct titles" if "distinct_titles" in net else "")
-                   + ".")  # fmt: skip
+                   + (f"; a cold embed of its {net['embed']['distinct']:,} distinct titles took "
+                      f"{net['embed']['seconds']:.0f} s ({net['embed']['per_s']:,.0f}/s)" if "embed" in net else "")
+                   + "." + (f" {net['reading']}" if "reading" in net else ""))  # fmt: skip
     out += ["", "### Targets", "", *targets_table(result), ""]
     out += [
         "### Goal rows (issue 12): a removal list a person can act on",
@@ -821,6 +866,20 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--budgets", type=int, nargs="+", default=list(BUDGETS))
     parser.add_argument("--personas", nargs="+", default=list(PERSONAS), choices=list(PERSONAS))
+    parser.add_argument(
+        "--embedder",
+        default=CHOSEN,
+        help=f"an embedder name as `relevance train --embedder` takes it; {CHOSEN!r} (default): the one the tool "
+        "chooses for each network",
+    )
+    parser.add_argument(
+        "--strategies",
+        nargs="+",
+        default=["auto", "uncertain"],
+        choices=["auto", "uncertain"],
+        help="whose labels: the tool's `auto`, and `--strategy uncertain` to compare it with",
+    )
+    parser.add_argument("--time-embed", action="store_true", help="time a cold embed of each persona's first network")
     parser.add_argument("--no-minilm", dest="minilm", action="store_false", help="skip the MiniLM baseline")
     parser.add_argument(
         "--no-baselines",

@@ -4,7 +4,7 @@
 
 Reads accuracy.json (scripts/bench_accuracy.py) and speed.json (scripts/bench_speed.py), renders them with
 those scripts' own renderers, adds what limits any missed target (computed from the same figures), the
-machine, and the plain-text output of the other benchmarks (io.txt, embed.txt, report.txt) when present.
+machine, and the output of the other benchmarks (languages.md, io.txt, embed.txt, report.txt) when present.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import numpy as np
 from benchlib import REPO, RESULTS
 
 OTHERS = [
+    ("languages.md", "Every language in the network: which model reads which (scripts/bench_languages.py)"),
     ("io.txt", "Reading: `read_export` vs a bare `csv.reader` (scripts/bench_io.py)"),
     ("embed.txt", "Embedding in detail: dedupe, cache, threads (scripts/bench_embed.py)"),
     ("report.txt", "The HTML report for 30,000 rows, in headless Chromium (scripts/bench_report.py)"),
@@ -87,7 +88,7 @@ def limits(result: dict[str, Any]) -> list[str]:
     )
     out.append(
         f"- **Sampling.** At 100 labels: the tool's `auto` sampling {roc:.3f}, the tool on random labels "
-        f"{random_roc:.3f}, plain logistic regression on USE vectors with random labels {use_roc:.3f} "
+        f"{random_roc:.3f}, plain logistic regression on the same vectors with random labels {use_roc:.3f} "
         f"(difference auto − random: {roc - random_roc:+.3f})."
     )
     est, real, real_net = _mean(tool, "estimate"), _mean(tool, "realised"), _mean(tool, "realised_network")
