@@ -138,6 +138,14 @@ def test_inspect_says_when_e5_cannot_run_here(tmp_path: Path, monkeypatch: pytes
     assert f"{USE}: {E5} would read them better" in line and "cannot run here" in line
 
 
+def test_info_says_whether_e5_can_run_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    import relevance.embedders.e5 as e5_backend
+
+    monkeypatch.setattr(e5_backend, "unavailable_reason", lambda: "this CPU lacks AVX2")
+    result = CliRunner().invoke(app, ["info"])
+    assert result.exit_code == 0 and f"{E5} cannot run here: this CPU lacks AVX2\n" in result.stdout
+
+
 # ---- the real models: each language's titles land next to their English equivalents ---------------------------
 
 CANDIDATES = ["Sales Director", "Operations Director", "Software Developer", "HR Manager", "Accountant", "Nurse"]

