@@ -71,6 +71,11 @@ def test_a_few_czech_titles_do_not_make_the_network_wait_for_e5(loaded: list[str
     assert f"{few}% of the titles with a clear language are in Czech, too few" in choice.reason
 
 
+def test_a_stray_title_taken_for_another_language_is_not_named(loaded: list[str]) -> None:
+    choice = choose_for(network((ENGLISH, 150), (CZECH, 1)))
+    assert loaded == [USE] and "over 99% of the titles with a clear language are in languages it was" in choice.reason
+
+
 def test_the_share_counts_people_not_distinct_titles_and_ignores_titles_without_a_language() -> None:
     mix = language_mix(["Obchodní ředitel"] * 3 + ["Head of Sales"] + [*NO_LANGUAGE, "", "🚀"] * 5)
     assert mix.titles == 4 and mix.others == {"cs": 0.75} and mix.share == 0.75 and mix.names() == "Czech"

@@ -99,6 +99,8 @@ def choose_for(export: Export | Sequence[Connection], name: str | None = None) -
     if mix.share < E5_FROM:
         if not mix.others:
             why = "the default; every title with a clear language is in a language it was trained on"
+        elif mix.share < 0.01:  # a few titles taken for another language: noise, not worth naming
+            why = "the default; over 99% of the titles with a clear language are in languages it was trained on"
         else:
             why = (
                 f"the default; {mix.share:.0%} of the titles with a clear language are in {mix.names()}, too few "
