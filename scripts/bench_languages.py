@@ -190,7 +190,7 @@ def run_mix(pool: list[Title], X: np.ndarray, repeats: int, n_labels: int) -> di
             found["auc"].append(roc_auc_score(y[test], scores[test]))
             found["r98"].append(removal_recall_at_precision(scores[test], y[test]))
             found["detected"].append(language_mix(pool[i].title for i in network).share)
-        out[f"{share:.2f}"] = found
+        out[f"{share:.3f}"] = found
     return out
 
 
@@ -230,6 +230,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--labels", type=int, default=100)
+    parser.add_argument(
+        "--mix-repeats", type=int, default=30, help="networks per share in the mix (its differences are small)"
+    )
     parser.add_argument("--per-language", type=int, default=800)
     parser.add_argument(
         "--embedders",
@@ -257,7 +260,7 @@ def main() -> None:
         with threadpool_limits(1):  # the regression on one thread, as the tool fits it
             esco = run_esco(pool, X, args.repeats, args.labels)
             sample = run_sample(Xs, sample_y, args.repeats, args.labels)
-            mix = run_mix(pool, X, args.repeats, args.labels)
+            mix = run_mix(pool, X, args.mix_repeats, args.labels)
         results[key] = {"label": label, "name": embedder.name, **esco, "sample": sample, "mix": mix,
                         "titles_per_s": speed(embedder, list(dict.fromkeys(timed)))}  # fmt: skip
     print_tables(results, args, len(pool))
@@ -324,21 +327,25 @@ def print_tables(results: dict[str, dict[str, object]], args: argparse.Namespace
 def print_mix(results: dict[str, dict[str, object]], args: argparse.Namespace) -> None:
     keys = list(results)
     print(f"\n#### How much of the network in languages USE was not trained on ({args.labels} random labels, "
-          f"{args.repeats} repeats)\n")  # fmt: skip
+          f"{args.mix_repeats} repeats)\n")  # fmt: skip
     print(f"{MIX_SIZE:,}-row networks: a share of the titles spread over {', '.join(MIX_OTHER)}, the rest over "
           f"{', '.join(MIX_READ)}; the same networks and labels for every embedder. Detected: the share of titles "
           f"with a clear language that the tool detects in a language outside USE's "
           f"({', '.join(sorted(USE_LANGUAGES))}), what its choice of model reads.\n")  # fmt: skip
     base = keys[0]
     head = " | ".join(f"{results[k]['label']} ROC-AUC | removal recall @98%" for k in keys)
-    diffs = " | ".join(f"{k} − {base} (paired)" for k in keys[1:])
+    diffs = " | ".join(f"{k} − {base}: ROC-AUC | removal recall (paired)" for k in keys[1:])
     print(f"| share | detected | {head} | {diffs} |")
-    print("|---|---|" + "---|---|" * len(keys) + "---|" * len(keys[1:]))
+    print("|---|---|" + "---|---|" * len(keys) + "---|---|" * len(keys[1:]))
     for share in results[base]["mix"]:  # type: ignore[attr-defined]
         mix = {k: results[k]["mix"][share] for k in keys}  # type: ignore[index]
         cells = [f"{mean_sd(mix[k]['auc'])} | {mean_sd(mix[k]['r98'], 2)}" for k in keys]
-        paired = [mean_sd(np.subtract(mix[k]["auc"], mix[base]["auc"]).tolist()) for k in keys[1:]]
-        print(f"| {float(share):.0%} | {np.mean(mix[base]['detected']):.0%} | " + " | ".join(cells + paired) + " |")
+        paired = [
+            f"{mean_sd(np.subtract(mix[k]['auc'], mix[base]['auc']).tolist())} | "
+            f"{mean_sd(np.subtract(mix[k]['r98'], mix[base]['r98']).tolist(), 2)}"
+            for k in keys[1:]
+        ]
+        print(f"| {float(share):.1%} | {np.mean(mix[base]['detected']):.1%} | " + " | ".join(cells + paired) + " |")
 
 
 if __name__ == "__main__":

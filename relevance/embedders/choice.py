@@ -35,9 +35,9 @@ __all__ = ["E5_FROM", "USE_LANGUAGES", "Choice", "LanguageMix", "choose_for", "l
 # counted apart), as relevance.language names them.
 USE_LANGUAGES = frozenset({"ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"})
 # e5 reads the network from this share of titles in other languages (of those with a clear language). Measured
-# (scripts/bench_languages.py, the mix; 30 networks each): below ~4% detected USE ranks better (ROC-AUC +0.011-0.014,
-# removal recall at 98% precision +0.06) at ~15x the speed; around 4-6% they tie; from ~8% e5 ranks better, and
-# its removal recall gains 0.09-0.15.
+# (scripts/bench_languages.py, the mix; 30 networks a share): up to ~2% detected USE ranks better (ROC-AUC +0.01,
+# removal recall at 98% precision +0.05) at 15-25x the speed; at 4.5-6.7% they tie; from 9% e5 ranks better and
+# its removal recall gains 0.08-0.15.
 E5_FROM = 0.08
 # Fewer titles with a clear language than this say nothing about a network: the default reads it.
 MIN_TITLES = 20
