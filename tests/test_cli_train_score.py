@@ -25,6 +25,8 @@ YES = ["Sales Manager", "Head of Sales", "Recruiter", "Talent Acquisition Partne
 NO = ["Java Developer", "Backend Engineer", "Nurse", "Electrician", "Data Scientist"]
 LEVELS = ["", "Senior ", "Junior ", "Lead ", "Chief ", "Regional ", "Associate ", "Principal ", "Group ", "Deputy "]
 LEVELS += ["Assistant ", "Staff "]
+# The model the tool chooses for the English network below (relevance.embedders.choose_for); the fake takes its name.
+READ_BY = "use-multilingual-v3"
 
 
 class WordEmbedder:
@@ -88,7 +90,7 @@ def test_train_then_score(network: tuple[Path, Path], tmp_path: Path) -> None:
     model, out = tmp_path / "m" / "relevance.npz", tmp_path / "scored.csv"
     train(export, labels, model)
     meta = json.loads(model.with_suffix(".json").read_text())
-    assert (meta["labels_yes"], meta["labels_no"]) == (45, 45) and meta["embedder"] == "use-multilingual-v3"
+    assert (meta["labels_yes"], meta["labels_no"]) == (45, 45) and meta["embedder"] == READ_BY
     assert meta["embedder_choice"].startswith("Reading titles with use-multilingual-v3: the default")
     result = runner.invoke(
         app,
@@ -173,11 +175,11 @@ def test_a_poisoned_cache_gives_one_plain_warning_line_and_the_same_scores(
     score = ["score", str(export), "--model", str(model), "--labels", str(labels), "--quiet", "--out"]
     assert runner.invoke(app, [*score, str(clean)]).exit_code == 0
     (shard,) = cache.rglob("*.rvc")
-    _, keys, vectors = parse_shard(np.fromfile(shard, np.uint8), "fake-words", WordEmbedder.dim)
+    _, keys, vectors = parse_shard(np.fromfile(shard, np.uint8), READ_BY, WordEmbedder.dim)
     poisoned = vectors.copy()
     poisoned[5, 0] = np.nan
     shard.unlink()
-    write_shard(shard.parent, "fake-words", keys, poisoned)
+    write_shard(shard.parent, READ_BY, keys, poisoned)
     result = runner.invoke(app, [*score, str(again)])
     assert result.exit_code == 0, result.output
     assert again.read_text(encoding="utf-8") == clean.read_text(encoding="utf-8")
@@ -200,10 +202,13 @@ class Interrupting(WordEmbedder):
         ("train", "Interrupted: no model was saved; {model} is as it was."),
         ("report", "Interrupted: nothing was written; {out} is as it was."),
         ("sample", "Interrupted: nothing was added to {labels}."),
-        # label has no --quiet: it says first how many of the fixture's answers are in the export
+        # label has no --quiet: it says first how many of the fixture's answers are in the export, and which model
+        # reads the titles
         (
             "label",
-            "90 of 91 answers in {labels} matched this export; 1 did not (kept in the file, not used).\n\n"
+            "90 of 91 answers in {labels} matched this export; 1 did not (kept in the file, not used).\n"
+            f"Reading titles with {READ_BY}: the default; every title with a clear language is in a language it was "
+            "trained on.\n\n"
             "Interrupted: every answer so far is saved in {labels}.",
         ),
     ],
