@@ -76,6 +76,11 @@ def test_a_stray_title_taken_for_another_language_is_not_named(loaded: list[str]
     assert loaded == [USE] and "over 99% of the titles with a clear language are in languages it was" in choice.reason
 
 
+def test_the_reason_names_the_languages_that_matter_and_not_a_strays() -> None:
+    mix = language_mix(["Obchodní ředitel"] * 300 + ["Könyvelő"] * 100 + ["Księgowa"] * 599 + ["Försäljningschef"])
+    assert mix.names() == "Czech, Hungarian…"
+
+
 def test_the_share_counts_people_not_distinct_titles_and_ignores_titles_without_a_language() -> None:
     mix = language_mix(["Obchodní ředitel"] * 3 + ["Head of Sales"] + [*NO_LANGUAGE, "", "🚀"] * 5)
     assert mix.titles == 4 and mix.others == {"cs": 0.75} and mix.share == 0.75 and mix.names() == "Czech"

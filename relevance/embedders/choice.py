@@ -58,10 +58,11 @@ class LanguageMix:
         return sum(self.others.values())
 
     def names(self) -> str:
-        """ "Czech, Slovak, Hungarian…": the biggest of those languages, by name."""
+        """ "Czech, Slovak, Hungarian…": the biggest of those languages, by name; a language a stray title or two
+        was taken for (under 1%) is only the "…"."""
         codes = list(self.others)
-        named = ", ".join(language_name(code) for code in codes[:NAMED])
-        return named + ("…" if len(codes) > NAMED else "")
+        shown = [code for code in codes[:NAMED] if self.others[code] >= 0.01] or codes[:NAMED]
+        return ", ".join(language_name(code) for code in shown) + ("…" if len(codes) > len(shown) else "")
 
 
 def language_mix(texts: Iterable[str]) -> LanguageMix:
