@@ -199,6 +199,7 @@ def score_connections(
     remove_at, keep_from = bundle.remove_at_or_below, bundle.keep_from
     # Only what was embedded can be judged: a row with a company but no title has a zero vector.
     judged = has_vector(vectors)
+    model_id = bundle.card.short_id  # hashes the whole card: once, not per row (30,000 rows took 35 s)
     rows = []
     for i, connection in enumerate(connections):
         score: float | None = float(scores[i]) if judged[i] else None
@@ -217,7 +218,7 @@ def score_connections(
         else:
             suggestion = "remove" if remove_at is not None and score <= remove_at else "review"
             row = ScoredRow(connection, score, "keep" if score >= keep_from else suggestion, reasons[i])
-        row.label, row.model = label, bundle.card.short_id
+        row.label, row.model = label, model_id
         rows.append(row)
     rank = {name: i for i, name in enumerate(SUGGESTIONS)}
     # Within each suggestion, lowest score first: the user's own "no" answers, then the surest removals; rows
