@@ -57,6 +57,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python scripts/bench_io.py > $(BENCH)/io.txt
 	$(BIN)/python scripts/bench_embed.py > $(BENCH)/embed.txt
 	$(BIN)/python scripts/bench_report.py > $(BENCH)/report.txt
+	$(BIN)/python scripts/bench_app.py > $(BENCH)/app.txt
 	$(BIN)/python scripts/write_benchmarks.py --results $(BENCH) --out docs/BENCHMARKS.md
 
 clean:
