@@ -421,6 +421,18 @@ def trained_state(export: Path, tmp_path: Path, **options: Any) -> AppState:
     return state
 
 
+def thread_niceness(pid: int) -> set[int]:
+    """The nice value of each thread of a process (Linux; empty elsewhere or once it has ended)."""
+    found = set()
+    for stat in Path(f"/proc/{pid}/task").glob("*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found.add(int(fields[16]))  # field 19 of stat(5), counted after the command's closing parenthesis
+    return found
+
+
 def test_the_training_runs_in_another_process_and_its_model_is_loaded_without_pickle(
     export: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -434,18 +446,22 @@ def test_the_training_runs_in_another_process_and_its_model_is_loaded_without_pi
         return safe(path, embedder)
 
     monkeypatch.setattr(relevance.app.state, "load_bundle", watched)
-    pids: set[int | None] = set()
+    pids: set[int] = set()
     state = AppState.open(export, tmp_path / "labels.csv", tmp_path / "models" / "relevance.npz", cache=None)
     for _ in range(40):
         card = state.label_view()["card"]
         state.answer(card["id"], audience(card["position"]))
+    niceness: set[int] = set()  # of every thread of the child, from its first instruction on (Linux)
     state.start_training()
     while state.training.state == "running":
-        if (process := state.trainer.process) is not None:
+        if (process := state.trainer.process) is not None and process.pid is not None:
             pids.add(process.pid)
+            niceness |= thread_niceness(process.pid)
         time.sleep(0.01)
     assert state.training.state == "done", state.training.message
-    assert pids - {None} and os.getpid() not in pids
+    assert pids and os.getpid() not in pids
+    if sys.platform.startswith("linux"):
+        assert niceness == {19}
     # The child's bundle came back through the library's loader (arrays without pickle, card and hash checked).
     assert [path.name for path in loaded] == ["model.npz"] and loaded[0].parent != state.model_path.parent
     assert state.model_path.exists() and state.report_path.exists()

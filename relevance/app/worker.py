@@ -21,10 +21,12 @@ import logging
 import multiprocessing
 import os
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection as Pipe
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +84,7 @@ class TrainingProcess:
         context = multiprocessing.get_context("spawn")
         self._receive, send = context.Pipe(duplex=False)
         self.process = context.Process(target=run, args=(send, job), name="relevance-train", daemon=True)
-        self.process.start()
+        _start_at_lowest_priority(self.process)
         send.close()  # the child holds the only sending end: its exit is the pipe's end
 
     @property
@@ -114,6 +116,28 @@ class TrainingProcess:
             self.process.join(timeout=10)
 
 
+def _start_at_lowest_priority(process: BaseProcess) -> None:
+    """Start ``process`` from a thread of its own whose priority is the lowest: on Linux a child inherits the
+    priority of the thread that starts it, so its imports (a second or two of CPU) already yield to the server.
+    Not the server's own threads: one of them holding the GIL at the lowest priority would stall the others."""
+    failed: list[BaseException] = []
+
+    def start() -> None:
+        if sys.platform.startswith("linux"):  # elsewhere a thread's id is no process id: the child sees to it
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+        try:
+            process.start()
+        except BaseException as error:  # raised again in the caller's thread
+            failed.append(error)
+
+    starter = threading.Thread(target=start, name="relevance-train-start", daemon=True)
+    starter.start()
+    starter.join()
+    if failed:
+        raise failed[0]
+
+
 class _Vectors:
     """The embedder the child trains with: the parent's vectors, looked up by text, never a model loaded."""
 
@@ -127,8 +151,7 @@ class _Vectors:
 
 def run(pipe: Pipe, job: Job) -> None:
     """The child: train, save the bundle, score everyone and write the report, into the job's folder."""
-    with contextlib.suppress(AttributeError, OSError):
-        os.nice(19)  # the person's next card comes first when both want the CPU
+    _lowest_priority()
 
     def say(kind: str, **fields: Any) -> None:
         pipe.send_bytes(json.dumps({"kind": kind, **fields}).encode())
@@ -147,6 +170,18 @@ def run(pipe: Pipe, job: Job) -> None:
             say("failed", message=f"an unexpected error ({type(error).__name__}); see the terminal")
     finally:
         pipe.close()
+
+
+def _lowest_priority() -> None:
+    """The person's next card comes first when both want the CPU. On Linux a priority is per thread: every thread
+    of this process gets it (the numerical libraries started theirs while it imported them)."""
+    try:
+        threads = [int(tid) for tid in os.listdir("/proc/self/task")]
+    except OSError:  # no /proc: elsewhere a priority is the whole process's (0: this one)
+        threads = [0]
+    for thread in threads:
+        with contextlib.suppress(AttributeError, OSError):
+            os.setpriority(os.PRIO_PROCESS, thread, 19)
 
 
 def _train(job: Job, phase: Callable[[int, str], None]) -> None:
