@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import re
 from collections.abc import Iterator
@@ -23,9 +24,11 @@ from test_app import (
     write_export,
 )
 
+import relevance.labels
 from relevance.app import words
 from relevance.app.state import AppState
 from relevance.labeller import stop_hint
+from relevance.labels import load_labels
 from relevance.records import Connection
 from relevance.score import ScoredRow
 from relevance.summary import summarise, summarise_rows
@@ -123,3 +126,26 @@ def test_a_model_the_app_cannot_use_is_explained_in_its_words(export: Path, tmp_
     state = AppState.open(export, tmp_path / "labels.csv", model, cache=None)
     note = state.removal_view()["note"]
     assert "relevance.npz cannot be used" in note and not cli_words(note)
+
+
+def test_a_failed_write_is_tried_again_from_the_page(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(target: Path, payload: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    card = client.get("/api/state")["label"]["card"]
+    client.post("/api/answer", {"id": card["id"], "answer": "no"})  # the file exists: the next answer is appended
+    append = relevance.labels._append
+    monkeypatch.setattr(relevance.labels, "_append", full)
+    card = client.get("/api/state")["label"]["card"]
+    status, _, body = client.request("POST", "/api/answer", {"id": card["id"], "answer": "yes"})
+    error = json.loads(body)["error"]
+    assert status == 400 and "(the disk is full); every earlier answer is safe: free some space and try again" in error
+    assert not cli_words(error) and "run again" not in error
+    assert card["id"] not in load_labels(client.server.state.labels.path).answers
+    monkeypatch.setattr(
+        relevance.labels, "_append", append
+    )  # space again: the page's card, answered again, is saved once
+    client.post("/api/answer", {"id": card["id"], "answer": "yes"})
+    assert [row["label"] for row in load_labels(client.server.state.labels.path).rows if row["id"] == card["id"]] == [
+        "yes"
+    ]

@@ -27,6 +27,7 @@ from importlib.resources import files
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from relevance.app import words
 from relevance.app.state import AppState
 from relevance.errors import RelevanceError
 
@@ -148,7 +149,7 @@ class Handler(BaseHTTPRequestHandler):
         except KeyError:
             self._json(404, {"error": "no such connection in this export"})
         except RelevanceError as error:
-            self._json(400, {"error": str(error)})
+            self._json(400, {"error": words.refused(str(error))})
         except Exception:
             log.exception("request failed")
             self._json(500, {"error": "an unexpected error; see the terminal. Every saved answer is safe."})

@@ -80,3 +80,9 @@ def training_failed(reason: str, has_model: bool) -> str:
     kept = "The model in use is the one from before" if has_model else "There is no model yet"
     end = "" if reason.endswith((".", "?", "!")) else "."
     return f"The training did not finish: {reason}{end} {kept}, and your answers are safe; train again ({TRAIN})."
+
+
+def refused(message: str) -> str:
+    """A request the library refused, as the page shows it: a write that failed ("free some space and run
+    again") is tried again from the page, not run again from a terminal."""
+    return message.removesuffix(" and run again") + (" and try again" if message.endswith(" and run again") else "")
