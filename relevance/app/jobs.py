@@ -83,9 +83,8 @@ class Trainer:
         self.progress = Training()
         self.started = 0  # trainings started in this session
         self.process: worker.TrainingProcess | None = None
-        # Private to this user (mkdtemp: 0700), removed when the app ends: the vectors come from people's titles.
-        self._folder = Path(tempfile.mkdtemp(prefix="relevance-app-"))
-        self._remove = weakref.finalize(self, shutil.rmtree, self._folder, ignore_errors=True)
+        self._files: Path | None = None  # made by the first training (_folder)
+        self._remove: weakref.finalize | None = None
         self._vectors_file: Path | None = None
         self._rows: str | None = None
         self._closed = False
@@ -115,12 +114,13 @@ class Trainer:
             process = self.process
         if process is not None:
             process.stop()
-        self._remove()
+        if self._remove is not None:
+            self._remove()
 
     def _watch(self, answers: Labels, install: Install, then: Callable[[], None], number: int) -> None:
         """The watching thread: start the child, follow it, install its result; publish the outcome last, once
         the job's folder is gone."""
-        folder = self._folder / f"training-{number}"
+        folder = self._folder() / f"training-{number}"
         lines: list[str] = []
         try:
             folder.mkdir()
@@ -189,10 +189,18 @@ class Trainer:
                 return f"its process ended without a result (exit code {code})"
         return "its process ended without a result"
 
+    def _folder(self) -> Path:
+        """The session's files: private to this user (mkdtemp: 0700), since the vectors come from people's titles,
+        and removed when the app ends."""
+        if self._files is None:
+            self._files = Path(tempfile.mkdtemp(prefix="relevance-app-"))
+            self._remove = weakref.finalize(self, shutil.rmtree, self._files, ignore_errors=True)
+        return self._files
+
     def _vectors(self) -> Path:
         """The network's vectors as a file the child reads: written once per session (they do not change)."""
         if self._vectors_file is None:
-            path = self._folder / "vectors.npy"
+            path = self._folder() / "vectors.npy"
             np.save(path, np.ascontiguousarray(self.vectors, dtype=np.float32), allow_pickle=False)
             self._vectors_file = path
         return self._vectors_file

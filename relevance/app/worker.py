@@ -20,6 +20,7 @@ import json
 import logging
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import traceback
@@ -151,6 +152,8 @@ class _Vectors:
 
 def run(pipe: Pipe, job: Job) -> None:
     """The child: train, save the bundle, score everyone and write the report, into the job's folder."""
+    # Ctrl-C in the terminal reaches the whole process group: the app, which ends this process as it closes.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _lowest_priority()
 
     def say(kind: str, **fields: Any) -> None:
