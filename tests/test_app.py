@@ -260,6 +260,7 @@ def train(client: Client) -> dict[str, Any]:
     return state
 
 
+@pytest.mark.slow  # a training: a process of its own
 def test_training_runs_in_the_background_and_gives_a_removal_list(client: Client) -> None:
     answer_until_trainable(client)
     state = train(client)
@@ -273,6 +274,7 @@ def test_training_runs_in_the_background_and_gives_a_removal_list(client: Client
     assert headers["Content-Security-Policy"].startswith("sandbox allow-scripts")
 
 
+@pytest.mark.slow  # a training: a process of its own
 def test_removed_and_kept_are_answers_and_survive_a_restart(client: Client, export: Path) -> None:
     answer_until_trainable(client)
     train(client)
@@ -433,6 +435,7 @@ def thread_niceness(pid: int) -> set[int]:
     return found
 
 
+@pytest.mark.slow  # a training: a process of its own
 def test_the_training_runs_in_another_process_and_its_model_is_loaded_without_pickle(
     export: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -513,6 +516,7 @@ def test_the_training_process_sees_the_answers_under_the_ids_the_app_matched(tmp
     state.close()
 
 
+@pytest.mark.slow  # a training: a process of its own
 def test_a_failing_training_says_why_and_leaves_the_model_in_use(export: Path, tmp_path: Path) -> None:
     state = trained_state(export, tmp_path)
     model = state.model_path.read_bytes()
@@ -527,6 +531,7 @@ def test_a_failing_training_says_why_and_leaves_the_model_in_use(export: Path, t
     state.close()
 
 
+@pytest.mark.slow  # a training: a process of its own
 def test_a_bundle_that_does_not_load_replaces_nothing(export: Path, tmp_path: Path) -> None:
     state = trained_state(export, tmp_path)
     model, scored = state.model_path.read_bytes(), state.scored
@@ -543,6 +548,7 @@ def test_a_bundle_that_does_not_load_replaces_nothing(export: Path, tmp_path: Pa
 # ----- automatic training
 
 
+@pytest.mark.slow  # a training: a process of its own
 def test_it_trains_again_by_itself_after_enough_new_answers_never_two_at_once(export: Path, tmp_path: Path) -> None:
     state = trained_state(export, tmp_path, auto_train_every=5)
     assert state.trainer.started == 1

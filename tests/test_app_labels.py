@@ -65,6 +65,7 @@ def test_a_random_draw_kept_after_all_stays_both(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow  # a training: a process of its own
 def test_the_removal_list_survives_the_terminal_labeller_compacting(tmp_path: Path) -> None:
     export = write_export(tmp_path / "Connections.csv")
     labels_path, model = tmp_path / "labels.csv", tmp_path / "models" / "relevance.npz"

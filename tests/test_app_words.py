@@ -98,6 +98,7 @@ def test_the_stop_hint_and_too_few_answers_name_the_steps() -> None:
     assert not cli_words(words.too_few(3, 12)) and "you have 3 yes and 12 no" in words.too_few(3, 12)
 
 
+@pytest.mark.slow  # a training: a process of its own
 def test_everything_the_page_shows_is_in_its_words(client: Client, tmp_path: Path) -> None:
     state = client.server.state
     shown: list[Any] = [client.get("/api/state")]
