@@ -1,5 +1,5 @@
 """The app's background training: one at a time, in its own process (relevance.app.worker), watched by a thread
-of the server; its progress as the page polls it; and the report, which the app imports only here.
+of the server; its progress as the page polls it; and the report's tools, which the server imports only here.
 
 Apart from relevance.app.state so that the session over the library stays one idea.
 """

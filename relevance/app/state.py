@@ -57,7 +57,6 @@ class AppState:
         embedder: embed.Embedder,
         model_path: Path,
         *,
-        cache: embed.VectorCache | None = embed.DEFAULT_CACHE,
         reading: str = "",
         auto_train_every: int = AUTO_TRAIN_EVERY,
     ) -> None:
@@ -65,7 +64,6 @@ class AppState:
         self.reading = reading  # which model reads the titles, and why (one line)
         self.model_path = Path(model_path)
         self.report_path = self.model_path.with_suffix(".html")
-        self.cache = cache
         self.connections = export.connections
         self.rows = {c.id: i for i, c in enumerate(self.connections)}
         self.lock = threading.RLock()
@@ -125,9 +123,7 @@ class AppState:
         if notify is not None:
             notify(reading)
         vectors = embed.embed_connections(export.connections, embedder, cache=cache, progress=progress)
-        state = cls(
-            export, labels, vectors, embedder, model, cache=cache, reading=reading, auto_train_every=auto_train_every
-        )
+        state = cls(export, labels, vectors, embedder, model, reading=reading, auto_train_every=auto_train_every)
         if model.exists() and problem is None:
             try:
                 bundle = load_bundle(model, embedder.name)

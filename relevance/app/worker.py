@@ -5,8 +5,8 @@ enough to push the next card past its 150 ms. Here they run in a child started w
 no copy of the server's threads and locks, and the same on every platform), at the lowest CPU priority.
 
 What crosses between the two is plain data. The parent hands over a ``Job`` (paths, the answers to train on, the
-embedder's name) and the network's vectors as a ``.npy`` file (read back with ``allow_pickle=False``): the child
-never loads the embedding model. The child writes the new bundle and its report into the job's own folder and
+embedder's name; multiprocessing pickles it from the app to its own child) and the network's vectors as a ``.npy``
+file (read back with ``allow_pickle=False``): the child never loads the embedding model. The child writes the new bundle and its report into the job's own folder and
 reports as JSON messages (``phase``, ``done``, ``failed``) over a pipe. The parent then loads the bundle with
 ``relevance.bundle.load_bundle`` (arrays without pickle, card and hash checked) before anything replaces the saved
 model, so a child that fails, or is killed, leaves the model in use as it was.
@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import logging
 import multiprocessing
 import os
 import signal
@@ -42,8 +41,6 @@ from relevance.records import Connection
 from relevance.score import Scored, score_connections
 from relevance.settings import TrainingSettings
 from relevance.training import train
-
-log = logging.getLogger("relevance.app")
 
 # The files a finished job leaves in its folder.
 MODEL = "model.npz"
