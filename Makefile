@@ -45,7 +45,7 @@ unit: $(VENV)/.installed-dev
 
 test: lint typecheck unit
 
-# The scoreboard, docs/BENCHMARKS.md (~12 min on a quiet 2-core machine, ~5 more the first time e5 embeds the
+# The scoreboard, docs/BENCHMARKS.md (~13 min on a quiet 2-core machine, ~5 more the first time e5 embeds the
 # networks that call for it; not part of `make test`). Speed first: it waits for a
 # quiet machine. bench_sampling.py stays as an investigation tool; bench_accuracy.py covers it.
 BENCH := build/bench
