@@ -45,7 +45,7 @@ unit: $(VENV)/.installed-dev
 
 test: lint typecheck unit
 
-# The scoreboard, docs/BENCHMARKS.md (~12 min on a quiet 2-core machine, ~5 more the first time e5 embeds the
+# The scoreboard, docs/BENCHMARKS.md (~13 min on a quiet 2-core machine, ~5 more the first time e5 embeds the
 # networks that call for it; not part of `make test`). Speed first: it waits for a
 # quiet machine. bench_sampling.py stays as an investigation tool; bench_accuracy.py covers it.
 BENCH := build/bench
@@ -57,6 +57,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python scripts/bench_io.py > $(BENCH)/io.txt
 	$(BIN)/python scripts/bench_embed.py > $(BENCH)/embed.txt
 	$(BIN)/python scripts/bench_report.py > $(BENCH)/report.txt
+	$(BIN)/python scripts/bench_app.py > $(BENCH)/app.txt
 	$(BIN)/python scripts/write_benchmarks.py --results $(BENCH) --out docs/BENCHMARKS.md
 
 clean:

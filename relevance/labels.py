@@ -273,9 +273,15 @@ def compact(labels: Labels) -> None:
     """Fold appended answers into one row per id, keeping each id's first row, its last label and its ``picked``
     (as ``Labels.picked`` reads it: a random draw stays one).
 
+    The file means the same before and after: each id's answer, why it was asked, and the ``picked`` of its last
+    row, which says whether its latest answer was given on the removal list (``relevance app`` reads "removed" /
+    "kept" there). One row cannot say both "drawn at random" and "kept after all", so an id whose last row says
+    something other than its folded ``picked`` keeps that last row too, after the folded one.
+
     An atomic rewrite: the old file stays whole until the new one has replaced it.
     """
     merged: dict[str, dict[str, str]] = {}
+    last: dict[str, dict[str, str]] = {}
     for row in labels.rows:
         if row["id"] in merged:
             merged[row["id"]]["label"] = row.get("label", "")
@@ -284,7 +290,17 @@ def compact(labels: Labels) -> None:
                 merged[row["id"]]["picked"] = row["picked"]
         else:
             merged[row["id"]] = dict(row)
-    if len(merged) == len(labels.rows):
+        last[row["id"]] = row
+    rows: list[dict[str, str]] = []
+    for key, row in merged.items():
+        rows.append(row)
+        if _tag(last[key]) != _tag(row):
+            rows.append(dict(last[key]))
+    if len(rows) == len(labels.rows):
         return
-    write_csv(labels.path, labels.columns, merged.values(), delimiter=labels.delimiter, error=LabelsError)
-    labels.rows = list(merged.values())
+    write_csv(labels.path, labels.columns, rows, delimiter=labels.delimiter, error=LabelsError)
+    labels.rows = rows
+
+
+def _tag(row: Mapping[str, str]) -> str:
+    return row.get("picked", "").strip().casefold()

@@ -4,7 +4,7 @@
 
 Reads accuracy.json (scripts/bench_accuracy.py) and speed.json (scripts/bench_speed.py), renders them with
 those scripts' own renderers, adds what limits any missed target (computed from the same figures), the
-machine, and the output of the other benchmarks (languages.md, io.txt, embed.txt, report.txt) when present.
+machine, and the output of the other benchmarks (languages.md, io.txt, embed.txt, report.txt, app.txt) when present.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ OTHERS = [
     ("io.txt", "Reading: `read_export` vs a bare `csv.reader` (scripts/bench_io.py)"),
     ("embed.txt", "Embedding in detail: dedupe, cache, threads (scripts/bench_embed.py)"),
     ("report.txt", "The HTML report for 30,000 rows, in headless Chromium (scripts/bench_report.py)"),
+    ("app.txt", "`relevance app`: the next card at 30,000 rows, idle and while it trains (scripts/bench_app.py)"),
 ]
 
 

@@ -21,6 +21,7 @@ import pytest
 from fakes import HashEmbedder
 
 import relevance.embed
+import relevance.errors
 from relevance.app.server import AppServer
 from relevance.app.state import AppState
 from relevance.errors import LabelsError
@@ -180,7 +181,7 @@ def test_bad_requests_say_what_is_wrong(client: Client) -> None:
     assert client.request("GET", "/api/removals?batch=-3")[0] == 400
     assert client.request("GET", "/nothing")[0] == 404
     status, _, body = client.request("POST", "/api/train", {})
-    assert status == 400 and b"label at least" in body
+    assert status == 400 and b"needs at least 10 'yes' and 10 'no' answers; you have 0 yes" in body
 
 
 # ----- nothing lost, nothing doubled
@@ -259,6 +260,7 @@ def train(client: Client) -> dict[str, Any]:
     return state
 
 
+@pytest.mark.slow  # a training: a process of its own
 def test_training_runs_in_the_background_and_gives_a_removal_list(client: Client) -> None:
     answer_until_trainable(client)
     state = train(client)
@@ -272,6 +274,7 @@ def test_training_runs_in_the_background_and_gives_a_removal_list(client: Client
     assert headers["Content-Security-Policy"].startswith("sandbox allow-scripts")
 
 
+@pytest.mark.slow  # a training: a process of its own
 def test_removed_and_kept_are_answers_and_survive_a_restart(client: Client, export: Path) -> None:
     answer_until_trainable(client)
     train(client)
@@ -347,7 +350,7 @@ def test_a_damaged_model_does_not_stop_the_app(export: Path, tmp_path: Path) -> 
     model.write_bytes(b"not a model")
     state = AppState.open(export, tmp_path / "labels.csv", model, cache=None)
     view = state.removal_view()
-    assert view["ready"] is False and "retrain" in view["note"]
+    assert view["ready"] is False and "cannot be used" in view["note"] and "Train (step 2" in view["note"]
     assert state.label_view()["card"] is not None
 
 
@@ -367,7 +370,7 @@ def test_another_networks_model_gives_no_removal_list_and_says_why(client: Clien
     assert view["ready"] is False
     assert view["note"] == (
         "the model was trained on another network: none of the connections in Connections.csv were in the export it "
-        "was trained on — train a model on this export"
+        "was trained on — train a model on this export (step 2, Train)"
     )
 
 
@@ -396,3 +399,183 @@ def test_the_app_says_which_model_reads_the_network_and_a_saved_model_keeps_it(e
     again: list[str] = []
     AppState.open(export, tmp_path / "labels.csv", model, cache=None, notify=again.append)
     assert again == heard  # the model card kept the reason: the same model reads the network again
+
+
+# ----- the training runs in a process of its own
+
+
+def wait_for_training(state: AppState, seconds: float = 120) -> dict[str, Any]:
+    deadline = time.monotonic() + seconds
+    while state.training.state == "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    return state.train_view()
+
+
+def trained_state(export: Path, tmp_path: Path, **options: Any) -> AppState:
+    """An app whose first training (from 40 answers) has finished."""
+    state = AppState.open(export, tmp_path / "labels.csv", tmp_path / "models" / "relevance.npz", cache=None, **options)
+    for _ in range(40):
+        card = state.label_view()["card"]
+        state.answer(card["id"], audience(card["position"]))
+    state.start_training()
+    assert wait_for_training(state)["state"] == "done"
+    return state
+
+
+def thread_niceness(pid: int) -> set[int]:
+    """The nice value of each thread of a process (Linux; empty elsewhere or once it has ended)."""
+    found = set()
+    for stat in Path(f"/proc/{pid}/task").glob("*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found.add(int(fields[16]))  # field 19 of stat(5), counted after the command's closing parenthesis
+    return found
+
+
+@pytest.mark.slow  # a training: a process of its own
+def test_the_training_runs_in_another_process_and_its_model_is_loaded_without_pickle(
+    export: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import relevance.app.state
+
+    loaded: list[Path] = []
+    safe = relevance.app.state.load_bundle
+
+    def watched(path: Path, embedder: str | None = None) -> Any:
+        loaded.append(Path(path))
+        return safe(path, embedder)
+
+    monkeypatch.setattr(relevance.app.state, "load_bundle", watched)
+    pids: set[int] = set()
+    state = AppState.open(export, tmp_path / "labels.csv", tmp_path / "models" / "relevance.npz", cache=None)
+    for _ in range(40):
+        card = state.label_view()["card"]
+        state.answer(card["id"], audience(card["position"]))
+    niceness: set[int] = set()  # of every thread of the child, from its first instruction on (Linux)
+    state.start_training()
+    while state.training.state == "running":
+        if (process := state.trainer.process) is not None and process.pid is not None:
+            pids.add(process.pid)
+            niceness |= thread_niceness(process.pid)
+        time.sleep(0.01)
+    assert state.training.state == "done", state.training.message
+    assert pids and os.getpid() not in pids
+    if sys.platform.startswith("linux"):
+        assert niceness == {19}
+    # The child's bundle came back through the library's loader (arrays without pickle, card and hash checked).
+    assert [path.name for path in loaded] == ["model.npz"] and loaded[0].parent != state.model_path.parent
+    assert state.model_path.exists() and state.report_path.exists()
+    assert not loaded[0].parent.exists()  # the job's own folder is gone
+    state.close()
+
+
+@pytest.mark.slow
+def test_a_killed_training_says_so_and_leaves_the_model_in_use(export: Path, tmp_path: Path) -> None:
+    state = trained_state(export, tmp_path)
+    model, report = state.model_path.read_bytes(), state.report_path.read_bytes()
+    listed = list(state.listed)
+    state.start_training()
+    deadline = time.monotonic() + 60
+    while (process := state.trainer.process) is None or process.pid is None:
+        assert time.monotonic() < deadline and state.training.state == "running"
+        time.sleep(0.01)
+    os.kill(process.pid, signal.SIGKILL)
+    view = wait_for_training(state)
+    assert view["state"] == "failed"
+    assert "stopped (signal 9)" in view["message"] and "The model in use is the one from before" in view["message"]
+    assert state.model_path.read_bytes() == model and state.report_path.read_bytes() == report
+    assert list(state.listed) == listed and state.removal_view()["ready"]
+    state.start_training()  # and training again works
+    assert wait_for_training(state)["state"] == "done"
+    state.close()
+
+
+@pytest.mark.slow  # a training: a process of its own
+def test_the_training_process_sees_the_answers_under_the_ids_the_app_matched(tmp_path: Path) -> None:
+    # Answered on an export without profile URLs (ids from name and day); the app now opens one with them, and
+    # matches the answers by name and day (relevance.matching): the training must see them the same way.
+    without = write_export(tmp_path / "without.csv")
+    without.write_text(
+        re.sub(r",https://www\.linkedin\.com/in/ann-test-\d+", "", without.read_text()).replace(",URL", "")
+    )
+    labels, model = tmp_path / "labels.csv", tmp_path / "models" / "relevance.npz"
+    first = AppState.open(without, labels, model, cache=None)
+    for _ in range(40):
+        card = first.label_view()["card"]
+        first.answer(card["id"], audience(card["position"]))
+    state = AppState.open(write_export(tmp_path / "Connections.csv"), labels, model, cache=None)
+    assert state.labels.answers.keys() <= state.rows.keys()  # every answer found its connection, renamed
+    state.start_training()
+    view = wait_for_training(state)
+    assert view["state"] == "done", view["message"]
+    card = state.scored.bundle.card if state.scored else None
+    assert card is not None and card.labels_yes + card.labels_no == 40
+    state.close()
+
+
+@pytest.mark.slow  # a training: a process of its own
+def test_a_failing_training_says_why_and_leaves_the_model_in_use(export: Path, tmp_path: Path) -> None:
+    state = trained_state(export, tmp_path)
+    model = state.model_path.read_bytes()
+    with export.open("a", encoding="utf-8") as out:  # the export changes under the app
+        out.write("Zed,Test,https://www.linkedin.com/in/zed-test,,Acme,Nurse,01 Mar 2024\n")
+    state.start_training()
+    view = wait_for_training(state)
+    assert view["state"] == "failed"
+    assert "Connections.csv has changed on disk since the app started" in view["message"]
+    assert "The model in use is the one from before" in view["message"]
+    assert state.model_path.read_bytes() == model and state.removal_view()["ready"]
+    state.close()
+
+
+@pytest.mark.slow  # a training: a process of its own
+def test_a_bundle_that_does_not_load_replaces_nothing(export: Path, tmp_path: Path) -> None:
+    state = trained_state(export, tmp_path)
+    model, scored = state.model_path.read_bytes(), state.scored
+    folder = tmp_path / "job"
+    folder.mkdir()
+    (folder / "model.npz").write_bytes(state.model_path.read_bytes()[:-10])  # its card's hash no longer fits
+    (folder / "model.json").write_bytes(state.model_path.with_suffix(".json").read_bytes())
+    with pytest.raises(relevance.errors.ModelError):
+        state._install(folder)
+    assert state.model_path.read_bytes() == model and state.scored is scored
+    state.close()
+
+
+# ----- automatic training
+
+
+@pytest.mark.slow  # a training: a process of its own
+def test_it_trains_again_by_itself_after_enough_new_answers_never_two_at_once(export: Path, tmp_path: Path) -> None:
+    state = trained_state(export, tmp_path, auto_train_every=5)
+    assert state.trainer.started == 1
+    for _ in range(4):
+        card = state.label_view()["card"]
+        state.answer(card["id"], audience(card["position"]))
+    view = state.train_view()
+    assert view["state"] == "done" and view["auto_every"] == 5 and view["new_answers"] == 4
+    card = state.label_view()["card"]
+    state.answer(card["id"], audience(card["position"]))  # the fifth
+    view = state.train_view()
+    assert view["state"] == "running" and view["automatic"] and view["new_answers"] == 0
+    for _ in range(7):  # more than enough for another one meanwhile: it waits for this one to end
+        card = state.label_view()["card"]
+        state.answer(card["id"], audience(card["position"]))
+        assert state.trainer.started == 2
+    assert state.start_training()["state"] == "running" and state.trainer.started == 2  # the button too
+    wait_for_training(state)
+    # The answers given while it trained were enough for the next one, which started as it ended.
+    assert state.trainer.started == 3 and state.training.automatic
+    assert wait_for_training(state)["state"] == "done"
+    assert state.train_view()["new_answers"] == 0 and state.trainer.started == 3
+    state.close()
+
+
+def test_no_automatic_training_without_a_model(client: Client) -> None:
+    client.server.state.auto_train_every = 5
+    answer_until_trainable(client, 30)
+    view = client.get("/api/state")["train"]
+    assert view["state"] == "idle" and view["auto_every"] == 0 and client.server.state.trainer.started == 0

@@ -8,9 +8,16 @@ Skipped when Chromium is not installed (`make test` installs it).
 from __future__ import annotations
 
 import csv
+import os
+import re
+import signal
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cdp import Chromium, find_chromium
@@ -28,6 +35,7 @@ pytestmark = [
     pytest.mark.skipif(find_chromium() is None, reason="chromium is not installed (apt-get install -y chromium)"),
 ]
 ARTIFACTS = Path(__file__).parent / "artifacts"
+FAKE_CLI = Path(__file__).parent / "fake_cli.py"
 AUDIENCE = ["Head of Sales", "Sales Director", "Sales Trainer", "Account Executive", "Sales Manager"]
 OTHERS = ["Nurse", "Teacher", "Java Developer", "Civil Engineer", "Pharmacist", "Pilot", "Chef"]
 READY = "document.body.dataset.ready === 'yes'"
@@ -36,6 +44,7 @@ IMG = '<img src=x onerror="window.pwned=2">'
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
+    ARTIFACTS.mkdir(exist_ok=True)
     with Chromium(tmp_path_factory.mktemp("chromium-profile")) as chromium:
         yield chromium
 
@@ -69,6 +78,7 @@ def server(tmp_path: Path) -> Iterator[AppServer]:
 
 
 def open_app(browser: Chromium, server: AppServer, step: str = "label") -> None:
+    browser.open("about:blank")  # the last test's page stops first: its requests are not this test's
     browser.errors.clear()
     browser.requests.clear()
     browser.open(f"{server.url}#{step}")
@@ -86,6 +96,14 @@ def assert_clean(browser: Chromium, server: AppServer) -> None:
     assert browser.evaluate("window.pwned === undefined")
 
 
+def wait_for_training(state: AppState) -> None:
+    deadline = time.monotonic() + 120
+    while state.training.state == "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert state.training.state == "done", state.training.message
+
+
 def answered(browser: Chromium) -> str:
     return str(browser.evaluate("document.getElementById('label-status').textContent"))
 
@@ -101,7 +119,6 @@ def test_keys_label_and_a_reload_keeps_progress(browser: Chromium, server: AppSe
         "https://www.linkedin.com/search/"
     )
     assert browser.evaluate("document.querySelectorAll('#card img, #card script').length") == 0
-    ARTIFACTS.mkdir(exist_ok=True)
     browser.screenshot(ARTIFACTS / "app-label.png")
     hostile = browser.evaluate("document.body.dataset.card")
     press(browser, "y")
@@ -127,7 +144,12 @@ def test_training_and_the_removal_buttons(browser: Chromium, server: AppServer) 
         state.answer(card["id"], card["position"] in AUDIENCE)
     open_app(browser, server, "train")
     browser.evaluate("document.getElementById('train-button').click()")
-    browser.wait_until("document.body.dataset.training === 'running' || document.body.dataset.training === 'done'")
+    # The button's reply says it runs (a training takes seconds, its process a second to start); every step says so.
+    browser.wait_until("document.body.dataset.training === 'running'")
+    note = "document.getElementById('training-note')"
+    assert browser.evaluate(f"{note}.hidden") is False
+    assert browser.evaluate(f"{note}.textContent").startswith("Training in the background")
+    browser.screenshot(ARTIFACTS / "app-training.png")
     # The page stays usable while it trains: a key labels meanwhile.
     browser.evaluate("location.hash = 'label'")
     before = answered(browser)
@@ -169,12 +191,198 @@ def test_the_report_opens_from_the_app(browser: Chromium, server: AppServer) -> 
         card = state.label_view()["card"]
         state.answer(card["id"], card["position"] in AUDIENCE)
     state.start_training()
-    thread = next(t for t in threading.enumerate() if t.name == "relevance-train")
-    thread.join(120)
-    assert state.training.state == "done", state.training.message
+    wait_for_training(state)
     open_app(browser, server, "remove")
     browser.errors.clear()
     browser.open(f"{server.origin}/report")
     browser.wait_until("document.body.dataset.plots === 'ready'", timeout=60)
     assert browser.errors == []
     assert [url for url in browser.requests if not url.startswith((server.origin + "/", "data:", "blob:"))] == []
+
+
+class Tab:
+    """Another tab of the same browser (tests/cdp.py drives one): its own page, the same cookies."""
+
+    def __init__(self, browser: Chromium) -> None:
+        self.browser = browser
+        # A window of its own: a tab behind another is hidden, and Chromium may hold its replies back.
+        self.target = browser.send("Target.createTarget", {"url": "about:blank", "newWindow": True})["targetId"]
+        self.session = browser.send("Target.attachToTarget", {"targetId": self.target, "flatten": True})["sessionId"]
+        for domain in ("Page", "Runtime", "Log", "Network"):  # its errors and requests land in the browser's lists
+            browser.send(f"{domain}.enable", None, self.session)
+
+    def evaluate(self, expression: str) -> Any:
+        params = {"expression": expression, "returnByValue": True, "awaitPromise": True}
+        result = self.browser.send("Runtime.evaluate", params, self.session)
+        assert "exceptionDetails" not in result, result
+        return result["result"].get("value")
+
+    def open(self, url: str) -> None:
+        self.browser.send("Page.navigate", {"url": url}, self.session)
+        self.wait_until(READY)
+
+    def wait_until(self, expression: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while not self.evaluate(f"(() => {{ try {{ return !!({expression}); }} catch {{ return false; }} }})()"):
+            assert time.monotonic() < deadline, expression
+            time.sleep(0.05)
+
+    def reload(self) -> None:
+        self.evaluate("document.body.dataset.ready = ''; location.reload()")  # READY again only once reloaded
+        self.wait_until(READY)
+
+    def press(self, key: str) -> None:
+        for kind in ("keyDown", "keyUp"):
+            event = {"type": kind, "key": key, "text": key if kind == "keyDown" else ""}
+            self.browser.send("Input.dispatchKeyEvent", event, self.session)
+
+    def close(self) -> None:
+        self.browser.send("Target.closeTarget", {"targetId": self.target})
+
+
+class Main(Tab):
+    """The browser's own tab, driven like another one."""
+
+    def __init__(self, browser: Chromium) -> None:
+        self.browser, self.session = browser, browser.session
+
+
+POSITION = (
+    "Array.from(document.querySelectorAll('#card-fields dt'))"
+    ".find(dt => dt.textContent === 'Position')?.nextElementSibling.textContent"
+)
+SAVED = "document.getElementById('saved').textContent"
+
+
+def test_two_tabs_answering_at_once_lose_and_double_nothing(browser: Chromium, server: AppServer) -> None:
+    open_app(browser, server)
+    main, other = Main(browser), Tab(browser)
+    for tab in (main, other):  # both windows in front, as on a screen: Chromium holds back an unfocused one's replies
+        browser.send("Emulation.setFocusEmulationEnabled", {"enabled": True}, tab.session)
+    try:
+        other.open(f"{server.origin}/#label")  # the cookie the first tab traded the token for
+        press(browser, "s")  # past the hostile card (no position to answer by)
+        main.wait_until(f"{SAVED}.startsWith('Skipped')")
+        other.reload()
+        shown: list[tuple[str, str]] = []
+        for _ in range(6):
+            # Both tabs show the same card and both answer it, at once (neither waits for the other's reply).
+            tabs = [main, other]
+            cards = [tab.evaluate("document.body.dataset.card") for tab in tabs]
+            assert cards[0] == cards[1]
+            keys = ["y" if tab.evaluate(POSITION) in AUDIENCE else "n" for tab in tabs]
+            for tab, key in zip(tabs, keys, strict=True):
+                tab.evaluate("document.getElementById('saved').textContent = ''; 0")
+                tab.press(key)
+            for tab in tabs:
+                tab.wait_until(f"{SAVED}.startsWith('Saved ✓')")
+            shown.append((cards[0], keys[0]))
+        labels = load_labels(server.state.labels.path)
+        given = {card: key == "y" for card, key in shown}
+        assert labels.answers == given  # every answer a tab showed as saved is on disk...
+        # ...once: two tabs giving the same answer write one row (the file's first row is the queued hostile one)
+        assert [row["id"] for row in labels.rows[1:]] == list(given)
+        for tab in (main, other):
+            tab.reload()
+            status = tab.evaluate("document.getElementById('label-status').textContent")
+            assert status.startswith(f"{len(given)} answered")
+    finally:
+        other.close()
+    assert_clean(browser, server)
+
+
+def test_a_closed_tab_loses_nothing_it_said_saved(browser: Chromium, server: AppServer) -> None:
+    open_app(browser, server)
+    tab = Tab(browser)
+    browser.send("Emulation.setFocusEmulationEnabled", {"enabled": True}, tab.session)
+    tab.open(f"{server.origin}/#label")
+    card = tab.evaluate("document.body.dataset.card")
+    tab.press("n")
+    tab.wait_until(f"{SAVED}.startsWith('Saved ✓ no')")
+    tab.close()  # closed the moment it said saved
+    assert load_labels(server.state.labels.path).answers == {card: False}
+    browser.reload()
+    browser.wait_until(READY)
+    assert answered(browser).startswith("1 answered (0 yes · 1 no)")
+    assert_clean(browser, server)
+
+
+def start_app(export: Path, labels: Path) -> tuple[subprocess.Popen[str], str]:
+    """`relevance app` as the person runs it (with the fast fake embedder): the process, and the address it prints."""
+    process = subprocess.Popen(
+        [sys.executable, str(FAKE_CLI), "app", str(export), "--labels", str(labels), "--no-browser"],
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=labels.parent,
+        env=os.environ | {"COLUMNS": "200", "PYTHONPATH": str(FAKE_CLI.parent.parent)},
+    )
+    assert process.stderr is not None
+    line, deadline = "", time.monotonic() + 60
+    while "open http" not in line:
+        assert time.monotonic() < deadline and process.poll() is None, line
+        line = process.stderr.readline()
+    found = re.search(r"http://127\.0\.0\.1:\d+/\?token=\S+", line)
+    assert found
+    return process, found[0]
+
+
+def test_a_killed_server_loses_nothing_and_the_page_says_so(browser: Chromium, tmp_path: Path) -> None:
+    export, labels = tmp_path / "Connections.csv", tmp_path / "labels.csv"
+    with export.open("w", encoding="utf-8") as out:
+        out.write("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n")
+        for i in range(60):
+            out.write(
+                f"Ann{i},Test,https://www.linkedin.com/in/ann-test-{i},,Acme,{OTHERS[i % len(OTHERS)]},01 Mar 2024\n"
+            )
+    process, url = start_app(export, labels)
+    try:
+        browser.errors.clear()
+        browser.open(url + "#label")
+        browser.wait_until(READY)
+        card = browser.evaluate("document.body.dataset.card")
+        press(browser, "n")
+        browser.wait_until(f"{SAVED}.startsWith('Saved ✓ no')")
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    # The page's next key finds no app: it says so, and never that the answer was saved.
+    press(browser, "y")
+    browser.wait_until(f"{SAVED}.startsWith('Not saved: the app is not running')")
+    assert load_labels(labels).answers == {card: False} and len(load_labels(labels).rows) == 1
+    browser.errors.clear()  # Chromium logs the refused request: the point here, not a fault of the page
+    process, url = start_app(export, labels)  # started again: a new address, the same answers
+    try:
+        browser.open(url + "#label")
+        browser.wait_until(READY)
+        assert answered(browser).startswith("1 answered (0 yes · 1 no)")
+        assert browser.evaluate("document.body.dataset.card") != card
+        assert browser.errors == []
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+
+
+def test_it_trains_by_itself_after_new_answers_and_says_so(browser: Chromium, server: AppServer) -> None:
+    state = server.state
+    for _ in range(40):
+        card = state.label_view()["card"]
+        state.answer(card["id"], card["position"] in AUDIENCE)
+    state.start_training()
+    wait_for_training(state)
+    state.auto_train_every = 3
+    open_app(browser, server, "train")
+    auto = "document.getElementById('train-auto').textContent"
+    assert browser.evaluate(auto).startswith("The model trains again by itself after every 3 new answers")
+    browser.evaluate("location.hash = 'label'")
+    for count in range(3):
+        before = answered(browser)
+        press(browser, "y" if browser.evaluate(POSITION) in AUDIENCE else "n")
+        browser.wait_until(f"document.getElementById('label-status').textContent !== {before!r}")
+        assert state.trainer.started == 1 + (count == 2)
+    # The third answer started it: the page says so on the step the person is on, and it ends with a new model.
+    browser.wait_until("document.body.dataset.training !== 'done'")
+    assert "Training in the background" in browser.evaluate("document.getElementById('training-note').textContent")
+    browser.wait_until("document.body.dataset.training === 'done'", timeout=120)
+    assert state.trainer.started == 2 and state.training.automatic
+    assert browser.evaluate("document.getElementById('training-note').hidden") is True
+    assert_clean(browser, server)

@@ -27,6 +27,7 @@ from importlib.resources import files
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from relevance.app import words
 from relevance.app.state import AppState
 from relevance.errors import RelevanceError
 
@@ -67,6 +68,11 @@ class AppServer(ThreadingHTTPServer):
         self.origins = {f"http://{host}" for host in self.hosts}
         # One cookie per port: two apps on this machine (two networks) must not overwrite each other's key.
         self.cookie = f"relevance-{self.port}"
+
+    def server_close(self) -> None:
+        """Closing the app ends a training it runs (the saved model stays as it was)."""
+        super().server_close()
+        self.state.close()
 
     @property
     def origin(self) -> str:
@@ -122,17 +128,20 @@ class Handler(BaseHTTPRequestHandler):
             return
         state = self.server.state
         try:
+            # An answer may start a training by itself: its reply carries the training's state too.
             if path == "/api/answer":
                 answer = body.get("answer")
                 if answer not in ("yes", "no"):
                     raise RelevanceError("answer must be yes or no")
-                self._json(200, {"saved": True, "label": state.answer(_text(body, "id"), answer == "yes")})
+                label = state.answer(_text(body, "id"), answer == "yes")
+                self._json(200, {"saved": True, "label": label, "train": state.train_view()})
             elif path == "/api/skip":
                 self._json(200, {"label": state.skip(_text(body, "id"))})
             elif path == "/api/undo":
-                self._json(200, {"saved": True, "label": state.undo()})
+                self._json(200, {"saved": True, "label": state.undo(), "train": state.train_view()})
             elif path == "/api/removal":
-                self._json(200, {"saved": True, **state.act(_text(body, "id"), _text(body, "action"))})
+                done = state.act(_text(body, "id"), _text(body, "action"))
+                self._json(200, {"saved": True, **done, "train": state.train_view()})
             elif path == "/api/train":
                 self._json(200, {"train": state.start_training()})
             else:
@@ -140,7 +149,7 @@ class Handler(BaseHTTPRequestHandler):
         except KeyError:
             self._json(404, {"error": "no such connection in this export"})
         except RelevanceError as error:
-            self._json(400, {"error": str(error)})
+            self._json(400, {"error": words.refused(str(error))})
         except Exception:
             log.exception("request failed")
             self._json(500, {"error": "an unexpected error; see the terminal. Every saved answer is safe."})

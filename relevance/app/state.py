@@ -10,37 +10,40 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import threading
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from relevance import embed
-from relevance.app.jobs import Training, report_tools
+from relevance.app import views, words
+from relevance.app.jobs import Trainer, Training, report_tools
+from relevance.app.worker import MODEL, REPORT
+from relevance.atomic import atomic_write
 from relevance.bundle import Bundle, load_bundle, read_card, save_bundle
+from relevance.card import ModelCard
 from relevance.embedders.choice import choose_for
-from relevance.errors import RelevanceError
+from relevance.errors import ModelError, RelevanceError
 from relevance.io import Export, read_export
-from relevance.labeller import Labeller, Status
+from relevance.labeller import Labeller, stop_hint
 from relevance.labels import Labels, load_labels
 from relevance.matching import match_labels, require_same_network
 from relevance.progress import Progress
 from relevance.provenance import trained_on
-from relevance.records import Connection
 from relevance.score import Scored, ScoredRow, score_connections
-from relevance.settings import TrainingSettings
-from relevance.summary import removal_lines, summarise
-from relevance.training import check_label_counts, train
+from relevance.summary import summarise
+from relevance.training import check_label_counts
 
 log = logging.getLogger("relevance.app")
 
 # The removal list's two answers, as they are written to the labels file: the `picked` tag and the label.
 ACTIONS: dict[str, tuple[str, bool]] = {"removed": ("removed", False), "kept": ("kept", True)}
+# Once a model is in use, it trains again by itself after this many answers it has not learnt from: about a
+# minute of labelling, against a training of seconds (30,000 connections: scripts/bench_app.py).
+AUTO_TRAIN_EVERY = 25
 
 
 class AppState:
@@ -54,19 +57,20 @@ class AppState:
         embedder: embed.Embedder,
         model_path: Path,
         *,
-        cache: embed.VectorCache | None = embed.DEFAULT_CACHE,
         reading: str = "",
+        auto_train_every: int = AUTO_TRAIN_EVERY,
     ) -> None:
         self.export, self.labels, self.vectors, self.embedder = export, labels, vectors, embedder
         self.reading = reading  # which model reads the titles, and why (one line)
         self.model_path = Path(model_path)
         self.report_path = self.model_path.with_suffix(".html")
-        self.cache = cache
         self.connections = export.connections
         self.rows = {c.id: i for i, c in enumerate(self.connections)}
         self.lock = threading.RLock()
         self.labeller = Labeller(self.connections, vectors, labels)
-        self.training = Training()
+        self.trainer = Trainer(self.lock, export, vectors, embedder, reading)
+        self.auto_train_every = auto_train_every  # 0: only the button trains
+        self.learnt: dict[str, bool] = {}  # id -> answer, as the model in use (or training) learnt them
         self.scored: Scored | None = None
         self.removals: list[ScoredRow] = []  # the latest scoring's removal list, surest first
         self.listed: dict[str, int] = {}  # id -> its place on that list
@@ -90,6 +94,7 @@ class AppState:
         cache: embed.VectorCache | None = embed.DEFAULT_CACHE,
         progress: Progress | None = None,
         notify: Callable[[str], None] | None = None,
+        auto_train_every: int = AUTO_TRAIN_EVERY,
     ) -> AppState:
         """Read the export and the answers, embed (through the cache) and score with the saved model, if any.
         ``notify`` hears, before the embedding starts, which model reads the titles and why."""
@@ -102,12 +107,13 @@ class AppState:
         # The saved model's embedder, so its scores mean what they meant; a new network gets the model its
         # languages call for. A model that cannot be read does not stop the app: the page says why, and training
         # again replaces it.
-        note, card = "", None
+        problem: RelevanceError | None = None
+        card: ModelCard | None = None
         if model.exists():
             try:
                 card = read_card(model)
             except RelevanceError as error:
-                note = str(error)
+                problem = error
         if card is not None:
             embedder = embed.load_embedder(card.embedder)
             reading = card.embedder_choice or f"Reading titles with {card.embedder}, as the saved model was trained."
@@ -117,17 +123,32 @@ class AppState:
         if notify is not None:
             notify(reading)
         vectors = embed.embed_connections(export.connections, embedder, cache=cache, progress=progress)
-        state = cls(export, labels, vectors, embedder, model, cache=cache, reading=reading)
-        state.model_note = note
-        if model.exists() and not note:
+        state = cls(export, labels, vectors, embedder, model, reading=reading, auto_train_every=auto_train_every)
+        if model.exists() and problem is None:
             try:
                 bundle = load_bundle(model, embedder.name)
-                # Another network's model: the page says so instead of showing its list.
-                trained_on(bundle.card, export.connections, Path(export.source).name)
-                state._score(bundle)
             except RelevanceError as error:
-                state.model_note = str(error)
+                problem = error
+            else:
+                state._use_saved(bundle)
+        if problem is not None:
+            log.warning("%s cannot be used: %s", model, problem)  # the library's reason, for the terminal
+            state.model_note = words.unusable_model(model)
         return state
+
+    def _use_saved(self, bundle: Bundle) -> None:
+        """The saved model's removal list, unless it learnt another network: then the page says so instead."""
+        try:
+            trained_on(bundle.card, self.connections, Path(self.export.source).name, fix=words.TRAIN_HERE)
+        except ModelError as error:
+            self.model_note = str(error)
+            return
+        self._use(self._scoring(bundle))
+        self.learnt = dict(zip(bundle.examples.ids, bundle.examples.answers.tolist(), strict=True))
+
+    def close(self) -> None:
+        """The app is closing: a running training ends with it (the saved model stays as it was)."""
+        self.trainer.close()
 
     # ----- the whole page
 
@@ -149,12 +170,15 @@ class AppState:
             question = self.labeller.current()
             card = None
             if question is not None:
-                card = self._person(question.connection) | {
+                card = views.person(question.connection) | {
                     "guess": None if question.guess is None else float(question.guess),
                     "note": question.note or "",
                     "picked": question.picked,
                 }
-            return {"card": card, "status": _status(self.labeller.status()), "answered": len(self.labeller.answered)}
+            status = views.status(self.labeller.status())
+            if status["hint"] and status["hint"] == stop_hint(self.labeller.history):
+                status["hint"] = words.stop_hint()
+            return {"card": card, "status": status, "answered": len(self.labeller.answered)}
 
     def answer(self, connection_id: str, yes: bool) -> dict[str, Any]:
         """The person's answer for the card they saw; on disk before this returns. Answering a card that another
@@ -168,6 +192,7 @@ class AppState:
             elif self.labeller.answered.get(row) != yes:
                 self.labeller.record(row, yes)
                 self.acted.pop(connection_id, None)
+            self._train_if_due()
             return self.label_view()
 
     def skip(self, connection_id: str) -> dict[str, Any]:
@@ -187,94 +212,91 @@ class AppState:
 
     # ----- step 2: train
 
+    @property
+    def training(self) -> Training:
+        return self.trainer.progress
+
     def train_view(self) -> dict[str, Any]:
         with self.lock:
             yes, no = self.labels.counts()
-            return self.training.view() | {"yes": yes, "no": no, "has_model": self.scored is not None}
+            view = self.training.view()
+            if view["state"] == "failed":
+                view["message"] = words.training_failed(view["message"], self.scored is not None)
+            auto = self.auto_train_every if self.scored is not None else 0
+            return view | {
+                "yes": yes,
+                "no": no,
+                "has_model": self.scored is not None,
+                "auto_every": auto,
+                "new_answers": self.new_answers() if auto else 0,
+            }
 
-    def start_training(self) -> dict[str, Any]:
-        """Train in a background thread on the answers given so far; the page keeps working meanwhile."""
+    def start_training(self, *, automatic: bool = False) -> dict[str, Any]:
+        """Train in a process of its own on the answers given so far; the page keeps working meanwhile. Never two
+        at once: while one runs, this only returns its progress."""
         with self.lock:
-            if self.training.state == "running":
+            if self.trainer.running:
                 return self.train_view()
-            check_label_counts(*self.labels.counts())  # a ModelError saying how many more are needed
+            yes, no = self.labels.counts()
+            try:
+                check_label_counts(yes, no)
+            except ModelError:
+                raise RelevanceError(words.too_few(yes, no)) from None
             # A copy: answers given while it trains go to the file and the next training, not into this one.
-            answers = replace(self.labels, rows=list(self.labels.rows), columns=list(self.labels.columns))
-            self.training = Training(state="running", started=time.time())
-            self._phase(1, "Reading the titles")
-        threading.Thread(target=self._train, args=(answers,), name="relevance-train", daemon=True).start()
-        return self.train_view()
-
-    def _train(self, answers: Labels) -> None:
-        with contextlib.suppress(AttributeError, OSError):  # Linux: niceness is per thread; elsewhere: as is
-            # The person keeps labelling while it trains: their next card comes first when both want the CPU.
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
-        try:
-            trained = train(
-                self.export,
-                answers,
-                self.embedder,
-                TrainingSettings(),
-                cache=self.cache,
-                progress=self._progress,
-                embedder_choice=self.reading,
+            answers = replace(
+                self.labels, rows=list(self.labels.rows), columns=list(self.labels.columns), unreadable=[]
             )
-            with self.lock:
-                self._phase(2, "Cross-validating done; saving the model")
-            save_bundle(trained.bundle, self.model_path)
-            with self.lock:
-                self._phase(3, "Scoring everyone")
-            scored = self._score(trained.bundle)
-            with self.lock:
-                self._phase(4, "Writing the report")
-            report_tools().report_scored(scored, self.report_path)
-            with self.lock:
-                self.training.lines = self._training_lines(scored)
-                self.training.state, self.training.finished = "done", time.time()
-        except RelevanceError as error:
-            self._failed(str(error))
-        except Exception as error:  # a bug: the page says so, the terminal gets the traceback
-            log.exception("training failed")
-            self._failed(f"training stopped on an unexpected error ({type(error).__name__}); see the terminal")
+            self.learnt = answers.answers
+            self.trainer.start(answers, self._install, self._train_if_due, automatic=automatic)
+            return self.train_view()
 
-    def _failed(self, message: str) -> None:
+    def new_answers(self) -> int:
+        """Answers the model in use (or the one training) has not learnt from: new ones, and changed ones."""
         with self.lock:
-            self.training.state, self.training.message, self.training.finished = "failed", message, time.time()
+            return sum(self.learnt.get(i) != answer for i, answer in self.labels.answers.items())
 
-    def _phase(self, step: int, phase: str) -> None:
-        self.training.step, self.training.phase, self.training.done, self.training.total = step, phase, 0, 0
+    def _train_if_due(self) -> None:
+        """Once a model is in use: train again by itself after ``auto_train_every`` new answers."""
+        with self.lock:
+            due = self.auto_train_every and self.scored is not None and not self.trainer.running
+            if due and self.new_answers() >= self.auto_train_every:
+                with contextlib.suppress(RelevanceError):  # one kind of answer too few now: the button says so
+                    self.start_training(automatic=True)
 
-    def _progress(self, done: int, total: int) -> None:
-        self.training.done, self.training.total = done, total
+    def _install(self, folder: Path) -> list[str]:
+        """Put a finished training's model in place (runs in the training's watching thread).
 
-    def _training_lines(self, scored: Scored) -> list[str]:
-        card = scored.bundle.card
-        auc = card.metrics["roc_auc"]
-        lines = [
-            f"Trained on {card.labels_yes + card.labels_no} answers ({card.labels_yes} yes, {card.labels_no} no).",
-            f"Quality from {card.evaluation}, never from the training fit: ROC-AUC {auc.value:.2f} "
-            f"(range {auc.low:.2f}–{auc.high:.2f}).",
-            *removal_lines(card),
-        ]
-        return [*lines, *summarise(scored).lines()]
+        Loaded through the library's safe loader (arrays without pickle, card and hash checked) and scored before
+        anything is replaced: a bundle that does not load leaves the model in use, and its file, as they were.
+        """
+        bundle = load_bundle(folder / MODEL, self.embedder.name)
+        scored = self._scoring(bundle)
+        save_bundle(bundle, self.model_path)
+        with atomic_write(self.report_path, "wb") as out, (folder / REPORT).open("rb") as report:
+            out.write(report.read())
+        self._use(scored)
+        return words.training_lines(scored)
 
     # ----- step 3: remove
 
-    def _score(self, bundle: Bundle) -> Scored:
-        """Score everyone with the vectors already in memory; the person's latest answers decide their rows."""
+    def _scoring(self, bundle: Bundle) -> Scored:
+        """Score everyone with the vectors already in memory; the person's latest answers decide their rows.
+        Without the lock: a few tenths of a second (30,000 rows) that the person's next card need not wait for."""
         with self.lock:
             answers = self.labels.answers
         rows = score_connections(self.connections, self.vectors, bundle, answers=answers)
-        scored = Scored(rows=rows, export=self.export, bundle=bundle, vectors=self.vectors)
+        return Scored(rows=rows, export=self.export, bundle=bundle, vectors=self.vectors)
+
+    def _use(self, scored: Scored) -> None:
+        """Make ``scored`` the removal list the page shows."""
         with self.lock:
             self.scored, self.model_note = scored, ""
             # A restart scores with the latest answers: a "keep after all" is then a "yes" the model keeps, and
             # stays on the list (at its end) so that the person's progress through it reads the same.
             self.removals = [
-                row for row in rows if row.suggestion == "remove" or self.acted.get(row.connection.id) == "kept"
+                row for row in scored.rows if row.suggestion == "remove" or self.acted.get(row.connection.id) == "kept"
             ]
             self.listed = {row.connection.id: i for i, row in enumerate(self.removals)}
-        return scored
 
     @property
     def batch_size(self) -> int:
@@ -289,7 +311,7 @@ class AppState:
             size = self.batch_size
             return {
                 "ready": True,
-                "sentence": summary.removal_sentence(),
+                "sentence": words.removal_sentence(summary),
                 "total": len(self.removals),
                 "removed": done.count("removed"),
                 "kept": done.count("kept"),
@@ -318,6 +340,7 @@ class AppState:
             if self.acted.get(connection_id) != action or self.labeller.answered.get(row) != yes:
                 self.labeller.record(row, yes, picked)
                 self.acted[connection_id] = action
+                self._train_if_due()
             return {
                 "row": self._removal_row(self.removals[self.listed[connection_id]]),
                 "progress": self.removal_view(),
@@ -341,45 +364,11 @@ class AppState:
             raise KeyError(connection_id)
         return row
 
-    def _person(self, connection: Connection) -> dict[str, Any]:
-        href, is_search = report_tools().profile_link(_AsRow(connection))
-        return {
-            "id": connection.id,
-            "name": connection.name,
-            "position": connection.position,
-            "headline": connection.headline,
-            "company": connection.company,
-            "location": connection.location,
-            "industry": connection.industry,
-            "connected_on": connection.connected_on.isoformat() if connection.connected_on else "",
-            "href": href,
-            "is_search": is_search,
-        }
-
     def _removal_row(self, row: ScoredRow) -> dict[str, Any]:
         answer = self.labeller.answered.get(self.rows[row.connection.id])
-        return self._person(row.connection) | {
+        return views.person(row.connection) | {
             "score": None if row.score is None else float(row.score),
             "why": row.why,
             "state": self.acted.get(row.connection.id, ""),
             "answer": "" if answer is None else ("yes" if answer else "no"),
         }
-
-
-@dataclass(frozen=True)
-class _AsRow:
-    """What the report's profile_link reads from a row: its connection."""
-
-    connection: Connection
-
-
-def _status(status: Status) -> dict[str, Any]:
-    # int() and float(): the session counts with numpy, and JSON takes Python numbers only.
-    return {
-        "yes": int(status.yes),
-        "no": int(status.no),
-        "skipped": int(status.skipped),
-        "remaining": int(status.remaining),
-        "quality": None if status.quality is None else float(status.quality),
-        "hint": status.hint or "",
-    }

@@ -3,7 +3,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const page = { state: null, busy: false, batch: null, polling: null };
+const page = { state: null, busy: false, batch: null, polling: null, training: null };
 
 function el(tag, props, ...children) {
   const node = document.createElement(tag);
@@ -135,6 +135,7 @@ async function labelKey(key) {
     const data = await call("POST", ...request);
     page.state.label = data.label;
     renderLabel(data.label);
+    if (data.train) renderTrain(data.train); // an answer may have started a training by itself
     const what = { y: "yes", n: "no", s: "skipped (not saved, as in the terminal)", u: "undone" }[key];
     saved(key === "s" ? `Skipped: ${card.name || "(no name)"}` : `Saved ✓ ${what}${card ? ` — ${card.name || "(no name)"}` : ""}`);
   } catch (error) {
@@ -157,20 +158,31 @@ document.addEventListener("keydown", (event) => {
 // ----- 2: train
 
 function renderTrain(train) {
+  const was = page.training;
+  page.training = train.state;
+  page.state.train = train;
   $("train-counts").textContent = `${train.yes} yes and ${train.no} no answers so far`;
   const running = train.state === "running";
   $("train-button").disabled = running;
   $("train-button").textContent = train.has_model ? "Train again" : "Train now";
   $("train-progress").hidden = !running;
   if (running) {
-    $("train-phase").textContent = `step ${train.step} of ${train.steps}: ${train.phase} (${train.seconds} s)`;
-    if (train.total) {
-      $("train-bar").max = train.total;
-      $("train-bar").value = train.done;
-    } else {
-      $("train-bar").removeAttribute("value");
-    }
+    const how = train.automatic ? "started by itself after new answers; " : "";
+    $("train-phase").textContent = `${how}step ${train.step} of ${train.steps}: ${train.phase} (${train.seconds} s)`;
+    $("train-bar").max = train.steps;
+    $("train-bar").value = train.step - 1;
   }
+  // Seen from every step: the person keeps labelling while it trains.
+  $("training-note").hidden = !running;
+  $("training-note").textContent = running
+    ? `Training in the background (step ${train.step} of ${train.steps}); keep going, the page stays usable.`
+    : "";
+  if (train.auto_every) {
+    $("train-auto").textContent =
+      `The model trains again by itself after every ${train.auto_every} new answers, one training at a time ` +
+      `(${train.new_answers} new since the last one started).`;
+  }
+  $("train-auto").hidden = !train.auto_every;
   $("train-error").textContent = train.state === "failed" ? train.message : "";
   $("train-error").hidden = train.state !== "failed";
   if (train.lines.length) $("train-lines").replaceChildren(...train.lines.map((line) => el("li", {}, line)));
@@ -181,17 +193,19 @@ function renderTrain(train) {
     clearInterval(page.polling);
     page.polling = null;
   }
+  if (was === "running" && !running) afterTraining();
+}
+
+async function afterTraining() {
+  // A new model: new guesses on the cards, a new removal list (from its first batch not yet done).
+  page.batch = null;
+  await poll();
+  if (step() === "remove") loadBatch(null);
 }
 
 async function poll() {
   try {
-    const previous = page.state && page.state.train.state;
-    const state = await call("GET", "/api/state");
-    render(state);
-    if (previous === "running" && state.train.state !== "running") {
-      page.batch = null;
-      if (step() === "remove") loadBatch(null);
-    }
+    render(await call("GET", "/api/state"));
   } catch (error) {
     notice(error.message);
   }
@@ -199,9 +213,7 @@ async function poll() {
 
 $("train-button").addEventListener("click", async () => {
   try {
-    const data = await call("POST", "/api/train", {});
-    page.state.train = data.train;
-    renderTrain(data.train);
+    renderTrain((await call("POST", "/api/train", {})).train);
   } catch (error) {
     $("train-error").textContent = error.message;
     $("train-error").hidden = false;
@@ -275,6 +287,7 @@ async function act(tr, row, action) {
     tr.replaceWith(fresh);
     page.state.remove = data.progress;
     renderRemoveSummary(data.progress);
+    renderTrain(data.train);
   } catch (error) {
     notice(error.message);
     for (const button of tr.querySelectorAll("button")) button.disabled = false;

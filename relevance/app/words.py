@@ -1,0 +1,88 @@
+"""The app's own words where the library speaks to a terminal: the page names its steps, never a command.
+
+Only the sentences that tell the person what to do next are the app's. Every number in them comes from the same
+object the terminal and the report read (``Summary``, the model card, the labeller's ``Status``, the library's
+constants), so the page, the terminal and the report cannot disagree on a count.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from relevance.labeller import WINDOW
+from relevance.metrics import MIN_PER_CLASS
+from relevance.score import Scored
+from relevance.summary import Summary, removal_lines, summarise
+
+LABEL = "step 1, Label"
+TRAIN = "step 2, Train"
+# How a model trained on another network is replaced (relevance.provenance.trained_on's ``fix``).
+TRAIN_HERE = f"train a model on this export ({TRAIN})"
+
+
+def removal_sentence(summary: Summary) -> str:
+    """The answer to "how many do I remove?": the library's sentence when there is a list (it names no command),
+    the app's when there is none (the library's tells the person to run `relevance label`)."""
+    if summary.model_removals:
+        return summary.removal_sentence()
+    more = f"about {summary.more_answers:,} more" if summary.more_answers else "more"
+    own = (
+        f" Your {summary.answered_removals:,} 'no' answers are on the list all the same."
+        if summary.answered_removals
+        else ""
+    )
+    return (
+        f"No removal list yet: the model cannot yet name anyone to remove with at most {summary.limit:.0%} of them "
+        f"your audience. Label {more} ({LABEL}) and train again ({TRAIN}).{own}"
+    )
+
+
+def training_lines(scored: Scored) -> list[str]:
+    """What a finished training found, in the report's plain words."""
+    card = scored.bundle.card
+    auc = card.metrics["roc_auc"]
+    summary = summarise(scored)
+    lines = [
+        f"Trained on {card.labels_yes + card.labels_no} answers ({card.labels_yes} yes, {card.labels_no} no).",
+        f"Quality from {card.evaluation}, never from the training fit: ROC-AUC {auc.value:.2f} "
+        f"(range {auc.low:.2f}–{auc.high:.2f}).",
+    ]
+    if card.thresholds.remove_at_or_below is not None:  # without a list, the summary's sentence says it once
+        lines += removal_lines(card)
+    # The summary's own lines, its removal sentence in the app's words (the same sentence, when there is a list).
+    said = summary.removal_sentence()
+    return [*lines, *(removal_sentence(summary) if line == said else line for line in summary.lines())]
+
+
+def stop_hint() -> str:
+    """The labeller's nudge to train (`relevance.labeller.stop_hint`), pointing at the page's step."""
+    return f"Quality has not improved over your last {WINDOW} answers: a good time to train ({TRAIN})."
+
+
+def too_few(yes: int, no: int) -> str:
+    """Why the Train button cannot train yet (`relevance.training.check_label_counts` decides)."""
+    return (
+        f"Training needs at least {MIN_PER_CLASS} 'yes' and {MIN_PER_CLASS} 'no' answers; you have {yes} yes and "
+        f"{no} no. Label more ({LABEL}): the cards it picks help most."
+    )
+
+
+def unusable_model(path: Path) -> str:
+    """Why there is no removal list although a model file exists; the library's reason goes to the terminal."""
+    return (
+        f"The saved model {path.name} cannot be used (damaged, from another version of relevance, or not written "
+        f"by it; the terminal says which). Train ({TRAIN}) to replace it: your answers are safe."
+    )
+
+
+def training_failed(reason: str, has_model: bool) -> str:
+    """A training that failed or was stopped, and what it leaves: nothing lost, the model in use unchanged."""
+    kept = "The model in use is the one from before" if has_model else "There is no model yet"
+    end = "" if reason.endswith((".", "?", "!")) else "."
+    return f"The training did not finish: {reason}{end} {kept}, and your answers are safe; train again ({TRAIN})."
+
+
+def refused(message: str) -> str:
+    """A request the library refused, as the page shows it: a write that failed ("free some space and run
+    again") is tried again from the page, not run again from a terminal."""
+    return message.removesuffix(" and run again") + (" and try again" if message.endswith(" and run again") else "")

@@ -1,0 +1,152 @@
+"""The page speaks of its steps, never of commands: what the library tells a terminal ("run `relevance label`",
+"retrain") reaches the page in the app's words, with the numbers of the same Summary, card and Status."""
+
+from __future__ import annotations
+
+import dataclasses
+import errno
+import json
+import re
+from collections.abc import Iterator
+from importlib.resources import files
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from fakes import make_card
+from test_app import (
+    Client,
+    answer_until_trainable,
+    fake_embedder,  # noqa: F401  (an autouse fixture: the fast fake embedder here too)
+    serve,
+    train,
+    write_export,
+)
+
+import relevance.labels
+from relevance.app import words
+from relevance.app.state import AppState
+from relevance.labeller import stop_hint
+from relevance.labels import load_labels
+from relevance.records import Connection
+from relevance.score import ScoredRow
+from relevance.summary import summarise, summarise_rows
+
+# A command or a flag of the CLI, or its "retrain": terminal wording. (`relevance app` itself, which the person
+# typed to start the page, is how the page tells them to start it again.)
+CLI_WORDS = re.compile(r"relevance (label|train|sample|score|report|inspect)\b|retrain|\s--[a-z]")
+
+
+@pytest.fixture
+def export(tmp_path: Path) -> Path:
+    return write_export(tmp_path / "Connections.csv")
+
+
+@pytest.fixture
+def client(export: Path, tmp_path: Path) -> Iterator[Client]:
+    yield from serve(AppState.open(export, tmp_path / "labels.csv", tmp_path / "models" / "relevance.npz", cache=None))
+
+
+def cli_words(value: Any) -> list[str]:
+    return CLI_WORDS.findall(json.dumps(value, ensure_ascii=False))
+
+
+def scored(remove_at_or_below: float | None, more_answers: int | None = 40) -> Any:
+    """A scoring run as words.training_lines reads it: rows, the card, the export's hidden members."""
+    card = make_card(remove_at_or_below=remove_at_or_below)
+    thresholds = dataclasses.replace(card.thresholds, more_answers=more_answers)
+    card = dataclasses.replace(card, thresholds=thresholds)
+    person = Connection(id="ann", first_name="Ann", last_name="Test", position="Nurse")
+    rows = [ScoredRow(person, 0.05, "remove", "you answered no", label=False, source="label")]
+    if remove_at_or_below is not None:
+        rows.append(ScoredRow(person, 0.02, "remove", "like 'Nurse' (no)"))
+    rows.append(ScoredRow(person, 0.9, "keep", "like 'Sales Manager' (yes)"))
+    return SimpleNamespace(rows=rows, bundle=SimpleNamespace(card=card), export=SimpleNamespace(ghost_rows=2))
+
+
+def test_without_a_removal_list_the_page_says_what_to_do_in_its_own_steps() -> None:
+    run = scored(remove_at_or_below=None, more_answers=40)
+    summary = summarise(run)
+    assert cli_words(summary.removal_sentence())  # the library's sentence names a command...
+    sentence = words.removal_sentence(summary)
+    assert not cli_words(sentence)  # ...the page's does not, and keeps the Summary's numbers
+    assert "about 40 more (step 1, Label)" in sentence and f"{summary.limit:.0%}" in sentence
+    assert "Your 1 'no' answers are on the list all the same." in sentence
+    lines = words.training_lines(run)
+    assert not cli_words(lines)
+    assert sum("No removal list yet" in line for line in lines) == 1  # said once, not by the card and the summary
+    assert [line for line in summary.lines() if line != summary.removal_sentence()] == [
+        line for line in lines if line in summary.lines()
+    ]
+
+
+def test_with_a_removal_list_the_page_reads_the_summary_and_the_card_as_they_are() -> None:
+    run = scored(remove_at_or_below=0.1)
+    summary = summarise(run)
+    assert words.removal_sentence(summary) == summary.removal_sentence()
+    lines = words.training_lines(run)
+    assert summary.lines() == lines[-len(summary.lines()) :]
+    assert any(line.startswith("Remove at score ≤ 0.100") for line in lines)
+    assert not cli_words(lines)
+
+
+def test_the_stop_hint_and_too_few_answers_name_the_steps() -> None:
+    history = [(0, 0.8), (40, 0.8)]
+    assert "`relevance train`" in (stop_hint(history) or "")
+    assert not cli_words(words.stop_hint()) and "step 2, Train" in words.stop_hint()
+    assert not cli_words(words.too_few(3, 12)) and "you have 3 yes and 12 no" in words.too_few(3, 12)
+
+
+@pytest.mark.slow  # a training: a process of its own
+def test_everything_the_page_shows_is_in_its_words(client: Client, tmp_path: Path) -> None:
+    state = client.server.state
+    shown: list[Any] = [client.get("/api/state")]
+    _, _, body = client.request("POST", "/api/train", {})  # too few answers
+    shown.append(json.loads(body))
+    answer_until_trainable(client)
+    state.labeller.history = [(0, 0.8), (40, 0.8)]  # quality flat over the window: the labeller's nudge
+    assert state.labeller.status().hint and "`relevance train`" in state.labeller.status().hint
+    hint = client.get("/api/state")["label"]["status"]["hint"]
+    assert hint == words.stop_hint()
+    shown.append(train(client))
+    shown += [client.get(f"/api/removals?batch={b}") for b in range(shown[-1]["remove"]["batches"])]
+    assert shown[-1]["rows"] and not cli_words(shown)
+    # The removal list's sentence is the one Summary's, in the page's words.
+    assert shown[2]["remove"]["sentence"] == words.removal_sentence(
+        summarise_rows(state.scored.rows, state.scored.bundle.card)
+    )
+    for name in ("index.html", "app.js"):
+        assert not cli_words((files("relevance.app") / "static" / name).read_text(encoding="utf-8")), name
+
+
+def test_a_model_the_app_cannot_use_is_explained_in_its_words(export: Path, tmp_path: Path) -> None:
+    model = tmp_path / "relevance.npz"
+    model.write_bytes(b"not a model")
+    model.with_suffix(".json").write_text("{}", encoding="utf-8")
+    state = AppState.open(export, tmp_path / "labels.csv", model, cache=None)
+    note = state.removal_view()["note"]
+    assert "relevance.npz cannot be used" in note and not cli_words(note)
+
+
+def test_a_failed_write_is_tried_again_from_the_page(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(target: Path, payload: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    card = client.get("/api/state")["label"]["card"]
+    client.post("/api/answer", {"id": card["id"], "answer": "no"})  # the file exists: the next answer is appended
+    append = relevance.labels._append
+    monkeypatch.setattr(relevance.labels, "_append", full)
+    card = client.get("/api/state")["label"]["card"]
+    status, _, body = client.request("POST", "/api/answer", {"id": card["id"], "answer": "yes"})
+    error = json.loads(body)["error"]
+    assert status == 400 and "(the disk is full); every earlier answer is safe: free some space and try again" in error
+    assert not cli_words(error) and "run again" not in error
+    assert card["id"] not in load_labels(client.server.state.labels.path).answers
+    monkeypatch.setattr(
+        relevance.labels, "_append", append
+    )  # space again: the page's card, answered again, is saved once
+    client.post("/api/answer", {"id": card["id"], "answer": "yes"})
+    assert [row["label"] for row in load_labels(client.server.state.labels.path).rows if row["id"] == card["id"]] == [
+        "yes"
+    ]
