@@ -176,6 +176,8 @@ def test_training_and_the_removal_buttons(browser: Chromium, server: AppServer) 
     assert labels.answers[first] is False and labels.answers[second] is True
     last = {row["id"]: row["picked"] for row in labels.rows}
     assert last[first] == "removed" and last[second] == "kept"
+    # The buttons stay on the page, whatever a title holds (a hostile one here has long runs without spaces).
+    assert browser.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     browser.screenshot(ARTIFACTS / "app-remove.png")
     browser.reload()
     browser.wait_until(READY)
