@@ -31,6 +31,8 @@ def _needs_quote(text: str) -> bool:
 
 def safe_cell(value: str) -> str:
     """``value`` as a cell no spreadsheet evaluates: one ``'`` in front when it could start a formula."""
+    if not value or value[0].isalnum():  # most cells: a letter or digit first can start no formula
+        return value
     return "'" + value if _needs_quote(value) else value
 
 
@@ -41,6 +43,8 @@ def unsafe_cell(value: str) -> str:
 
 def safe_value(value: object) -> object:
     """A value for csv writing: None as empty, a number as it is, anything else as safe text."""
+    if type(value) is str:  # the common case first: a scored.csv of 30,000 rows has 600,000 cells
+        return safe_cell(value)
     if value is None:
         return ""
     if isinstance(value, int | float):
