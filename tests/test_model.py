@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 from pathlib import Path
 
@@ -161,6 +163,17 @@ def saved(tmp_path: Path, trained: Bundle) -> Path:
     return path
 
 
+def forge(saved: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Replace a bundle's arrays and put their SHA-256 in its card, as a hand-made bundle would."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    saved.write_bytes(buffer.getvalue())
+    sidecar = saved.with_suffix(".json")
+    meta = json.loads(sidecar.read_text())
+    meta["sha256"] = hashlib.sha256(saved.read_bytes()).hexdigest()
+    sidecar.write_text(json.dumps(meta))
+
+
 def test_a_bundle_round_trips_with_a_readable_sidecar(saved: Path) -> None:
     meta = json.loads(saved.with_suffix(".json").read_text())
     assert meta["format_version"] == FORMAT_VERSION and (meta["embedder"], meta["dim"]) == ("fake-32", 32)
@@ -266,8 +279,6 @@ def test_answers_picked_for_doubt_alone_still_give_the_model_based_list() -> Non
 def test_a_bundle_carrying_a_pickle_never_runs_it(tmp_path: Path, saved: Path) -> None:
     # A shared "model" whose arrays hold a pickled object that would run a command when unpickled: loading it
     # must refuse, not run it, even with a card vouching for the file's hash.
-    import hashlib
-    import io
     import os
 
     class Payload:
@@ -276,13 +287,7 @@ def test_a_bundle_carrying_a_pickle_never_runs_it(tmp_path: Path, saved: Path) -
 
     arrays = dict(np.load(saved))
     arrays["example_ids"] = np.array([Payload()], dtype=object)
-    buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
-    saved.write_bytes(buffer.getvalue())
-    sidecar = saved.with_suffix(".json")
-    meta = json.loads(sidecar.read_text())
-    meta["sha256"] = hashlib.sha256(saved.read_bytes()).hexdigest()
-    sidecar.write_text(json.dumps(meta))
+    forge(saved, arrays)
     with pytest.raises(ModelError, match="not a model written by `relevance train`"):
         load_bundle(saved)
     assert not (tmp_path / "ran").exists()
@@ -322,17 +327,8 @@ def test_a_bundle_path_that_is_a_folder_is_a_clear_error(tmp_path: Path) -> None
 @pytest.mark.parametrize("array", ["title_weights", "intercept", "example_vectors"])
 def test_a_bundle_holding_numbers_that_are_not_finite_is_refused(saved: Path, array: str) -> None:
     # Hand-made, with its hash recomputed: it runs nothing, but would turn every score into NaN without a word.
-    import hashlib
-    import io
-
     arrays = dict(np.load(saved))
     arrays[array] = np.full_like(arrays[array], np.nan)
-    buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
-    saved.write_bytes(buffer.getvalue())
-    sidecar = saved.with_suffix(".json")
-    meta = json.loads(sidecar.read_text())
-    meta["sha256"] = hashlib.sha256(saved.read_bytes()).hexdigest()
-    sidecar.write_text(json.dumps(meta))
+    forge(saved, arrays)
     with pytest.raises(ModelError, match="not finite"):
         load_bundle(saved)

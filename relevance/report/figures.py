@@ -152,43 +152,19 @@ def _quality(data: ReportData) -> list[dict[str, Any]]:
         "line": {"dash": "dot", "color": "#999"},
     }
     line = {"color": COLOURS["keep"], "width": 2.5}
+    curves = (  # (figure id, points, mode, with the diagonal, x axis, y axis)
+        ("plot-roc", model.roc, "lines", True, "non-audience let through", "audience kept"),
+        ("plot-pr", model.pr, "lines", False, "share of your audience found", "share that are audience"),
+        ("plot-calibration", model.calibration, "lines+markers", True, "score given", "share who were audience"),
+    )
     figures = []
-    if model.roc:
-        x, y = zip(*model.roc, strict=True)
-        roc = {"type": "scatter", "mode": "lines", "x": x, "y": y, "name": "model", "line": line}
-        figures.append(
-            _figure(
-                "plot-roc",
-                [roc, diagonal],
-                showlegend=False,
-                xaxis=_axis("non-audience let through"),
-                yaxis=_axis("audience kept"),
-            )
-        )
-    if model.pr:
-        x, y = zip(*model.pr, strict=True)
-        pr = {"type": "scatter", "mode": "lines", "x": x, "y": y, "name": "model", "line": line}
-        figures.append(
-            _figure(
-                "plot-pr",
-                [pr],
-                showlegend=False,
-                xaxis=_axis("share of your audience found"),
-                yaxis=_axis("share that are audience"),
-            )
-        )
-    if model.calibration:
-        x, y = zip(*model.calibration, strict=True)
-        cal = {"type": "scatter", "mode": "lines+markers", "x": x, "y": y, "name": "model", "line": line}
-        figures.append(
-            _figure(
-                "plot-calibration",
-                [cal, diagonal],
-                showlegend=False,
-                xaxis=_axis("score given"),
-                yaxis=_axis("share who were audience"),
-            )
-        )
+    for fig_id, points, mode, with_diagonal, x_title, y_title in curves:
+        if not points:
+            continue
+        x, y = zip(*points, strict=True)
+        curve = {"type": "scatter", "mode": mode, "x": x, "y": y, "name": "model", "line": line}
+        traces = [curve, diagonal] if with_diagonal else [curve]
+        figures.append(_figure(fig_id, traces, showlegend=False, xaxis=_axis(x_title), yaxis=_axis(y_title)))
     return figures
 
 
