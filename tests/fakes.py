@@ -11,7 +11,9 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
+import pytest
 
+import relevance.embed
 from relevance.card import ModelCard, Thresholds
 from relevance.embed import embedding_text
 from relevance.metrics import Estimate
@@ -42,6 +44,16 @@ def fake_vectors(connections: Sequence[Connection]) -> np.ndarray:
     vectors = HashEmbedder().encode(texts)
     vectors[[not t for t in texts]] = 0
     return vectors
+
+
+def embed_without_a_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands embed with ``fake_vectors``: no model loaded, the same vectors every run."""
+
+    def embed(connections: Sequence[Connection], embedder: object, **_: object) -> np.ndarray:
+        return fake_vectors(connections)
+
+    monkeypatch.setattr(relevance.embed, "load_embedder", lambda name=None: object())
+    monkeypatch.setattr(relevance.embed, "embed_connections", embed)
 
 
 def make_card(

@@ -96,6 +96,13 @@ def assert_clean(browser: Chromium, server: AppServer) -> None:
     assert browser.evaluate("window.pwned === undefined")
 
 
+def answer_first(state: AppState, n: int = 40) -> None:
+    """A person's first answers, given earlier: each card answered from the audience's titles."""
+    for _ in range(n):
+        card = state.label_view()["card"]
+        state.answer(card["id"], card["position"] in AUDIENCE)
+
+
 def wait_for_training(state: AppState) -> None:
     deadline = time.monotonic() + 120
     while state.training.state == "running":
@@ -139,9 +146,7 @@ def test_keys_label_and_a_reload_keeps_progress(browser: Chromium, server: AppSe
 
 def test_training_and_the_removal_buttons(browser: Chromium, server: AppServer) -> None:
     state = server.state
-    for _ in range(40):  # a person's first answers, given earlier
-        card = state.label_view()["card"]
-        state.answer(card["id"], card["position"] in AUDIENCE)
+    answer_first(state)
     open_app(browser, server, "train")
     browser.evaluate("document.getElementById('train-button').click()")
     # The button's reply says it runs (a training takes seconds, its process a second to start); every step says so.
@@ -189,9 +194,7 @@ def test_training_and_the_removal_buttons(browser: Chromium, server: AppServer) 
 
 def test_the_report_opens_from_the_app(browser: Chromium, server: AppServer) -> None:
     state = server.state
-    for _ in range(40):
-        card = state.label_view()["card"]
-        state.answer(card["id"], card["position"] in AUDIENCE)
+    answer_first(state)
     state.start_training()
     wait_for_training(state)
     open_app(browser, server, "remove")
@@ -366,9 +369,7 @@ def test_a_killed_server_loses_nothing_and_the_page_says_so(browser: Chromium, t
 
 def test_it_trains_by_itself_after_new_answers_and_says_so(browser: Chromium, server: AppServer) -> None:
     state = server.state
-    for _ in range(40):
-        card = state.label_view()["card"]
-        state.answer(card["id"], card["position"] in AUDIENCE)
+    answer_first(state)
     state.start_training()
     wait_for_training(state)
     state.auto_train_every = 3

@@ -7,18 +7,14 @@ import io
 import os
 import re
 import zipfile
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pytest
-from fakes import fake_vectors
+from fakes import embed_without_a_model
 from typer.testing import CliRunner
 
-import relevance.embed
 from relevance.cli import app
 from relevance.labels import load_labels
-from relevance.records import Connection
 
 HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
 ROW = "Ada,One,https://www.linkedin.com/in/ada-one,,Acme,CTO,04 Jan 2023\n"
@@ -27,11 +23,7 @@ runner = CliRunner()
 
 @pytest.fixture(autouse=True)
 def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
-    def embed(connections: Sequence[Connection], embedder: object, **_: object) -> np.ndarray:
-        return fake_vectors(connections)
-
-    monkeypatch.setattr(relevance.embed, "load_embedder", lambda name=None: object())
-    monkeypatch.setattr(relevance.embed, "embed_connections", embed)
+    embed_without_a_model(monkeypatch)
 
 
 def fails(*args: object) -> str:

@@ -16,15 +16,12 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pytest
-from fakes import fake_vectors
+from fakes import embed_without_a_model
 from typer.testing import CliRunner
 
-import relevance.embed
 from relevance.cli import app
 from relevance.labels import load_labels
-from relevance.records import Connection
 
 FAKE_CLI = Path(__file__).parent / "fake_cli.py"
 HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On"
@@ -49,11 +46,7 @@ def export(tmp_path: Path) -> Path:
 
 @pytest.fixture(autouse=True)
 def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
-    def embed(connections: Sequence[Connection], embedder: object, **_: object) -> np.ndarray:
-        return fake_vectors(connections)
-
-    monkeypatch.setattr(relevance.embed, "load_embedder", lambda name=None: object())
-    monkeypatch.setattr(relevance.embed, "embed_connections", embed)
+    embed_without_a_model(monkeypatch)
 
 
 def run(*args: str, input: str | None = None) -> tuple[int, str]:
