@@ -12,6 +12,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +69,7 @@ class ModelCard:
     sha256: str = ""  # of the arrays file: it changed by accident, or was swapped
     model_file: str = ""
 
-    @property
+    @cached_property  # hashes the whole card (its network sketch, every answer's score): once per card
     def short_id(self) -> str:
         """The model in a scored.csv: the start of the SHA-256 of this card, which holds the arrays' own and the
         thresholds (two models can share their arrays and differ in thresholds); "" before it is saved."""

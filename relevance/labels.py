@@ -16,7 +16,7 @@ import contextlib
 import csv
 import io
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,11 +132,6 @@ class Labels:
         """(yes, no) answers."""
         answers = self.answers.values()
         return sum(answers), sum(not a for a in answers)
-
-    def unknown_ids(self, known: Iterable[str]) -> list[str]:
-        """Answered or queued ids that are not in the given export: kept in the file, worth reporting."""
-        present = set(known)
-        return [i for i in self.latest() if i not in present]
 
 
 def load_labels(path: str | os.PathLike[str]) -> Labels:

@@ -21,7 +21,6 @@ import hashlib
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -154,7 +153,7 @@ def _hashes(connections: Iterable[Connection]) -> dict[str, np.ndarray]:
     """Each identity's hashes over the connections that have it: distinct, ascending."""
     keys: dict[str, list[str]] = {kind: [] for kind in KINDS}
     for c in connections:
-        if url := _canonical_url(c.url):
+        if url := normalise_url(c.url):
             keys[URL].append(url)
         first = " ".join(fold(c.first_name).split())
         if first and c.connected_on is not None:
@@ -164,12 +163,6 @@ def _hashes(connections: Iterable[Connection]) -> dict[str, np.ndarray]:
     }
 
 
-# `relevance score` compares an export with its model twice (the CLI's note, then the library's check): the second
-# pass finds every URL and hash here (30,000 rows: 0.5 s each pass without).
-_canonical_url = lru_cache(maxsize=1 << 17)(normalise_url)
-
-
-@lru_cache(maxsize=1 << 17)
 def _hash(kind: str, key: str) -> int:
     digest = hashlib.blake2b(f"{kind}\x1f{key}".encode(), digest_size=_DIGEST, person=b"relevance-net")
     return int.from_bytes(digest.digest(), "big")

@@ -282,8 +282,10 @@ def score_export(
     cache: VectorCache | None = DEFAULT_CACHE,
     progress: Progress | None = None,
     today: date | None = None,
+    overlap: Overlap | None = None,
 ) -> Scored:
-    """Embed (through the cache) and score every connection of an export.
+    """Embed (through the cache) and score every connection of an export. ``overlap``: the export already
+    compared with the model's network by the caller (``provenance.trained_on``), not compared again.
 
     Raises ModelError for an export that has no connection in common with the one the model was trained on
     (another person's network); a newer export of the same network is scored, and ``Scored.network`` says how
@@ -293,7 +295,7 @@ def score_export(
             f"the model was trained with embedder {bundle.embedder!r}, not {embedder.name!r}: score with "
             f"--embedder {bundle.embedder}, or retrain with the embedder you want"
         )
-    network = trained_on(bundle.card, export.connections, Path(export.source).name)
+    network = overlap or trained_on(bundle.card, export.connections, Path(export.source).name)
     vectors = embed_connections(export.connections, embedder, cache=cache, progress=progress)
     answers = labels.answers if labels is not None else None
     newer_from = newer_reference(export, newer_than, today) if newer_than is not None else None

@@ -48,7 +48,6 @@ class TrainResult:
     """A trained bundle, and what about the labels the user should hear."""
 
     bundle: Bundle
-    unknown_ids: list[str]  # answered in the labels file but not in this export: kept, not used
     unreadable: list[str]  # label values meaning neither yes nor no
 
 
@@ -294,7 +293,7 @@ def train(
     )
     # Which network it learnt: scoring or reporting another export with it can then say so (relevance.network).
     bundle.card = replace(bundle.card, network=fingerprint(connections), embedder_choice=embedder_choice)
-    return TrainResult(bundle, labels.unknown_ids(export.by_id()), list(labels.unreadable))
+    return TrainResult(bundle, list(labels.unreadable))
 
 
 def _versions() -> dict[str, str]:

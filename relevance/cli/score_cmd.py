@@ -83,7 +83,7 @@ def score(
         # The bundle names its embedder; score_export refuses any other.
         bundle = load_bundle(model)
         # Before embedding: another network's model fails at once, not after minutes.
-        model_fits(bundle.card, result, model, quiet=quiet)
+        overlap = model_fits(bundle.card, result, model, quiet=quiet)
         worksheet = load_labels(labels) if labels.is_file() else None
         if worksheet is not None:
             matched = labels_if_they_belong(result, worksheet, labels, quiet=quiet)
@@ -93,7 +93,14 @@ def score(
             say(f"{bundle.card.embedder_choice.rstrip('.')} (chosen when the model was trained).")
         with progress_bar("Embedding titles", quiet) as progress:
             scored = score_export(
-                result, bundle, model_embedder, labels=worksheet, rules=rules, newer_than=newer, progress=progress
+                result,
+                bundle,
+                model_embedder,
+                labels=worksheet,
+                rules=rules,
+                newer_than=newer,
+                progress=progress,
+                overlap=overlap,
             )
         if out_path == STDOUT:
             _write_stdout(scored)

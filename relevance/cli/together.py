@@ -58,9 +58,10 @@ def _say_carried_over(match: LabelMatch, path: Path) -> None:
         say(sentence)
 
 
-def model_fits(card: ModelCard, export: Export, model: Path, *, quiet: bool = False) -> None:
+def model_fits(card: ModelCard, export: Export, model: Path, *, quiet: bool = False) -> Overlap | None:
     """Before scoring: an export the model never saw a connection of is an error; another export of its network
-    (newer, older, or after a round trip through a spreadsheet) is a note saying how much differs."""
+    (newer, older, or after a round trip through a spreadsheet) is a note saying how much differs. Returns the
+    comparison, for ``score_export`` not to make it again."""
     from relevance.provenance import trained_on
 
     name = Path(export.source).name
@@ -69,6 +70,7 @@ def model_fits(card: ModelCard, export: Export, model: Path, *, quiet: bool = Fa
     overlap = trained_on(card, export.connections, name, model=str(model), fix=fix)
     if overlap is not None and not overlap.same:
         _say_differs(overlap, "this export's connections", "this export", model, quiet)
+    return overlap
 
 
 def scores_fit(card: ModelCard, rows: Sequence[ScoredRow], model: Path, scored: Path, *, quiet: bool = False) -> None:
