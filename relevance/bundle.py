@@ -24,6 +24,7 @@ from relevance.calibration import apply_platt
 from relevance.card import ModelCard
 from relevance.errors import ModelError
 from relevance.features import TITLE_ONLY, Featurizer
+from relevance.language_offsets import LanguageOffsets, title_languages
 from relevance.metrics import Estimate
 from relevance.neighbours import Neighbourhood, Smoothing
 from relevance.pipeline import LinearModel
@@ -51,6 +52,8 @@ class Bundle:
     # The columns beside the title vector (relevance.features), fitted on the training network; None or
     # width 0 = the title alone.
     featurizer: Featurizer | None = None
+    # Taken out of each title vector before the model reads it (relevance.language_offsets); None: none.
+    offsets: LanguageOffsets | None = None
 
     @property
     def embedder(self) -> str:
@@ -91,6 +94,15 @@ class Bundle:
             block = self.featurizer.block(connections)
         return np.asarray(block, dtype=np.float32)
 
+    def title_vectors(self, vectors: np.ndarray, connections: Sequence[Connection] | None = None) -> np.ndarray:
+        """The rows' title vectors as the model reads them: with the language offsets of the training network
+        taken out, for which the connections are needed (their titles' languages)."""
+        if not self.offsets:
+            return np.asarray(vectors, dtype=np.float32)
+        if connections is None:
+            raise ValueError("this model reads titles without their language's offset: pass the connections")
+        return self.offsets.apply(vectors, title_languages(connections))
+
     def decisions(
         self,
         vectors: np.ndarray,
@@ -102,8 +114,10 @@ class Bundle:
         """The uncalibrated decision values of the rows of a network.
 
         A smoothing model (``smoothing``) reads each row's score from its neighbours too, so ``vectors`` must be
-        the whole network being scored (or its ``neighbourhood``, built once, given)."""
+        the whole network being scored (or its ``neighbourhood``, built once from ``title_vectors``, given)."""
         signals = self.signal_block(connections, block)
+        if neighbourhood is None:
+            vectors = self.title_vectors(vectors, connections)
         if self.smoothing is None:
             vectors = np.asarray(vectors, dtype=np.float32)
             return self.model.decision_function(vectors if signals is None else np.hstack([vectors, signals]))
@@ -154,6 +168,8 @@ def save_bundle(bundle: Bundle, path: str | Path) -> Path:
         "example_vectors": np.asarray(bundle.examples.vectors, dtype=np.float32),
         "signal_columns": np.array(columns, dtype=str).reshape(len(columns), 3),
         "signals": np.array(featurizer.signals_ if featurizer is not None else (), dtype=str),
+        "offset_languages": np.array(offsets.languages if (offsets := bundle.offsets) else (), dtype=str),
+        "offsets": offsets.offsets if offsets else np.zeros((0, len(bundle.model.mean)), np.float32),
     }
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
@@ -221,16 +237,26 @@ def load_bundle(path: str | Path, embedder: str | None = None) -> Bundle:
         )
         columns = [tuple(str(v) for v in row) for row in arrays["signal_columns"]]
         signals = tuple(str(v) for v in arrays["signals"])
+        # Bundles from before the offsets have none: their titles were read as embedded.
+        offsets = LanguageOffsets(
+            tuple(str(v) for v in arrays.get("offset_languages", ())),
+            arrays.get("offsets", np.zeros((0, len(model.mean)))).astype(np.float32),
+        )
     except (OSError, ValueError, KeyError, IndexError, zipfile.BadZipFile):
         raise ModelError(f"{target} is not a model written by `relevance train` — retrain") from None
-    if model.title_weights.shape != model.mean.shape or model.signal_columns != len(columns):
+    if (
+        model.title_weights.shape != model.mean.shape
+        or model.signal_columns != len(columns)
+        or offsets.offsets.shape != (len(offsets.languages), len(model.mean))
+    ):
         raise ModelError(f"{target} is damaged (its arrays do not fit together) — retrain")
-    numbers = (model.mean, model.title_weights, model.signal_weights, np.array([model.intercept]), examples.vectors)
+    numbers = (model.mean, model.title_weights, model.signal_weights, np.array([model.intercept]), examples.vectors,
+               offsets.offsets)  # fmt: skip
     if not all(np.isfinite(a).all() for a in numbers):
         # A hand-made bundle can carry NaN with a recomputed hash: every score would be NaN, silently.
         raise ModelError(f"{target} is damaged (it holds numbers that are not finite) — retrain")
     featurizer = Featurizer.restore(signals, columns) if signals else None  # type: ignore[arg-type]
-    return Bundle(model, examples, card, featurizer)
+    return Bundle(model, examples, card, featurizer, offsets or None)
 
 
 def _sha256(path: Path) -> str:

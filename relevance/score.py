@@ -191,7 +191,7 @@ def score_connections(
     block = bundle.featurizer.block(connections) if bundle.featurizer is not None else None
     decisions = bundle.decisions(vectors, connections, block=block)
     scores = bundle.calibrate(decisions)
-    reasons = explain(vectors, bundle, answers)
+    reasons = explain(bundle.title_vectors(vectors, connections), bundle, answers)
     for i, signal in enumerate(signal_reasons(decisions, bundle, block)):
         if signal:
             reasons[i] = f"{signal}; {reasons[i]}"
@@ -251,7 +251,8 @@ def signal_reasons(decisions: np.ndarray, bundle: Bundle, block: np.ndarray | No
 
 
 def explain(vectors: np.ndarray, bundle: Bundle, answers: dict[str, bool] | None = None) -> list[str]:
-    """For each vector, "like 'A' (no), 'B' (no)": the most similar labelled connections (cosine), at once."""
+    """For each vector (as the model reads it: ``Bundle.title_vectors``), "like 'A' (no), 'B' (no)": the most
+    similar labelled connections (cosine), at once."""
     examples = bundle.examples
     if not len(examples.ids):
         return ["" for _ in range(len(vectors))]

@@ -27,6 +27,7 @@ from relevance.errors import ModelError
 from relevance.features import TITLE_ONLY, Featurizer
 from relevance.io import Export
 from relevance.labels import DRAWN_AT_RANDOM, Labels
+from relevance.language_offsets import LanguageOffsets, language_matters, reads_languages_apart, title_languages
 from relevance.metrics import CV_REPEATS, MIN_PER_CLASS, CrossFit, auc, cross_fitted, evaluate
 from relevance.neighbours import Neighbourhood
 from relevance.network import fingerprint
@@ -112,6 +113,7 @@ def fit_bundle(
     block: np.ndarray | None = None,
     population_block: np.ndarray | None = None,
     picked: Sequence[str] | None = None,
+    offsets: LanguageOffsets | None = None,
 ) -> Bundle:
     """Fit on labelled vectors; judge and calibrate on out-of-fold predictions; choose the thresholds.
 
@@ -124,7 +126,8 @@ def fit_bundle(
     Without it the labelled rows stand in, which is only honest for labels drawn at random.
     ``featurizer`` (fitted on the whole network) adds the other signals: ``block`` and ``population_block``
     are its rows for the labelled and the population rows. ``picked``: why each answer was asked
-    (relevance.labels.PICKED); the answers drawn at random test the calibration.
+    (relevance.labels.PICKED); the answers drawn at random test the calibration. ``offsets``: the language
+    offsets already taken out of every vector given (relevance.language_offsets), kept in the bundle.
     """
     y = np.asarray(answers, dtype=int)
     check_label_counts(int(y.sum()), int(len(y) - y.sum()))
@@ -195,7 +198,7 @@ def fit_bundle(
         out_of_fold_labels=tuple(int(v) for v in y),
     )
     examples = Examples(ids=list(ids), texts=list(texts), answers=y.astype(bool), vectors=vectors)
-    return Bundle(LinearModel.from_pipeline(pipeline), examples, card, featurizer)
+    return Bundle(LinearModel.from_pipeline(pipeline), examples, card, featurizer, offsets or None)
 
 
 def _choose_model(
@@ -274,6 +277,13 @@ def train(
     # Rows without text have zero vectors: nothing to learn from, whatever the answer.
     judged = has_vector(vectors)
     rows = [i for i, c in enumerate(connections) if c.id in answers and judged[i]]
+    languages = title_languages(connections)
+    offsets = LanguageOffsets.none(vectors.shape[1])
+    if reads_languages_apart(embedder) and not language_matters(
+        languages[rows], [answers[connections[i].id] for i in rows]
+    ):
+        offsets = LanguageOffsets.fit(vectors, languages)
+        vectors = offsets.apply(vectors, languages)
     featurizer = Featurizer(settings.signals).fit(connections)
     # The network's unlabelled rows: what the wrong-removal estimate and the threshold are about.
     others = [i for i in np.flatnonzero(judged) if connections[i].id not in answers]
@@ -290,6 +300,7 @@ def train(
         population=vectors[others],
         population_block=featurizer.block([connections[i] for i in others]),
         picked=[labels.picked.get(connections[i].id, "") for i in rows],
+        offsets=offsets,
     )
     # Which network it learnt: scoring or reporting another export with it can then say so (relevance.network).
     bundle.card = replace(bundle.card, network=fingerprint(connections), embedder_choice=embedder_choice)

@@ -79,6 +79,7 @@ from relevance.errors import ModelError
 from relevance.io import Export
 from relevance.labeller import Labeller
 from relevance.labels import Labels, append_rows, label_row, load_labels
+from relevance.language_offsets import labelling_vectors
 from relevance.metrics import auc, average_precision
 from relevance.neighbours import Neighbourhood
 from relevance.pipeline import build_pipeline, network_mean
@@ -158,7 +159,8 @@ def run_tool(
     export = as_export(net)
     worksheet = load_labels(workdir / f"labels-{net.persona.key}-{strategy}-{seed}.csv")
     append_rows(worksheet, [label_row(net.connections[i]) for i in net.held_out])  # queued: never offered
-    vectors = embed_connections(net.connections, embedder, cache=cache)
+    # as `relevance sample`/`label` read the network (relevance.cli.label_cmd)
+    vectors = labelling_vectors(net.connections, embed_connections(net.connections, embedder, cache=cache), embedder)
     truth = {c.id: bool(t) for c, t in zip(net.connections, net.truth, strict=True)}
     records = []
     for budget in budgets:

@@ -9,7 +9,8 @@ audience (ISCO 1212, 1221, 1222, 2423, 2431, 2432, 3333: people who hire, market
 Each repeat splits the occupations (esco_uri) 70/30: labels come only from rows of the 70%, every figure is measured
 on rows of the unseen 30% (rewordings of one job never sit on both sides). The model is the tool's plain one
 (relevance.pipeline.build_pipeline: vectors centred on the network mean, class-balanced logistic regression) on
-``--labels`` random labels.
+``--labels`` random labels; for an embedder that keeps languages apart (e5), each language's offset taken out
+first, as `relevance train` does (relevance.language_offsets).
 
 - all languages: the whole pool is one network (titles spread evenly over the 21 languages); ROC-AUC on the held-out
   rows of each language, and the gap to English;
@@ -64,6 +65,8 @@ from relevance.embed import Embedder, UseEmbedder, VectorCache, embed_texts, emb
 from relevance.embedders.choice import USE_LANGUAGES, language_mix
 from relevance.embedders.e5 import E5Embedder
 from relevance.io import read_export
+from relevance.language import detect_many
+from relevance.language_offsets import LanguageOffsets, reads_languages_apart
 from relevance.pipeline import build_pipeline, network_mean
 
 ESCO_MORE = ESCO.with_name("esco_titles_more.tsv")
@@ -109,8 +112,15 @@ def draw_pool(titles: list[Title], per_language: int, seed: int = 0) -> list[Tit
     return pool
 
 
-def fit_score(X: np.ndarray, y: np.ndarray, train: np.ndarray, network: np.ndarray) -> np.ndarray:
-    """Fit the tool's plain model on rows `train` of a network (rows `network`), return scores of every row."""
+def fit_score(
+    X: np.ndarray, y: np.ndarray, train: np.ndarray, network: np.ndarray, languages: np.ndarray | None
+) -> np.ndarray:
+    """Fit the tool's plain model on rows `train` of a network (rows `network`), return scores of every row.
+    ``languages`` (the detected language of every row) for an embedder that keeps languages apart: the network's
+    language offsets are taken out first, as `relevance train` does when the answers do not tie the audience to a
+    language (relevance.language_offsets); random labels do not."""
+    if languages is not None:
+        X = LanguageOffsets.fit(X[network], languages[network]).apply(X, languages)
     model = build_pipeline(network_mean(X[network]))
     model.fit(X[train], y[train])
     return model.predict_proba(X)[:, 1]
@@ -124,7 +134,9 @@ def pick_labels(rng: np.random.Generator, candidates: np.ndarray, y: np.ndarray,
             return chosen
 
 
-def run_esco(pool: list[Title], X: np.ndarray, repeats: int, n_labels: int) -> dict[str, object]:
+def run_esco(
+    pool: list[Title], X: np.ndarray, languages: np.ndarray | None, repeats: int, n_labels: int
+) -> dict[str, object]:
     y = np.array([t.isco08 in TRAINER_ISCO for t in pool])
     langs = np.array([t.lang for t in pool])
     uris = sorted({t.uri for t in pool})
@@ -139,7 +151,7 @@ def run_esco(pool: list[Title], X: np.ndarray, repeats: int, n_labels: int) -> d
         held = np.array([t.uri in held_uris for t in pool])
         # all 21 languages in one network
         labelled = pick_labels(rng, np.flatnonzero(~held), y, n_labels)
-        scores = fit_score(X, y, labelled, everyone)
+        scores = fit_score(X, y, labelled, everyone, languages)
         overall.append(roc_auc_score(y[held], scores[held]))
         for lang in LANGUAGES:
             rows = held & (langs == lang)
@@ -153,7 +165,7 @@ def run_esco(pool: list[Title], X: np.ndarray, repeats: int, n_labels: int) -> d
             ]
         )
         labelled = pick_labels(rng, network[~held[network]], y, n_labels)
-        scores = fit_score(X, y, labelled, network)
+        scores = fit_score(X, y, labelled, network, languages)
         test = network[held[network]]
         cee_auc.append(roc_auc_score(y[test], scores[test]))
         cee_r98.append(removal_recall_at_precision(scores[test], y[test]))
@@ -170,7 +182,9 @@ def draw_mix(rng: np.random.Generator, langs: np.ndarray, share: float) -> np.nd
     return np.concatenate(parts)
 
 
-def run_mix(pool: list[Title], X: np.ndarray, repeats: int, n_labels: int) -> dict[str, dict[str, list[float]]]:
+def run_mix(
+    pool: list[Title], X: np.ndarray, languages: np.ndarray | None, repeats: int, n_labels: int
+) -> dict[str, dict[str, list[float]]]:
     """Per share of titles in languages USE was not trained on: held-out ROC-AUC, removal recall at 98%
     precision, and the share the tool detects. Networks and labels depend on the seed only, not on the vectors."""
     y = np.array([t.isco08 in TRAINER_ISCO for t in pool])
@@ -185,7 +199,7 @@ def run_mix(pool: list[Title], X: np.ndarray, repeats: int, n_labels: int) -> di
             held = np.array([t.uri in held_uris for t in pool])
             network = draw_mix(rng, langs, share)
             labelled = pick_labels(rng, network[~held[network]], y, n_labels)
-            scores = fit_score(X, y, labelled, network)
+            scores = fit_score(X, y, labelled, network, languages)
             test = network[held[network]]
             found["auc"].append(roc_auc_score(y[test], scores[test]))
             found["r98"].append(removal_recall_at_precision(scores[test], y[test]))
@@ -203,13 +217,15 @@ def sample_network() -> tuple[list[str], np.ndarray]:
     return [embedding_text(c) for c in people], np.array([answers[c.url] for c in people])
 
 
-def run_sample(X: np.ndarray, y: np.ndarray, repeats: int, n_labels: int) -> dict[str, list[float]]:
+def run_sample(
+    X: np.ndarray, y: np.ndarray, languages: np.ndarray | None, repeats: int, n_labels: int
+) -> dict[str, list[float]]:
     auc, r98 = [], []
     everyone = np.arange(len(y))
     for r in range(repeats):
         rng = np.random.default_rng(2000 + r)
         labelled = pick_labels(rng, everyone, y, n_labels)
-        scores = fit_score(X, y, labelled, everyone)
+        scores = fit_score(X, y, labelled, everyone, languages)
         test = np.setdiff1d(everyone, labelled)
         auc.append(roc_auc_score(y[test], scores[test]))
         r98.append(removal_recall_at_precision(scores[test], y[test]))
@@ -248,19 +264,22 @@ def main() -> None:
     titles = load_esco(ESCO) + load_esco(ESCO_MORE)
     pool = draw_pool(titles, args.per_language)
     sample_texts, sample_y = sample_network()
+    pool_languages = np.array([d.language for d in detect_many(t.title for t in pool)], dtype=object)
+    sample_languages = np.array([d.language for d in detect_many(sample_texts)], dtype=object)
     results: dict[str, dict[str, object]] = {}
     for key in keys:
         label, make = EMBEDDERS[key]
         embedder = make()
+        apart = reads_languages_apart(embedder)
         print(f"{key}: embedding {len(pool):,} titles ({embedder.name})", file=sys.stderr)
         X = esco_vectors(pool, embedder, CACHE / "languages")
         Xs = embed_texts(sample_texts, embedder, cache=VectorCache(CACHE / "texts"))
         rng = np.random.default_rng(7)
         timed = [pool[i].title for i in rng.choice(len(pool), min(args.speed_sample, len(pool)), replace=False)]
         with threadpool_limits(1):  # the regression on one thread, as the tool fits it
-            esco = run_esco(pool, X, args.repeats, args.labels)
-            sample = run_sample(Xs, sample_y, args.repeats, args.labels)
-            mix = run_mix(pool, X, args.mix_repeats, args.labels)
+            esco = run_esco(pool, X, pool_languages if apart else None, args.repeats, args.labels)
+            sample = run_sample(Xs, sample_y, sample_languages if apart else None, args.repeats, args.labels)
+            mix = run_mix(pool, X, pool_languages if apart else None, args.mix_repeats, args.labels)
         results[key] = {"label": label, "name": embedder.name, **esco, "sample": sample, "mix": mix,
                         "titles_per_s": speed(embedder, list(dict.fromkeys(timed)))}  # fmt: skip
     print_tables(results, args, len(pool))

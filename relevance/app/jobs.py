@@ -23,6 +23,7 @@ from relevance.app import worker
 from relevance.errors import RelevanceError
 from relevance.io import Export
 from relevance.labels import Labels
+from relevance.language_offsets import reads_languages_apart
 
 log = logging.getLogger("relevance.app")
 
@@ -79,6 +80,7 @@ class Trainer:
     ) -> None:
         self.lock, self.export, self.vectors = lock, export, vectors
         self.embedder_name, self.dim = str(embedder.name), int(embedder.dim)
+        self.languages_apart = reads_languages_apart(embedder)
         self.reading = reading  # which model reads the titles and why: the model card keeps it
         self.progress = Training()
         self.started = 0  # trainings started in this session
@@ -160,6 +162,7 @@ class Trainer:
             vectors=str(self._vectors()),
             embedder=self.embedder_name,
             dim=self.dim,
+            languages_apart=self.languages_apart,
             reading=self.reading,
             folder=str(folder),
         )

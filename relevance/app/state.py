@@ -30,6 +30,7 @@ from relevance.errors import ModelError, RelevanceError
 from relevance.io import Export, read_export
 from relevance.labeller import Labeller, stop_hint
 from relevance.labels import Labels, load_labels
+from relevance.language_offsets import labelling_vectors
 from relevance.matching import match_labels, require_same_network
 from relevance.progress import Progress
 from relevance.provenance import trained_on
@@ -67,7 +68,7 @@ class AppState:
         self.connections = export.connections
         self.rows = {c.id: i for i, c in enumerate(self.connections)}
         self.lock = threading.RLock()
-        self.labeller = Labeller(self.connections, vectors, labels)
+        self.labeller = Labeller(self.connections, labelling_vectors(self.connections, vectors, embedder), labels)
         self.trainer = Trainer(self.lock, export, vectors, embedder, reading)
         self.auto_train_every = auto_train_every  # 0: only the button trains
         self.learnt: dict[str, bool] = {}  # id -> answer, as the model in use (or training) learnt them

@@ -60,6 +60,7 @@ class Job:
     vectors: str  # .npy: one vector per connection, in the export's order
     embedder: str  # the embedder's name and size: written on the model card
     dim: int
+    languages_apart: bool  # whether the embedder keeps languages apart (relevance.language_offsets)
     reading: str  # which model reads the titles and why (relevance.embedders.choice): the card keeps it too
     folder: str  # where the bundle (MODEL) and its report (REPORT) go
 
@@ -139,8 +140,8 @@ def _start_at_lowest_priority(process: BaseProcess) -> None:
 class _Vectors:
     """The embedder the child trains with: the parent's vectors, looked up by text, never a model loaded."""
 
-    def __init__(self, name: str, dim: int, connections: Sequence[Connection], vectors: np.ndarray) -> None:
-        self.name, self.dim = name, dim
+    def __init__(self, job: Job, connections: Sequence[Connection], vectors: np.ndarray) -> None:
+        self.name, self.dim, self.languages_apart = job.embedder, job.dim, job.languages_apart
         self._by_text = {embedding_text(c): vectors[i] for i, c in enumerate(connections)}
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -196,7 +197,7 @@ def _train(job: Job, phase: Callable[[int, str], None]) -> None:
     renamed = [c if c.id == i else replace(c, id=i) for c, i in zip(export.connections, job.ids, strict=True)]
     export = replace(export, connections=renamed)
     connections = export.connections
-    embedder = _Vectors(job.embedder, job.dim, connections, vectors)
+    embedder = _Vectors(job, connections, vectors)
     settings = TrainingSettings()
     trained = train(export, job.labels, embedder, settings, cache=None, embedder_choice=job.reading)
     phase(2, "Saving the model")

@@ -27,6 +27,7 @@ from relevance.embedders.choice import choose_for
 from relevance.identity import normalise_url
 from relevance.io import Export, read_export, write_csv
 from relevance.labels import LABEL_COLUMNS, label_row, load_labels
+from relevance.language_offsets import labelling_vectors
 from relevance.neighbours import Neighbourhood
 from relevance.pipeline import network_mean
 from relevance.progress import Progress
@@ -110,7 +111,7 @@ def run_demo(
         f"of {DEMO_BATCH}: the first cover the network, then the model asks where it is least sure"
     )
     say("Answering them from the sample's answer key, as if you typed them:")
-    picked = _demo_pick(network.connections, vectors, key)
+    picked = _demo_pick(network.connections, labelling_vectors(network.connections, vectors, embedder), key)
     rows = [label_row(network.connections[i], key[network.connections[i].id], why) for i, why in picked]
     for n, row in enumerate(rows):
         if n < 5 or n in (20, 21, 60, 61):

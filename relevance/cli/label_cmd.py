@@ -13,6 +13,7 @@ from relevance.cli.options import DEFAULT_LABELS, EmbedderOpt, ExportArg, Labels
 from relevance.cli.render import embed_with_progress, err, say, shown, user_errors
 from relevance.cli.together import labels_for
 from relevance.io import read_export
+from relevance.language_offsets import labelling_vectors
 
 
 def sample(
@@ -37,7 +38,9 @@ def sample(
         result = read_export(export)
         worksheet = load_labels(labels)
         result = labels_for(result, worksheet, labels, quiet=quiet)
-        vectors = embed_with_progress(result.connections, embedder, quiet=quiet)
+        vectors = labelling_vectors(
+            result.connections, embed_with_progress(result.connections, embedder, quiet=quiet), embedder
+        )
         used = effective_strategy(strategy, answered_rows(result.connections, worksheet)[0])
         added = add_sample(worksheet, result.connections, vectors, n, strategy=strategy, seed=seed)
     if not quiet:
@@ -67,7 +70,7 @@ def label(
         worksheet = load_labels(labels)
         result = labels_for(result, worksheet, labels)
         warn_unreadable(worksheet.unreadable, labels)
-        vectors = embed_with_progress(result.connections, embedder)
+        vectors = labelling_vectors(result.connections, embed_with_progress(result.connections, embedder), embedder)
         options = {"strategy": strategy, "seed": seed}
         with Keys() as keys:
             if clusters:
