@@ -65,6 +65,7 @@ class ModelCard:
     out_of_fold_labels: tuple[int, ...] = ()
     network: Fingerprint | None = None  # the export trained on (relevance.network); None: not known
     embedder_choice: str = ""  # why the embedder reads this network (relevance.embedders.choose_for)
+    languages: str = ""  # whether titles were read without their language's offset (relevance.language_offsets)
     format_version: int = FORMAT_VERSION
     sha256: str = ""  # of the arrays file: it changed by accident, or was swapped
     model_file: str = ""
@@ -164,6 +165,7 @@ def _card(data: Mapping[str, Any]) -> ModelCard:
         out_of_fold_labels=tuple(int(v) for v in data.get("out_of_fold_labels") or ()),
         network=_network(data.get("network")),
         embedder_choice=str(data.get("embedder_choice") or ""),
+        languages=str(data.get("languages") or ""),
         format_version=int(data["format_version"]),
         sha256=str(data.get("sha256") or ""),
         model_file=str(data.get("model_file") or ""),

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from relevance.embed import embedding_text
-from relevance.language import UNKNOWN, detect_many
+from relevance.language import UNKNOWN, detect_many, language_name
 from relevance.records import Connection
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "Languages",
     "labelling_vectors",
     "language_matters",
+    "offsets_note",
     "reads_languages_apart",
     "title_languages",
 ]
@@ -126,6 +127,20 @@ def reads_languages_apart(embedder: object) -> bool:
     taking out. Declared by the backend (``languages_apart = True``); a model that says nothing is read as
     embedded."""
     return bool(getattr(embedder, "languages_apart", False))
+
+
+def offsets_note(offsets: LanguageOffsets | None, kept_for_the_answers: bool) -> str:
+    """One line for the model card and `relevance train`: whether titles were read without their language's
+    offset, and why; "" when the embedder does not keep languages apart."""
+    if kept_for_the_answers:
+        return (
+            "Your answers tie your audience to a language (one language's share of yes is far from the others'): "
+            "titles are read with their language, as embedded."
+        )
+    if not offsets:
+        return ""
+    names = ", ".join(language_name(code) for code in offsets.languages)
+    return f"Titles in {names} are read alike: each language's own offset in the embedding is taken out."
 
 
 def labelling_vectors(connections: Sequence[Connection], vectors: np.ndarray, embedder: object) -> np.ndarray:

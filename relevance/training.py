@@ -27,7 +27,13 @@ from relevance.errors import ModelError
 from relevance.features import TITLE_ONLY, Featurizer
 from relevance.io import Export
 from relevance.labels import DRAWN_AT_RANDOM, Labels
-from relevance.language_offsets import LanguageOffsets, language_matters, reads_languages_apart, title_languages
+from relevance.language_offsets import (
+    LanguageOffsets,
+    language_matters,
+    offsets_note,
+    reads_languages_apart,
+    title_languages,
+)
 from relevance.metrics import CV_REPEATS, MIN_PER_CLASS, CrossFit, auc, cross_fitted, evaluate
 from relevance.neighbours import Neighbourhood
 from relevance.network import fingerprint
@@ -279,9 +285,9 @@ def train(
     rows = [i for i, c in enumerate(connections) if c.id in answers and judged[i]]
     languages = title_languages(connections)
     offsets = LanguageOffsets.none(vectors.shape[1])
-    if reads_languages_apart(embedder) and not language_matters(
-        languages[rows], [answers[connections[i].id] for i in rows]
-    ):
+    apart = reads_languages_apart(embedder)
+    matters = apart and language_matters(languages[rows], [answers[connections[i].id] for i in rows])
+    if apart and not matters:
         offsets = LanguageOffsets.fit(vectors, languages)
         vectors = offsets.apply(vectors, languages)
     featurizer = Featurizer(settings.signals).fit(connections)
@@ -303,7 +309,12 @@ def train(
         offsets=offsets,
     )
     # Which network it learnt: scoring or reporting another export with it can then say so (relevance.network).
-    bundle.card = replace(bundle.card, network=fingerprint(connections), embedder_choice=embedder_choice)
+    bundle.card = replace(
+        bundle.card,
+        network=fingerprint(connections),
+        embedder_choice=embedder_choice,
+        languages=offsets_note(offsets, matters),
+    )
     return TrainResult(bundle, list(labels.unreadable))
 
 

@@ -106,6 +106,7 @@ def test_a_model_that_keeps_languages_apart_is_trained_and_scored_without_them(t
 
     bundle = train(export, load_labels(labels), embedder, cache=None).bundle
     assert bundle.offsets is not None and set(bundle.offsets.languages) >= {"en", "pl"}
+    assert "Polish" in bundle.card.languages and "read alike" in bundle.card.languages
     save_bundle(bundle, tmp_path / "model.npz")
     loaded = load_bundle(tmp_path / "model.npz")
     assert loaded.offsets is not None and loaded.offsets.languages == bundle.offsets.languages
@@ -136,6 +137,7 @@ def test_answers_tied_to_a_language_keep_the_offsets(tmp_path: Path) -> None:
     export, labels = _labelled_export(tmp_path, connections, answered)
     bundle = train(export, load_labels(labels), ApartEmbedder(), cache=None).bundle
     assert bundle.offsets is None
+    assert bundle.card.languages.startswith("Your answers tie your audience to a language")
     save_bundle(bundle, tmp_path / "model.npz")
     assert load_bundle(tmp_path / "model.npz").offsets is None
 

@@ -105,6 +105,8 @@ def training_lines(trained: TrainResult, labels: Path, model: Path) -> list[str]
 
     # Answers that matched no connection were said when the files were matched (relevance.cli.together).
     lines = [f"Trained on {yes + no} answers ({yes} yes, {no} no) with {card.embedder}."]
+    if card.languages:
+        lines.append(card.languages)
     lines.append(f"Quality from {card.evaluation} — never from the training fit:")
     lines.append(f"  ROC-AUC {figure('roc_auc')}, average precision {figure('average_precision')}")
     lines.extend("  " + line for line in removal_lines(card))
