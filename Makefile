@@ -52,6 +52,7 @@ BENCH := build/bench
 bench: $(VENV)/.installed-dev
 	@mkdir -p $(BENCH)
 	$(BIN)/python scripts/bench_speed.py --json $(BENCH)/speed.json > $(BENCH)/speed.md
+	$(BIN)/python scripts/bench_speed.py --embedder e5-small-multilingual --repeats 1 --json $(BENCH)/speed-e5.json > $(BENCH)/speed-e5.md
 	$(BIN)/python scripts/bench_accuracy.py --json $(BENCH)/accuracy.json > $(BENCH)/accuracy.md
 	$(BIN)/python scripts/bench_languages.py --json $(BENCH)/languages.json > $(BENCH)/languages.md
 	$(BIN)/python scripts/bench_io.py > $(BENCH)/io.txt
