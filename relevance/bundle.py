@@ -25,9 +25,9 @@ from relevance.card import ModelCard
 from relevance.errors import ModelError
 from relevance.features import TITLE_ONLY, Featurizer
 from relevance.language_offsets import LanguageOffsets, title_languages
+from relevance.linear import LinearModel
 from relevance.metrics import Estimate
 from relevance.neighbours import Neighbourhood, Smoothing
-from relevance.pipeline import LinearModel
 from relevance.records import Connection
 from relevance.write_errors import cannot_write
 

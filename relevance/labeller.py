@@ -18,8 +18,8 @@ from relevance.clustering import cluster
 from relevance.embed import has_vector
 from relevance.guess import Guess, class_counts, cv_quality, fit_model
 from relevance.labels import Labels, append_rows, compact, label_row
+from relevance.linear import network_mean
 from relevance.neighbours import Neighbourhood
-from relevance.pipeline import network_mean
 from relevance.records import Connection
 from relevance.sampling import answered_rows, choose_picks, effective_strategy
 

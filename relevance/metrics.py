@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-from sklearn.base import ClassifierMixin
-from sklearn.model_selection import RepeatedStratifiedKFold
+
+if TYPE_CHECKING:
+    from sklearn.base import ClassifierMixin
 
 # Below this many answers of either kind, cross-validated figures are noise and no model is trained.
 MIN_PER_CLASS = 10
@@ -71,6 +72,8 @@ def cross_fitted(
     ``decide``: a fitted model's decisions on the rows of X then those of ``extra``, when they are not simply
     its ``decision_function`` (relevance.neighbours smooths them over the whole network)."""
     folds = int(min(5, np.bincount(y.astype(int), minlength=2).min()))
+    from sklearn.model_selection import RepeatedStratifiedKFold  # not on the path of scoring: imported here
+
     cv = RepeatedStratifiedKFold(n_splits=folds, n_repeats=CV_REPEATS, random_state=seed)
     total = np.zeros(len(y))
     plain = np.zeros(len(y))

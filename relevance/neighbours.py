@@ -20,14 +20,17 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.pipeline import Pipeline
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 from relevance.atomic import atomic_write
 from relevance.cache import default_cache_dir
 from relevance.embed import has_vector
-from relevance.pipeline import LinearModel, centre, linear_parts
+from relevance.linear import LinearModel, centre, linear_parts
 
 # Each title's nearest distinct titles (scripts/bench_smoothing.py: k 10-40 within 0.004 of each other).
 NEIGHBOURS = 20

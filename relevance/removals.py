@@ -28,7 +28,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import gammaincinv
 
 from relevance.calibration import apply_platt, fit_platt, platt_draws, transfer
 from relevance.metrics import RANGE, Estimate
@@ -187,6 +186,8 @@ def _check_factors(
     found = np.append(0, np.cumsum(answers))[below].astype(float)
     expected = np.append(0.0, np.cumsum(p))[below]
     shape, rate = found + PRIOR, expected + PRIOR
+    from scipy.special import gammaincinv  # training only: importing scipy would slow every `relevance score`
+
     cautious = np.minimum(1.0, gammaincinv(shape, confidence) / rate)
     factor = np.where(found > expected, shape / rate, cautious)
     return factor, found, expected, below.astype(float)

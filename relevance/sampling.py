@@ -16,8 +16,8 @@ from relevance.clustering import cluster
 from relevance.embed import has_vector
 from relevance.guess import Guess, class_counts, fit_model
 from relevance.labels import Labels, append_rows, label_row
+from relevance.linear import network_mean
 from relevance.neighbours import Neighbourhood
-from relevance.pipeline import network_mean
 from relevance.records import Connection
 
 STRATEGIES: tuple[str, ...] = ("auto", "random", "diverse", "uncertain")

@@ -34,10 +34,11 @@ from relevance.language_offsets import (
     reads_languages_apart,
     title_languages,
 )
+from relevance.linear import LinearModel, network_mean
 from relevance.metrics import CV_REPEATS, MIN_PER_CLASS, CrossFit, auc, cross_fitted, evaluate
 from relevance.neighbours import Neighbourhood
 from relevance.network import fingerprint
-from relevance.pipeline import LinearModel, build_pipeline, network_mean, one_thread
+from relevance.pipeline import build_pipeline, one_thread
 from relevance.progress import Progress
 from relevance.records import Connection
 from relevance.removals import plan_removals

@@ -80,9 +80,10 @@ from relevance.io import Export
 from relevance.labeller import Labeller
 from relevance.labels import Labels, append_rows, label_row, load_labels
 from relevance.language_offsets import labelling_vectors
+from relevance.linear import network_mean
 from relevance.metrics import auc, average_precision
 from relevance.neighbours import Neighbourhood
-from relevance.pipeline import build_pipeline, network_mean
+from relevance.pipeline import build_pipeline
 from relevance.removals import CONFIDENCE
 from relevance.sampling import add_sample
 from relevance.score import score_export

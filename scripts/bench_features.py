@@ -33,8 +33,9 @@ from threadpoolctl import threadpool_limits
 
 import relevance.features as features
 from relevance.embed import embed_texts, load_embedder
+from relevance.linear import network_mean
 from relevance.metrics import auc, out_of_fold
-from relevance.pipeline import build_pipeline, network_mean
+from relevance.pipeline import build_pipeline
 from relevance.records import Connection
 
 ESCO = Path(__file__).resolve().parents[2] / "shared" / "data" / "esco_titles.tsv"

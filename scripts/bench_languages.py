@@ -67,7 +67,8 @@ from relevance.embedders.e5 import E5Embedder
 from relevance.io import read_export
 from relevance.language import detect_many
 from relevance.language_offsets import LanguageOffsets, reads_languages_apart
-from relevance.pipeline import build_pipeline, network_mean
+from relevance.linear import network_mean
+from relevance.pipeline import build_pipeline
 
 ESCO_MORE = ESCO.with_name("esco_titles_more.tsv")
 SAMPLE = REPO / "relevance" / "data" / "sample"

@@ -23,7 +23,8 @@ from threadpoolctl import threadpool_limits
 
 import relevance.sampling
 from relevance.embed import embed_texts, load_embedder
-from relevance.pipeline import build_pipeline, network_mean
+from relevance.linear import network_mean
+from relevance.pipeline import build_pipeline
 from relevance.sampling import choose
 
 ESCO = Path(__file__).resolve().parents[2] / "shared" / "data" / "esco_titles.tsv"

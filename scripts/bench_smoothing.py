@@ -22,9 +22,10 @@ from benchlib import CACHE, ESCO, PERSONAS, Title, draw_network, esco_vectors, l
 from threadpoolctl import threadpool_limits
 
 from relevance.embed import load_embedder
+from relevance.linear import network_mean
 from relevance.metrics import auc
 from relevance.neighbours import Neighbourhood, Smoothing
-from relevance.pipeline import build_pipeline, network_mean
+from relevance.pipeline import build_pipeline
 
 GRID = [(k, own) for k in (10, 20, 40) for own in (0.1, 0.2, 0.4)]
 LANGUAGES = ("de", "en", "es", "fr")

@@ -78,3 +78,15 @@ print(json.dumps({{"asked": asked, "loaded": loaded}}))
 """
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(found.stdout) == {"asked": [], "loaded": []}
+
+
+@pytest.mark.slow
+def test_scoring_loads_neither_scikit_learn_nor_scipy() -> None:
+    # Their imports were a fifth of a warm `relevance score` of 30,000 rows; a model is plain arrays to score.
+    code = """
+import sys
+import relevance.bundle, relevance.cli.score_cmd, relevance.cli.together, relevance.score, relevance.summary
+print(sorted({m.split(".")[0] for m in sys.modules} & {"sklearn", "scipy"}))
+"""
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "[]"

@@ -10,7 +10,8 @@ import pytest
 
 from relevance.bundle import load_bundle, save_bundle
 from relevance.features import SIGNALS, TITLE_ONLY, Featurizer, build, company_key, legal_form, parse_signals
-from relevance.pipeline import build_pipeline, network_mean
+from relevance.linear import network_mean
+from relevance.pipeline import build_pipeline
 from relevance.records import Connection
 from relevance.score import score_connections
 from relevance.training import fit_bundle

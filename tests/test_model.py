@@ -13,8 +13,8 @@ import pytest
 from relevance.bundle import Bundle, load_bundle, save_bundle
 from relevance.card import FORMAT_VERSION
 from relevance.errors import ModelError
+from relevance.linear import network_mean
 from relevance.metrics import auc, average_precision
-from relevance.pipeline import network_mean
 from relevance.removals import plan_removals
 from relevance.settings import TrainingSettings
 from relevance.training import check_label_counts, fit_bundle

@@ -10,8 +10,9 @@ import pytest
 
 from relevance import neighbours
 from relevance.bundle import Bundle, load_bundle, save_bundle
+from relevance.linear import network_mean
 from relevance.neighbours import Neighbourhood, Smoothing, _top, nearest, principal
-from relevance.pipeline import build_pipeline, network_mean
+from relevance.pipeline import build_pipeline
 from relevance.training import fit_bundle
 from tests.fakes import HashEmbedder
 

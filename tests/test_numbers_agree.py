@@ -21,7 +21,7 @@ from fakes import HashEmbedder, make_card
 from relevance.bundle import Bundle, Examples
 from relevance.io import Export
 from relevance.labels import Labels
-from relevance.pipeline import LinearModel
+from relevance.linear import LinearModel
 from relevance.records import Connection
 from relevance.report import build_report, read_scored, report_scored
 from relevance.score import score_export, write_scored

@@ -11,7 +11,7 @@ import pytest
 
 from relevance.bundle import Bundle, Examples
 from relevance.errors import RelevanceError
-from relevance.pipeline import LinearModel
+from relevance.linear import LinearModel
 from relevance.records import CANONICAL_COLUMNS, Connection
 from relevance.score import NO_TEXT, SCORED_COLUMNS, parse_age, parse_keep_rule, score_connections, write_scored
 from tests.fakes import make_card

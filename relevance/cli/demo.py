@@ -28,8 +28,8 @@ from relevance.identity import normalise_url
 from relevance.io import Export, read_export, write_csv
 from relevance.labels import LABEL_COLUMNS, label_row, load_labels
 from relevance.language_offsets import labelling_vectors
+from relevance.linear import network_mean
 from relevance.neighbours import Neighbourhood
-from relevance.pipeline import network_mean
 from relevance.progress import Progress
 from relevance.records import Connection
 from relevance.report import report_scored

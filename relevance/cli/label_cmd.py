@@ -13,7 +13,6 @@ from relevance.cli.options import DEFAULT_LABELS, EmbedderOpt, ExportArg, Labels
 from relevance.cli.render import embed_with_progress, err, say, shown, user_errors
 from relevance.cli.together import labels_for
 from relevance.io import read_export
-from relevance.language_offsets import labelling_vectors
 
 
 def sample(
@@ -30,6 +29,7 @@ def sample(
     Run it again for the next batch.  Example: relevance sample Connections.csv --labels labels.csv -n 20
     """
     from relevance.labels import load_labels
+    from relevance.language_offsets import labelling_vectors
     from relevance.sampling import add_sample, answered_rows, effective_strategy
 
     _check_strategy(strategy)
@@ -63,6 +63,7 @@ def label(
     from relevance.cli.terminal import Keys, run_clusters, run_labeller
     from relevance.labeller import ClusterLabeller, Labeller
     from relevance.labels import load_labels
+    from relevance.language_offsets import labelling_vectors
 
     _check_strategy(strategy)
     with user_errors(f"Interrupted: every answer so far is saved in {labels}."):
