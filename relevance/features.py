@@ -34,8 +34,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from relevance.embed import clean_text
-from relevance.language import UNKNOWN, detect_many, language_name
+from relevance.language import UNKNOWN, language_name
+from relevance.language_offsets import title_languages
 from relevance.records import Connection
 
 __all__ = [
@@ -176,7 +176,7 @@ class Featurizer:
         signals = check_signals(self.signals)
         columns: list[tuple[str, str, str]] = []  # (signal, value, phrase)
         if "language" in signals:
-            counts = Counter(d.language for d in detect_many(_titles(connections)))
+            counts = Counter(title_languages(connections).tolist())
             counts.pop(UNKNOWN, None)
             columns += [("language", code, f"title in {language_name(code)}") for code in self._frequent(counts)]
         if "company" in signals:
@@ -230,11 +230,11 @@ class Featurizer:
         if not self.width:
             return out
         index = self.index_
-        languages = detect_many(_titles(connections)) if "language" in self.signals_ else [None] * len(connections)
-        for i, (connection, detection) in enumerate(zip(connections, languages, strict=True)):
+        languages = title_languages(connections) if "language" in self.signals_ else [None] * len(connections)
+        for i, (connection, language) in enumerate(zip(connections, languages, strict=True)):
             keys: list[tuple[str, str]] = []
-            if detection is not None:
-                keys.append(("language", detection.language))
+            if language is not None:
+                keys.append(("language", language))
             if connection.company and "company" in self.signals_:
                 form = legal_form(connection.company)
                 if form is not None:
@@ -276,8 +276,3 @@ def build(
     vectors = np.asarray(vectors, dtype=np.float32)
     X = np.hstack([vectors, block]) if block.shape[1] else vectors
     return Features(X, block, featurizer)
-
-
-def _titles(connections: Sequence[Connection]) -> list[str]:
-    """The text whose language counts: the title as embedded (headline, else position)."""
-    return [clean_text(c.title) for c in connections]
