@@ -284,13 +284,13 @@ def train(
     # Rows without text have zero vectors: nothing to learn from, whatever the answer.
     judged = has_vector(vectors)
     rows = [i for i, c in enumerate(connections) if c.id in answers and judged[i]]
-    languages = title_languages(connections)
-    offsets = LanguageOffsets.none(vectors.shape[1])
-    apart = reads_languages_apart(embedder)
-    matters = apart and language_matters(languages[rows], [answers[connections[i].id] for i in rows])
-    if apart and not matters:
-        offsets = LanguageOffsets.fit(vectors, languages)
-        vectors = offsets.apply(vectors, languages)
+    offsets, matters = LanguageOffsets.none(vectors.shape[1]), False
+    if reads_languages_apart(embedder):
+        languages = title_languages(connections)
+        matters = language_matters(languages[rows], [answers[connections[i].id] for i in rows])
+        if not matters:
+            offsets = LanguageOffsets.fit(vectors, languages)
+            vectors = offsets.apply(vectors, languages)
     featurizer = Featurizer(settings.signals).fit(connections)
     # The network's unlabelled rows: what the wrong-removal estimate and the threshold are about.
     others = [i for i in np.flatnonzero(judged) if connections[i].id not in answers]
