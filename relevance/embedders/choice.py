@@ -2,11 +2,11 @@
 languages the default was not trained on.
 
 Neither model is best for every network. Universal Sentence Encoder multilingual v3 (the default) embeds 15-25x
-faster (~1,100-2,000 titles/s against ~80-110 on two cores) and ranks networks in the languages it was trained on
-better than e5 (the tool at 100 answers: ROC-AUC 0.943 vs 0.916 on an en/de/fr/es trainer's network, 0.897 vs
-0.888 on a Polish one); in Czech, Slovak, Hungarian, Romanian, Bulgarian, the Nordic and Baltic languages it ranks
-them worse (a Central/Eastern European network: 0.841 vs 0.883, removal recall at 98% precision 0.12 vs 0.51;
-scripts/bench_accuracy.py --embedder, scripts/bench_languages.py). So the export decides: the share of its titles
+faster (~1,100-2,000 titles/s against ~80-140 on two cores) and ranks networks in the languages it was trained on
+better than e5 or as well (the tool at 100 answers: ROC-AUC 0.940 vs 0.905 on an en/de/fr/es trainer's network,
+0.903 vs 0.912 on a Polish one); in Czech, Slovak, Hungarian, Romanian, Bulgarian, the Nordic and Baltic languages
+it ranks them worse (a Central/Eastern European network: 0.841 vs 0.930, removal recall at 98% precision 0.12 vs
+0.71; scripts/bench_accuracy.py --embedder, scripts/bench_languages.py). So the export decides: the share of its titles
 whose language (``relevance.language``) is not one of USE's, among the titles with a clear language. A person
 never has to know; ``--embedder`` still overrides, and a platform where e5 cannot run keeps the default, and
 says so.
@@ -35,9 +35,11 @@ __all__ = ["E5_FROM", "USE_LANGUAGES", "Choice", "LanguageMix", "choose_for", "l
 # counted apart), as relevance.language names them.
 USE_LANGUAGES = frozenset({"ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"})
 # e5 reads the network from this share of titles in other languages (of those with a clear language). Measured
-# (scripts/bench_languages.py, the mix; 30 networks a share): up to ~2% detected USE ranks better (ROC-AUC +0.01,
-# removal recall at 98% precision +0.05) at 15-25x the speed; at 4.5-6.7% they tie; from 9% e5 ranks better and
-# its removal recall gains 0.08-0.15.
+# (scripts/bench_languages.py, the mix; 30 networks a share; e5 with its language offsets taken out,
+# relevance.language_offsets): up to ~2% detected they tie (ROC-AUC within 0.005) and USE is 15-25x faster; at
+# 4.5-6.7% e5 leads within noise (+0.007 to +0.013); from 9% it ranks better and its removal recall at 98%
+# precision gains 0.15-0.20. The tool at 100 answers agrees at the ends: an en/de/fr/es trainer's network, USE
+# 0.940 against e5 0.905; a Central/Eastern European one (54% detected), e5 0.930.
 E5_FROM = 0.08
 # Fewer titles with a clear language than this say nothing about a network: the default reads it.
 MIN_TITLES = 20
