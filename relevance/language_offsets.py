@@ -5,8 +5,8 @@ language by an offset of that language's own. With a hundred answers spread over
 classifier reads part of those offsets as answers (a language whose few answers happened to be "no" sinks as a
 whole) and the neighbour smoothing keeps to titles of one language. Subtracting each language's mean title
 vector, less the network's, leaves what the title says. Measured (scripts/bench_accuracy.py, the tool's own
-labeller, 5 repeats): a Central/Eastern European trainer's ranking at 100 answers, ROC-AUC 0.884 -> 0.931 and
-removal recall at 98% precision 0.52 -> 0.71; at 50 answers 0.866 -> 0.936.
+labeller, 5 repeats): a Central/Eastern European trainer's ranking at 100 answers, ROC-AUC 0.884 -> 0.930 and
+removal recall at 98% precision 0.52 -> 0.71; at 50 answers 0.866 -> 0.915.
 
 Only where the embedder keeps languages apart (``reads_languages_apart``): in multilingual-e5-small 16% of the
 variance of ESCO titles in 21 languages lies between languages, in USE, trained to put translations together,
@@ -16,8 +16,9 @@ read by USE, the trainer's lost 0.02, so USE's vectors are read as embedded.
 And not when the answers say the language is part of who the audience is: a German-speaking trainer's audience
 is the German titles, and their offset is then what sets them apart (ROC-AUC 0.954 -> 0.882 with it taken out,
 0.942 with this check). ``language_matters`` asks the answers: one language's share of "yes" far from the
-others' keeps every offset. No labels are needed for the offsets themselves, only the network, like the network mean; they are fitted on
-the training network and travel in the model bundle, so a later export is read the same way.
+others' keeps every offset. No labels are needed for the offsets themselves, only the network, like the
+network mean; they are fitted on the training network and travel in the model bundle, so a later export is read
+the same way.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from relevance.embed import embedding_text
+from relevance.embed import embedding_text, has_vector
 from relevance.language import UNKNOWN, detect_many, language_name
+from relevance.linear import network_mean
 from relevance.records import Connection
 
 __all__ = [
@@ -90,10 +92,10 @@ class LanguageOffsets:
         zero vectors, and titles without a clear language count for the network's mean only)."""
         vectors = np.asarray(vectors, dtype=np.float32)
         langs = np.asarray(languages, dtype=object)
-        present = np.abs(vectors).sum(axis=1) > 0
+        present = has_vector(vectors)
         if not present.any():
             return cls.none(vectors.shape[1])
-        mean = vectors[present].mean(axis=0)
+        mean = network_mean(vectors)
         found = [
             (language, vectors[rows].mean(axis=0) - mean)
             for language in sorted(set(langs[present].tolist()) - {UNKNOWN})
@@ -119,7 +121,7 @@ class LanguageOffsets:
             return vectors
         langs = np.asarray(languages, dtype=object)
         out = vectors.copy()
-        present = np.abs(vectors).sum(axis=1) > 0
+        present = has_vector(vectors)
         for language, offset in zip(self.languages, self.offsets, strict=True):
             rows = present & (langs == language)
             out[rows] -= offset
