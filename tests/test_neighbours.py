@@ -11,7 +11,7 @@ import pytest
 from relevance import neighbours
 from relevance.bundle import Bundle, load_bundle, save_bundle
 from relevance.linear import network_mean
-from relevance.neighbours import Neighbourhood, Smoothing, _top, nearest, principal
+from relevance.neighbours import Neighbourhood, Smoothing, _top, distinct_rows, nearest, principal
 from relevance.pipeline import build_pipeline
 from relevance.training import fit_bundle
 from tests.fakes import HashEmbedder
@@ -93,6 +93,16 @@ def test_same_titles_score_the_same_and_rows_without_a_title_are_not_neighbours(
     assert np.abs(hood.distinct).sum(axis=1).min() > 0
     decisions = hood.decisions(build_pipeline(network_mean(vectors)).fit(vectors[hood.judged], y[hood.judged]))
     assert np.allclose(decisions[10:20], decisions[10]) and np.allclose(decisions[40:45], decisions[40])
+
+
+def test_distinct_rows_give_the_rows_back_whatever_their_order() -> None:
+    rng = np.random.default_rng(5)
+    titles = unit(rng.standard_normal((7, 8)))
+    rows = titles[rng.integers(0, 7, 40)]
+    distinct, inverse = distinct_rows(rows)
+    assert len(distinct) == len(np.unique(rows, axis=0)) and np.array_equal(distinct[inverse], rows)
+    shuffled, _ = distinct_rows(rows[rng.permutation(40)])
+    assert np.array_equal(shuffled, distinct)  # same titles, another order: the same distinct rows, same order
 
 
 def test_neighbour_search_is_exact_and_ties_never_give_more_than_k() -> None:
