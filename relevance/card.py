@@ -66,6 +66,9 @@ class ModelCard:
     network: Fingerprint | None = None  # the export trained on (relevance.network); None: not known
     embedder_choice: str = ""  # why the embedder reads this network (relevance.embedders.choose_for)
     languages: str = ""  # whether titles were read without their language's offset (relevance.language_offsets)
+    # The languages the embedder was trained on; a title its letters put in none of them is never removed on its
+    # score (relevance.unread). Empty: every title is the model's to judge.
+    reads_languages: tuple[str, ...] = ()
     format_version: int = FORMAT_VERSION
     sha256: str = ""  # of the arrays file: it changed by accident, or was swapped
     model_file: str = ""
@@ -166,6 +169,7 @@ def _card(data: Mapping[str, Any]) -> ModelCard:
         network=_network(data.get("network")),
         embedder_choice=str(data.get("embedder_choice") or ""),
         languages=str(data.get("languages") or ""),
+        reads_languages=_strings(data, "reads_languages") if "reads_languages" in data else (),
         format_version=int(data["format_version"]),
         sha256=str(data.get("sha256") or ""),
         model_file=str(data.get("model_file") or ""),

@@ -36,6 +36,7 @@ __all__ = [
     "detect",
     "detect_many",
     "language_name",
+    "letter_languages",
     "script_of",
 ]
 
@@ -178,6 +179,19 @@ def _candidates(text: str, pool: Sequence[str]) -> list[str]:
     else:
         letters = {ch for ch in letters if _LATIN.match(ch)}
     return [code for code in pool if letters <= _LETTER_SETS[code]]
+
+
+def letter_languages(text: str) -> tuple[str, ...]:
+    """The languages a title's letters allow, without the statistical model: those whose alphabet has every
+    letter of it beyond a-z ("náborový konzultant": Czech or Slovak), the language a script names outright
+    (Greek), every Latin or Cyrillic language for a title in plain a-z or basic Cyrillic, and none where no one
+    language writes all its letters (or it has none). Cheap enough for every title of every score."""
+    script = script_of(text)
+    if script in _SCRIPT_LANGUAGE:
+        return (_SCRIPT_LANGUAGE[script],)
+    if script == "Cyrillic":
+        return tuple(_candidates(text, _CYRILLIC_LANGUAGES))
+    return tuple(_candidates(text, _LATIN_LANGUAGES)) if script == "Latin" else ()
 
 
 def _detect(text: str) -> Detection:

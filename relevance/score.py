@@ -24,6 +24,7 @@ from relevance.network import Overlap
 from relevance.progress import Progress
 from relevance.provenance import trained_on
 from relevance.records import CANONICAL_COLUMNS, Connection
+from relevance.unread import unread, unread_reason
 
 # "model": which model scored the row (``ModelCard.short_id``), so a report given another model can tell.
 SCORED_COLUMNS: tuple[str, ...] = (*CANONICAL_COLUMNS, "score", "suggestion", "why", "label", "model")
@@ -202,6 +203,9 @@ def score_connections(
     remove_at, keep_from = bundle.remove_at_or_below, bundle.keep_from
     # Only what was embedded can be judged: a row with a company but no title has a zero vector.
     judged = has_vector(vectors)
+    # A title the model was not trained to read is never removed on its score (relevance.unread).
+    blocked = unread(connections, bundle.card.reads_languages)
+    reader = bundle.card.embedder.rsplit("/", 1)[-1]
     model_id = bundle.card.short_id  # hashes the whole card: once, not per row (30,000 rows took 35 s)
     rows = []
     for i, connection in enumerate(connections):
@@ -220,7 +224,10 @@ def score_connections(
             row = ScoredRow(connection, None, "review", NO_TEXT, source="no text")
         else:
             suggestion = "remove" if remove_at is not None and score <= remove_at else "review"
-            row = ScoredRow(connection, score, "keep" if score >= keep_from else suggestion, reasons[i])
+            why = reasons[i]
+            if suggestion == "remove" and blocked[i]:
+                suggestion, why = "review", unread_reason(connection, reader, bundle.card.reads_languages)
+            row = ScoredRow(connection, score, "keep" if score >= keep_from else suggestion, why)
         row.label, row.model = label, model_id
         rows.append(row)
     rank = {name: i for i, name in enumerate(SUGGESTIONS)}

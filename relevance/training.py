@@ -43,6 +43,7 @@ from relevance.progress import Progress
 from relevance.records import Connection
 from relevance.removals import plan_removals
 from relevance.settings import DEFAULT_SETTINGS, TrainingSettings
+from relevance.unread import reads_languages, unread
 
 # Answers that test the calibration (relevance.removals), picked by chance or by the score alone, never for the
 # model's doubt (relevance.labels.PICKED): drawn at random from the network or from the removal region, and the
@@ -121,6 +122,7 @@ def fit_bundle(
     population_block: np.ndarray | None = None,
     picked: Sequence[str] | None = None,
     offsets: LanguageOffsets | None = None,
+    removable: np.ndarray | None = None,
 ) -> Bundle:
     """Fit on labelled vectors; judge and calibrate on out-of-fold predictions; choose the thresholds.
 
@@ -135,6 +137,8 @@ def fit_bundle(
     are its rows for the labelled and the population rows. ``picked``: why each answer was asked
     (relevance.labels.PICKED); the answers drawn at random test the calibration. ``offsets``: the language
     offsets already taken out of every vector given (relevance.language_offsets), kept in the bundle.
+    ``removable``: which population rows the model may suggest removing (relevance.unread: not a title in a
+    language the embedder was not trained on); the threshold and its estimate are about those alone.
     """
     y = np.asarray(answers, dtype=int)
     check_label_counts(int(y.sum()), int(len(y) - y.sum()))
@@ -160,8 +164,9 @@ def fit_bundle(
     full_on_rows = pipeline.decision_function(rows) if decide is None else decide(pipeline)[len(y) :]
     rescale = rescaling(full_on_rows, fit.others)
     tags = np.array([str(p).strip().casefold() for p in picked]) if picked is not None else np.array([""] * len(y))
+    listed = full_on_rows if removable is None else full_on_rows[np.asarray(removable, dtype=bool)]
     removals = plan_removals(
-        full_on_rows,
+        listed,
         fit.decisions,
         y,
         settings.max_wrong_removals,
@@ -193,7 +198,7 @@ def fit_bundle(
             keep_from=round(max(settings.keep_from, removals.threshold or 0.0), 6),
             max_wrong_removals=settings.max_wrong_removals,
             confidence=settings.confidence,
-            rows=len(rows),
+            rows=len(listed),
             removed_share=round(removals.removed, 4),
             checks=removals.checks,
             more_answers=removals.more_answers,
@@ -291,6 +296,7 @@ def train(
         if not matters:
             offsets = LanguageOffsets.fit(vectors, languages)
             vectors = offsets.apply(vectors, languages)
+    reads = reads_languages(embedder)
     featurizer = Featurizer(settings.signals).fit(connections)
     # The network's unlabelled rows: what the wrong-removal estimate and the threshold are about.
     others = [i for i in np.flatnonzero(judged) if connections[i].id not in answers]
@@ -308,6 +314,7 @@ def train(
         population_block=featurizer.block([connections[i] for i in others]),
         picked=[labels.picked.get(connections[i].id, "") for i in rows],
         offsets=offsets,
+        removable=~unread([connections[i] for i in others], reads),
     )
     # Which network it learnt: scoring or reporting another export with it can then say so (relevance.network).
     bundle.card = replace(
@@ -315,6 +322,7 @@ def train(
         network=fingerprint(connections),
         embedder_choice=embedder_choice,
         languages=offsets_note(offsets, matters),
+        reads_languages=tuple(sorted(reads)),
     )
     return TrainResult(bundle, list(labels.unreadable))
 

@@ -24,6 +24,7 @@ from relevance.errors import RelevanceError
 from relevance.io import Export
 from relevance.labels import Labels
 from relevance.language_offsets import reads_languages_apart
+from relevance.unread import reads_languages
 
 log = logging.getLogger("relevance.app")
 
@@ -81,6 +82,7 @@ class Trainer:
         self.lock, self.export, self.vectors = lock, export, vectors
         self.embedder_name, self.dim = str(embedder.name), int(embedder.dim)
         self.languages_apart = reads_languages_apart(embedder)
+        self.languages = tuple(sorted(reads_languages(embedder)))
         self.reading = reading  # which model reads the titles and why: the model card keeps it
         self.progress = Training()
         self.started = 0  # trainings started in this session
@@ -163,6 +165,7 @@ class Trainer:
             embedder=self.embedder_name,
             dim=self.dim,
             languages_apart=self.languages_apart,
+            languages=self.languages,
             reading=self.reading,
             folder=str(folder),
         )

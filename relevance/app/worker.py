@@ -61,6 +61,7 @@ class Job:
     embedder: str  # the embedder's name and size: written on the model card
     dim: int
     languages_apart: bool  # whether the embedder keeps languages apart (relevance.language_offsets)
+    languages: tuple[str, ...]  # the languages it was trained on; empty: it names none (relevance.unread)
     reading: str  # which model reads the titles and why (relevance.embedders.choice): the card keeps it too
     folder: str  # where the bundle (MODEL) and its report (REPORT) go
 
@@ -142,6 +143,7 @@ class _Vectors:
 
     def __init__(self, job: Job, connections: Sequence[Connection], vectors: np.ndarray) -> None:
         self.name, self.dim, self.languages_apart = job.embedder, job.dim, job.languages_apart
+        self.languages = frozenset(job.languages)
         self._by_text = {embedding_text(c): vectors[i] for i, c in enumerate(connections)}
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

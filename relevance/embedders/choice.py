@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from relevance import embed
 from relevance.embedders.e5 import NAME as E5
+from relevance.embedders.use import LANGUAGES as USE_LANGUAGES
 from relevance.embedders.use import NAME as USE
 from relevance.errors import EmbedderError
 from relevance.language import UNKNOWN, detect_many, language_name
@@ -31,9 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = ["E5_FROM", "USE_LANGUAGES", "Choice", "LanguageMix", "choose_for", "language_mix"]
 
-# The languages USE multilingual v3 was trained on (its model card: 16, Chinese simplified and traditional
-# counted apart), as relevance.language names them.
-USE_LANGUAGES = frozenset({"ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"})
 # e5 reads the network from this share of titles in other languages (of those with a clear language). Measured
 # (scripts/bench_languages.py, the mix; 30 networks a share; e5 with its language offsets taken out,
 # relevance.language_offsets): up to ~2% detected they tie (ROC-AUC within 0.005) and USE is 15-25x faster; at

