@@ -94,6 +94,7 @@ def plan_removals(
     rescale: tuple[float, float] = (1.0, 0.0),
     seed: int = 0,
     confidence: float = CONFIDENCE,
+    unlisted: np.ndarray | None = None,
 ) -> Removals:
     """The highest score to suggest removal at, judged over the network's own rows (one vectorised pass).
 
@@ -102,12 +103,14 @@ def plan_removals(
     ``weights``: how much each answer stands for the network (``calibration.representativeness``);
     ``representative``: the answers drawn at random (from the network or from the removal list), which test
     the calibration. The threshold is the highest whose ``confidence`` quantile of the estimate stays within
-    ``limit``; none when the calibration has no slope (the model orders nothing).
+    ``limit``; none when the calibration has no slope (the model orders nothing). ``unlisted``: the final
+    model's decisions on rows it may never suggest removing (relevance.unread): their "no" rows count as missed.
     """
     y = np.asarray(y, dtype=int)
     d = np.asarray(decisions, dtype=np.float64)
     rng = np.random.default_rng(seed)
     values = np.asarray(population, dtype=np.float64)
+    share = min(1.0, POPULATION_ROWS / len(values)) if len(values) else 1.0  # of the rows the estimate reads
     if len(values) > POPULATION_ROWS:
         values = rng.choice(values, POPULATION_ROWS, replace=False)
     ranked = np.sort(values)
@@ -135,7 +138,11 @@ def plan_removals(
         return Removals.none(tested if representative is not None and representative.any() else None, more)
     k = int(allowed[-1])
     no = 1.0 - p
-    missed = 1.0 - no[:, : k + 1].sum(axis=1) / no.sum(axis=1)
+    left = np.zeros(len(p))
+    if unlisted is not None and len(unlisted):
+        on_unlisted = slope * np.asarray(unlisted, dtype=np.float64) + intercept
+        left = share * (1.0 - 1.0 / (1.0 + np.exp(-(fitted[:, :1] * on_unlisted + fitted[:, 1:])))).sum(axis=1)
+    missed = 1.0 - no[:, : k + 1].sum(axis=1) / (no.sum(axis=1) + left)
     return Removals(
         threshold=float(apply_platt(ranked[k : k + 1], transfer(tuple(fitted[0]), rescale))[0]),
         wrong_removals=_estimate(wrong[:, k] * factor[k]),

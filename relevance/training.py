@@ -164,7 +164,8 @@ def fit_bundle(
     full_on_rows = pipeline.decision_function(rows) if decide is None else decide(pipeline)[len(y) :]
     rescale = rescaling(full_on_rows, fit.others)
     tags = np.array([str(p).strip().casefold() for p in picked]) if picked is not None else np.array([""] * len(y))
-    listed = full_on_rows if removable is None else full_on_rows[np.asarray(removable, dtype=bool)]
+    listable = np.ones(len(full_on_rows), dtype=bool) if removable is None else np.asarray(removable, dtype=bool)
+    listed = full_on_rows[listable]
     removals = plan_removals(
         listed,
         fit.decisions,
@@ -175,6 +176,7 @@ def fit_bundle(
         rescale=rescale,
         seed=settings.seed,
         confidence=settings.confidence,
+        unlisted=full_on_rows[~listable],
     )
     scores = apply_platt(fit.decisions, oof_calibration)
     card = ModelCard(

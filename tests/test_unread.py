@@ -105,5 +105,7 @@ def test_the_threshold_and_its_estimate_are_about_the_rows_the_model_may_remove(
         return fit_bundle(X[chosen], y[chosen], network_mean(X), embedder=HashEmbedder(), ids=ids, texts=ids,
                           population=X[rest], removable=mask)  # fmt: skip
 
-    assert fit(None).card.thresholds.rows == len(rest)
-    assert fit(removable).card.thresholds.rows == int(removable.sum())
+    everyone, some = fit(None).card, fit(removable).card
+    assert everyone.thresholds.rows == len(rest) and some.thresholds.rows == int(removable.sum())
+    # The non-audience among the rows it may not remove is missed: more of it is left for the person.
+    assert some.metrics["missed"].value > everyone.metrics["missed"].value
