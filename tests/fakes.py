@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import signal
+import subprocess
 from collections.abc import Sequence
 
 import numpy as np
@@ -88,3 +90,15 @@ def make_card(
         evaluation="5-fold cross-validation, 4 repeats",
         versions={},
     )
+
+
+def stop_app(process: subprocess.Popen[str], timeout: float = 60) -> None:
+    """Ctrl-C a `relevance app` started with ``PYTHONFAULTHANDLER=1`` and a piped stderr, and wait for it to end.
+    Should it not end, every thread's stack (faulthandler, on SIGABRT) goes into the failure: where it hung."""
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)
+        _, stderr = process.communicate(timeout=30)
+        raise AssertionError(f"the app did not stop within {timeout:.0f} s of Ctrl-C:\n{stderr}") from None

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes import HashEmbedder
+from fakes import HashEmbedder, stop_app
 
 import relevance.embed
 import relevance.errors
@@ -311,7 +311,7 @@ def test_a_killed_server_loses_nothing(export: Path, tmp_path: Path) -> None:
             text=True,
             cwd=tmp_path,
             # This checkout's relevance, whichever one the environment has installed.
-            env=os.environ | {"COLUMNS": "200", "PYTHONPATH": str(FAKE_CLI.parent.parent)},
+            env=os.environ | {"COLUMNS": "200", "PYTHONPATH": str(FAKE_CLI.parent.parent), "PYTHONFAULTHANDLER": "1"},
         )
         assert process.stderr is not None
         line = ""
@@ -340,8 +340,7 @@ def test_a_killed_server_loses_nothing(export: Path, tmp_path: Path) -> None:
         assert state["status"]["no"] == 5 and state["card"]["id"] not in given
         assert load_labels(labels).answers == dict.fromkeys(given, False)
     finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)
+        stop_app(process)
 
 
 def test_a_damaged_model_does_not_stop_the_app(export: Path, tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 from cdp import Chromium, find_chromium
-from fakes import HashEmbedder
+from fakes import HashEmbedder, stop_app
 from report_data import HOSTILE
 
 import relevance.embed
@@ -319,7 +319,7 @@ def start_app(export: Path, labels: Path) -> tuple[subprocess.Popen[str], str]:
         stderr=subprocess.PIPE,
         text=True,
         cwd=labels.parent,
-        env=os.environ | {"COLUMNS": "200", "PYTHONPATH": str(FAKE_CLI.parent.parent)},
+        env=os.environ | {"COLUMNS": "200", "PYTHONPATH": str(FAKE_CLI.parent.parent), "PYTHONFAULTHANDLER": "1"},
     )
     assert process.stderr is not None
     line, deadline = "", time.monotonic() + 60
@@ -363,8 +363,7 @@ def test_a_killed_server_loses_nothing_and_the_page_says_so(browser: Chromium, t
         assert browser.evaluate("document.body.dataset.card") != card
         assert browser.errors == []
     finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)
+        stop_app(process)
 
 
 def test_it_trains_by_itself_after_new_answers_and_says_so(browser: Chromium, server: AppServer) -> None:
