@@ -30,13 +30,17 @@ MIN_ANSWERS = 20
 # about the boundary and drifts away from the network as a whole (it lost to random at 100-200 answers). With
 # CHECK below, which also samples at random (from the removal region), one in ten is enough.
 EXPLORE = 0.1
-# Once the ranking has settled (CHECKS_FROM answers), `auto` also draws this share of each batch uniformly from
-# the candidate removal region (``picked`` = "check"): `relevance train` compares what they say with what the
-# model expected there and raises its wrong-removal estimate when they find more of the audience
-# (relevance.removals). Before that, checks teach the model little: half of each batch as checks from 20 answers
-# on cut the trainer persona's removal recall at 98% precision from 0.75 to 0.41 at 100 answers.
+# From CHECKS_FROM answers, `auto` also draws this share of each batch uniformly from the candidate removal
+# region (``picked`` = "check"): `relevance train` compares what they say with what the model expected there and
+# raises its wrong-removal estimate when they find more of the audience (relevance.removals). They also teach
+# the model the low end of the ranking, which doubt never asks about. Measured (scripts/bench_accuracy.py's
+# networks, 8 a persona, 100 answers, paired): without checks removal recall at 98% precision fell on all three
+# trainers (0.65 -> 0.61, Polish 0.49 -> 0.45, Central/Eastern European 0.59 -> 0.48); checks from 30 answers
+# instead of 50 raised it (trainer 0.65 -> 0.74, CEE 0.59 -> 0.71, Polish 0.49 -> 0.57; at 50 answers trainer
+# 0.60 -> 0.71, CEE 0.62 -> 0.57, within noise). Half of each batch as checks from 20 answers was too many (0.75
+# -> 0.41, an earlier measurement); a 30% share from 30 gained less than 20%.
 CHECK = 0.2
-CHECKS_FROM = 50
+CHECKS_FROM = 30
 # The candidate removal region: the lowest-scored rows, this share of those the model calls "no" (p < 0.5).
 # Lenient on purpose: the threshold `relevance train` settles on lies inside it.
 REGION = 0.8
