@@ -92,6 +92,13 @@ def make_card(
     )
 
 
+def as_from_a_terminal() -> None:
+    """For a child process (``preexec_fn``, or after ``pty.fork``): Ctrl-C interrupts it, as in a terminal. A test
+    run started in the background (``make test &``, nohup, some CI runners) ignores SIGINT, every child inherits
+    that across exec, and Python then never turns Ctrl-C into KeyboardInterrupt: the app would not stop."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def stop_app(process: subprocess.Popen[str], timeout: float = 60) -> None:
     """Ctrl-C a `relevance app` started with ``PYTHONFAULTHANDLER=1`` and a piped stderr, and wait for it to end.
     Should it not end, every thread's stack (faulthandler, on SIGABRT) goes into the failure: where it hung."""

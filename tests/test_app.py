@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes import HashEmbedder, stop_app
+from fakes import HashEmbedder, as_from_a_terminal, stop_app
 
 import relevance.embed
 import relevance.errors
@@ -312,6 +312,7 @@ def test_a_killed_server_loses_nothing(export: Path, tmp_path: Path) -> None:
             cwd=tmp_path,
             # This checkout's relevance, whichever one the environment has installed.
             env=os.environ | {"COLUMNS": "200", "PYTHONPATH": str(FAKE_CLI.parent.parent), "PYTHONFAULTHANDLER": "1"},
+            preexec_fn=as_from_a_terminal,
         )
         assert process.stderr is not None
         line = ""

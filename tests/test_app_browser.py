@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 from cdp import Chromium, find_chromium
-from fakes import HashEmbedder, stop_app
+from fakes import HashEmbedder, as_from_a_terminal, stop_app
 from report_data import HOSTILE
 
 import relevance.embed
@@ -320,6 +320,7 @@ def start_app(export: Path, labels: Path) -> tuple[subprocess.Popen[str], str]:
         text=True,
         cwd=labels.parent,
         env=os.environ | {"COLUMNS": "200", "PYTHONPATH": str(FAKE_CLI.parent.parent), "PYTHONFAULTHANDLER": "1"},
+        preexec_fn=as_from_a_terminal,
     )
     assert process.stderr is not None
     line, deadline = "", time.monotonic() + 60

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from fakes import embed_without_a_model
+from fakes import as_from_a_terminal, embed_without_a_model
 from typer.testing import CliRunner
 
 from relevance.cli import app
@@ -132,6 +132,7 @@ class Terminal:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: the CLI, with the pty as its terminal
             os.chdir(cwd)
+            as_from_a_terminal()
             os.execve(sys.executable, [sys.executable, str(FAKE_CLI), *map(str, args)], env)
         self.seen = ""
 
