@@ -104,26 +104,24 @@ class Bundle:
         return self.offsets.apply(vectors, title_languages(connections))
 
     def decisions(
-        self,
-        vectors: np.ndarray,
-        connections: Sequence[Connection] | None = None,
-        *,
-        block: np.ndarray | None = None,
-        neighbourhood: Neighbourhood | None = None,
+        self, vectors: np.ndarray, connections: Sequence[Connection] | None = None, *, block: np.ndarray | None = None
     ) -> np.ndarray:
-        """The uncalibrated decision values of the rows of a network.
+        """The uncalibrated decision values of the rows of a network, from their vectors as embedded.
 
         A smoothing model (``smoothing``) reads each row's score from its neighbours too, so ``vectors`` must be
-        the whole network being scored (or its ``neighbourhood``, built once from ``title_vectors``, given)."""
+        the whole network being scored."""
+        return self.title_decisions(self.title_vectors(vectors, connections), connections, block=block)
+
+    def title_decisions(
+        self, titles: np.ndarray, connections: Sequence[Connection] | None = None, *, block: np.ndarray | None = None
+    ) -> np.ndarray:
+        """``decisions`` of rows whose vectors are already as the model reads them (``title_vectors``), for a
+        caller that needs those too: the language offsets are then taken out once."""
         signals = self.signal_block(connections, block)
-        if neighbourhood is None:
-            vectors = self.title_vectors(vectors, connections)
+        titles = np.asarray(titles, dtype=np.float32)
         if self.smoothing is None:
-            vectors = np.asarray(vectors, dtype=np.float32)
-            return self.model.decision_function(vectors if signals is None else np.hstack([vectors, signals]))
-        if neighbourhood is None:
-            neighbourhood = Neighbourhood(vectors, self.model.mean, self.smoothing)
-        return neighbourhood.decisions(self.model, signals)
+            return self.model.decision_function(titles if signals is None else np.hstack([titles, signals]))
+        return Neighbourhood(titles, self.model.mean, self.smoothing).decisions(self.model, signals)
 
     def calibrate(self, decisions: np.ndarray) -> np.ndarray:
         """Decision values as calibrated probabilities."""
@@ -135,11 +133,10 @@ class Bundle:
         connections: Sequence[Connection] | None = None,
         *,
         block: np.ndarray | None = None,
-        neighbourhood: Neighbourhood | None = None,
     ) -> np.ndarray:
         """Calibrated probability that each connection is in the audience, from its title vector and (for a
         model with other signals) the connection itself or its precomputed ``block``."""
-        return self.calibrate(self.decisions(vectors, connections, block=block, neighbourhood=neighbourhood))
+        return self.calibrate(self.decisions(vectors, connections, block=block))
 
 
 def sidecar(path: str | Path) -> Path:

@@ -19,7 +19,7 @@ from relevance.embed import DEFAULT_CACHE, Embedder, VectorCache, embed_connecti
 from relevance.errors import ModelError, RelevanceError
 from relevance.io import Export, write_csv
 from relevance.labels import Labels
-from relevance.neighbours import Neighbourhood, distinct_rows
+from relevance.neighbours import distinct_rows
 from relevance.network import Overlap
 from relevance.progress import Progress
 from relevance.provenance import trained_on
@@ -192,8 +192,7 @@ def score_connections(
     known.update(answers or {})
     block = bundle.featurizer.block(connections) if bundle.featurizer is not None else None
     titles = bundle.title_vectors(vectors, connections)  # language offsets taken out once, for both uses
-    hood = None if bundle.smoothing is None else Neighbourhood(titles, bundle.model.mean, bundle.smoothing)
-    decisions = bundle.decisions(vectors, connections, block=block, neighbourhood=hood)
+    decisions = bundle.title_decisions(titles, connections, block=block)
     scores = bundle.calibrate(decisions)
     reasons = explain(titles, bundle, answers)
     for i, signal in enumerate(signal_reasons(decisions, bundle, block)):
