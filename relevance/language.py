@@ -189,9 +189,12 @@ def letter_languages(text: str) -> tuple[str, ...]:
     script = script_of(text)
     if script in _SCRIPT_LANGUAGE:
         return (_SCRIPT_LANGUAGE[script],)
-    if script == "Cyrillic":
-        return tuple(_candidates(text, _CYRILLIC_LANGUAGES))
-    return tuple(_candidates(text, _LATIN_LANGUAGES)) if script == "Latin" else ()
+    return tuple(_candidates(text, _pool(script))) if script else ()
+
+
+def _pool(script: str) -> tuple[str, ...]:
+    """The languages the statistical model chooses among for a title in this (Latin or Cyrillic) script."""
+    return _CYRILLIC_LANGUAGES if script == "Cyrillic" else _LATIN_LANGUAGES
 
 
 def _detect(text: str) -> Detection:
@@ -200,7 +203,7 @@ def _detect(text: str) -> Detection:
         return Detection(UNKNOWN, "", 0.0)
     if script in _SCRIPT_LANGUAGE:
         return Detection(_SCRIPT_LANGUAGE[script], script, 1.0)
-    pool = _CYRILLIC_LANGUAGES if script == "Cyrillic" else _LATIN_LANGUAGES
+    pool = _pool(script)
     candidates = _candidates(text, pool)
     if len(candidates) == 1:
         return Detection(candidates[0], script, 1.0)
