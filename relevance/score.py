@@ -24,7 +24,7 @@ from relevance.network import Overlap
 from relevance.progress import Progress
 from relevance.provenance import trained_on
 from relevance.records import CANONICAL_COLUMNS, Connection
-from relevance.unread import unread, unread_reason
+from relevance.unread import is_unread_reason, unread, unread_reason
 
 # "model": which model scored the row (``ModelCard.short_id``), so a report given another model can tell.
 SCORED_COLUMNS: tuple[str, ...] = (*CANONICAL_COLUMNS, "score", "suggestion", "why", "label", "model")
@@ -94,7 +94,9 @@ class ScoredRow:
     suggestion: str
     why: str
     label: bool | None = None
-    source: str = "model"  # what decided the suggestion: "model", "label", "rule" or "no text"
+    # what decided the suggestion: "model", "label", "rule", "no text" or "unread" (relevance.unread: the model
+    # would remove it, but was not trained on its title's language)
+    source: str = "model"
     model: str = ""  # the model that scored it (``ModelCard.short_id``); "" when not known
 
     def as_row(self) -> dict[str, object]:
@@ -147,6 +149,8 @@ class ScoredRow:
             source = "rule"
         elif score is None:
             source = "no text"
+        elif is_unread_reason(text["why"]):
+            source = "unread"
         else:
             source = "model"
         return cls(connection, score, suggestion, text["why"], label, source, text["model"])
@@ -223,10 +227,11 @@ def score_connections(
             row = ScoredRow(connection, None, "review", NO_TEXT, source="no text")
         else:
             suggestion = "remove" if remove_at is not None and score <= remove_at else "review"
-            why = reasons[i]
             if suggestion == "remove" and blocked[i]:
-                suggestion, why = "review", unread_reason(connection, reader, bundle.card.reads_languages)
-            row = ScoredRow(connection, score, "keep" if score >= keep_from else suggestion, why)
+                why = unread_reason(connection, reader, bundle.card.reads_languages)
+                row = ScoredRow(connection, score, "review", why, source="unread")
+            else:
+                row = ScoredRow(connection, score, "keep" if score >= keep_from else suggestion, reasons[i])
         row.label, row.model = label, model_id
         rows.append(row)
     rank = {name: i for i, name in enumerate(SUGGESTIONS)}

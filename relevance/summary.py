@@ -31,6 +31,7 @@ class Summary:
     limit: float  # the person's limit on that share
     more_answers: int | None = None  # with no list: about how many more answers may bring one
     target_size: int | None = None
+    unread: int = 0  # the model would remove them, but was not trained on their titles' language: review
 
     @property
     def on_linkedin(self) -> int:
@@ -73,6 +74,15 @@ class Summary:
             return f"Label about {self.more_answers:,} more (`relevance label`), then retrain."
         return "Label more (`relevance label`), then retrain."
 
+    def unread_sentence(self) -> str:
+        """Why some low scores are marked review ("" when none are)."""
+        if not self.unread:
+            return ""
+        return (
+            f"{self.unread:,} connections whose score is low enough to remove are marked review: their titles are in a "
+            "language the model reading them was not trained on (scored.csv gives the reason beside each)."
+        )
+
     def lines(self) -> list[str]:
         """The summary in plain sentences, for a terminal."""
         c = self.counts
@@ -82,6 +92,8 @@ class Summary:
             f"Suggestions: {c['remove']:,} remove, {c['review']:,} review, {c['keep']:,} keep.",
             self.removal_sentence(),
         ]
+        if self.unread:
+            out.append(self.unread_sentence())
         headroom = LINKEDIN_CAP - self.on_linkedin
         cap = (
             f"{headroom:,} below LinkedIn's {LINKEDIN_CAP:,} cap"
@@ -134,6 +146,7 @@ def summarise_rows(
         limit=card.thresholds.max_wrong_removals if card is not None else 0.03,
         more_answers=card.thresholds.more_answers if card is not None else None,
         target_size=target_size,
+        unread=sources[("unread", "review")],
     )
 
 

@@ -22,6 +22,7 @@ from relevance.records import Connection
 
 # Languages named in a reason; more are "…".
 NAMED = 3
+BY_LETTERS = "(by its letters)"
 _WORD = re.compile(r"[^\W\d_]+")
 _EMPLOYER = re.compile(r"\s(?:at|@)\s", re.IGNORECASE)
 
@@ -73,4 +74,9 @@ def unread_reason(connection: Connection, model: str, read: Collection[str]) -> 
     """ "title in Czech or Slovak (by its letters), which <model> was not trained on: yours to judge"."""
     codes = unread_languages(embedding_text(connection), frozenset(read))
     names = " or ".join(language_name(code) for code in codes[:NAMED]) + ("…" if len(codes) > NAMED else "")
-    return f"title in {names} (by its letters), which {model} was not trained on: yours to judge"
+    return f"title in {names} {BY_LETTERS}, which {model} was not trained on: yours to judge"
+
+
+def is_unread_reason(why: str) -> bool:
+    """Whether a scored row's reason is ``unread_reason``'s: how scored.csv read back knows what decided it."""
+    return why.startswith("title in ") and BY_LETTERS in why

@@ -12,7 +12,9 @@ from relevance.embedders.use import LANGUAGES as USE_LANGUAGES
 from relevance.embedders.use import UseEmbedder
 from relevance.language import letter_languages
 from relevance.records import Connection
-from relevance.score import score_connections
+from relevance.score import score_connections, write_scored
+from relevance.scored_file import read_scored
+from relevance.summary import summarise_rows
 from relevance.unread import reads_languages, unread, unread_languages, unread_reason
 from tests.test_score import make_bundle, person, unit
 
@@ -81,7 +83,13 @@ def test_a_title_the_model_cannot_read_goes_to_review_with_the_reason_not_to_rem
     rows = {r.connection.id: r for r in score_connections(connections, vectors, bundle)}
     assert rows["en"].suggestion == "remove" and rows["cs-keep"].suggestion == "keep"
     assert rows["cs"].suggestion == "review" and rows["cs"].score == rows["en"].score
-    assert rows["cs"].why.startswith("title in Czech (by its letters)")
+    assert rows["cs"].why.startswith("title in Czech (by its letters)") and rows["cs"].source == "unread"
+    # Counted and said, in the terminal and the report alike, and read back from scored.csv as what it was.
+    summary = summarise_rows(list(rows.values()), bundle.card)
+    assert summary.unread == 1 and summary.unread_sentence() in summary.lines()
+    write_scored(list(rows.values()), tmp_path / "scored.csv")
+    back = {r.connection.id: r for r in read_scored(tmp_path / "scored.csv")}
+    assert back["cs"].source == "unread" and back["en"].source == "model"
     # Without the languages on its card (a model that reads every language), the same row is removed.
     plain = {r.connection.id: r for r in score_connections(connections, vectors, make_bundle())}
     assert plain["cs"].suggestion == "remove"

@@ -111,7 +111,7 @@ def _headline(data: ReportData) -> str:
         "<div class='legend'>"
         + "".join(f"<span><i class='dot {n}'></i>{names.get(n, n)}</span>" for n in legend)
         + "</div>"
-        f"<p>{labelled}{unscored} Audience shares count your own answers as certain and every other connection by "
+        f"<p>{labelled}{unscored}{' ' + escape(s.unread_sentence()) if s.unread else ''} Audience shares count your own answers as certain and every other connection by "
         "its score.</p></section>"
     )
 
