@@ -95,6 +95,9 @@ BUDGETS = (25, 50, 100, 200)
 CHOSEN = "chosen"
 TARGET_BUDGET = 100
 TARGETS = {"roc_auc": 0.92, "r98": 0.65, "estimate_gap": 0.02, "features_loss": 0.005, "de_roc_auc": 0.95}
+# Issue 13's goal for a Central/Eastern European trainer's network, 100 answers chosen by the tool (as the issue
+# measured it): ROC-AUC and removal recall at 98% precision, and a removal list in 4 of 5 runs (GOAL_RUNS).
+CEE_TARGETS = {"roc_auc": 0.92, "r98": 0.60}
 # Issue 12's goal, per trainer persona at TARGET_BUDGET answers chosen by the tool: a run passes when the remove list
 # holds >= 70% of the held-out non-audience, at most 3% of it is audience, and the estimate is within 2 points;
 # 4 of 5 runs must pass (GOAL_RUNS of the repeats), and GOAL_RUNS of the runs must have a list at LIST_BUDGET.
@@ -512,6 +515,20 @@ def targets_table(result: dict[str, Any]) -> list[str]:
         lines.append(
             f"| German-speaking trainer (occupation AND German titles), held-out ROC-AUC | ≥ {TARGETS['de_roc_auc']} "
             f"| {mean_sd(de_roc)} | {verdict(bool(np.mean(de_roc) >= TARGETS['de_roc_auc']))} |"
+        )
+    cee = _select(records, persona="trainer-cee", method=TOOL, budget=TARGET_BUDGET)
+    if cee:
+        cee_roc, cee_r98 = _values(cee, "roc_auc"), _values(cee, "r98")
+        lists = sum(bool(r.get("list")) for r in cee)
+        met = (
+            np.mean(cee_roc) >= CEE_TARGETS["roc_auc"]
+            and np.mean(cee_r98) >= CEE_TARGETS["r98"]
+            and lists >= _needed(len(cee))
+        )
+        lines.append(
+            f"| Central/Eastern European trainer (issue 13): held-out ROC-AUC, removal recall at 98% precision, "
+            f"runs with a removal list | ≥ {CEE_TARGETS['roc_auc']}, ≥ {CEE_TARGETS['r98']}, ≥ {_needed(len(cee))} "
+            f"of {len(cee)} | {mean_sd(cee_roc)}, {mean_sd(cee_r98)}, {lists} of {len(cee)} | {verdict(bool(met))} |"
         )
     title = _select(records, persona="trainer", method=TOOL_TITLE, budget=TARGET_BUDGET)
     if title:
