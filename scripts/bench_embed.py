@@ -267,7 +267,8 @@ def main() -> None:
     n_distinct = len(set(rows))
     print(
         f"{n:,} realistic rows ({n_distinct:,} distinct texts) and {n:,} distinct texts; {os.cpu_count()} cores, "
-        f"{threads} BLAS threads for the project and the bare model; model load {load_s:.1f} s; {embedder.name}\n"
+        f"the bare model on {threads} BLAS threads, the project on {threads} threads of one BLAS thread each "
+        f"(relevance.embedders.use); model load {load_s:.1f} s; {embedder.name}\n"
         f"load average (1/5/15 min) before: {load_before}, after: {load_after}\n"
     )
     print("| measurement | target | result | |")
