@@ -302,6 +302,7 @@ def train(
     featurizer = Featurizer(settings.signals).fit(connections)
     # The network's unlabelled rows: what the wrong-removal estimate and the threshold are about.
     others = [i for i in np.flatnonzero(judged) if connections[i].id not in answers]
+    picked = labels.picked  # a property that reads every row of the labels file: once, not once per answer
     bundle = fit_bundle(
         vectors[rows],
         np.array([answers[connections[i].id] for i in rows]),
@@ -314,7 +315,7 @@ def train(
         block=featurizer.block([connections[i] for i in rows]),
         population=vectors[others],
         population_block=featurizer.block([connections[i] for i in others]),
-        picked=[labels.picked.get(connections[i].id, "") for i in rows],
+        picked=[picked.get(connections[i].id, "") for i in rows],
         offsets=offsets,
         removable=~unread([connections[i] for i in others], reads),
     )
