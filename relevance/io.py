@@ -114,6 +114,28 @@ def read_export(path: str | os.PathLike[str]) -> Export:
     return export
 
 
+def scorable(export: Export) -> Export:
+    """The export, if it has connections and a column saying what they do: what labelling, training and scoring
+    need (``inspect`` describes any file). Raises ExportError with the fix otherwise: a header-only file, one
+    of only hidden members, or a scraper's file without the headline would otherwise "score" nobody, or
+    everybody alike."""
+    again = "export again (LinkedIn: Settings → Data privacy → Get a copy of your data → Connections)"
+    if not export.connections:
+        if export.ghost_rows:
+            raise ExportError(
+                f"{export.source} has no connections to score: its {export.ghost_rows:,} rows are all members "
+                f"LinkedIn hides (a date and nothing else); {again}"
+            )
+        raise ExportError(f"{export.source} has no connections, only a header; {again}")
+    if "position" not in export.columns and "headline" not in export.columns:
+        have = ", ".join(name for name in export.header if name) or "none"
+        raise ExportError(
+            f"{export.source} has no Position or headline column (its columns: {have}): relevance reads what "
+            f"people do from it; {again}, or include the headline in the scraping tool's export"
+        )
+    return export
+
+
 def _choose_delimiter(heads: Mapping[str, list[list[str]]]) -> str | None:
     """The delimiter under which some early row reads as the richest header."""
     best, best_score = None, 0

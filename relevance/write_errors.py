@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from relevance.errors import RelevanceError
@@ -32,11 +33,20 @@ def cannot_write(
     return error(f"could not write {path} ({why}){note}: {fix}")
 
 
-def check_writable(path: str | os.PathLike[str], error: type[RelevanceError] = RelevanceError) -> None:
+def check_writable(
+    path: str | os.PathLike[str],
+    error: type[RelevanceError] = RelevanceError,
+    *,
+    reads: Mapping[str, str | os.PathLike[str]] | None = None,
+) -> None:
     """Raise ``cannot_write``'s error now if ``path`` plainly cannot be written (a folder, under a file, in a
     read-only folder), so a command fails before minutes of embedding rather than after. Writes nothing; a full
-    disk still shows only when writing."""
+    disk still shows only when writing. ``reads``: what the command reads, by what it is to the person ("your
+    export"): writing over one of those would lose it (``--out Connections.csv``), so that is refused too."""
     target = Path(path)
+    for what, source in (reads or {}).items():
+        if target.exists() and Path(source).exists() and os.path.samefile(target, source):
+            raise error(f"will not write {target}: it is {what}, which this command reads; choose another path")
     if target.is_dir():
         raise cannot_write(target, OSError(errno.EISDIR, "is a folder"), error)
     if target.exists():

@@ -134,3 +134,33 @@ def test_stray_quote_in_labels(export: Path, tmp_path: Path) -> None:
         'labels.csv line 2: a quote (") there opens a cell that runs over 3 lines and takes in the rows below it: '
         "delete that quote, or close it, and run again"
     )
+
+
+def test_a_file_with_nobody_in_it_is_refused_by_every_command_that_needs_people(tmp_path: Path) -> None:
+    header_only, ghosts, model = tmp_path / "header.csv", tmp_path / "ghosts.csv", tmp_path / "model.npz"
+    header_only.write_text(HEADER)
+    ghosts.write_text(HEADER + ",,,,,,04 Jan 2023\n" * 3)
+    for command in (["sample"], ["train"], ["score", "--model", model]):
+        assert "has no connections, only a header; export again" in fails(*command, header_only)
+        message = fails(*command, ghosts)
+        assert "has no connections to score: its 3 rows are all members LinkedIn hides" in message
+
+
+def test_an_export_without_any_title_column_says_which_column_it_needs(tmp_path: Path) -> None:
+    path = tmp_path / "names.csv"
+    path.write_text("First Name,Last Name,URL\n" + "Ada,One,https://www.linkedin.com/in/ada-one\n" * 3)
+    message = fails("sample", path)
+    assert "has no Position or headline column (its columns: First Name, Last Name, URL)" in message
+    assert "Ada" not in message and "ada-one" not in message  # nothing personal
+
+
+def test_score_and_report_never_write_over_a_file_they_read(export: Path, tmp_path: Path) -> None:
+    before = export.read_bytes()
+    model = tmp_path / "model.npz"
+    assert "will not write" in fails("score", export, "--model", model, "--out", export)
+    assert "it is your export, which this command reads" in fails(
+        "score", export, "--model", model, "--out", tmp_path / "scored.csv", "--report", export
+    )
+    assert "it is the scored CSV, which this command reads" in fails("report", export, "--no-map", "--out", export)
+    assert "it is your export" in fails("train", export, "--labels", tmp_path / "l.csv", "--model", export)
+    assert export.read_bytes() == before

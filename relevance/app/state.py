@@ -27,7 +27,7 @@ from relevance.bundle import Bundle, load_bundle, read_card, save_bundle
 from relevance.card import ModelCard
 from relevance.embedders.choice import choose_for
 from relevance.errors import ModelError, RelevanceError
-from relevance.io import Export, read_export
+from relevance.io import Export, read_export, scorable
 from relevance.labeller import Labeller, stop_hint
 from relevance.labels import Labels, load_labels
 from relevance.language_offsets import labelling_vectors
@@ -101,7 +101,7 @@ class AppState:
         ``notify`` hears, before the embedding starts, which model reads the titles and why."""
         labels = load_labels(labels_path)
         # Answered on this network before a spreadsheet round trip changed its ids, answers carry over all the same.
-        match = match_labels(read_export(export_path), labels)
+        match = match_labels(scorable(read_export(export_path)), labels)
         require_same_network(match, str(labels_path), Path(export_path).name)
         export = match.export
         model = Path(model_path)

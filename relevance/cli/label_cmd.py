@@ -12,7 +12,7 @@ from rich.markup import escape
 from relevance.cli.options import DEFAULT_LABELS, EmbedderOpt, ExportArg, LabelsOpt, QuietOpt, SeedOpt, StrategyOpt
 from relevance.cli.render import embed_with_progress, err, say, shown, user_errors
 from relevance.cli.together import labels_for
-from relevance.io import read_export
+from relevance.io import read_export, scorable
 
 
 def sample(
@@ -35,7 +35,7 @@ def sample(
     _check_strategy(strategy)
     # add_sample appends in one write that is cut back if interrupted: the file is as it was
     with user_errors(f"Interrupted: nothing was added to {labels}."):
-        result = read_export(export)
+        result = scorable(read_export(export))
         worksheet = load_labels(labels)
         result = labels_for(result, worksheet, labels, quiet=quiet)
         vectors = labelling_vectors(
@@ -67,7 +67,7 @@ def label(
 
     _check_strategy(strategy)
     with user_errors(f"Interrupted: every answer so far is saved in {labels}."):
-        result = read_export(export)
+        result = scorable(read_export(export))
         worksheet = load_labels(labels)
         result = labels_for(result, worksheet, labels)
         warn_unreadable(worksheet.unreadable, labels)

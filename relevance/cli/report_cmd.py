@@ -37,8 +37,10 @@ def report(
     from relevance.bundle import read_card
     from relevance.report import make_report, read_scored
     from relevance.report.data import BATCH_SIZE
+    from relevance.write_errors import check_writable
 
     with user_errors(f"Interrupted: nothing was written; {out_path} is as it was."):
+        check_writable(out_path, reads={"the scored CSV": scored, **({"the model": model} if model else {})})
         rows = read_scored(scored)
         card = read_card(model) if model else None
         if card is not None and model is not None:

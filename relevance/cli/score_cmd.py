@@ -12,7 +12,7 @@ import typer
 from relevance.cli.options import DEFAULT_LABELS, DEFAULT_MODEL, EmbedderOpt, ExportArg, ModelOpt, QuietOpt
 from relevance.cli.render import err, progress_bar, say, user_errors
 from relevance.cli.together import labels_if_they_belong, model_fits
-from relevance.io import read_export
+from relevance.io import read_export, scorable
 
 if TYPE_CHECKING:
     from relevance.score import Scored
@@ -74,12 +74,13 @@ def score(
     from relevance.write_errors import check_writable
 
     with user_errors(_interrupted(out_path)):
+        reads = {"your export": export, "the model": model, "your labels file": labels}
         for target in (out_path, report_path):
             if target is not None and target != STDOUT:
-                check_writable(target)
+                check_writable(target, reads=reads)
         rules = [parse_keep_rule(rule) for rule in keep or []]
         newer = parse_age(keep_newer_than) if keep_newer_than else None
-        result = read_export(export)
+        result = scorable(read_export(export))
         # The bundle names its embedder; score_export refuses any other.
         bundle = load_bundle(model)
         # Before embedding: another network's model fails at once, not after minutes.

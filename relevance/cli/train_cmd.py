@@ -13,7 +13,7 @@ from relevance.cli.options import DEFAULT_LABELS, DEFAULT_MODEL, EmbedderOpt, Ex
 from relevance.cli.render import err, progress_bar, say, user_errors
 from relevance.cli.together import labels_for
 from relevance.errors import RelevanceError
-from relevance.io import read_export
+from relevance.io import read_export, scorable
 
 if TYPE_CHECKING:
     from relevance.training import TrainResult
@@ -63,8 +63,8 @@ def train(
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--signals") from None
     with user_errors(f"Interrupted: no model was saved; {model} is as it was."):
-        check_writable(model)
-        result = read_export(export)
+        check_writable(model, reads={"your export": export, "your labels file": labels})
+        result = scorable(read_export(export))
         if not labels.exists():
             raise RelevanceError(
                 f"there is no labels file {labels} yet — run `relevance sample` then `relevance label`"
