@@ -8,7 +8,7 @@ others, weighted by the user's labels.
 How a title is decided, cheapest evidence first:
 1. the script: Greek, Hebrew, Arabic, Thai, Hangul, kana... name the language (or family) outright;
 2. letters only some languages use narrow the candidates (ą ę ł → Polish; ě ř ů → Czech; ß → German;
-   і ї є → Ukrainian); a single candidate decides;
+   ї є → Ukrainian; ә қ ұ → Kazakh); a single candidate decides;
 3. otherwise py3langid (a naive Bayes model shipped inside its package, BSD) ranks the remaining candidates,
    restricted to ``LANGUAGES``; below ``MIN_CONFIDENCE`` the answer is "unknown".
 
@@ -49,7 +49,7 @@ UNKNOWN = "unknown"
 # titles of scripts/bench_language.py, accuracy where decided 97.4% -> 97.5%.
 LANGUAGES: tuple[str, ...] = (
     "en", "de", "fr", "es", "it", "pt", "nl", "pl", "cs", "sk", "ro", "hu", "sv", "da", "no", "fi", "tr",
-    "hr", "sl", "lt", "lv", "et", "ru", "uk", "bg",
+    "hr", "sl", "lt", "lv", "et", "ru", "uk", "bg", "kk",
 )  # fmt: skip
 # How much likelier a language is, before reading the title, than one not listed (weight 1): English is the
 # lingua franca of LinkedIn, and the big languages of Europe's networks are likelier than, say, Norwegian,
@@ -68,7 +68,7 @@ LANGUAGE_NAMES: dict[str, str] = {
     "nl": "Dutch", "pl": "Polish", "cs": "Czech", "sk": "Slovak", "ro": "Romanian", "hu": "Hungarian",
     "sv": "Swedish", "da": "Danish", "no": "Norwegian", "fi": "Finnish", "tr": "Turkish", "hr": "Croatian",
     "sl": "Slovenian", "lt": "Lithuanian", "lv": "Latvian", "et": "Estonian", "ru": "Russian",
-    "uk": "Ukrainian", "bg": "Bulgarian", "el": "Greek", "he": "Hebrew", "ar": "Arabic", "th": "Thai",
+    "uk": "Ukrainian", "bg": "Bulgarian", "kk": "Kazakh", "el": "Greek", "he": "Hebrew", "ar": "Arabic", "th": "Thai",
     "ko": "Korean", "ja": "Japanese", "zh": "Chinese", "hi": "Hindi", "ka": "Georgian", "hy": "Armenian",
     UNKNOWN: "no clear language",
 }  # fmt: skip
@@ -133,8 +133,9 @@ _LETTERS: dict[str, str] = {
     "ru": "ёыэъ",
     "uk": "іїєґ",
     "bg": "ъ",
+    "kk": "әғқңөұүһіёыэъ",  # Kazakh writes every Russian letter too, and nine of its own (і also Ukrainian)
 }
-_CYRILLIC_LANGUAGES = ("ru", "uk", "bg")
+_CYRILLIC_LANGUAGES = ("ru", "uk", "bg", "kk")
 _CYRILLIC_SHARED = set("абвгдежзийклмнопрстуфхцчшщьюя")
 _LATIN_LANGUAGES = tuple(code for code in LANGUAGES if code not in _CYRILLIC_LANGUAGES)
 _LETTER_SETS = {code: frozenset(letters) for code, letters in _LETTERS.items()}

@@ -117,3 +117,8 @@ def test_the_threshold_and_its_estimate_are_about_the_rows_the_model_may_remove(
     assert everyone.thresholds.rows == len(rest) and some.thresholds.rows == int(removable.sum())
     # The non-audience among the rows it may not remove is missed: more of it is left for the person.
     assert some.metrics["missed"].value > everyone.metrics["missed"].value
+
+
+def test_a_kazakh_title_is_kazakh_and_not_left_to_a_model_never_trained_on_kazakh() -> None:
+    assert letter_languages("Сату жөніндегі менеджер") == ("kk",)
+    assert "ru" in letter_languages("Бухгалтер")  # plain Cyrillic: USE reads it as Russian
