@@ -7,36 +7,48 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from functools import lru_cache
 
+# Month names and abbreviations by language, January first: an export opened and saved in a spreadsheet set to
+# the person's own language writes them ("15-ene-21", "04-Mai-22", "4. května 2022"). No name means two months.
+MONTH_NAMES: dict[str, tuple[str, ...]] = {
+    "en": ("jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july", "aug august",
+           "sep sept september", "oct october", "nov november", "dec december"),
+    "de": ("jan jän januar jänner", "feb februar", "mär märz mrz", "apr april", "mai", "jun juni", "jul juli",
+           "aug august", "sep sept september", "okt oktober", "nov november", "dez dezember"),
+    "fr": ("janv janvier", "févr fevr février fevrier", "mars", "avr avril", "mai", "juin", "juil juillet",
+           "août aout", "sept septembre", "oct octobre", "nov novembre", "déc dec décembre decembre"),
+    "es": ("ene enero", "feb febrero", "mar marzo", "abr abril", "may mayo", "jun junio", "jul julio",
+           "ago agosto", "sep sept set septiembre setiembre", "oct octubre", "nov noviembre", "dic diciembre"),
+    "pt": ("jan janeiro", "fev fevereiro", "mar março marco", "abr abril", "mai maio", "jun junho", "jul julho",
+           "ago agosto", "set setembro", "out outubro", "nov novembro", "dez dezembro"),
+    "it": ("gen gennaio", "feb febbraio", "mar marzo", "apr aprile", "mag maggio", "giu giugno", "lug luglio",
+           "ago agosto", "set settembre", "ott ottobre", "nov novembre", "dic dicembre"),
+    "nl": ("jan januari", "feb februari", "mrt maart", "apr april", "mei", "jun juni", "jul juli",
+           "aug augustus", "sep september", "okt oktober", "nov november", "dec december"),
+    "pl": ("sty styczeń stycznia", "lut luty lutego", "mar marzec marca", "kwi kwiecień kwietnia", "maj maja",
+           "cze czerwiec czerwca", "lip lipiec lipca", "sie sierpień sierpnia", "wrz wrzesień września",
+           "paź październik października", "lis listopad listopada", "gru grudzień grudnia"),
+    "cs": ("led leden ledna", "úno únor února", "bře březen března", "dub duben dubna", "kvě květen května",
+           "čvn červen června", "čvc červenec července", "srp srpen srpna", "zář září", "říj říjen října",
+           "lis listopad listopadu", "pro prosinec prosince"),
+    "ru": ("янв январь января", "фев февр февраль февраля", "мар март марта", "апр апрель апреля", "май мая",
+           "июн июнь июня", "июл июль июля", "авг август августа", "сен сент сентябрь сентября",
+           "окт октябрь октября", "ноя нояб ноябрь ноября", "дек декабрь декабря"),
+}  # fmt: skip
 _MONTHS = {
     name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
+    for months in MONTH_NAMES.values()
+    for number, names in enumerate(months, start=1)
+    for name in names.split()
 }
 
-# 04 Jan 2023 · 04-May-22 · 30-oct-09 · 4 January 2023
-_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[ \-./]([A-Za-z]{3,9})\.?[ \-./,]+(\d{4}|\d{2})(?!\d)")
+# 04 Jan 2023 · 04-May-22 · 30-oct-09 · 4 January 2023 · 4. Mai 2022 · 15-ene-21
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\.?[ \-./] ?([^\W\d_]{3,11})\.?[ \-./,]+(\d{4}|\d{2})(?!\d)")
 # Jan 4, 2023
-_MONTH_DAY_YEAR = re.compile(r"([A-Za-z]{3,9})\.? (\d{1,2}),? (\d{4})")
+_MONTH_DAY_YEAR = re.compile(r"([^\W\d_]{3,11})\.? (\d{1,2}),? (\d{4})")
 # 2023-01-04, 2023-01-04T10:00:00Z, 2023/01/04
 _ISO = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
-# 16.09.2021 (European day first)
-_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?!\d)")
+# 16.09.2021, 4. 5. 2022 (European day first)
+_DOTTED = re.compile(r"(\d{1,2})\. ?(\d{1,2})\. ?(\d{4}|\d{2})(?!\d)")
 # 1/8/18, 6:14 PM (LinkedIn's 2018 archive: US month first)
 _SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?!\d)")
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from relevance.dates import parse_date, slashes_day_first, to_date
+from relevance.dates import MONTH_NAMES, parse_date, slashes_day_first, to_date
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,35 @@ def test_to_date_takes_excel_cells() -> None:
     assert to_date(None) is None
     assert to_date("04 Jan 2023") == date(2023, 1, 4)
     assert to_date(44930.0) is None  # a bare serial number is not guessed at
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("15-ene-21", date(2021, 1, 15)),  # Excel set to Spanish
+        ("22-ago-20", date(2020, 8, 22)),
+        ("09-dic-18", date(2018, 12, 9)),
+        ("04-Mai-22", date(2022, 5, 4)),  # German
+        ("1 März 2021", date(2021, 3, 1)),
+        ("1 févr. 2020", date(2020, 2, 1)),  # French
+        ("15 marca 2021", date(2021, 3, 15)),  # Polish
+        ("12 paź 2020", date(2020, 10, 12)),
+        ("4. května 2022", date(2022, 5, 4)),  # Czech
+        ("4. 5. 2022", date(2022, 5, 4)),
+        ("4 мая 2022", date(2022, 5, 4)),  # Russian
+        ("3 ott 2019", date(2019, 10, 3)),  # Italian
+        ("7 mrt 2017", date(2017, 3, 7)),  # Dutch
+    ],
+)
+def test_month_names_in_the_languages_spreadsheets_write_them(text: str, expected: date) -> None:
+    assert parse_date(text) == expected
+
+
+def test_no_month_name_means_two_months() -> None:
+    months: dict[str, int] = {}
+    for names in MONTH_NAMES.values():
+        assert len(names) == 12
+        for number, spellings in enumerate(names, start=1):
+            for name in spellings.split():
+                assert months.setdefault(name, number) == number, name
+    assert parse_date("15-foo-21") is None
