@@ -446,6 +446,12 @@ def test_score_with_a_newer_export_of_the_same_network_says_what_changed(
         "measured on this one." in " ".join(talk.split())
     )
     assert score(newer, model, tmp_path, "--quiet")[1:] == ("", "")  # a note, not a warning: quiet silences it
+    older = other_export(export, tmp_path / "Connections (2).csv", drop=2, add=0)  # fewer people, none new
+    code, _, talk = score(older, model, tmp_path)
+    assert code == 0 and (
+        f"Note: 2 of the connections in the export {model} was trained on are not in this export: another export "
+        "of the same network." in " ".join(talk.split())
+    )
     code, _, talk = score(export, model, tmp_path)  # the export it was trained on: nothing to say
     assert code == 0 and "Note:" not in talk and "Warning:" not in talk
 

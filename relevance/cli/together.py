@@ -102,7 +102,8 @@ def _say_differs(overlap: Overlap, these: str, where: str, model: Path, quiet: b
     if overlap.new:
         parts.append(f"{about}{overlap.new:,} of {these} were not in the one {model} was trained on")
     if overlap.gone:
-        parts.append(f"{about}{overlap.gone:,} of that one's are not in {where}")
+        trained = "that one's" if parts else f"the connections in the export {model} was trained on"
+        parts.append(f"{about}{overlap.gone:,} of {trained} are not in {where}")
     say(
         "Note: " + ", and ".join(parts) + ": another export of the same network. The model applies; retrain to "
         "have its estimates measured on this one."
