@@ -68,7 +68,9 @@ def _read_zip(path: Path, data: bytes, choose_delimiter: DelimiterChooser) -> Ta
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, EOFError) as error:
-        raise ExportError(f"{path} looks like a zip or .xlsx file but is damaged ({error})") from None
+        raise ExportError(
+            f"{path} looks like a zip or .xlsx file but is damaged ({error}): download or export it again"
+        ) from None
     # The declared size bounds what zipfile inflates, so checking it is enough to stop a zip bomb.
     if any(info.file_size > max_bytes() for info in archive.infolist()):
         raise too_big(f"{path} (once unzipped)", ExportError)
@@ -103,10 +105,24 @@ def _read_xlsx(path: Path, data: bytes) -> Table:
     try:
         if not workbook.worksheets:
             raise ExportError(f"{path} is an Excel workbook without a worksheet: save your connections as CSV")
-        rows = _worksheet_rows(workbook.worksheets[0], str(path))
+        rows = _connections_sheet(workbook.worksheets, str(path))
     finally:
         workbook.close()
     return Table(rows=rows, encoding="xlsx", delimiter="", source=str(path))
+
+
+def _connections_sheet(sheets: Sequence[Any], source: str) -> list[list[Cell]]:
+    """The rows of the first worksheet with a connections header near its top (a workbook may keep notes or a
+    pivot table on its first sheet and the export on another); the first worksheet's when none has one."""
+    from relevance.columns import looks_like_header
+
+    first: list[list[Cell]] | None = None
+    for sheet in sheets:
+        rows = _worksheet_rows(sheet, source)
+        if any(looks_like_header([str(cell) for cell in row]) for row in rows[:SNIFF_ROWS]):
+            return rows
+        first = rows if first is None else first
+    return first or []
 
 
 def _worksheet_rows(sheet: Any, source: str) -> list[list[Cell]]:

@@ -359,6 +359,23 @@ def test_xlsx_workbook(tmp_path: Path) -> None:
     assert (export.rows_read, export.ghost_rows) == (3, 1)
 
 
+def test_xlsx_with_the_connections_on_another_sheet(tmp_path: Path) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    notes = workbook.active
+    assert notes is not None
+    notes.append(["My notes"])
+    notes.append(["who to keep", "everyone in sales"])
+    connections = workbook.create_sheet("Connections")
+    connections.append(HEADER)
+    connections.append(["Jane", "Doe", "https://www.linkedin.com/in/jane-doe-1a2b3c", None, "Acme", "Buyer", None])
+    workbook.save(tmp_path / "Connections.xlsx")
+
+    export = read_export(tmp_path / "Connections.xlsx")
+    assert [c.position for c in export.connections] == ["Buyer"]
+
+
 def test_zip_archive_from_linkedin(tmp_path: Path) -> None:
     archive = tmp_path / "Basic_LinkedInDataExport_01-02-2026.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
