@@ -164,3 +164,15 @@ def test_score_and_report_never_write_over_a_file_they_read(export: Path, tmp_pa
     assert "it is the scored CSV, which this command reads" in fails("report", export, "--no-map", "--out", export)
     assert "it is your export" in fails("train", export, "--labels", tmp_path / "l.csv", "--model", export)
     assert export.read_bytes() == before
+
+
+def test_inspect_still_describes_a_file_nobody_can_be_scored_from_and_says_why(tmp_path: Path) -> None:
+    path = tmp_path / "header.csv"
+    path.write_text(HEADER)
+    result = runner.invoke(app, ["inspect", str(path)])
+    assert result.exit_code == 0
+    assert "Cannot be scored    has no connections, only a header; export again" in result.stdout
+
+
+def test_inspect_of_a_scorable_file_has_no_such_line(export: Path) -> None:
+    assert "Cannot be scored" not in runner.invoke(app, ["inspect", str(export)]).stdout

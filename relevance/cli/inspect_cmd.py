@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from relevance.cli.options import ExportArg
 from relevance.cli.render import out, user_errors
-from relevance.io import Export, read_export
+from relevance.errors import ExportError
+from relevance.io import Export, read_export, scorable
 from relevance.text import printable
 
 if TYPE_CHECKING:
@@ -48,6 +49,10 @@ def render_inspection(result: Export, choice: Choice | None = None) -> None:
     ]
     if choice is not None:
         lines.append(("Titles read by", f"{choice.model}: {choice.why}"))
+    try:
+        scorable(result)
+    except ExportError as problem:  # described all the same; the commands that need people will refuse it
+        lines.append(("Cannot be scored", str(problem).removeprefix(f"{result.source} ")))
     width = max(len(label) for label, _ in lines)
     for label, value in lines:
         # values come from the file (a duplicate's id is its profile URL): no escape sequences on the terminal
