@@ -31,6 +31,7 @@ TITLES = [
     ("Кадр бөлімінің басшысы", "kk"),
     ("Бағдарламашы", "kk"),
     ("Директор по развитию бизнеса", "ru"),  # Kazakhstan's Russian titles stay Russian
+    ("Мениджър продажби", "bg"),  # ъ: Bulgarian writes it, Russian titles hardly ever
     ("Διευθυντής πωλήσεων", "el"),
     ("営業マネージャー", "ja"),  # kana says Japanese; kanji alone reads as Chinese
 ]
