@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 # Canonical field -> header spellings, normalised (see `normalise_header`), best first. Where a file has
@@ -19,8 +20,21 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "profilelink",
         "profile",
     ),
-    "first_name": ("firstname", "first", "givenname", "vorname", "prenom", "nombre", "jmeno", "imie"),
-    "last_name": ("lastname", "last", "surname", "familyname", "nachname", "nom", "apellidos", "apellido"),
+    "first_name": ("firstname", "first", "givenname", "vorname", "prenom", "nombre", "jmeno", "meno", "imie", "имя"),
+    "last_name": (
+        "lastname",
+        "last",
+        "surname",
+        "familyname",
+        "nachname",
+        "nom",
+        "apellidos",
+        "apellido",
+        "nazwisko",
+        "prijmeni",
+        "priezvisko",
+        "фамилия",
+    ),
     "full_name": ("fullname", "name"),
     "email": ("emailaddress", "email", "mail", "emailadresse"),
     "company": (
@@ -32,6 +46,9 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "organization",
         "employer",
         "firma",
+        "spolecnost",
+        "компания",
+        "организация",
         "unternehmen",
         "entreprise",
         "empresa",
@@ -43,9 +60,16 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "organizationtitle1",
         "currentposition",
         "role",
+        "currenttitle",
+        "currentjobtitle",
+        "designation",  # a job title in Indian and Nigerian English (CRM exports)
         "poste",
         "puesto",
         "stelle",
+        "stanowisko",
+        "pozice",
+        "pozicia",
+        "должность",
     ),
     "headline": ("headline", "linkedinheadline", "occupation", "tagline"),
     "location": ("location", "locationname", "linkedinlocation", "city", "region", "country"),
@@ -110,8 +134,8 @@ _NON_ALNUM = re.compile(r"[\W_]+")
 def normalise_header(name: str) -> str:
     """`First Name`, `first_name`, `FirstName` and `"First Name "` all become `firstname`."""
     folded = name.strip().strip('"').strip("\ufeff").casefold()
-    for accented, plain in (("é", "e"), ("è", "e"), ("í", "i"), ("ě", "e"), ("ę", "e")):
-        folded = folded.replace(accented, plain)
+    # accents off ("Příjmení" -> "prijmeni", "Prénom" -> "prenom"): a header is typed with or without them
+    folded = "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
     return _NON_ALNUM.sub("", folded)
 
 

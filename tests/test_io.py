@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from relevance import Connection, Export, ExportError, connection_id, normalise_url, read_export
+from relevance.columns import map_columns
 
 DATA = Path(__file__).parent / "data"
 NOTES = (
@@ -109,6 +110,20 @@ def test_2021_dates_and_text() -> None:
         ("Dvořák", "Obchodní ředitel", date(2020, 12, 3)),
         ("Okafor", "Recruiter", date(2019, 1, 28)),
     ]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["Imię", "Nazwisko", "Stanowisko", "Firma"],  # a spreadsheet kept in Polish
+        ["Jméno", "Příjmení", "Pozice", "Společnost"],  # Czech
+        ["Имя", "Фамилия", "Должность", "Компания"],  # Russian, as in Kazakhstan too
+        ["Prénom", "Nom", "Poste", "Entreprise"],
+        ["First Name", "Last Name", "Designation", "Company"],  # Indian and Nigerian CRM exports
+    ],
+)
+def test_headers_in_the_languages_people_keep_their_lists_in(header: list[str]) -> None:
+    assert map_columns(header) == {"first_name": 0, "last_name": 1, "position": 2, "company": 3}
 
 
 def test_header_spellings() -> None:
