@@ -132,8 +132,8 @@ _LETTERS: dict[str, str] = {
     # Cyrillic: beyond the letters they all share. Russian writes ъ too, but hardly ever in a job title, where
     # Bulgarian writes it all the time ("мениджър", "търговски"): as a Russian letter it sent 4,450 Bulgarian
     # ESCO titles to the statistical model and Russian's prior, with it Bulgarian's alone 1,800 more are named
-    # right; the bundled sample's Russian titles stay Russian (a title with ъ and ы has no candidate left and
-    # goes to the model as before).
+    # right; the bundled sample's Russian titles stay Russian (a title with ъ and ы has no candidate left, and the
+    # model then chooses among every Cyrillic language, where Russian's prior leads).
     "ru": "ёыэ",
     "uk": "іїєґ",
     "bg": "ъ",
