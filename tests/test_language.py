@@ -31,7 +31,8 @@ TITLES = [
     ("Кадр бөлімінің басшысы", "kk"),
     ("Бағдарламашы", "kk"),
     ("Директор по развитию бизнеса", "ru"),  # Kazakhstan's Russian titles stay Russian
-    ("Мениджър продажби", "bg"),  # ъ: Bulgarian writes it, Russian titles hardly ever
+    ("Мениджър продажби", "bg"),  # ъ before a consonant: only Bulgarian writes it there
+    ("Начальник объекта", "ru"),  # ъ before е: Russian writes it too
     ("Διευθυντής πωλήσεων", "el"),
     ("営業マネージャー", "ja"),  # kana says Japanese; kanji alone reads as Chinese
 ]
