@@ -70,6 +70,12 @@ class Export:
         return sum(not c.has_text for c in self.connections)
 
     @property
+    def without_title(self) -> int:
+        """Connections with no position or headline: a company alone is not embedded, so these are marked
+        review (relevance.embed.embedding_text), as `score` counts them."""
+        return sum(not c.title for c in self.connections)
+
+    @property
     def with_headline(self) -> int:
         return sum(bool(c.headline) for c in self.connections)
 

@@ -149,3 +149,17 @@ def test_inspect_shows_no_escape_sequence_from_the_file(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Duplicates          1 (e.g. linkedin.com/in/a" in result.stdout
     assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f]", result.stdout), repr(result.stdout)
+
+
+def test_inspect_counts_rows_without_a_title_as_score_does(tmp_path: Path) -> None:
+    path = tmp_path / "Connections.csv"
+    path.write_text(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        "Ada,One,https://www.linkedin.com/in/ada-one,,Acme,CTO,04 Jan 2023\n"
+        "Bo,Two,https://www.linkedin.com/in/bo-two,,Acme,,04 Jan 2023\n"  # a company alone is not scored
+    )
+    result = runner.invoke(app, ["inspect", str(path)])
+    lines = dict(line.split("  ", 1) for line in result.stdout.splitlines())
+    report = {label.strip(): value.strip() for label, value in lines.items()}
+    assert report["Usable for scoring"] == "1"
+    assert report["Without a title"].startswith("1 (no position or headline")

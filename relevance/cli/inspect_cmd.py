@@ -35,11 +35,8 @@ def render_inspection(result: Export, choice: Choice | None = None) -> None:
         ("Columns used", ", ".join(f"{field} ← {column!r}" for field, column in result.columns.items())),
         ("Rows read", f"{result.rows_read:,}"),
         ("Connections", f"{total:,}"),
-        ("Usable for scoring", f"{total - result.without_text:,}"),
-        (
-            "Without any text",
-            f"{result.without_text:,} (no position, headline or company: kept, marked review)",
-        ),
+        ("Usable for scoring", f"{total - result.without_title:,}"),
+        ("Without a title", f"{result.without_title:,} (no position or headline: kept, marked review)"),
         ("Ghost rows", f"{result.ghost_rows:,} (hidden members with only a date: skipped)"),
         ("Duplicates", f"{result.duplicate_rows:,}" + _examples(result.duplicate_ids)),
         ("With a headline", f"{result.with_headline:,}"),
