@@ -144,6 +144,14 @@ def sidecar(path: str | Path) -> Path:
     return Path(path).with_suffix(".json")
 
 
+def arrays_path(path: str | os.PathLike[str]) -> Path:
+    """The arrays' file of the bundle named by either of its files: a person naming the card
+    (``--model models/relevance.json``) means its bundle, and arrays written under the card's own name would be
+    overwritten by the card."""
+    target = Path(path)
+    return target.with_suffix(".npz") if target.suffix.lower() == ".json" else target
+
+
 def save_bundle(bundle: Bundle, path: str | Path) -> Path:
     """Write ``path`` (the arrays) and its card; returns the card's path.
 
@@ -151,7 +159,7 @@ def save_bundle(bundle: Bundle, path: str | Path) -> Path:
     a card vouching for a file it does not describe. A path that cannot be written (read-only, full, a folder,
     under a file) raises ModelError naming the path and the fix.
     """
-    target = Path(path)
+    target = arrays_path(path)
     featurizer = bundle.featurizer
     columns = featurizer.columns_ if featurizer is not None else []
     arrays = {
@@ -189,7 +197,7 @@ def _write(path: Path, data: bytes) -> None:
 
 def read_card(path: str | os.PathLike[str]) -> ModelCard:
     """A bundle's card, checked to be one this tool wrote; the arrays are not read."""
-    target = Path(path)
+    target = arrays_path(path)
     if not target.exists():
         raise ModelError(f"there is no model at {target} — train one with `relevance train`")
     if not target.is_file():
@@ -205,7 +213,7 @@ def read_card(path: str | os.PathLike[str]) -> ModelCard:
 
 def load_bundle(path: str | Path, embedder: str | None = None) -> Bundle:
     """Load a bundle after checking its card and hash; ``embedder`` (a name) must match if given."""
-    target = Path(path)
+    target = arrays_path(path)
     card = read_card(target)
     if embedder is not None and embedder != card.embedder:
         raise ModelError(

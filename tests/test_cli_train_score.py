@@ -577,3 +577,16 @@ def test_train_refuses_another_networks_labels_file(network: tuple[Path, Path], 
         "network — pass this export's labels file with --labels, or a new file name to start one"
     )
     assert not (tmp_path / "m.npz").exists()
+
+
+def test_a_model_named_by_its_card_is_the_same_model(network: tuple[Path, Path], tmp_path: Path) -> None:
+    """`--model m.json` names the card: train writes m.npz beside it (arrays written as m.json would be overwritten
+    by the card) and score reads them, as with `--model m.npz`."""
+    export, labels = network
+    card = tmp_path / "m.json"
+    train(export, labels, card)
+    assert (tmp_path / "m.npz").is_file()
+    assert json.loads(card.read_text(encoding="utf-8"))["format"] == "relevance-model"
+    by_card, by_arrays = score(export, card, tmp_path), score(export, tmp_path / "m.npz", tmp_path)
+    assert by_card[0] == 0, by_card[2]
+    assert by_card == by_arrays

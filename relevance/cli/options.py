@@ -16,7 +16,14 @@ ExportArg = Annotated[
     ),
 ]
 LabelsOpt = Annotated[Path, typer.Option("--labels", help="Your labels worksheet (CSV; created if missing)")]
-ModelOpt = Annotated[Path, typer.Option("--model", help="The model bundle written by `relevance train`")]
+ModelOpt = Annotated[
+    Path,
+    typer.Option(
+        "--model",
+        help="The model bundle written by `relevance train` (its .npz; naming its .json card means the same)",
+        callback=lambda path: _arrays(path),
+    ),
+]
 StrategyOpt = Annotated[
     str,
     typer.Option(
@@ -38,6 +45,12 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", help="No progress or summary 
 
 DEFAULT_LABELS = Path("labels.csv")
 DEFAULT_MODEL = Path("models/relevance.npz")
+
+
+def _arrays(path: Path) -> Path:
+    from relevance.bundle import arrays_path  # numpy: imported when a command runs, not for --help
+
+    return arrays_path(path)
 
 
 def _without_type_noise(params: list[Any]) -> list[Any]:
