@@ -46,7 +46,8 @@ from benchlib import (
     write_linkedin_csv,
 )
 
-TARGETS = {"cold_ratio": 1.15, "score_warm_s": 5.0, "train_s": 5.0, "peak_rss_mb": 1536.0}
+# Issue 13: a cold score within 1.15x a bare encode of the same distinct texts, a warm score <= 3 s.
+TARGETS = {"cold_ratio": 1.15, "score_warm_s": 3.0, "train_s": 5.0, "peak_rss_mb": 1536.0}
 LABELS = 500
 # (step, what it runs, which cache: "A" shared by embed/sample/train, "B" by score and report, "" none)
 STEPS: list[tuple[str, str, str]] = [
@@ -187,7 +188,7 @@ def child(step: str, workdir: Path) -> dict[str, Any]:
         sheet = workdir / "sample-labels.csv"
         sheet.unlink(missing_ok=True)
         timed("command", lambda: cli("sample", str(csv_path), "--labels", str(sheet), "-n", "20", "--quiet"))
-        rows = _rows(csv_path)
+        rows = 0  # the export's connections: counted by the parent, not by a second read timed with the step
     elif step == "train":
         timed("command", lambda: cli("train", str(csv_path), "--labels", str(labels), "--model", str(model), "--quiet",
                                      *(("--embedder", named) if named else ())))  # fmt: skip
@@ -196,7 +197,7 @@ def child(step: str, workdir: Path) -> dict[str, Any]:
         out = workdir / f"scored-{step}.csv"
         timed("command", lambda: cli("score", str(csv_path), "--model", str(model), "--out", str(out), "--quiet",
                                      *(("--embedder", named) if named else ())))  # fmt: skip
-        rows = _rows(csv_path)
+        rows = 0
     elif step == "report":
         from relevance.bundle import load_bundle
         from relevance.embed import load_embedder
@@ -218,7 +219,7 @@ def child(step: str, workdir: Path) -> dict[str, Any]:
     # rows/s of the step's own work: the encode for bare runs, the report for the report step
     key = {"bare": "encode", "bare-distinct": "encode", "report": "report"}.get(step)
     work = parts[key] if key else inner
-    return {"inner_s": inner, "parts": parts, "rows": rows, "rows_per_s": rows / work, "vmhwm_mb": peak_rss_mb()}
+    return {"inner_s": inner, "parts": parts, "rows": rows, "work_s": work, "vmhwm_mb": peak_rss_mb()}
 
 
 def _loaded(model: Any) -> Any:
@@ -226,16 +227,10 @@ def _loaded(model: Any) -> Any:
     return model
 
 
-def _rows(csv_path: Path) -> int:
-    from relevance.io import read_export
-
-    return len(read_export(csv_path).connections)
-
-
 # ------------------------------------------------------------------------------------------------------------- parent
 
 
-def run_step(step: str, workdir: Path, cache: Path | None, embedder: str = "") -> dict[str, Any]:
+def run_step(step: str, workdir: Path, cache: Path | None, embedder: str = "", connections: int = 0) -> dict[str, Any]:
     env = dict(os.environ)
     env[EMBEDDER_ENV] = embedder
     env["RELEVANCE_CACHE"] = str(cache) if cache is not None else "off"
@@ -249,7 +244,10 @@ def run_step(step: str, workdir: Path, cache: Path | None, embedder: str = "") -
     )
     wall = time.perf_counter() - started
     found = json.loads(result.read_text())
-    found.update(wall_s=wall, load=round(max(load, os.getloadavg()[0]), 2))
+    rows = found["rows"] or connections  # 0: a command over the whole export
+    found.update(
+        wall_s=wall, load=round(max(load, os.getloadavg()[0]), 2), rows=rows, rows_per_s=rows / found["work_s"]
+    )
     return found
 
 
@@ -266,7 +264,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 wait_for_quiet(args.wait, say=say)
             caches = {"A": workdir / f"cache-a-{repeat}", "B": workdir / f"cache-b-{repeat}"}
             for step, _, which in steps_of(args):
-                found = run_step(step, workdir, caches.get(which), args.embedder)
+                found = run_step(step, workdir, caches.get(which), args.embedder, export["connections"])
                 runs[step].append(found)
                 say(f"  repeat {repeat + 1}: {step:<13} wall {found['wall_s']:6.2f} s, inner {found['inner_s']:6.2f} s, "
                     f"VmHWM {found['vmhwm_mb']:5.0f} MB, load {found['load']}")  # fmt: skip
@@ -367,9 +365,9 @@ def targets_table(result: dict[str, Any]) -> list[str]:
     return [
         "| target | goal | measured | |",
         "|---|---|---|---|",
-        f"| cold `relevance score` vs a bare encode of the same texts (process wall times) | ≤ {TARGETS['cold_ratio']}× "
-        f"| {cold / bare:.2f}× ({cold:.1f} s vs {bare:.1f} s; vs the bare encode of the distinct texts only: "
-        f"{cold / distinct:.2f}×) | {verdict(cold / bare <= TARGETS['cold_ratio'])} |",
+        f"| cold `relevance score` vs a bare encode of the same distinct texts (process wall times) "
+        f"| ≤ {TARGETS['cold_ratio']}× | {cold / distinct:.2f}× ({cold:.1f} s vs {distinct:.1f} s; vs a bare encode of "
+        f"every row's text, repeats included: {cold / bare:.2f}×) | {verdict(cold / distinct <= TARGETS['cold_ratio'])} |",
         f"| warm `relevance score`, whole process | ≤ {TARGETS['score_warm_s']:.0f} s | {warm:.2f} s "
         f"| {verdict(warm <= TARGETS['score_warm_s'])} |",
         f"| `relevance train` on {result['config']['labels']} labels, whole process | ≤ {TARGETS['train_s']:.0f} s "
