@@ -54,4 +54,9 @@ def safe_value(value: object) -> object:
 
 def safe_values(row: Mapping[str, object], columns: Sequence[str]) -> list[object]:
     """The cells of ``row`` in ``columns`` order (missing ones empty), each made safe."""
-    return [safe_value(row.get(column)) for column in columns]
+    # safe_value's own first test inlined: a scored.csv of 30,000 rows has 600,000 cells, nearly all of them
+    # empty or starting with a letter or digit, and two calls per cell were a fifth of writing the file
+    return [
+        value if type(value) is str and (not value or value[0].isalnum()) else safe_value(value)
+        for value in map(row.get, columns)
+    ]

@@ -35,8 +35,10 @@ def normalise_url(url: str) -> str:
     rest = (rest if found and scheme.isascii() and scheme.isalpha() else url).split("#", 1)[0].split("?", 1)[0]
     netloc, slash, path = rest.partition("/")
     host = _SUBDOMAIN.sub("", netloc.casefold())
-    path = fold(unquote(slash + path).rstrip("/"))
-    return f"{host}{path}"
+    path = slash + path
+    if "%" in path:
+        path = unquote(path)
+    return f"{host}{fold(path.rstrip('/'))}"
 
 
 def connection_id(url: str, first_name: str, last_name: str, connected_on: date | None) -> str:
@@ -54,4 +56,5 @@ def connection_id(url: str, first_name: str, last_name: str, connected_on: date 
 
 def fold(text: str) -> str:
     """Text as ids compare it: case folded, accents composed."""
-    return unicodedata.normalize("NFC", text.casefold())
+    folded = text.casefold()
+    return folded if folded.isascii() else unicodedata.normalize("NFC", folded)
