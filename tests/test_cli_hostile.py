@@ -32,7 +32,7 @@ def fails(*args: object) -> str:
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
-    message = result.stderr.strip()
+    message = result.stderr.rstrip()  # nothing before the error, not even an empty line
     assert message.startswith("Error: ") and "\n" not in message and "\x1b" not in message, message
     return message
 
@@ -140,7 +140,7 @@ def test_a_file_with_nobody_in_it_is_refused_by_every_command_that_needs_people(
     header_only, ghosts, model = tmp_path / "header.csv", tmp_path / "ghosts.csv", tmp_path / "model.npz"
     header_only.write_text(HEADER)
     ghosts.write_text(HEADER + ",,,,,,04 Jan 2023\n" * 3)
-    for command in (["sample"], ["train"], ["score", "--model", model]):
+    for command in (["sample"], ["train"], ["score", "--model", model], ["app", "--no-browser"]):
         assert "has no connections, only a header; export again" in fails(*command, header_only)
         message = fails(*command, ghosts)
         assert "has no connections to score: its 3 rows are all members LinkedIn hides" in message

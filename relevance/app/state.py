@@ -23,7 +23,7 @@ from relevance.app import views, words
 from relevance.app.jobs import Trainer, Training, report_tools
 from relevance.app.worker import MODEL, REPORT
 from relevance.atomic import atomic_write
-from relevance.bundle import Bundle, load_bundle, read_card, save_bundle
+from relevance.bundle import Bundle, arrays_path, load_bundle, read_card, save_bundle
 from relevance.card import ModelCard
 from relevance.embedders.choice import choose_for
 from relevance.errors import ModelError, RelevanceError
@@ -63,7 +63,7 @@ class AppState:
     ) -> None:
         self.export, self.labels, self.vectors, self.embedder = export, labels, vectors, embedder
         self.reading = reading  # which model reads the titles, and why (one line)
-        self.model_path = Path(model_path)
+        self.model_path = arrays_path(model_path)
         self.report_path = self.model_path.with_suffix(".html")
         self.connections = export.connections
         self.rows = {c.id: i for i, c in enumerate(self.connections)}
@@ -104,7 +104,7 @@ class AppState:
         match = match_labels(scorable(read_export(export_path)), labels)
         require_same_network(match, str(labels_path), Path(export_path).name)
         export = match.export
-        model = Path(model_path)
+        model = arrays_path(model_path)
         # The saved model's embedder, so its scores mean what they meant; a new network gets the model its
         # languages call for. A model that cannot be read does not stop the app: the page says why, and training
         # again replaces it.

@@ -11,12 +11,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
+from relevance.cli.render import err, progress_bar
 from relevance.errors import RelevanceError
-
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def app_command(
@@ -42,20 +40,13 @@ def app_command(
 
     Example: relevance app Connections.csv --labels labels.csv
     """
-    from rich.progress import Progress
-
     from relevance.app.server import AppServer
     from relevance.app.state import AppState
 
     try:
-        with Progress(console=err, transient=True) as bar:
-            task = bar.add_task("Embedding titles", total=None)
+        with progress_bar("Embedding titles") as progress:
             state = AppState.open(
-                export,
-                labels,
-                model,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-                notify=lambda line: err.print(line, markup=False),
+                export, labels, model, progress=progress, notify=lambda line: err.print(line, markup=False)
             )
         server = AppServer(state, port)
     except RelevanceError as error:

@@ -80,12 +80,25 @@ def say(line: str) -> None:
 
 @contextmanager
 def progress_bar(description: str, quiet: bool = False) -> Iterator[Callable[[int, int], None]]:
-    """A progress callback for library calls, drawn on stderr (nothing when quiet)."""
-    from rich.progress import Progress
+    """A progress callback for library calls, drawn on stderr (nothing when quiet). The bar appears with the
+    first tick: a step refused before any work (an unusable file) leaves no empty line above its error."""
+    from rich.progress import Progress, TaskID
 
-    with Progress(console=err, transient=True, disable=quiet) as bar:
-        task = bar.add_task(description, total=None)
-        yield lambda done, total: bar.update(task, completed=done, total=total)
+    bar = Progress(console=err, transient=True, disable=quiet)
+    task: TaskID | None = None
+
+    def tick(done: int, total: int) -> None:
+        nonlocal task
+        if task is None:
+            bar.start()
+            task = bar.add_task(description, total=total)
+        bar.update(task, completed=done, total=total)
+
+    try:
+        yield tick
+    finally:
+        if task is not None:  # stopping a bar that never started still prints an empty line
+            bar.stop()
 
 
 def embed_with_progress(connections: Sequence[Connection], embedder: str | None, *, quiet: bool = False) -> np.ndarray:
