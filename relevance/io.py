@@ -63,6 +63,9 @@ class Export:
     # More cells than the header (a tool that did not quote a comma): when the last cell is the date, the
     # surplus is joined back into the column before it (Position, in LinkedIn's layout).
     misaligned_rows: int = 0
+    # Rows split in two by a line break inside a cell nobody quoted: joined again when the pieces make exactly
+    # one row that ends in a readable date; ``rows_read`` counts the row once.
+    split_rows: int = 0
 
     @property
     def without_text(self) -> int:
@@ -94,7 +97,8 @@ def read_export(path: str | os.PathLike[str]) -> Export:
     Waalaxy, Linked Helper, Dux-Soup). Raises ExportError when the file cannot be read.
 
     On messy files: the header is found by its content in the first rows, columns by name in any order;
-    rows with fewer cells than the header read the missing ones as empty; a row with more non-empty cells is
+    rows with fewer cells than the header read the missing ones as empty, unless the next row completes it (a
+    line break inside an unquoted cell: counted in `split_rows`, joined again); a row with more non-empty cells is
     counted in `misaligned_rows` and, when it ends in a date, its surplus is joined into the column before
     the date; `a/b/yyyy` dates are month first unless some day in the file shows otherwise; rows with only a
     date are ghosts (counted, skipped); the same profile URL twice is a duplicate (the first row is kept).
@@ -215,6 +219,8 @@ def _fill(export: Export, body: Sequence[Sequence[Cell]], mapping: dict[str, int
     seen_urls: set[str] = set()
     same_name_day: dict[str, list[tuple[str, ...]]] = {}  # no-URL id -> the different rows that share it
     drafts: list[tuple[tuple[str, ...], Connection]] = []
+    if date_at == width - 1 > 0:
+        body = _rejoined(export, body, width, day_first)
     for row in body:
         export.rows_read += 1
         if len(row) > width and any(str(cell).strip() for cell in row[width:]):
@@ -257,6 +263,42 @@ def _fill(export: Export, body: Sequence[Sequence[Cell]], mapping: dict[str, int
         if len(twins) > 1 and (rank := sorted(twins).index(fingerprint)):
             connection = replace(connection, id=f"{connection.id}#{rank + 1}")
         export.connections.append(connection)
+
+
+def _rejoined(export: Export, body: Sequence[Sequence[Cell]], width: int, day_first: bool) -> list[Sequence[Cell]]:
+    """The rows with each one that a line break split joined again. A CSV writer quotes a cell with a line break;
+    a hand-edited file or a careless tool may not, and then "Sales Manager<newline>EMEA" makes two short rows,
+    the second read as a person called "EMEA". The pieces of a split row overlap by the broken cell, so their
+    cells add up to exactly one more than a row's; the date ends the row (the caller checks that layout) and
+    must read as a date, so short rows that merely leave out their empty last cells stay as they are."""
+    rows: list[Sequence[Cell]] = []
+    at = 0
+    while at < len(body):
+        row, end = body[at], at + 1
+        pieces = [row]
+        while sum(map(len, pieces)) - (len(pieces) - 1) < width and end < len(body):
+            pieces.append(body[end])
+            end += 1
+        joined = _join_pieces(pieces)
+        if len(pieces) > 1 and len(joined) == width and to_date(joined[-1], day_first) is not None:
+            export.split_rows += 1
+            rows.append(joined)
+            at = end
+        else:
+            rows.append(row)
+            at += 1
+    return rows
+
+
+def _join_pieces(pieces: Sequence[Sequence[Cell]]) -> list[Cell]:
+    """Short rows as one: each piece's last cell continues on the next piece's first, after a line break."""
+    joined: list[Cell] = list(pieces[0])
+    for piece in pieces[1:]:
+        if not joined or not piece:
+            return []
+        joined[-1] = f"{joined[-1]}\n{piece[0]}"
+        joined.extend(piece[1:])
+    return joined
 
 
 def _realign(row: Sequence[Cell], width: int, day_first: bool) -> Sequence[Cell]:

@@ -55,7 +55,9 @@ def people(export: Export) -> list[tuple[str, str, str, str, str, date | None]]:
 
 def clean(export: Export) -> bool:
     """Nothing skipped, doubted or duplicated."""
-    return not (export.ghost_rows or export.duplicate_rows or export.bad_dates or export.misaligned_rows)
+    return not (
+        export.ghost_rows or export.duplicate_rows or export.bad_dates or export.misaligned_rows or export.split_rows
+    )
 
 
 # --- LinkedIn's own export ---------------------------------------------------------------------------------
@@ -333,6 +335,28 @@ def test_unquoted_comma_is_joined_back_into_position(tmp_path: Path) -> None:
     (jane,) = export.connections
     assert (jane.company, jane.position, jane.connected_on) == ("Acme", "Head of Talent, EMEA", date(2023, 1, 4))
     assert export.misaligned_rows == 1 and export.bad_dates == 0
+
+
+def test_a_row_split_by_an_unquoted_line_break_is_joined_again(tmp_path: Path) -> None:
+    """ "Sales Manager<newline>EMEA" unquoted: two short rows, the second no person called "EMEA"; three pieces
+    too. A short row that only leaves out its last cells, even followed by another, stays as it is."""
+    path = tmp_path / "split.csv"
+    path.write_text(
+        ",".join(HEADER)
+        + "\nJane,Doe,https://www.linkedin.com/in/jane,,Acme,Sales Manager\nEMEA,04 Jan 2023"
+        + "\nAl,Bo,https://www.linkedin.com/in/al,,Beta,Head\nof\nSales,05 Jan 2023"
+        + "\nShort,Row,https://www.linkedin.com/in/short,,Gamma\nCut,Off,https://www.linkedin.com/in/cut"
+        + "\nBob,Roe,https://www.linkedin.com/in/bob,,X,CTO,06 Jan 2023\n"
+    )
+    export = read_export(path)
+    assert [(c.first_name, c.position, c.connected_on) for c in export.connections] == [
+        ("Jane", "Sales Manager\nEMEA", date(2023, 1, 4)),
+        ("Al", "Head\nof\nSales", date(2023, 1, 5)),
+        ("Short", "", None),
+        ("Cut", "", None),
+        ("Bob", "CTO", date(2023, 1, 6)),
+    ]
+    assert export.split_rows == 2 and export.rows_read == 5
 
 
 def test_unmatched_quote_names_the_line(tmp_path: Path) -> None:

@@ -44,6 +44,8 @@ def render_inspection(result: Export, choice: Choice | None = None) -> None:
         ("Unreadable dates", f"{result.bad_dates:,}"),
         ("Misaligned rows", f"{result.misaligned_rows:,} (more cells than the header, e.g. an unquoted comma)"),
     ]
+    if result.split_rows:
+        lines.append(("Split rows", f"{result.split_rows:,} (a line break inside an unquoted cell: joined again)"))
     if choice is not None:
         lines.append(("Titles read by", f"{choice.model}: {choice.why}"))
     try:
