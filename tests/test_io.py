@@ -338,7 +338,7 @@ def test_unquoted_comma_is_joined_back_into_position(tmp_path: Path) -> None:
 
 
 def test_a_row_split_by_an_unquoted_line_break_is_joined_again(tmp_path: Path) -> None:
-    """ "Sales Manager<newline>EMEA" unquoted: two short rows, the second no person called "EMEA"; three pieces
+    """An unquoted "Sales Manager<newline>EMEA" makes two short rows, the second no person called "EMEA"; three pieces
     too. A short row that only leaves out its last cells, even followed by another, stays as it is."""
     path = tmp_path / "split.csv"
     path.write_text(
