@@ -39,12 +39,11 @@ def machine_section(results: list[tuple[str, dict[str, Any]]]) -> list[str]:
     lines = [
         f"- CPU: {first['cpu']}, {first['cores']} cores available; RAM {first['ram_gb']} GB; {first['os']}",
         f"- Python {first['python']}; {versions}",
-        f"- code: commit {first['commit']}",
     ]
     for name, result in results:
         m = result["machine"]
         lines.append(
-            f"- {name} run: started {m['date']}, load average (1/5/15 min) {m['load']} at the start, "
+            f"- {name} run: commit {m['commit']}, started {m['date']}, load average (1/5/15 min) {m['load']} at the start, "
             f"{result['load_end']} at the end, {result['seconds'] / 60:.1f} min"
         )
     return lines
