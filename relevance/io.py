@@ -213,14 +213,14 @@ def _fill(export: Export, body: Sequence[Sequence[Cell]], mapping: dict[str, int
     named = [i for i, name in enumerate(header) if name]
     width = named[-1] + 1 if named else 0  # Excel keeps empty columns after the last named one
     date_at = mapping.get("connected_on", -1)
+    if date_at == width - 1 > 0 and export.encoding != "xlsx":  # a spreadsheet's cell holds its line breaks
+        body = _rejoined(export, body, width)
     day_first = date_at >= 0 and slashes_day_first(row[date_at] for row in body if date_at < len(row))
     fields = [(name, index) for name, index in mapping.items() if name != "connected_on"]
     extra_columns = [(i, name) for i, name in enumerate(header) if i not in mapping.values() and name]
     seen_urls: set[str] = set()
     same_name_day: dict[str, list[tuple[str, ...]]] = {}  # no-URL id -> the different rows that share it
     drafts: list[tuple[tuple[str, ...], Connection]] = []
-    if date_at == width - 1 > 0:
-        body = _rejoined(export, body, width, day_first)
     for row in body:
         export.rows_read += 1
         if len(row) > width and any(str(cell).strip() for cell in row[width:]):
@@ -265,22 +265,25 @@ def _fill(export: Export, body: Sequence[Sequence[Cell]], mapping: dict[str, int
         export.connections.append(connection)
 
 
-def _rejoined(export: Export, body: Sequence[Sequence[Cell]], width: int, day_first: bool) -> list[Sequence[Cell]]:
-    """The rows with each one that a line break split joined again. A CSV writer quotes a cell with a line break;
-    a hand-edited file or a careless tool may not, and then "Sales Manager<newline>EMEA" makes two short rows,
-    the second read as a person called "EMEA". The pieces of a split row overlap by the broken cell, so their
-    cells add up to exactly one more than a row's; the date ends the row (the caller checks that layout) and
-    must read as a date, so short rows that merely leave out their empty last cells stay as they are."""
+def _rejoined(export: Export, body: Sequence[Sequence[Cell]], width: int) -> list[Sequence[Cell]]:
+    """The rows, each one that line breaks split joined again. A CSV writer quotes a cell with a line break; a
+    hand-edited file or a careless tool may not, and then "Sales Manager<newline>EMEA" makes two short rows, the
+    second read as a person called "EMEA". The pieces of a split row overlap by the broken cell, so their cells
+    add up to one more than a row's per break; each piece is shorter than a row, and the joined row must end in
+    a readable date (the caller checks that the date is the last column). So a row that merely leaves out its
+    empty last cells, or one followed by a whole row, stays as it is."""
     rows: list[Sequence[Cell]] = []
     at = 0
     while at < len(body):
-        row, end = body[at], at + 1
-        pieces = [row]
-        while sum(map(len, pieces)) - (len(pieces) - 1) < width and end < len(body):
+        row = body[at]
+        pieces, cells, end = [row], len(row), at + 1
+        # at most `width` pieces: rows of one cell add none, and must not send the search to the end of the file
+        while cells < width and end < len(body) and len(body[end]) < width and len(pieces) < width:
             pieces.append(body[end])
+            cells += len(body[end]) - 1
             end += 1
-        joined = _join_pieces(pieces)
-        if len(pieces) > 1 and len(joined) == width and to_date(joined[-1], day_first) is not None:
+        joined = _join_pieces(pieces) if len(pieces) > 1 and cells >= width else []
+        if joined and _is_date(joined[width - 1]) and not any(str(cell).strip() for cell in joined[width:]):
             export.split_rows += 1
             rows.append(joined)
             at = end
@@ -299,6 +302,11 @@ def _join_pieces(pieces: Sequence[Sequence[Cell]]) -> list[Cell]:
         joined[-1] = f"{joined[-1]}\n{piece[0]}"
         joined.extend(piece[1:])
     return joined
+
+
+def _is_date(cell: Cell) -> bool:
+    """A date in either order of day and month: which one the file uses is decided after rows are joined."""
+    return to_date(cell, False) is not None or to_date(cell, True) is not None
 
 
 def _realign(row: Sequence[Cell], width: int, day_first: bool) -> Sequence[Cell]:
