@@ -208,7 +208,7 @@ class Interrupting(WordEmbedder):
             "label",
             "90 of 91 answers in {labels} matched this export; 1 did not (kept in the file, not used).\n"
             f"Reading titles with {READ_BY}: the default; every title with a clear language is in a language it was "
-            "trained on.\n\n"
+            "trained on.\n"
             "Interrupted: every answer so far is saved in {labels}.",
         ),
     ],
@@ -232,7 +232,7 @@ def test_ctrl_c_says_what_each_command_left_as_it_was(
     }[command]
     result = runner.invoke(app, [str(arg) for arg in args], input="y\n")
     assert result.exit_code == 130, result.output
-    assert result.stderr.strip() == said.format(out=out, model=model, labels=labels)  # label's progress: a blank line
+    assert result.stderr.strip() == said.format(out=out, model=model, labels=labels)  # no line left by a progress bar
     assert {path: path.read_bytes() for path in before} == before
 
 
@@ -590,3 +590,11 @@ def test_a_model_named_by_its_card_is_the_same_model(network: tuple[Path, Path],
     by_card, by_arrays = score(export, card, tmp_path), score(export, tmp_path / "m.npz", tmp_path)
     assert by_card[0] == 0, by_card[2]
     assert by_card == by_arrays
+    # the card is written too: train refuses to put it over a file it reads
+    answers = tmp_path / "answers.json"  # a labels worksheet under the name the card of answers.npz would take
+    answers.write_bytes(labels.read_bytes())
+    result = runner.invoke(
+        app, ["train", str(export), "--labels", str(answers), "--model", str(tmp_path / "answers.npz")]
+    )
+    assert result.exit_code == 1 and "will not write" in result.stderr and "your labels file" in result.stderr
+    assert answers.read_bytes() == labels.read_bytes()

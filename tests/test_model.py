@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from relevance.bundle import Bundle, load_bundle, save_bundle
+from relevance.bundle import Bundle, load_bundle, read_card, save_bundle
 from relevance.card import FORMAT_VERSION
 from relevance.errors import ModelError
 from relevance.linear import network_mean
@@ -183,6 +183,13 @@ def test_a_bundle_round_trips_with_a_readable_sidecar(saved: Path) -> None:
     assert bundle.examples.ids[0] == "id0"
     X, _ = synthetic(5, separation=3.0, seed=3)
     assert bundle.probabilities(X).shape == (5,)
+
+
+def test_a_bundle_named_by_its_card_is_the_same_bundle(tmp_path: Path, trained: Bundle) -> None:
+    card = save_bundle(trained, tmp_path / "Model.JSON")  # the arrays go beside the card, not under its name
+    assert card == tmp_path / "Model.json" and (tmp_path / "Model.npz").is_file()
+    assert load_bundle(tmp_path / "Model.JSON").card.sha256 == load_bundle(tmp_path / "Model.npz").card.sha256
+    assert read_card(card).embedder == "fake-32"
 
 
 def test_a_bundle_from_another_embedder_is_refused(saved: Path) -> None:

@@ -34,13 +34,14 @@ def report(
 
     Example: relevance report scored.csv --out report.html --model models/relevance.npz
     """
-    from relevance.bundle import read_card
+    from relevance.bundle import read_card, sidecar
     from relevance.report import make_report, read_scored
     from relevance.report.data import BATCH_SIZE
     from relevance.write_errors import check_writable
 
     with user_errors(f"Interrupted: nothing was written; {out_path} is as it was."):
-        check_writable(out_path, reads={"the scored CSV": scored, **({"the model": model} if model else {})})
+        model_files = {"the model": model, "the model's card": sidecar(model)} if model else {}
+        check_writable(out_path, reads={"the scored CSV": scored, **model_files})
         rows = read_scored(scored)
         card = read_card(model) if model else None
         if card is not None and model is not None:

@@ -66,7 +66,7 @@ def score(
 
     Example: relevance score Connections.csv --model models/relevance.npz --out scored.csv --keep "company=Acme"
     """
-    from relevance.bundle import load_bundle
+    from relevance.bundle import load_bundle, sidecar
     from relevance.embed import load_embedder
     from relevance.labels import load_labels
     from relevance.score import parse_age, parse_keep_rule, score_export, write_scored
@@ -74,7 +74,12 @@ def score(
     from relevance.write_errors import check_writable
 
     with user_errors(_interrupted(out_path)):
-        reads = {"your export": export, "the model": model, "your labels file": labels}
+        reads = {
+            "your export": export,
+            "the model": model,
+            "the model's card": sidecar(model),
+            "your labels file": labels,
+        }
         for target in (out_path, report_path):
             if target is not None and target != STDOUT:
                 check_writable(target, reads=reads)

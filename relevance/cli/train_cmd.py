@@ -50,7 +50,7 @@ def train(
 
     Example: relevance train Connections.csv --labels labels.csv --model models/relevance.npz
     """
-    from relevance.bundle import save_bundle
+    from relevance.bundle import save_bundle, sidecar
     from relevance.embedders import choose_for
     from relevance.features import parse_signals
     from relevance.labels import load_labels
@@ -63,7 +63,9 @@ def train(
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--signals") from None
     with user_errors(f"Interrupted: no model was saved; {model} is as it was."):
-        check_writable(model, reads={"your export": export, "your labels file": labels})
+        reads = {"your export": export, "your labels file": labels}
+        for written in (model, sidecar(model)):  # the arrays and the card beside them
+            check_writable(written, reads=reads)
         result = scorable(read_export(export))
         if not labels.exists():
             raise RelevanceError(
