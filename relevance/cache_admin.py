@@ -1,8 +1,9 @@
 """The cache directory as a person sees it: where it is, what it holds, and clearing it.
 
-It holds vectors of the titles of everyone in the networks scored here (``vectors/**/*.rvc``) and, for big
-networks, their neighbour graphs (``neighbours/*.npy``). Clearing deletes only those files (and the temporary
-files their writers leave), never anything else someone put in the directory.
+It holds vectors of the titles of everyone in the networks scored here (``vectors/**/*.rvc``), for big
+networks their neighbour graphs (``neighbours/*.npy``), and the titles' detected languages (``languages/*.json``,
+by the titles' hashes). Clearing deletes only those files (and the temporary files their writers leave), never
+anything else someone put in the directory.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ def cache_files(directory: Path | None = None) -> CacheFiles:
         return CacheFiles(None, [], 0)
     found = [p for p in (root / "vectors").rglob("*") if p.is_file() and ".rvc" in p.name]
     found += [p for p in (root / "neighbours").glob("*") if p.is_file() and ".npy" in p.name]
+    found += [p for p in (root / "languages").glob("*") if p.is_file() and ".json" in p.name]
     return CacheFiles(root, sorted(found), sum(path.stat().st_size for path in found))
 
 
@@ -39,7 +41,7 @@ def clear_cache(directory: Path | None = None) -> CacheFiles:
         for folder in sorted((found.directory / "vectors").rglob("*"), reverse=True):
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
-        for folder in (found.directory / "vectors", found.directory / "neighbours"):
+        for folder in (found.directory / "vectors", found.directory / "neighbours", found.directory / "languages"):
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
     return found

@@ -316,6 +316,13 @@ def test_real_default_embedder_end_to_end(tmp_path: Path, monkeypatch: pytest.Mo
     with open(out, encoding="utf-8") as handle:
         scores = {r["id"]: float(r["score"]) for r in csv.DictReader(handle)}
     assert scores["linkedin.com/in/new-seller"] > scores["linkedin.com/in/new-dev"]
+    # what the cache holds, the titles' detected languages among it, is what clearing it deletes
+    from relevance.cache_admin import cache_files, clear_cache
+
+    kinds = {path.relative_to(tmp_path / "cache").parts[0] for path in cache_files(tmp_path / "cache").files}
+    assert {"vectors", "languages"} <= kinds
+    clear_cache(tmp_path / "cache")
+    assert not (tmp_path / "cache" / "languages").exists() and not (tmp_path / "cache" / "vectors").exists()
 
 
 def test_unknown_embedder_message_is_passed_on(network: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -29,12 +29,18 @@ def path() -> None:
         say("The cache is off (RELEVANCE_CACHE=off): every command embeds again.")
         return
     out.print(str(found.directory), markup=False)
-    say(f"{len(found.files):,} files, {_size(found.size)}: vectors of the titles scored here, and neighbour graphs.")
+    say(
+        f"{len(found.files):,} files, {_size(found.size)}: vectors of the titles scored here, neighbour graphs and "
+        "detected languages."
+    )
 
 
 @cache_app.command(cls=Command)
 def clear() -> None:
-    """Delete the cached vectors and neighbour graphs; the next command embeds again.  Example: relevance cache clear"""
+    """Delete the cached vectors, neighbour graphs and languages; the next command embeds again.
+
+    Example: relevance cache clear
+    """
     from relevance.cache_admin import clear_cache
 
     found = clear_cache()
