@@ -30,7 +30,7 @@ def path() -> None:
         return
     out.print(str(found.directory), markup=False)
     say(
-        f"{len(found.files):,} files, {_size(found.size)}: vectors of the titles scored here, neighbour graphs and "
+        f"{_files(len(found.files))}, {_size(found.size)}: vectors of the titles scored here, neighbour graphs and "
         "detected languages."
     )
 
@@ -47,4 +47,8 @@ def clear() -> None:
     if found.directory is None:
         say("The cache is off (RELEVANCE_CACHE=off): nothing to clear.")
         return
-    say(f"Deleted {len(found.files):,} files ({_size(found.size)}) from {found.directory}.")
+    say(f"Deleted {_files(len(found.files))} ({_size(found.size)}) from {found.directory}.")
+
+
+def _files(count: int) -> str:
+    return f"{count:,} file{'' if count == 1 else 's'}"
