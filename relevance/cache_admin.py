@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from relevance.cache import default_cache_dir
+from relevance.language_memo import FILE_NAME, FOLDER
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ def cache_files(directory: Path | None = None) -> CacheFiles:
         return CacheFiles(None, [], 0)
     found = [p for p in (root / "vectors").rglob("*") if p.is_file() and ".rvc" in p.name]
     found += [p for p in (root / "neighbours").glob("*") if p.is_file() and ".npy" in p.name]
-    found += [p for p in (root / "languages").glob("*") if p.is_file() and ".json" in p.name]
+    found += [p for p in (root / FOLDER).glob("*") if p.is_file() and FILE_NAME.match(p.name)]
     return CacheFiles(root, sorted(found), sum(path.stat().st_size for path in found))
 
 
@@ -41,7 +42,7 @@ def clear_cache(directory: Path | None = None) -> CacheFiles:
         for folder in sorted((found.directory / "vectors").rglob("*"), reverse=True):
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
-        for folder in (found.directory / "vectors", found.directory / "neighbours", found.directory / "languages"):
+        for folder in (found.directory / "vectors", found.directory / "neighbours", found.directory / FOLDER):
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
     return found

@@ -238,8 +238,8 @@ def detect(text: str) -> Detection:
 
 
 def detect_many(texts: Iterable[str]) -> list[Detection]:
-    """``detect`` for many titles, each distinct title once (exports repeat titles a lot), and once ever: what
-    was detected is remembered on disk with the vector cache (relevance.language_memo)."""
+    """``detect`` for many titles, each distinct title once (exports repeat titles a lot); what was detected is
+    remembered on disk with the vector cache (relevance.language_memo), so the next command reads it instead."""
     from relevance import language_memo  # it imports this module
 
     texts = list(texts)

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-os.environ.setdefault("RELEVANCE_CACHE", "off")
+os.environ.setdefault("RELEVANCE_CACHE", "off")  # run by hand; under pytest the run's own cache (conftest.py)
 
 from fakes import HashEmbedder
 

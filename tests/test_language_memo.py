@@ -3,6 +3,7 @@ or missing cache costs a detection, never a failure."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,27 @@ def test_off_means_nothing_on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert language_memo.memo_path() is None
     assert [d.language for d in detect_many(TITLES[:2])] == ["cs", "pl"]
     assert not any(tmp_path.iterdir())
+
+
+def test_what_another_command_did_to_the_file_counts(cache: Path) -> None:
+    """Cleared by `relevance cache clear` meanwhile: not written back. Added to by another command: kept."""
+    detect_many(TITLES[:2])
+    path = language_memo.memo_path()
+    assert path is not None
+    path.unlink()  # cleared while this process still holds what it read
+    detect_many(TITLES[2:3])
+    assert set(language_memo.recall(TITLES)) == {TITLES[2]}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["0" * 32] = ["en", "Latin", 1.0]  # another command's title, written after this process read the file
+    path.write_text(json.dumps(data), encoding="utf-8")
+    detect_many(TITLES[3:4])
+    assert "0" * 32 in json.loads(path.read_text(encoding="utf-8"))
+    new_process()
+    assert set(language_memo.recall(TITLES)) == {TITLES[2], TITLES[3]}
+
+
+def test_a_title_python_cannot_encode_is_detected_and_remembered(cache: Path) -> None:
+    lone = "Sales \ud800 Manager"  # a lone surrogate, as a damaged file can leave
+    first = detect_many([lone])
+    new_process()
+    assert language_memo.recall([lone]) == {lone: first[0]}
