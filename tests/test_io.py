@@ -121,6 +121,9 @@ def test_2021_dates_and_text() -> None:
         ["Jméno", "Příjmení", "Pozice", "Společnost"],  # Czech
         ["Имя", "Фамилия", "Должность", "Компания"],  # Russian, as in Kazakhstan too
         ["Prénom", "Nom", "Poste", "Entreprise"],
+        ["Nome", "Sobrenome", "Cargo", "Empresa"],  # Portuguese
+        ["Nome", "Cognome", "Posizione", "Azienda"],  # Italian
+        ["Voornaam", "Achternaam", "Functie", "Bedrijf"],  # Dutch
         ["First Name", "Last Name", "Designation", "Company"],  # Indian and Nigerian CRM exports
     ],
 )
