@@ -1,8 +1,8 @@
 """Detected languages remembered on disk, beside the vector cache.
 
-Detecting the languages of a 30,000-row export costs every command that needs them (train, label, sample, app,
-inspect) about the same second and more each time: 0.6 s to load py3langid's model, 0.6 s for 8,000 distinct
-titles. A title's language only changes with the detector, so it is kept, like its vector.
+Detecting the languages of a 30,000-row export cost every command that needs them (train, label, sample, app,
+inspect) over a second, every time: 0.6 s to load py3langid's model, 0.6 s for 8,000 distinct titles. A title's
+language only changes with the detector, so it is kept, like its vector.
 
 One JSON file per detector (``languages/<key>.json``, the key a hash of py3langid's version, the Unicode version
 Python's text functions follow and ``relevance.language``'s own source: a change to the rules starts a new file),
