@@ -104,9 +104,11 @@ def embedding_text(connection: Connection) -> str:
     return clean_text(without_employer(connection.title, connection.company))
 
 
+# Punctuation that puts an employer after a title, spaced or written against it: "Founder - Acme", "CEO, Acme".
+_DASH_COMMA = ",-–—"
 # Words that put an employer after a title, in the languages of the networks: "at Acme", "bei Acme", "w Acme".
 _BEFORE_EMPLOYER = frozenset(
-    {"at", "@", "bei", "chez", "presso", "bij", "hos", "w", "ve", "v", "в", "na", "em", "en", "for", "-", "–", "—", ","}
+    {"at", "@", "bei", "chez", "presso", "bij", "hos", "w", "ve", "v", "в", "na", "em", "en", "for", *_DASH_COMMA}
 )
 # A headline's first part ends where its owner's list of roles starts: "Sales Manager at Acme | Speaker".
 _PARTS = re.compile(r"\s+[|•·]\s+")
@@ -129,8 +131,8 @@ def without_employer(title: str, company: str = "") -> str:
         before = folded[: len(folded) - len(name)].rstrip()
         words = before.split()
         if words and words[-1].casefold() in _BEFORE_EMPLOYER and len(words) > 1:
-            head = " ".join(words[:-1]).rstrip(" ,-–—")
-        elif before.endswith(("@", ",", "-", "–", "—")) and before[:-1].strip():
+            head = " ".join(words[:-1]).rstrip(" " + _DASH_COMMA)
+        elif before.endswith(("@", *_DASH_COMMA)) and before[:-1].strip():
             head = before[:-1].rstrip()
     elif (found := _AT_NAME.search(head)) is not None and _a_name(found[1]) and head[: found.start()].strip():
         head = head[: found.start()]
