@@ -14,12 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
+from relevance.alike import alike_reason, is_alike_reason, nearest_answers
 from relevance.bundle import Bundle
 from relevance.embed import DEFAULT_CACHE, Embedder, VectorCache, embed_connections, has_vector
 from relevance.errors import ModelError, RelevanceError
 from relevance.io import Export, write_csv
 from relevance.labels import Labels
-from relevance.neighbours import distinct_rows
 from relevance.network import Overlap
 from relevance.progress import Progress
 from relevance.provenance import trained_on
@@ -94,8 +94,9 @@ class ScoredRow:
     suggestion: str
     why: str
     label: bool | None = None
-    # what decided the suggestion: "model", "label", "rule", "no text" or "unread" (relevance.unread: the model
-    # would remove it, but was not trained on its title's language)
+    # what decided the suggestion: "model", "label", "rule", "no text", "unread" (relevance.unread: the model
+    # would remove it, but was not trained on its title's language) or "alike" (relevance.alike: the model would
+    # remove it, but the person's most similar answer is a "yes")
     source: str = "model"
     model: str = ""  # the model that scored it (``ModelCard.short_id``); "" when not known
 
@@ -151,6 +152,8 @@ class ScoredRow:
             source = "no text"
         elif is_unread_reason(text["why"]):
             source = "unread"
+        elif is_alike_reason(text["why"]):
+            source = "alike"
         else:
             source = "model"
         return cls(connection, score, suggestion, text["why"], label, source, text["model"])
@@ -198,7 +201,11 @@ def score_connections(
     titles = bundle.title_vectors(vectors, connections)  # language offsets taken out once, for both uses
     decisions = bundle.title_decisions(titles, connections, block=block)
     scores = bundle.calibrate(decisions)
-    reasons = explain(titles, bundle, answers)
+    examples = bundle.examples
+    nearest = nearest_answers(titles, examples.vectors, bundle.model.mean, NEIGHBOURS * 3)
+    reasons = explain(titles, bundle, answers, nearest=nearest)
+    # A connection whose most similar answer is a "yes" is never removed on its score (relevance.alike).
+    alike = given_answers(bundle, answers)[nearest[:, 0]] if len(examples.ids) else np.zeros(len(titles), bool)
     for i, signal in enumerate(signal_reasons(decisions, bundle, block)):
         if signal:
             reasons[i] = f"{signal}; {reasons[i]}"
@@ -230,6 +237,9 @@ def score_connections(
             if suggestion == "remove" and blocked[i]:
                 why = unread_reason(connection, reader, bundle.card.reads_languages)
                 row = ScoredRow(connection, score, "review", why, source="unread")
+            elif suggestion == "remove" and alike[i]:
+                why = alike_reason(f"'{examples.texts[nearest[i, 0]]}'")
+                row = ScoredRow(connection, score, "review", why, source="alike")
             else:
                 row = ScoredRow(connection, score, "keep" if score >= keep_from else suggestion, reasons[i])
         row.label, row.model = label, model_id
@@ -264,25 +274,40 @@ def signal_reasons(decisions: np.ndarray, bundle: Bundle, block: np.ndarray | No
     return reasons
 
 
-def explain(vectors: np.ndarray, bundle: Bundle, answers: dict[str, bool] | None = None) -> list[str]:
+def explain(
+    vectors: np.ndarray, bundle: Bundle, answers: dict[str, bool] | None = None, *, nearest: np.ndarray | None = None
+) -> list[str]:
     """For each vector (as the model reads it: ``Bundle.title_vectors``), "like 'A' (no), 'B' (no)": the most
-    similar labelled connections (cosine), at once."""
+    similar labelled connections (cosine), at once. ``nearest``: ``relevance.alike.nearest_answers`` of these
+    vectors, when the caller has it already."""
     examples = bundle.examples
     if not len(examples.ids):
         return ["" for _ in range(len(vectors))]
-    given = [(answers or {}).get(i, a) for i, a in zip(examples.ids, examples.answers.tolist(), strict=True)]
-    shown = [f"'{text}' ({'yes' if a else 'no'})" for text, a in zip(examples.texts, given, strict=True)]
-    # Rows with the same title get the same reason: worked out once per distinct title (30,000 rows hold about
-    # 8,000), with one matrix product against the labelled rows.
-    distinct, inverse = distinct_rows(np.asarray(vectors, dtype=np.float32))
-    similarity = distinct @ examples.vectors.T
+    shown = shown_answers(bundle, answers)
     # Take a few more than needed, so two labelled people with the same title count once.
-    take = min(len(shown), NEIGHBOURS * 3)
-    nearest = np.argpartition(-similarity, take - 1, axis=1)[:, :take]
-    order = np.take_along_axis(similarity, nearest, axis=1).argsort(axis=1)[:, ::-1]
-    nearest = np.take_along_axis(nearest, order, axis=1)
-    reasons = ["like " + ", ".join(list(dict.fromkeys(shown[j] for j in row))[:NEIGHBOURS]) for row in nearest]
-    return [reasons[i] for i in inverse]
+    if nearest is None:
+        nearest = nearest_answers(vectors, examples.vectors, bundle.model.mean, NEIGHBOURS * 3)
+    phrased: dict[tuple[int, ...], str] = {}  # rows with the same nearest answers share one reason
+    reasons = []
+    for row in map(tuple, nearest.tolist()):
+        if row not in phrased:
+            phrased[row] = "like " + ", ".join(list(dict.fromkeys(shown[j] for j in row))[:NEIGHBOURS])
+        reasons.append(phrased[row])
+    return reasons
+
+
+def shown_answers(bundle: Bundle, answers: dict[str, bool] | None = None) -> list[str]:
+    """Each labelled connection as a reason shows it, with the person's latest answer: "'A, Acme' (yes)"."""
+    examples = bundle.examples
+    given = given_answers(bundle, answers)
+    return [f"'{text}' ({'yes' if a else 'no'})" for text, a in zip(examples.texts, given.tolist(), strict=True)]
+
+
+def given_answers(bundle: Bundle, answers: dict[str, bool] | None = None) -> np.ndarray:
+    """The answers the model learnt from, each replaced by the person's latest (``answers``, by id)."""
+    examples = bundle.examples
+    latest = answers or {}
+    return np.array([latest.get(i, a) for i, a in zip(examples.ids, examples.answers.tolist(), strict=True)], bool)
 
 
 def score_export(

@@ -32,6 +32,7 @@ class Summary:
     more_answers: int | None = None  # with no list: about how many more answers may bring one
     target_size: int | None = None
     unread: int = 0  # the model would remove them, but was not trained on their titles' language: review
+    alike: int = 0  # the model would remove them, but the person's most similar answer is a "yes": review
 
     @property
     def on_linkedin(self) -> int:
@@ -83,6 +84,19 @@ class Summary:
             "language the model reading them was not trained on (scored.csv gives the reason beside each)."
         )
 
+    def alike_sentence(self) -> str:
+        """Why other low scores are marked review ("" when none are)."""
+        if not self.alike:
+            return ""
+        return (
+            f"{self.alike:,} connections whose score is low enough to remove are marked review: the connection you "
+            "answered that is most like each is one you marked yes (scored.csv names it beside each)."
+        )
+
+    def held_back(self) -> str:
+        """The low scores kept in review, and why, in one paragraph ("" when none are)."""
+        return " ".join(sentence for sentence in (self.unread_sentence(), self.alike_sentence()) if sentence)
+
     def lines(self) -> list[str]:
         """The summary in plain sentences, for a terminal."""
         c = self.counts
@@ -92,8 +106,7 @@ class Summary:
             f"Suggestions: {c['remove']:,} remove, {c['review']:,} review, {c['keep']:,} keep.",
             self.removal_sentence(),
         ]
-        if self.unread:
-            out.append(self.unread_sentence())
+        out += [sentence for sentence in (self.unread_sentence(), self.alike_sentence()) if sentence]
         headroom = LINKEDIN_CAP - self.on_linkedin
         cap = (
             f"{headroom:,} below LinkedIn's {LINKEDIN_CAP:,} cap"
@@ -147,6 +160,7 @@ def summarise_rows(
         more_answers=card.thresholds.more_answers if card is not None else None,
         target_size=target_size,
         unread=sources[("unread", "review")],
+        alike=sources[("alike", "review")],
     )
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from relevance.alike import most_alike_is_yes
 from relevance.bundle import Bundle, Examples
 from relevance.calibration import apply_platt, fit_platt, representativeness, rescaling, transfer
 from relevance.card import ModelCard, Thresholds
@@ -138,7 +139,8 @@ def fit_bundle(
     (relevance.labels.PICKED); the answers drawn at random test the calibration. ``offsets``: the language
     offsets already taken out of every vector given (relevance.language_offsets), kept in the bundle.
     ``removable``: which population rows the model may suggest removing (relevance.unread: not a title in a
-    language the embedder was not trained on); the threshold and its estimate are about those alone.
+    language the embedder was not trained on; relevance.alike: not a connection whose most similar answer is a
+    "yes"); the threshold and its estimate are about those alone.
     """
     y = np.asarray(answers, dtype=int)
     check_label_counts(int(y.sum()), int(len(y) - y.sum()))
@@ -302,11 +304,12 @@ def train(
     featurizer = Featurizer(settings.signals).fit(connections)
     # The network's unlabelled rows: what the wrong-removal estimate and the threshold are about.
     others = [i for i in np.flatnonzero(judged) if connections[i].id not in answers]
+    mean = network_mean(vectors)
     picked = labels.picked  # a property that reads every row of the labels file: once, not once per answer
     bundle = fit_bundle(
         vectors[rows],
         np.array([answers[connections[i].id] for i in rows]),
-        network_mean(vectors),
+        mean,
         embedder=embedder,
         ids=[connections[i].id for i in rows],
         texts=[describe(connections[i]) for i in rows],
@@ -317,7 +320,12 @@ def train(
         population_block=featurizer.block([connections[i] for i in others]),
         picked=[picked.get(connections[i].id, "") for i in rows],
         offsets=offsets,
-        removable=~unread([connections[i] for i in others], reads),
+        # What `relevance score` will not remove on the model's word: titles it cannot read (relevance.unread), and
+        # connections whose most similar answer is a "yes" (relevance.alike).
+        removable=~unread([connections[i] for i in others], reads)
+        & ~most_alike_is_yes(
+            vectors[others], vectors[rows], np.array([answers[connections[i].id] for i in rows]), mean
+        ),
     )
     # Which network it learnt: scoring or reporting another export with it can then say so (relevance.network).
     bundle.card = replace(

@@ -1,0 +1,117 @@
+"""A connection whose most similar answer is a "yes" is never removed on the model's word."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import relevance.training as training
+from relevance.alike import alike_reason, is_alike_reason, most_alike_is_yes, nearest_answers
+from relevance.bundle import Bundle, Examples
+from relevance.io import read_export
+from relevance.labels import load_labels
+from relevance.linear import LinearModel
+from relevance.score import score_connections, write_scored
+from relevance.scored_file import read_scored
+from relevance.summary import summarise_rows
+from tests.fakes import HashEmbedder
+from tests.test_score import make_card, person, unit
+
+ORIGIN = np.zeros(2, np.float32)  # nothing to centre on
+
+
+def test_nearest_answers_most_similar_first_the_same_for_the_same_title() -> None:
+    answers = np.stack([unit(0.9), unit(-0.9), unit(-0.5)])
+    rows = np.stack([unit(-0.45), unit(0.8), unit(-0.45), unit(-0.95)])
+    assert nearest_answers(rows, answers, ORIGIN, 2).tolist() == [[2, 1], [0, 2], [2, 1], [1, 2]]
+    assert nearest_answers(rows, answers, ORIGIN, 10).shape == (4, 3)  # never more than there are answers
+    assert nearest_answers(rows, answers[:0], ORIGIN, 2).shape == (4, 0)
+    yes = np.array([True, False, True])
+    assert most_alike_is_yes(rows, answers, yes, ORIGIN).tolist() == [True, True, True, False]
+    assert not most_alike_is_yes(rows, answers[:0], yes[:0], ORIGIN).any()
+
+
+def test_similar_as_the_model_reads_them_centred_on_the_network() -> None:
+    # Every vector shares one big direction (as raw multilingual vectors do), and the answer made mostly of it is
+    # the raw nearest of every row. Centred on the network (whose mean is that direction), each row's nearest
+    # answer is the one that differs from the rest the way it does.
+    common, own = np.array([0, 0, 0, 1], np.float32), np.eye(4, dtype=np.float32)
+    answers = np.vstack([0.5 * common + 0.5 * own[0], 0.5 * common + 0.5 * own[1], common + 0.05 * own[2]])
+    rows = np.vstack([common + 0.3 * own[0], common + 0.3 * own[1]])
+    assert nearest_answers(rows, answers, np.zeros(4, np.float32), 1)[:, 0].tolist() == [2, 2]
+    assert nearest_answers(rows, answers, common, 1)[:, 0].tolist() == [0, 1]
+
+
+def recruiter_bundle() -> Bundle:
+    """The model's axis says "no" for negative first coordinates, yet one "yes" answer (a recruiter) lies there:
+    a smaller group of the audience the linear model does not rank as audience."""
+    examples = Examples(
+        ids=["lab-sales", "lab-dev", "lab-recruiter"],
+        texts=["Sales Manager, Acme", "Java Developer", "Recruiter, Peoplewise"],
+        answers=np.array([True, False, True]),
+        vectors=np.stack([unit(0.9), unit(-0.9), unit(-0.5)]),
+    )
+    one_axis = LinearModel(np.zeros(2, np.float32), np.array([10.0, 0.0]), np.zeros(0), 0.0)
+    return Bundle(one_axis, examples, make_card())
+
+
+def test_a_low_score_next_to_a_yes_answer_goes_to_review_with_that_answer_as_the_reason(tmp_path: Path) -> None:
+    connections = [person("recruiter", "Technical Recruiter"), person("dev", "Backend Developer")]
+    vectors = np.stack([unit(-0.45), unit(-0.85)])
+    bundle = recruiter_bundle()
+    rows = {r.connection.id: r for r in score_connections(connections, vectors, bundle)}
+    assert rows["dev"].suggestion == "remove" and rows["dev"].source == "model"
+    assert rows["recruiter"].score is not None and rows["recruiter"].score <= bundle.remove_at_or_below  # type: ignore[operator]
+    assert rows["recruiter"].suggestion == "review" and rows["recruiter"].source == "alike"
+    assert rows["recruiter"].why == alike_reason("'Recruiter, Peoplewise'")
+    assert rows["recruiter"].why == "most like 'Recruiter, Peoplewise', which you marked yes: yours to judge"
+    # Counted and said, in the terminal and the report alike, and read back from scored.csv as what it was.
+    summary = summarise_rows(list(rows.values()), bundle.card)
+    assert summary.alike == 1 and summary.model_removals == 1
+    assert summary.alike_sentence() in summary.lines() and summary.alike_sentence() in summary.held_back()
+    write_scored(list(rows.values()), tmp_path / "scored.csv")
+    back = {r.connection.id: r for r in read_scored(tmp_path / "scored.csv")}
+    assert back["recruiter"].source == "alike" and back["dev"].source == "model"
+    assert is_alike_reason(back["recruiter"].why) and not is_alike_reason(back["dev"].why)
+
+
+def test_the_persons_latest_answer_decides() -> None:
+    # The person has since answered the recruiter "no": nothing holds the row back any more.
+    connections = [person("recruiter", "Technical Recruiter")]
+    rows = score_connections(connections, np.stack([unit(-0.45)]), recruiter_bundle(), answers={"lab-recruiter": False})
+    assert rows[0].suggestion == "remove" and rows[0].source == "model"
+    assert "'Recruiter, Peoplewise' (no)" in rows[0].why
+
+
+def test_train_leaves_them_out_of_the_list_its_threshold_and_estimate_are_about(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sales = ["Sales Manager", "Head of Sales", "Sales Director", "Marketing Manager", "Brand Manager"]
+    tech = ["Java Developer", "Backend Engineer", "Data Engineer", "Network Administrator", "QA Tester"]
+    titles = [(t, True) for t in sales] * 6 + [(t, False) for t in tech] * 8 + [("Recruiter", True)]
+    unlabelled = ["Technical Recruiter", "Senior Recruiter", "Python Developer", "Frontend Developer"] * 5
+    with open(tmp_path / "Connections.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["First Name", "Last Name", "URL", "Company", "Position", "Connected On"])
+        for i, title in enumerate([t for t, _ in titles] + unlabelled):
+            writer.writerow(["Ann", f"P{i}", f"https://www.linkedin.com/in/p-{i}", "Firma", title, "01 Mar 2024"])
+    with open(tmp_path / "labels.csv", "w", newline="", encoding="utf-8") as handle:
+        answers = [[f"linkedin.com/in/p-{i}", "yes" if yes else "no"] for i, (_, yes) in enumerate(titles)]
+        csv.writer(handle).writerows([["id", "label"], *answers])
+    seen: dict[str, int] = {}
+    plan = training.plan_removals
+
+    def spy(listed: np.ndarray, *args: Any, unlisted: np.ndarray, **kwargs: Any) -> Any:
+        seen["listed"], seen["unlisted"] = len(listed), len(unlisted)
+        return plan(listed, *args, unlisted=unlisted, **kwargs)
+
+    monkeypatch.setattr(training, "plan_removals", spy)
+    training.train(
+        read_export(tmp_path / "Connections.csv"), load_labels(tmp_path / "labels.csv"), HashEmbedder(), cache=None
+    )
+    # the ten recruiters' most similar answer is the "yes" recruiter: never on the list, so not in its estimate
+    assert seen == {"listed": 10, "unlisted": 10}
