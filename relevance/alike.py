@@ -18,6 +18,10 @@ import numpy as np
 from relevance.linear import centre
 from relevance.neighbours import distinct_rows
 
+# The answers a reason picks its examples from (two people with the same title count once), most similar first;
+# the guard reads the first of the same list, so that `train` and `score` break ties between equally similar
+# answers (one title answered both ways) alike.
+TAKE = 6
 # The start of the reason of a connection held back from removal by its most similar answer.
 ALIKE = "most like "
 _ALIKE_END = ", which you marked yes: yours to judge"
@@ -34,8 +38,9 @@ def nearest_answers(vectors: np.ndarray, answer_vectors: np.ndarray, mean: np.nd
         return np.zeros((len(vectors), take), dtype=np.intp)
     distinct, inverse = distinct_rows(np.asarray(vectors, dtype=np.float32))
     similarity = centre(distinct, mean) @ centre(answer_vectors, mean).T
-    nearest = np.argpartition(-similarity, take - 1, axis=1)[:, :take]
-    order = np.take_along_axis(similarity, nearest, axis=1).argsort(axis=1, kind="stable")[:, ::-1]
+    nearest = np.sort(np.argpartition(-similarity, take - 1, axis=1)[:, :take], axis=1)
+    # most similar first; among equally similar answers, the first answered first
+    order = np.argsort(-np.take_along_axis(similarity, nearest, axis=1), axis=1, kind="stable")
     return np.take_along_axis(nearest, order, axis=1)[inverse]
 
 
@@ -45,7 +50,7 @@ def most_alike_is_yes(
     """For each row, whether the person's most similar answer is "yes" (all False without answers)."""
     if not len(answer_vectors):
         return np.zeros(len(vectors), dtype=bool)
-    return np.asarray(answers, dtype=bool)[nearest_answers(vectors, answer_vectors, mean, 1)[:, 0]]
+    return np.asarray(answers, dtype=bool)[nearest_answers(vectors, answer_vectors, mean, TAKE)[:, 0]]
 
 
 def alike_reason(answer: str) -> str:

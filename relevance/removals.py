@@ -143,8 +143,11 @@ def plan_removals(
         on_unlisted = slope * np.asarray(unlisted, dtype=np.float64) + intercept
         left = share * (1.0 - 1.0 / (1.0 + np.exp(-(fitted[:, :1] * on_unlisted + fitted[:, 1:])))).sum(axis=1)
     missed = 1.0 - no[:, : k + 1].sum(axis=1) / (no.sum(axis=1) + left)
+    # Halfway to the next row up: the score of the list's last row itself, rounded on the card or computed again by
+    # `relevance score` a rounding error away, could fall on either side (train said 286, score removed 285).
+    cut = (ranked[k] + ranked[k + 1]) / 2 if k + 1 < len(ranked) else ranked[k]
     return Removals(
-        threshold=float(apply_platt(ranked[k : k + 1], transfer(tuple(fitted[0]), rescale))[0]),
+        threshold=float(apply_platt(np.array([cut]), transfer(tuple(fitted[0]), rescale))[0]),
         wrong_removals=_estimate(wrong[:, k] * factor[k]),
         missed=_estimate(missed),
         removed=(k + 1) / len(ranked),

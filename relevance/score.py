@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from relevance.alike import alike_reason, is_alike_reason, nearest_answers
+from relevance.alike import TAKE, alike_reason, is_alike_reason, nearest_answers
 from relevance.bundle import Bundle
 from relevance.embed import DEFAULT_CACHE, Embedder, VectorCache, embed_connections, has_vector
 from relevance.errors import ModelError, RelevanceError
@@ -202,7 +202,7 @@ def score_connections(
     decisions = bundle.title_decisions(titles, connections, block=block)
     scores = bundle.calibrate(decisions)
     examples = bundle.examples
-    nearest = nearest_answers(titles, examples.vectors, bundle.model.mean, NEIGHBOURS * 3)
+    nearest = nearest_answers(titles, examples.vectors, bundle.model.mean, TAKE)
     reasons = explain(titles, bundle, answers, nearest=nearest)
     # A connection whose most similar answer is a "yes" is never removed on its score (relevance.alike).
     alike = given_answers(bundle, answers)[nearest[:, 0]] if len(examples.ids) else np.zeros(len(titles), bool)
@@ -284,9 +284,8 @@ def explain(
     if not len(examples.ids):
         return ["" for _ in range(len(vectors))]
     shown = shown_answers(bundle, answers)
-    # Take a few more than needed, so two labelled people with the same title count once.
     if nearest is None:
-        nearest = nearest_answers(vectors, examples.vectors, bundle.model.mean, NEIGHBOURS * 3)
+        nearest = nearest_answers(vectors, examples.vectors, bundle.model.mean, TAKE)
     phrased: dict[tuple[int, ...], str] = {}  # rows with the same nearest answers share one reason
     reasons = []
     for row in map(tuple, nearest.tolist()):

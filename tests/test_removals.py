@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from relevance.calibration import representativeness
+from relevance.calibration import apply_platt, fit_platt, representativeness
 from relevance.removals import expected_wrong, plan_removals
 
 
@@ -54,6 +54,21 @@ def test_the_estimate_is_unbiased_and_its_range_covers_the_truth() -> None:
     assert np.mean((low <= realised) & (realised <= high)) >= 0.8  # the 90% range holds the truth
     assert np.mean(realised <= 0.03 + 0.005) >= 0.8  # the person's limit holds in most networks
     assert np.mean(removed) > 0.3  # and the list is worth having
+
+
+def test_the_threshold_lies_between_the_list_and_the_next_row_so_rounding_it_keeps_the_count() -> None:
+    # The card keeps the threshold as a calibrated score rounded to 6 decimals, and `relevance score` computes each
+    # row's score again: set at the last listed row's own score, half the time it dropped that row (train said
+    # 286, score removed 285).
+    population, _, decisions, y, is_random = simulated(5)
+    plan = plan_removals(population, decisions, y, 0.03, representative=is_random)
+    assert plan.threshold is not None
+    listed = round(plan.removed * len(population))
+    order = np.sort(population)
+    assert order[listed - 1] <= plan.decision < order[listed]  # type: ignore[operator]
+    # on the calibrated scale too: the rows' scores straddle the threshold with room for rounding
+    scores = np.sort(apply_platt(population, fit_platt(decisions, y)))
+    assert scores[listed - 1] < plan.threshold < scores[listed]
 
 
 def test_checks_that_find_the_audience_shorten_the_list() -> None:
