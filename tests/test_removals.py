@@ -62,10 +62,10 @@ def test_the_threshold_lies_between_the_list_and_the_next_row_so_rounding_it_kee
     # 286, score removed 285).
     population, _, decisions, y, is_random = simulated(5)
     plan = plan_removals(population, decisions, y, 0.03, representative=is_random)
-    assert plan.threshold is not None
+    assert plan.threshold is not None and plan.decision is not None
     listed = round(plan.removed * len(population))
     order = np.sort(population)
-    assert order[listed - 1] <= plan.decision < order[listed]  # type: ignore[operator]
+    assert order[listed - 1] <= plan.decision < order[listed]
     # on the calibrated scale too: the rows' scores straddle the threshold with room for rounding
     scores = np.sort(apply_platt(population, fit_platt(decisions, y)))
     assert scores[listed - 1] < plan.threshold < scores[listed]
