@@ -5,10 +5,11 @@
 answer: a linear model learns the audience's biggest group and can put a smaller one (recruiters in a sales
 trainer's audience) among the surest removals, beside a reason that reads "like 'Recruiter, Acme' (yes)". Such a
 connection is never suggested for removal on the model's word: it goes to review, with that answer as its reason.
-Measured on benchmark networks of three trainers (100 answers, 8 networks each, the whole network): such rows
-were 6-8% of the model's removal lists and held 11-20% of its wrong removals (2.3-7.0% of them audience, against
-1.2-3.1% in the lists); on the bundled sample (20 labelling paths, 150 answers), 2% of the lists and 12% of
-their wrong removals.
+Measured on benchmark networks of three trainers (100 answers, 8 networks each, the whole network), against the
+same runs without it: it took 6-8% off the model's removal lists and 11-20% off their wrong removals (the rows
+held back were 2.3-7.0% audience, against 1.2-3.1% in the lists); on the bundled sample (20 labelling paths,
+150 answers), 2% off the lists and 12% off their wrong removals. A model trained before it applies it too, with
+its card's estimate then about a slightly longer list (a cautious error).
 """
 
 from __future__ import annotations
@@ -19,38 +20,49 @@ from relevance.linear import centre
 from relevance.neighbours import distinct_rows
 
 # The answers a reason picks its examples from (two people with the same title count once), most similar first;
-# the guard reads the first of the same list, so that `train` and `score` break ties between equally similar
-# answers (one title answered both ways) alike.
+# the guard reads the same list, so that `train` and `score` mark the same rows.
 TAKE = 6
+# Answers this close to a row's most similar one are as similar: the same title answered by several people (yes by
+# one, no by another) ties, and a float rounding must not decide between them.
+TIE = 1e-5
 # The start of the reason of a connection held back from removal by its most similar answer.
 ALIKE = "most like "
 _ALIKE_END = ", which you marked yes: yours to judge"
 
 
-def nearest_answers(vectors: np.ndarray, answer_vectors: np.ndarray, mean: np.ndarray, take: int) -> np.ndarray:
-    """(rows, take) indices of the ``take`` answers most similar to each row, most similar first: the cosine of
-    the vectors as the model reads them, centred on the network's ``mean`` as the model centres them (raw
-    multilingual vectors all lie close together, and a few answers are then the nearest of almost everything:
-    an e5 "job placement agent" was the nearest answer of forklift operators and anatomists). Worked out once
-    per distinct title (30,000 rows hold about 8,000), with one matrix product against the answers."""
+def nearest_answers(
+    vectors: np.ndarray, answer_vectors: np.ndarray, mean: np.ndarray, take: int = TAKE
+) -> tuple[np.ndarray, np.ndarray]:
+    """(indices, similarities), each (rows, take): the ``take`` answers most similar to each row, most similar
+    first, and their cosines. Cosine of the vectors as the model reads them, centred on the ``mean`` the model
+    centres them on (raw multilingual vectors all lie close together, and a few answers are then the nearest of
+    almost everything: an e5 "job placement agent" was the nearest answer of forklift operators and anatomists).
+    Worked out once per distinct title (30,000 rows hold about 8,000), with one matrix product."""
     take = min(take, len(answer_vectors))
     if not take or not len(vectors):
-        return np.zeros((len(vectors), take), dtype=np.intp)
+        return np.zeros((len(vectors), take), dtype=np.intp), np.zeros((len(vectors), take))
     distinct, inverse = distinct_rows(np.asarray(vectors, dtype=np.float32))
     similarity = centre(distinct, mean) @ centre(answer_vectors, mean).T
     nearest = np.sort(np.argpartition(-similarity, take - 1, axis=1)[:, :take], axis=1)
-    # most similar first; among equally similar answers, the first answered first
-    order = np.argsort(-np.take_along_axis(similarity, nearest, axis=1), axis=1, kind="stable")
-    return np.take_along_axis(nearest, order, axis=1)[inverse]
+    values = np.take_along_axis(similarity, nearest, axis=1)
+    order = np.argsort(-values, axis=1, kind="stable")  # equally similar answers in the order of the answers
+    return np.take_along_axis(nearest, order, axis=1)[inverse], np.take_along_axis(values, order, axis=1)[inverse]
+
+
+def alike_yes(indices: np.ndarray, similarities: np.ndarray, answers: np.ndarray) -> np.ndarray:
+    """For each row (``nearest_answers``), the "yes" answer among its most similar ones (ties within TIE
+    included: a title answered both ways holds the row back), or -1 when the most similar are all "no"."""
+    if not indices.shape[1]:
+        return np.full(len(indices), -1, dtype=np.intp)
+    yes = np.asarray(answers, dtype=bool)[indices] & (similarities >= similarities[:, :1] - TIE)
+    return np.where(yes.any(axis=1), indices[np.arange(len(indices)), yes.argmax(axis=1)], -1)
 
 
 def most_alike_is_yes(
     vectors: np.ndarray, answer_vectors: np.ndarray, answers: np.ndarray, mean: np.ndarray
 ) -> np.ndarray:
-    """For each row, whether the person's most similar answer is "yes" (all False without answers)."""
-    if not len(answer_vectors):
-        return np.zeros(len(vectors), dtype=bool)
-    return np.asarray(answers, dtype=bool)[nearest_answers(vectors, answer_vectors, mean, TAKE)[:, 0]]
+    """For each row, whether the person's most similar answer is a "yes" (all False without answers)."""
+    return alike_yes(*nearest_answers(vectors, answer_vectors, mean), answers) >= 0
 
 
 def alike_reason(answer: str) -> str:

@@ -104,7 +104,8 @@ def plan_removals(
     ``representative``: the answers drawn at random (from the network or from the removal list), which test
     the calibration. The threshold is the highest whose ``confidence`` quantile of the estimate stays within
     ``limit``; none when the calibration has no slope (the model orders nothing). ``unlisted``: the final
-    model's decisions on rows it may never suggest removing (relevance.unread): their "no" rows count as missed.
+    model's decisions on rows it may never suggest removing (relevance.unread, relevance.alike): their "no" rows
+    count as missed.
     """
     y = np.asarray(y, dtype=int)
     d = np.asarray(decisions, dtype=np.float64)
@@ -146,13 +147,14 @@ def plan_removals(
     # Halfway to the next row up: the score of the list's last row itself, rounded on the card or computed again by
     # `relevance score` a rounding error away, could fall on either side (train said 286, score removed 285).
     cut = (ranked[k] + ranked[k + 1]) / 2 if k + 1 < len(ranked) else ranked[k]
+    on_cut = slope * cut + intercept
     return Removals(
         threshold=float(apply_platt(np.array([cut]), transfer(tuple(fitted[0]), rescale))[0]),
         wrong_removals=_estimate(wrong[:, k] * factor[k]),
         missed=_estimate(missed),
         removed=(k + 1) / len(ranked),
         checks=tested if representative is not None and representative.any() else None,
-        decision=float(on_folds[k]),
+        decision=float(on_cut),
     )
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from relevance.alike import TAKE, alike_reason, is_alike_reason, nearest_answers
+from relevance.alike import alike_reason, alike_yes, is_alike_reason, nearest_answers
 from relevance.bundle import Bundle
 from relevance.embed import DEFAULT_CACHE, Embedder, VectorCache, embed_connections, has_vector
 from relevance.errors import ModelError, RelevanceError
@@ -202,10 +202,10 @@ def score_connections(
     decisions = bundle.title_decisions(titles, connections, block=block)
     scores = bundle.calibrate(decisions)
     examples = bundle.examples
-    nearest = nearest_answers(titles, examples.vectors, bundle.model.mean, TAKE)
+    nearest, similarity = nearest_answers(titles, examples.vectors, bundle.model.mean)
     reasons = explain(titles, bundle, answers, nearest=nearest)
     # A connection whose most similar answer is a "yes" is never removed on its score (relevance.alike).
-    alike = given_answers(bundle, answers)[nearest[:, 0]] if len(examples.ids) else np.zeros(len(titles), bool)
+    alike = alike_yes(nearest, similarity, given_answers(bundle, answers))
     for i, signal in enumerate(signal_reasons(decisions, bundle, block)):
         if signal:
             reasons[i] = f"{signal}; {reasons[i]}"
@@ -237,8 +237,8 @@ def score_connections(
             if suggestion == "remove" and blocked[i]:
                 why = unread_reason(connection, reader, bundle.card.reads_languages)
                 row = ScoredRow(connection, score, "review", why, source="unread")
-            elif suggestion == "remove" and alike[i]:
-                why = alike_reason(f"'{examples.texts[nearest[i, 0]]}'")
+            elif suggestion == "remove" and alike[i] >= 0:
+                why = alike_reason(f"'{examples.texts[alike[i]]}'")
                 row = ScoredRow(connection, score, "review", why, source="alike")
             else:
                 row = ScoredRow(connection, score, "keep" if score >= keep_from else suggestion, reasons[i])
@@ -285,7 +285,7 @@ def explain(
         return ["" for _ in range(len(vectors))]
     shown = shown_answers(bundle, answers)
     if nearest is None:
-        nearest = nearest_answers(vectors, examples.vectors, bundle.model.mean, TAKE)
+        nearest, _ = nearest_answers(vectors, examples.vectors, bundle.model.mean)
     phrased: dict[tuple[int, ...], str] = {}  # rows with the same nearest answers share one reason
     reasons = []
     for row in map(tuple, nearest.tolist()):

@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 
 import relevance.training as training
-from relevance.alike import alike_reason, is_alike_reason, most_alike_is_yes, nearest_answers
+from relevance.alike import alike_reason, alike_yes, is_alike_reason, most_alike_is_yes, nearest_answers
 from relevance.bundle import Bundle, Examples
 from relevance.io import read_export
 from relevance.labels import load_labels
 from relevance.linear import LinearModel
-from relevance.score import score_connections, write_scored
+from relevance.score import score_connections, score_export, write_scored
 from relevance.scored_file import read_scored
 from relevance.summary import summarise_rows
 from tests.fakes import HashEmbedder
@@ -27,9 +27,9 @@ ORIGIN = np.zeros(2, np.float32)  # nothing to centre on
 def test_nearest_answers_most_similar_first_the_same_for_the_same_title() -> None:
     answers = np.stack([unit(0.9), unit(-0.9), unit(-0.5)])
     rows = np.stack([unit(-0.45), unit(0.8), unit(-0.45), unit(-0.95)])
-    assert nearest_answers(rows, answers, ORIGIN, 2).tolist() == [[2, 1], [0, 2], [2, 1], [1, 2]]
-    assert nearest_answers(rows, answers, ORIGIN, 10).shape == (4, 3)  # never more than there are answers
-    assert nearest_answers(rows, answers[:0], ORIGIN, 2).shape == (4, 0)
+    assert nearest_answers(rows, answers, ORIGIN, 2)[0].tolist() == [[2, 1], [0, 2], [2, 1], [1, 2]]
+    assert nearest_answers(rows, answers, ORIGIN, 10)[0].shape == (4, 3)  # never more than there are answers
+    assert nearest_answers(rows, answers[:0], ORIGIN, 2)[0].shape == (4, 0)
     yes = np.array([True, False, True])
     assert most_alike_is_yes(rows, answers, yes, ORIGIN).tolist() == [True, True, True, False]
     assert not most_alike_is_yes(rows, answers[:0], yes[:0], ORIGIN).any()
@@ -42,8 +42,20 @@ def test_similar_as_the_model_reads_them_centred_on_the_network() -> None:
     common, own = np.array([0, 0, 0, 1], np.float32), np.eye(4, dtype=np.float32)
     answers = np.vstack([0.5 * common + 0.5 * own[0], 0.5 * common + 0.5 * own[1], common + 0.05 * own[2]])
     rows = np.vstack([common + 0.3 * own[0], common + 0.3 * own[1]])
-    assert nearest_answers(rows, answers, np.zeros(4, np.float32), 1)[:, 0].tolist() == [2, 2]
-    assert nearest_answers(rows, answers, common, 1)[:, 0].tolist() == [0, 1]
+    assert nearest_answers(rows, answers, np.zeros(4, np.float32), 1)[0][:, 0].tolist() == [2, 2]
+    assert nearest_answers(rows, answers, common, 1)[0][:, 0].tolist() == [0, 1]
+
+
+def test_a_title_answered_both_ways_holds_the_row_back_whichever_answer_came_first() -> None:
+    owner_no, owner_yes, dev_no = unit(0.3), unit(0.3), unit(-0.9)
+    rows = np.stack([unit(0.31), unit(-0.88)])
+    for answers, yes in (
+        ([owner_no, owner_yes, dev_no], [False, True, False]),
+        ([owner_yes, owner_no, dev_no], [True, False, False]),
+    ):
+        nearest, similarity = nearest_answers(rows, np.stack(answers), ORIGIN)
+        held = alike_yes(nearest, similarity, np.array(yes))
+        assert held.tolist() == [yes.index(True), -1]  # the "yes" of the tie is the one named
 
 
 def recruiter_bundle() -> Bundle:
@@ -65,7 +77,8 @@ def test_a_low_score_next_to_a_yes_answer_goes_to_review_with_that_answer_as_the
     bundle = recruiter_bundle()
     rows = {r.connection.id: r for r in score_connections(connections, vectors, bundle)}
     assert rows["dev"].suggestion == "remove" and rows["dev"].source == "model"
-    assert rows["recruiter"].score is not None and rows["recruiter"].score <= bundle.remove_at_or_below  # type: ignore[operator]
+    remove_at, score = bundle.remove_at_or_below, rows["recruiter"].score
+    assert remove_at is not None and score is not None and score <= remove_at  # the model alone would remove it
     assert rows["recruiter"].suggestion == "review" and rows["recruiter"].source == "alike"
     assert rows["recruiter"].why == alike_reason("'Recruiter, Peoplewise'")
     assert rows["recruiter"].why == "most like 'Recruiter, Peoplewise', which you marked yes: yours to judge"
@@ -110,8 +123,14 @@ def test_train_leaves_them_out_of_the_list_its_threshold_and_estimate_are_about(
         return plan(listed, *args, unlisted=unlisted, **kwargs)
 
     monkeypatch.setattr(training, "plan_removals", spy)
-    training.train(
-        read_export(tmp_path / "Connections.csv"), load_labels(tmp_path / "labels.csv"), HashEmbedder(), cache=None
-    )
+    export = read_export(tmp_path / "Connections.csv")
+    bundle = training.train(export, load_labels(tmp_path / "labels.csv"), HashEmbedder(), cache=None).bundle
     # the ten recruiters' most similar answer is the "yes" recruiter: never on the list, so not in its estimate
     assert seen == {"listed": 10, "unlisted": 10}
+    # and `score` holds back the same rows: the list train sized is the list the model removes
+    scored = score_export(export, bundle, HashEmbedder(), cache=None).rows
+    thresholds = bundle.card.thresholds
+    assert thresholds.remove_at_or_below is not None
+    model_removals = [r for r in scored if r.source == "model" and r.suggestion == "remove"]
+    assert len(model_removals) == round(thresholds.rows * thresholds.removed_share) > 0
+    assert all("Recruiter" not in r.connection.position for r in model_removals)

@@ -101,7 +101,7 @@ def _headline(data: ReportData) -> str:
         if s.without_title
         else ""
     )
-    unread = f" {escape(s.held_back())}" if s.unread or s.alike else ""  # low scores kept in review, and why
+    held_back = f" {escape(s.held_back())}" if s.unread or s.alike else ""  # low scores kept in review, and why
     return (
         "<section id='headline'><h2>Summary</h2>"
         f"<div class='cards'>{''.join(cards)}</div>"
@@ -112,7 +112,7 @@ def _headline(data: ReportData) -> str:
         "<div class='legend'>"
         + "".join(f"<span><i class='dot {n}'></i>{names.get(n, n)}</span>" for n in legend)
         + "</div>"
-        f"<p>{labelled}{unscored}{unread} Audience shares count your own answers as certain and every other "
+        f"<p>{labelled}{unscored}{held_back} Audience shares count your own answers as certain and every other "
         "connection by its score.</p></section>"
     )
 
