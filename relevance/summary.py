@@ -81,7 +81,7 @@ class Summary:
             return ""
         return (
             f"{self.unread:,} connections whose score is low enough to remove are marked review: their titles are in a "
-            "language the model reading them was not trained on (scored.csv gives the reason beside each)."
+            "language the model reading them was not trained on (the reason beside each says which)."
         )
 
     def alike_sentence(self) -> str:
@@ -90,7 +90,7 @@ class Summary:
             return ""
         return (
             f"{self.alike:,} connections whose score is low enough to remove are marked review: the connection you "
-            "answered that is most like each is one you marked yes (scored.csv names it beside each)."
+            "answered that is most like each is one you marked yes (the reason beside each names it)."
         )
 
     def held_back(self) -> str:
