@@ -286,13 +286,12 @@ def explain(
     shown = shown_answers(bundle, answers)
     if nearest is None:
         nearest, _ = nearest_answers(vectors, examples.vectors, bundle.model.mean)
-    phrased: dict[tuple[int, ...], str] = {}  # rows with the same nearest answers share one reason
-    reasons = []
-    for row in map(tuple, nearest.tolist()):
-        if row not in phrased:
-            phrased[row] = "like " + ", ".join(list(dict.fromkeys(shown[j] for j in row))[:NEIGHBOURS])
-        reasons.append(phrased[row])
-    return reasons
+    # Rows with the same nearest answers (the same title, most often) share one reason, phrased once.
+    distinct, inverse = np.unique(nearest, axis=0, return_inverse=True)
+    phrased = [
+        "like " + ", ".join(list(dict.fromkeys(shown[j] for j in row))[:NEIGHBOURS]) for row in distinct.tolist()
+    ]
+    return [phrased[i] for i in inverse.ravel().tolist()]
 
 
 def shown_answers(bundle: Bundle, answers: dict[str, bool] | None = None) -> list[str]:
