@@ -93,9 +93,9 @@ class Summary:
             "answered that is most like each is one you marked yes (the reason beside each names it)."
         )
 
-    def held_back(self) -> str:
-        """The low scores kept in review, and why, in one paragraph ("" when none are)."""
-        return " ".join(sentence for sentence in (self.unread_sentence(), self.alike_sentence()) if sentence)
+    def held_back(self) -> list[str]:
+        """The low scores kept in review, and why: one sentence per reason ([] when none are)."""
+        return [sentence for sentence in (self.unread_sentence(), self.alike_sentence()) if sentence]
 
     def lines(self) -> list[str]:
         """The summary in plain sentences, for a terminal."""
@@ -106,7 +106,7 @@ class Summary:
             f"Suggestions: {c['remove']:,} remove, {c['review']:,} review, {c['keep']:,} keep.",
             self.removal_sentence(),
         ]
-        out += [sentence for sentence in (self.unread_sentence(), self.alike_sentence()) if sentence]
+        out += self.held_back()
         headroom = LINKEDIN_CAP - self.on_linkedin
         cap = (
             f"{headroom:,} below LinkedIn's {LINKEDIN_CAP:,} cap"

@@ -305,10 +305,11 @@ def train(
     # The network's unlabelled rows: what the wrong-removal estimate and the threshold are about.
     others = [i for i in np.flatnonzero(judged) if connections[i].id not in answers]
     mean = network_mean(vectors)
+    given = np.array([answers[connections[i].id] for i in rows])
     picked = labels.picked  # a property that reads every row of the labels file: once, not once per answer
     bundle = fit_bundle(
         vectors[rows],
-        np.array([answers[connections[i].id] for i in rows]),
+        given,
         mean,
         embedder=embedder,
         ids=[connections[i].id for i in rows],
@@ -323,9 +324,7 @@ def train(
         # What `relevance score` will not remove on the model's word: titles it cannot read (relevance.unread), and
         # connections whose most similar answer is a "yes" (relevance.alike).
         removable=~unread([connections[i] for i in others], reads)
-        & ~most_alike_is_yes(
-            vectors[others], vectors[rows], np.array([answers[connections[i].id] for i in rows]), mean
-        ),
+        & ~most_alike_is_yes(vectors[others], vectors[rows], given, mean),
     )
     # Which network it learnt: scoring or reporting another export with it can then say so (relevance.network).
     bundle.card = replace(

@@ -101,7 +101,7 @@ def _headline(data: ReportData) -> str:
         if s.without_title
         else ""
     )
-    held_back = f" {escape(s.held_back())}" if s.unread or s.alike else ""  # low scores kept in review, and why
+    held_back = "".join(f" {escape(sentence)}" for sentence in s.held_back())  # low scores kept in review, and why
     return (
         "<section id='headline'><h2>Summary</h2>"
         f"<div class='cards'>{''.join(cards)}</div>"
