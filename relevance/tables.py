@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from relevance.codepages import decode_legacy
 from relevance.errors import ExportError, RelevanceError
 from relevance.files import read_bytes
 from relevance.limits import MAX_COLUMNS, max_bytes, max_rows, too_big, too_many_rows
@@ -168,8 +169,8 @@ def _workbook_problem(error: Exception) -> str:
 def decode(
     data: bytes, source: str, error: type[RelevanceError] = ExportError, expected: str = _EXPECTED_FILE
 ) -> tuple[str, str]:
-    """Text and the encoding it was in: UTF-8 (with or without BOM), UTF-16 or UTF-32 with a BOM, else
-    Windows-1252, else Latin-1. Raises ``error`` for a binary file or damaged UTF-16/32 text."""
+    """Text and the encoding it was in: UTF-8 (with or without BOM), UTF-16 or UTF-32 with a BOM, else the
+    Windows code page its words read best in (relevance.codepages), else Latin-1. Raises ``error`` for a binary file or damaged UTF-16/32 text."""
     if b"\x00" in data[:4096]:
         # UTF-32's little-endian BOM starts with UTF-16's: test it first, or every field fills with NULs.
         for bom, encoding in (
@@ -187,14 +188,11 @@ def decode(
                         "open it in a spreadsheet and save it as CSV UTF-8, or export it again"
                     ) from None
         raise error(f"{source} is a binary file, not {expected}")
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        name = "utf-8 (with BOM)" if encoding == "utf-8-sig" and data.startswith(b"\xef\xbb\xbf") else encoding
-        return text, name.replace("utf-8-sig", "utf-8")
-    raise AssertionError("latin-1 decodes any bytes")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return decode_legacy(data)  # saved by Excel in the region's own code page
+    return text, "utf-8 (with BOM)" if data.startswith(codecs.BOM_UTF8) else "utf-8"
 
 
 def _read_text(data: bytes, source: str, choose_delimiter: DelimiterChooser) -> Table:

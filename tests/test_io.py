@@ -206,6 +206,54 @@ def test_latin1() -> None:
     ]
 
 
+# Excel's "CSV" on a Polish, Czech, Russian or Lithuanian computer: the region's own Windows code page.
+REGIONAL_ROWS = {
+    "cp1250": [
+        ("Łukasz", "Zieliński", "Własna działalność gospodarcza", "Menedżer ds. sprzedaży"),
+        ("Agnieszka", "Wiśniewska", "Wisła Logistyka", "Kierownik działu kadr"),
+        ("Tomáš", "Dvořák", "Účetní kancelář s.r.o.", "Obchodní ředitel"),
+        ("Jiří", "Černý", "Nemocnice Ústí", "Lékař"),
+        ("Ľubomír", "Šťastný", "Ťahanovce a.s.", "Obchodný riaditeľ"),
+        ("Gergő", "Kovács", "Győri Kft.", "Értékesítési vezető"),
+    ],
+    "cp1251": [
+        ("Алексей", "Смирнов", "ООО Ромашка", "Менеджер по продажам"),
+        ("Ольга", "Иванова", "Сбербанк", "HR-специалист"),
+        ("Георги", "Петров", "Търговска къща", "Мениджър продажби"),
+        ("Айгерим", "Ахметова", "Казахтелеком", "Руководитель отдела маркетинга"),
+    ],
+    "cp1257": [
+        ("Jonas", "Kazlauskas", "Vilniaus ūkis", "Pardavimų vadovas"),
+        ("Rūta", "Jankauskienė", "Kauno prekyba", "Personalo vadovė"),
+        ("Jānis", "Bērziņš", "Rīgas tirdzniecība", "Pārdošanas vadītājs"),
+    ],
+}
+
+
+@pytest.mark.parametrize("code_page", sorted(REGIONAL_ROWS))
+def test_excel_in_the_regions_own_code_page(tmp_path: Path, code_page: str) -> None:
+    rows = REGIONAL_ROWS[code_page]
+    lines = ["First Name;Last Name;URL;Email Address;Company;Position;Connected On"]
+    lines += [f"{a};{b};;;{c};{d};15 Mar 2023" for a, b, c, d in rows]
+    path = tmp_path / "Connections.csv"
+    path.write_bytes("\r\n".join(lines).encode(code_page))
+    export = read_export(path)
+    assert export.encoding == code_page
+    assert [(c.first_name, c.last_name, c.company, c.position) for c in export.connections] == rows
+
+
+def test_western_text_stays_western(tmp_path: Path) -> None:
+    """Spanish "ñ" is Polish "ń" in the Central European code page, French "è" Czech "č": a Western file whose
+    words read as well either way stays Western."""
+    path = tmp_path / "Connections.csv"
+    lines = ["First Name;Last Name;URL;Email Address;Company;Position;Connected On"]
+    lines += ["Íñigo;Peña;;;Señorío S.L.;Diseñador gráfico;1 Feb 2022", "Hélène;Lefèvre;;;Crème;Gérante;2 Feb 2022"]
+    path.write_bytes("\r\n".join(lines).encode("cp1252"))
+    export = read_export(path)
+    assert export.encoding == "cp1252"
+    assert export.connections[0].position == "Diseñador gráfico"
+
+
 @pytest.mark.parametrize(("name", "delimiter"), [("semicolon.csv", ";"), ("tab.tsv", "\t")])
 def test_other_delimiters(name: str, delimiter: str) -> None:
     export = read(name)
