@@ -26,7 +26,7 @@ from relevance.embedders.sentence_transformers import SentenceTransformerEmbedde
 from relevance.embedders.use import UseEmbedder
 from relevance.errors import EmbedderError
 from relevance.progress import Progress, report
-from relevance.records import Connection
+from relevance.records import Connection, lost_letters
 
 __all__ = [
     "DEFAULT_CACHE",
@@ -99,9 +99,11 @@ def embedding_text(connection: Connection) -> str:
     Not the company: appended to the title it cost 0.04-0.12 ROC-AUC (scripts/bench_text.py), and the headline
     LinkedIn writes by itself, which many people keep, is "Sales Manager at Acme".
     Not the company alone either when there is no title: used that way it scored worse than a zero vector,
-    which says "nothing known" and leaves those rows to the classifier's prior. Such rows give "".
+    which says "nothing known" and leaves those rows to the classifier's prior. Such rows give "", and so do
+    titles whose letters were lost to question marks (``lost_letters``).
     """
-    return clean_text(without_employer(connection.title, connection.company))
+    text = clean_text(without_employer(connection.title, connection.company))
+    return "" if lost_letters(text) else text
 
 
 # Punctuation that puts an employer after a title, spaced or written against it: "Founder - Acme", "CEO, Acme".

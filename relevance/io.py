@@ -26,7 +26,7 @@ from relevance.columns import (
 from relevance.dates import slashes_day_first, to_date
 from relevance.errors import ExportError, RelevanceError
 from relevance.identity import NO_URL, connection_id
-from relevance.records import Connection
+from relevance.records import Connection, lost_letters
 from relevance.tables import SNIFF_ROWS, Cell, read_table
 from relevance.write_errors import cannot_write
 
@@ -77,6 +77,12 @@ class Export:
         """Connections with no position or headline: a company alone is not embedded, so these are marked
         review (relevance.embed.embedding_text), as `score` counts them."""
         return sum(not c.title for c in self.connections)
+
+    @property
+    def lost_titles(self) -> int:
+        """Connections whose title is question marks where its letters were (relevance.embed.lost_letters): a
+        file saved in a code page that cannot write them. Marked review, like those without a title."""
+        return sum(bool(c.title) and lost_letters(c.title) for c in self.connections)
 
     @property
     def with_headline(self) -> int:

@@ -62,3 +62,11 @@ class Connection:
         row = {col: getattr(self, col) for col in CANONICAL_COLUMNS if col != "connected_on"}
         row["connected_on"] = self.connected_on.isoformat() if self.connected_on else ""
         return row
+
+
+def lost_letters(title: str) -> bool:
+    """Whether a title is more question marks than letters: "???????? ?? ????????" is what a Russian or Polish
+    title becomes in a file saved in a code page that cannot write its letters (Excel puts "?" for each). Nothing
+    is left to read; a title with a letter or two lost ("Operator w?zka") is still read."""
+    marks = title.count("?")
+    return marks > 0 and marks > sum(ch.isalpha() for ch in title)

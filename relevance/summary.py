@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from relevance.card import ModelCard
 from relevance.metrics import Estimate
 from relevance.removals import expected_wrong
-from relevance.score import SUGGESTIONS, Scored, ScoredRow
+from relevance.score import LOST_TEXT, SUGGESTIONS, Scored, ScoredRow
 
 # LinkedIn's limit on first-degree connections.
 LINKEDIN_CAP = 30_000
@@ -32,6 +32,7 @@ class Summary:
     more_answers: int | None = None  # with no list: about how many more answers may bring one
     target_size: int | None = None
     unread: int = 0  # the model would remove them, but was not trained on their titles' language: review
+    lost_titles: int = 0  # titles that are question marks where their letters were: marked review
     alike: int = 0  # the model would remove them, but the person's most similar answer is a "yes": review
 
     @property
@@ -101,12 +102,13 @@ class Summary:
         """The summary in plain sentences, for a terminal."""
         c = self.counts
         out = [
-            f"Scored {self.connections:,} connections ({self.without_title:,} without a position or headline: "
-            f"marked review; {self.ghost_rows:,} hidden members in the export cannot be scored).",
+            f"Scored {self.connections:,} connections{self._unscored()}.",
             f"Suggestions: {c['remove']:,} remove, {c['review']:,} review, {c['keep']:,} keep.",
             self.removal_sentence(),
         ]
         out += self.held_back()
+        if lost := self.lost_sentence():
+            out.append(lost)
         headroom = LINKEDIN_CAP - self.on_linkedin
         cap = (
             f"{headroom:,} below LinkedIn's {LINKEDIN_CAP:,} cap"
@@ -117,6 +119,31 @@ class Summary:
         if self.target_size is not None:
             out.append(self._target_line())
         return out
+
+    def _unscored(self) -> str:
+        """ " (60 without a position or headline: marked review; 920 hidden members ...)", or "" when all scored."""
+        review = [
+            f"{count:,} {what}"
+            for count, what in (
+                (self.without_title, "without a position or headline"),
+                (self.lost_titles, "whose title is question marks where its letters were"),
+            )
+            if count
+        ]
+        parts = [f"{' and '.join(review)}: marked review"] if review else []
+        if self.ghost_rows:
+            hidden = "1 hidden member" if self.ghost_rows == 1 else f"{self.ghost_rows:,} hidden members"
+            parts.append(f"{hidden} in the export cannot be scored")
+        return f" ({'; '.join(parts)})" if parts else ""
+
+    def lost_sentence(self) -> str:
+        """What to do about titles lost to question marks ("" when none are)."""
+        if not self.lost_titles:
+            return ""
+        return (
+            f"{self.lost_titles:,} titles are question marks where their letters were: the file was saved in a code "
+            'page that cannot write them. Export it again from LinkedIn, or save it as "CSV UTF-8".'
+        )
 
     def _target_line(self) -> str:
         target, needed, removals = self.target_size, self.needed, self.removals
@@ -145,12 +172,13 @@ def summarise_rows(
     """Count what the scored rows suggest and attach the model's honest estimate of wrong removals."""
     counts = Counter(row.suggestion for row in rows)
     sources = Counter((row.source, row.suggestion) for row in rows)
+    lost = sum(row.why == LOST_TEXT for row in rows)
     model_removals = sources[("model", "remove")]
     wrong = card.wrong_removals if card is not None and card.thresholds.remove_at_or_below is not None else None
     return Summary(
         connections=len(rows),
         ghost_rows=ghost_rows,
-        without_title=sources[("no text", "review")],
+        without_title=sources[("no text", "review")] - lost,
         counts={name: counts.get(name, 0) for name in SUGGESTIONS},
         model_removals=model_removals,
         answered_removals=sources[("label", "remove")],
@@ -161,6 +189,7 @@ def summarise_rows(
         target_size=target_size,
         unread=sources[("unread", "review")],
         alike=sources[("alike", "review")],
+        lost_titles=lost,
     )
 
 

@@ -13,7 +13,15 @@ from relevance.bundle import Bundle, Examples
 from relevance.errors import RelevanceError
 from relevance.linear import LinearModel
 from relevance.records import CANONICAL_COLUMNS, Connection
-from relevance.score import NO_TEXT, SCORED_COLUMNS, parse_age, parse_keep_rule, score_connections, write_scored
+from relevance.score import (
+    LOST_TEXT,
+    NO_TEXT,
+    SCORED_COLUMNS,
+    parse_age,
+    parse_keep_rule,
+    score_connections,
+    write_scored,
+)
 from tests.fakes import make_card
 
 
@@ -59,6 +67,34 @@ def test_suggestions_reasons_and_order() -> None:
     assert why["remove"] == "like 'Java Developer' (no), 'Sales Manager, Acme' (yes)"
     assert why["blank"] == NO_TEXT
     assert rows[0].label is False and rows[1].label is None
+
+
+def test_a_title_lost_to_question_marks_is_not_read_and_says_why(tmp_path: Path) -> None:
+    """Excel writes "?" for each letter its code page lacks: "Менеджер по продажам" saved as Central European."""
+    from relevance.embed import embedding_text
+    from relevance.io import read_export
+    from relevance.summary import summarise_rows
+
+    lost = person("lost", "???????? ?? ????????")
+    kept = person("kept", "Operator w?zka widłowego")  # a letter lost: still read
+    assert embedding_text(lost) == "" and embedding_text(kept) == "Operator w?zka widłowego"
+    rows = score_connections([lost, kept], np.stack([np.zeros(2, np.float32), unit(0.0)]), make_bundle())
+    by_id = {r.connection.id: r for r in rows}
+    assert (by_id["lost"].suggestion, by_id["lost"].why, by_id["lost"].score) == ("review", LOST_TEXT, None)
+    summary = summarise_rows(rows, make_card())
+    assert (summary.lost_titles, summary.without_title) == (1, 0)
+    assert (
+        summary.lines()[0]
+        == "Scored 2 connections (1 whose title is question marks where its letters were: marked review)."
+    )
+    assert 'save it as "CSV UTF-8"' in " ".join(summary.lines())
+
+    export = tmp_path / "Connections.csv"
+    export.write_bytes(
+        "First Name;Last Name;Company;Position;Connected On\r\nOlga;Ivanova;Acme;Менеджер по продажам;1 Feb 2022\r\n"
+        "Anna;Nowak;Acme;Kierownik sprzedaży;1 Feb 2022\r\n".encode("cp1250", errors="replace")
+    )
+    assert read_export(export).lost_titles == 1
 
 
 def test_keep_rules_and_the_users_answers_override_the_model() -> None:

@@ -35,8 +35,19 @@ def render_inspection(result: Export, choice: Choice | None = None) -> None:
         ("Columns used", ", ".join(f"{field} ← {column!r}" for field, column in result.columns.items())),
         ("Rows read", f"{result.rows_read:,}"),
         ("Connections", f"{total:,}"),
-        ("Usable for scoring", f"{total - result.without_title:,}"),
+        ("Usable for scoring", f"{total - result.without_title - result.lost_titles:,}"),
         ("Without a title", f"{result.without_title:,} (no position or headline: kept, marked review)"),
+        *(
+            [
+                (
+                    "Titles lost to '?'",
+                    f"{result.lost_titles:,} (question marks where the letters were: save the file as "
+                    "CSV UTF-8, or export it again)",
+                )
+            ]
+            if result.lost_titles
+            else []
+        ),
         ("Ghost rows", f"{result.ghost_rows:,} (hidden members with only a date: skipped)"),
         ("Duplicates", f"{result.duplicate_rows:,}" + _examples(result.duplicate_ids)),
         ("With a headline", f"{result.with_headline:,}"),

@@ -76,6 +76,12 @@ def train(
         choice = choose_for(result, embedder)
         if not quiet:
             say(choice.reason)
+            if result.lost_titles:
+                say(
+                    f"{result.lost_titles:,} titles are question marks where their letters were (the file was saved "
+                    "in a code page that cannot write them): nothing to learn from or score them by. Export it again "
+                    'from LinkedIn, or save it as "CSV UTF-8".'
+                )
         with progress_bar("Embedding titles", quiet) as progress:
             trained = train_model(
                 result,

@@ -100,7 +100,7 @@ def _headline(data: ReportData) -> str:
         "judge them by."
         if s.without_title
         else ""
-    )
+    ) + (f" {escape(s.lost_sentence())} They are marked review." if s.lost_titles else "")
     held_back = "".join(f" {escape(sentence)}" for sentence in s.held_back())  # low scores kept in review, and why
     return (
         "<section id='headline'><h2>Summary</h2>"
