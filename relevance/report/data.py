@@ -45,6 +45,7 @@ class Headline:
     audience_now: float  # expected audience share of the judged connections (answers count as certain)
     audience_after: float  # the same after the removals
     judged: int  # connections with a score or an answer: what the shares are over
+    judged_after: int  # of them, those not on the removal list: what the share after the removals is over
     wrong_removals: float  # expected audience members among the model's removals
     wrong_range: tuple[int, int] | None  # its likely range from the model card; None: summed from the scores
     cap: int = LINKEDIN_CAP
@@ -200,6 +201,7 @@ def _headline(rows: list[ScoredRow], summary: Summary) -> Headline:
         audience_now=float(np.mean([w for _, w in weights])) if weights else 0.0,
         audience_after=float(np.mean(kept)) if kept else 0.0,
         judged=len(weights),
+        judged_after=len(kept),
         wrong_removals=wrong,
         wrong_range=wrong_range,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from relevance.report.data import BATCH_SIZE, ReportData, Share
+from relevance.report.data import BATCH_SIZE, Headline, ReportData, Share
 from relevance.report.quality import Figure, ModelSummary
 from relevance.score import SUGGESTIONS
 
@@ -57,6 +57,13 @@ def _card(label: str, big: str, text: str) -> str:
     return f"<div class='card'><div class='label'>{label}</div><div class='big'>{big}</div><div>{text}</div></div>"
 
 
+def _after_text(h: Headline, left: int) -> str:
+    """What the share after the removals is over: the connections left that have a score or an answer (a
+    connection without a title has no share to count; dividing by all that are left overstated it)."""
+    people = f"about {_n(h.audience_after * h.judged_after)} of the {h.judged_after:,}"
+    return f"{people} connections left" if h.judged_after == left else f"{people} left that could be judged"
+
+
 def _headline(data: ReportData) -> str:
     """The numbers at the top, each counted by the run's Summary: the same numbers the terminal says."""
     h, s = data.headline, data.summary
@@ -73,7 +80,7 @@ def _headline(data: ReportData) -> str:
             f"connections scored; {s.counts['keep']:,} keep, {s.counts['review']:,} review",
         ),
         _card("Your audience now", f"≈ {_pct(h.audience_now)}", f"about {_n(h.audience_now * h.judged)} people"),
-        _card("After the removals", f"≈ {_pct(h.audience_after)}", f"of the {left:,} connections left"),
+        _card("After the removals", f"≈ {_pct(h.audience_after)}", _after_text(h, left)),
         _removal_card(data),
     ]
     legend = [*SUGGESTIONS, *(["ghost"] if s.ghost_rows else []), "free"]
