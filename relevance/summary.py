@@ -223,8 +223,10 @@ def removal_lines(card: ModelCard) -> list[str]:
             verdict = f"fewer than {expected}: the estimate was lowered ×{t.checks.factor:.2f}"
         else:
             verdict = f"in line with {expected}"
+        one = t.checks.answers == 1
         lines.append(
             f"{t.checks.answers} of your answers that test the model (drawn at random, or given on the removal "
-            f"list) fall below that score; {t.checks.yes} of them are your audience, {verdict}."
+            f"list) {'falls' if one else 'fall'} below that score; {'it is' if one else f'{t.checks.yes} of them are'} "
+            f"{'your audience' if not one or t.checks.yes else 'not your audience'}, {verdict}."
         )
     return lines

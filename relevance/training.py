@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import math
 import platform
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -193,13 +194,16 @@ def fit_bundle(
         smoothing=settings.smoothing if smoothed else None,
         smoothing_check=smoothing_check,
         metrics={
-            **evaluate(scores, y, seed=settings.seed),
-            "wrong_removals": removals.wrong_removals,
-            "missed": removals.missed,
+            name: estimate.rounded()
+            for name, estimate in {
+                **evaluate(scores, y, seed=settings.seed),
+                "wrong_removals": removals.wrong_removals,
+                "missed": removals.missed,
+            }.items()
         },
         thresholds=Thresholds(
-            remove_at_or_below=None if removals.threshold is None else round(removals.threshold, 6),
-            keep_from=round(max(settings.keep_from, removals.threshold or 0.0), 6),
+            remove_at_or_below=None if removals.threshold is None else _round_up(removals.threshold),
+            keep_from=_round_up(max(settings.keep_from, removals.threshold or 0.0)),
             max_wrong_removals=settings.max_wrong_removals,
             confidence=settings.confidence,
             rows=len(listed),
@@ -342,3 +346,10 @@ def _versions() -> dict[str, str]:
     for package in ("relevance", "scikit-learn", "numpy"):
         found[package] = version(package)
     return found
+
+
+def _round_up(threshold: float) -> float:
+    """A threshold as the card stores it (6 decimals), rounded up: when the list takes every listable row, the
+    threshold is the score of the last one itself, and rounded down it left out that row and every row with
+    the same title (a headline export: train said 574, score removed 564)."""
+    return math.ceil(threshold * 1e6) / 1e6

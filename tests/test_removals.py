@@ -126,3 +126,13 @@ def test_expected_wrong_says_about_how_many_and_likely_range(count: int, expecte
     from relevance.metrics import Estimate
 
     assert expected_wrong(count, Estimate(0.02, 0.01, 0.04)) == expected
+
+
+def test_the_card_rounds_the_threshold_up_so_the_last_listed_rows_stay_listed() -> None:
+    """A list of every listable row ends at the last row's own score; rounded down on the card, that row and every
+    row with its title fell out of `relevance score`'s list (a headline export: train said 574, score 564)."""
+    from relevance.training import _round_up
+
+    for threshold in (0.2626514, 0.1, 0.0300000001, 1e-9):
+        stored = _round_up(threshold)
+        assert threshold <= stored <= threshold + 1e-6 and round(stored, 6) == stored

@@ -119,5 +119,5 @@ def training_lines(trained: TrainResult, labels: Path, model: Path) -> list[str]
     lines.append(f"  ROC-AUC {figure('roc_auc')}, average precision {figure('average_precision')}")
     lines.extend("  " + line for line in removal_lines(card))
     lines.append(f"  Keep from score {card.thresholds.keep_from:.2f}; in between: review.")
-    lines.append(f"Saved {model} and {model.with_suffix('.json').name} (its description, readable as text).")
+    lines.append(f"Saved {model} and {model.with_suffix('.json')} (its description, readable as text).")
     return lines

@@ -38,6 +38,10 @@ def _n(value: float) -> str:
     return f"{round(value):,}"
 
 
+def _people(value: float) -> str:
+    return "1 person" if round(value) == 1 else f"{_n(value)} people"
+
+
 def _pct(value: float) -> str:
     return f"{value:.0%}"
 
@@ -183,8 +187,8 @@ def _scores(data: ReportData, plots: set[str]) -> str:
 def _figure(f: Figure | None, fmt: str = ".2f") -> str:
     if f is None:
         return "unknown"
-    value = format(f.value, fmt)
-    return value if f.low == f.high else f"{value} (likely between {format(f.low, fmt)} and {format(f.high, fmt)})"
+    value, low, high = (format(v, fmt) for v in (f.value, f.low, f.high))
+    return value if low == high else f"{value} (likely between {low} and {high})"  # not "between 97% and 97%"
 
 
 def _reads(model: ModelSummary) -> str:
@@ -226,7 +230,7 @@ def _quality(model: ModelSummary | None, plots: set[str], data: ReportData) -> s
     else:
         wrong = _figure(model.wrong_removal_rate, ".1%")
         items.append(
-            f"<li><b>Wrong removals: {wrong}.</b> Of the connections the model suggests for removal, this share is likely your audience after all: about {_n(data.headline.wrong_removals)} people here. Glance at each one before you remove them.</li>"
+            f"<li><b>Wrong removals: {wrong}.</b> Of the connections the model suggests for removal, this share is likely your audience after all: about {_people(data.headline.wrong_removals)} here. Glance at each one before you remove them.</li>"
         )
         items.append(
             f"<li><b>Left for you: {_figure(model.missed_rate, '.0%')}</b> of the people who are not your audience are not suggested for removal; they land in review or keep.</li>"
