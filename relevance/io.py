@@ -345,13 +345,15 @@ def write_csv(
     error: type[RelevanceError] = RelevanceError,
 ) -> None:
     """Write rows to `path` atomically: a crash or a full disk leaves the old file whole, never half a file.
+    UTF-8 with a byte-order mark: Excel, double-clicked, otherwise reads it in the computer's own code page
+    ("Zieliński" as "ZieliĹ„ski"); every reader of CSV worth the name skips the mark.
 
     Every text cell, the header included, goes through `relevance.cells.safe_cell`: no cell is a live formula
     when the file is opened in a spreadsheet. Keys of a row not in ``columns`` are left out. A path that cannot
     be written (read-only, full, a folder, under a file) raises ``error`` naming the path and the fix.
     """
     try:
-        with atomic_write(path, "w", encoding="utf-8", newline="") as out:
+        with atomic_write(path, "w", encoding="utf-8-sig", newline="") as out:
             writer = csv.writer(out, delimiter=delimiter)
             writer.writerow([safe_value(column) for column in columns])
             for row in rows:

@@ -106,7 +106,7 @@ def test_a_hand_edited_semicolon_file_is_read_and_kept(export: Path, tmp_path: P
     code, output = run("label", export, "--labels", labels, input="n\nq\n")
     assert code == 0, output
     assert output.split("answered")[1].split("\n")[1] == "Ann3 Test"  # the queued row is asked first
-    lines = labels.read_text(encoding="utf-8").splitlines()
+    lines = labels.read_text(encoding="utf-8-sig").splitlines()
     assert lines[:2] == ["label;My notes;id;position", "ja;met at a fair;linkedin.com/in/ann-test-0;Head of Sales"]
     assert load_labels(labels).answers == {"linkedin.com/in/ann-test-0": True, "linkedin.com/in/ann-test-3": False}
 
@@ -209,7 +209,7 @@ def test_sigkill_mid_session_loses_no_answer(export: Path, tmp_path: Path) -> No
     assert session.wait() == -signal.SIGKILL
     labels = load_labels(tmp_path / "labels.csv")
     assert [labels.answers[i] for i in labels.answers] == [k == "y" for k in keys]
-    with (tmp_path / "labels.csv").open(newline="", encoding="utf-8") as handle:
+    with (tmp_path / "labels.csv").open(newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
     assert len(rows) == 1 + len(keys) and all(len(row) == len(rows[0]) for row in rows)
     # and the next session resumes: nothing answered is asked again

@@ -111,7 +111,7 @@ def test_train_then_score(network: tuple[Path, Path], tmp_path: Path) -> None:
     assert "Scored 122 connections" in result.output and "Reaching 50 takes 72 removals" in result.output
     assert "Reading titles with use-multilingual-v3: the default" in result.output  # as chosen for the model
     assert "(chosen when the model was trained)." in result.output
-    with open(out, encoding="utf-8") as handle:
+    with open(out, encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         assert tuple(reader.fieldnames or ()) == SCORED_COLUMNS
         scored = list(reader)
@@ -313,7 +313,7 @@ def test_real_default_embedder_end_to_end(tmp_path: Path, monkeypatch: pytest.Mo
     assert json.loads(model.with_suffix(".json").read_text())["embedder"].startswith("usem3-")
     result = runner.invoke(app, ["score", str(export), "--model", str(model), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    with open(out, encoding="utf-8") as handle:
+    with open(out, encoding="utf-8-sig") as handle:
         scores = {r["id"]: float(r["score"]) for r in csv.DictReader(handle)}
     assert scores["linkedin.com/in/new-seller"] > scores["linkedin.com/in/new-dev"]
     # what the cache holds, the titles' detected languages among it, is what clearing it deletes
@@ -400,7 +400,7 @@ def test_score_reads_labels_csv_by_default_and_does_without_it(
     labels.write_text(labels.read_text() + "linkedin.com/in/person-0,no\n")
     code, _, talk = score(export, tmp_path / "m.npz", tmp_path)
     assert code == 0, talk
-    with open(tmp_path / "s.csv", encoding="utf-8") as handle:
+    with open(tmp_path / "s.csv", encoding="utf-8-sig") as handle:
         assert {r["id"]: r["label"] for r in csv.DictReader(handle)}["linkedin.com/in/person-0"] == "no"
 
 
@@ -515,7 +515,7 @@ def test_report_with_another_model_than_the_one_that_scored_is_an_error(
     train(export, labels, other, "--max-wrong-removals", "0.3")  # the same network, other thresholds
     assert score(export, mine, tmp_path)[0] == 0
     scored = tmp_path / "s.csv"
-    with open(scored, encoding="utf-8") as handle:
+    with open(scored, encoding="utf-8-sig") as handle:
         ids = {row["model"] for row in csv.DictReader(handle)}
     mine_id, other_id = (hashlib.sha256(m.with_suffix(".json").read_bytes()).hexdigest()[:12] for m in (mine, other))
     assert ids == {mine_id}  # the file says which model scored it
@@ -537,7 +537,7 @@ def test_an_older_scored_file_without_its_model_is_checked_against_the_threshold
     train(export, labels, other, "--max-wrong-removals", "0.3")
     assert score(export, mine, tmp_path)[0] == 0
     scored = tmp_path / "s.csv"
-    with open(scored, encoding="utf-8") as handle:
+    with open(scored, encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     older = tmp_path / "older.csv"  # as scored.csv was before it named its model
     with open(older, "w", encoding="utf-8", newline="") as handle:

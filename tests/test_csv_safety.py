@@ -49,7 +49,9 @@ def test_write_csv_neutralises_text_but_not_numbers(tmp_path: Path) -> None:
     out = tmp_path / "scored.csv"
     rows = [{"position": text, "score": -0.5, "n": 3} for text in HOSTILE]
     write_csv(out, ["=header", "position", "score", "n"], rows)
-    with open(out, newline="", encoding="utf-8") as handle:
+    # A byte-order mark: Excel, double-clicked, reads the file as UTF-8 ("Zieliński", not "ZieliĹ„ski").
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    with open(out, newline="", encoding="utf-8-sig") as handle:
         cells = list(csv.reader(handle))
     assert cells[0][0] == "'=header"
     assert all(not _live(cell) for row in cells for cell in row[:2])
@@ -64,7 +66,8 @@ def test_labels_file_keeps_hostile_titles_inert_and_reads_them_back(tmp_path: Pa
     append_rows(labels, [label_row(person, True) for person in people[:3]])  # creates the file: rewrite path
     append_rows(labels, [label_row(person, False) for person in people[3:]])  # appends to it
     append_rows(labels, [label_row(people[0], False)])
-    with open(path, newline="", encoding="utf-8") as handle:
+    assert path.read_bytes().count(b"\xef\xbb\xbf") == 1  # at the start only, however many appends
+    with open(path, newline="", encoding="utf-8-sig") as handle:
         cells = [cell for row in csv.reader(handle) for cell in row]
     assert not any(_live(cell) for cell in cells)
     written = [label_row(person)["position"] for person in people]  # line breaks became spaces

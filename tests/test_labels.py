@@ -34,7 +34,7 @@ def test_an_old_file_without_the_column_still_works_and_gains_it(tmp_path: Path)
     record_answer(labels, person(3), False)  # nothing to record: the file keeps its columns
     assert path.read_text("utf-8").splitlines()[0] == "id,label,first_name"
     record_answer(labels, person(4), True, "random")
-    lines = path.read_text("utf-8").splitlines()
+    lines = path.read_text("utf-8-sig").splitlines()
     assert lines[:2] == ["id,label,first_name,picked", "id0,yes,Ann,"]
     assert load_labels(path).picked["id4"] == "random"
 
@@ -49,7 +49,7 @@ def test_a_hand_edited_semicolon_file_keeps_its_columns(tmp_path: Path) -> None:
     again = load_labels(path)
     assert again.columns == ["label", "notes", "id", "picked"] and again.delimiter == ";"
     assert again.picked == {"id0": "", "id1": "check"} and again.answers == {"id0": True, "id1": False}
-    assert path.read_text("utf-8").splitlines()[1] == "ja;met at a fair;id0;"
+    assert path.read_text("utf-8-sig").splitlines()[1] == "ja;met at a fair;id0;"
 
 
 def test_a_random_draw_stays_one_whatever_is_recorded_later(tmp_path: Path) -> None:

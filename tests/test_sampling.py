@@ -162,7 +162,7 @@ def test_add_sample_keeps_a_hand_edited_semicolon_file(tmp_path: Path) -> None:
     )
     connections = network()
     add_sample(load_labels(path), connections, fake_vectors(connections), 5)
-    text = path.read_text("utf-8")
+    text = path.read_text("utf-8-sig")
     # the user's columns and rows stay; `picked` (why each new row was asked) joins at the end
     assert text.splitlines()[:3] == [
         "position;label;notes;id;picked",

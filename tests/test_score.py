@@ -153,7 +153,7 @@ def test_scored_csv_has_canonical_columns_then_the_verdict(tmp_path: Path) -> No
     rows = score_connections([person("a", "Sales"), person("b")], np.stack([unit(0.5), np.zeros(2)]), make_bundle())
     path = tmp_path / "scored.csv"
     write_scored(rows, path)
-    with open(path, encoding="utf-8") as handle:
+    with open(path, encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         assert (
             tuple(reader.fieldnames or ())
