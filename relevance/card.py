@@ -75,9 +75,11 @@ class ModelCard:
 
     @cached_property  # hashes the whole card (its network sketch, every answer's score): once per card
     def short_id(self) -> str:
-        """The model in a scored.csv: the start of the SHA-256 of this card, which holds the arrays' own and the
-        thresholds (two models can share their arrays and differ in thresholds); "" before it is saved."""
-        return hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()[:12] if self.sha256 else ""
+        """The model in a scored.csv: "m-" and the start of the SHA-256 of this card, which holds the arrays' own and
+        the thresholds (two models can share their arrays and differ in thresholds); "" before it is saved. The
+        "m-" keeps a spreadsheet from reading it as a number: Excel turned "026119155077" into 26119155077, and
+        "123e45678901" would become 1.23457E+50."""
+        return f"m-{hashlib.sha256(self.to_json().encode('utf-8')).hexdigest()[:12]}" if self.sha256 else ""
 
     @property
     def wrong_removals(self) -> Estimate:

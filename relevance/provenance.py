@@ -47,7 +47,7 @@ def scored_by(card: ModelCard, rows: Sequence[ScoredRow], source: str, *, model:
     quality would describe other scores. The rows name their model (scored.csv's ``model`` column); rows written
     before they did are checked against the card's thresholds instead."""
     scored_with = {row.model for row in rows if row.model}
-    if scored_with and scored_with != {card.short_id}:
+    if scored_with and {_same_model(m) for m in scored_with} != {_same_model(card.short_id)}:
         models = f"model{'s' if len(scored_with) > 1 else ''} {', '.join(sorted(scored_with))}"
         raise ModelError(f"{source} was scored with {models}, not with {model} ({card.short_id}) — {fix}")
     if not scored_with and (stray := stray_suggestions(card, rows)):
@@ -55,6 +55,12 @@ def scored_by(card: ModelCard, rows: Sequence[ScoredRow], source: str, *, model:
             f"{source} was not scored with {model}: {stray:,} of its suggestions do not follow that model's "
             f"thresholds — {fix}"
         )
+
+
+def _same_model(short_id: str) -> str:
+    """A model id as compared: files scored before ids began with "m-" hold the bare digits, which a spreadsheet
+    may have saved as a number without its leading zeros."""
+    return short_id.removeprefix("m-").lstrip("0")
 
 
 def stray_suggestions(card: ModelCard, rows: Sequence[ScoredRow]) -> int:

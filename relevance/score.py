@@ -16,6 +16,7 @@ import numpy as np
 
 from relevance.alike import alike_reason, alike_yes, is_alike_reason, nearest_answers
 from relevance.bundle import Bundle
+from relevance.dates import parse_date
 from relevance.embed import DEFAULT_CACHE, Embedder, VectorCache, embed_connections, has_vector
 from relevance.errors import ModelError, RelevanceError
 from relevance.io import Export, write_csv
@@ -119,8 +120,9 @@ class ScoredRow:
         a profile URL: messages get pasted into bug reports)."""
         text = {col: _text(row.get(col)) for col in SCORED_COLUMNS}
         try:
-            score = float(text["score"]) if text["score"] else None
-            day = date.fromisoformat(text["connected_on"]) if text["connected_on"] else None
+            # a spreadsheet in a European locale saves 0.25 as "0,25" and 2024-03-01 as "01.03.2024"
+            score = float(text["score"].replace(",", ".")) if text["score"] else None
+            day = _day(text["connected_on"]) if text["connected_on"] else None
         except ValueError:
             raise RelevanceError(
                 f"{where} has an unreadable score or date: write the score as a number like 0.25 and the date as "
@@ -380,6 +382,17 @@ def write_scored(scored: Scored | Sequence[ScoredRow], path: str | Path) -> None
     spreadsheet-safe (relevance.cells); `relevance.scored_file.read_scored` reads it back."""
     rows = scored.rows if isinstance(scored, Scored) else scored
     write_csv(path, SCORED_COLUMNS, (row.as_row() for row in rows))
+
+
+def _day(text: str) -> date:
+    """A scored.csv date as relevance writes it (2024-03-01), or as a spreadsheet saved it again (01.03.2024)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        day = parse_date(text, day_first=True) or parse_date(text)
+    if day is None:
+        raise ValueError(text)
+    return day
 
 
 def _text(value: object) -> str:

@@ -517,7 +517,9 @@ def test_report_with_another_model_than_the_one_that_scored_is_an_error(
     scored = tmp_path / "s.csv"
     with open(scored, encoding="utf-8-sig") as handle:
         ids = {row["model"] for row in csv.DictReader(handle)}
-    mine_id, other_id = (hashlib.sha256(m.with_suffix(".json").read_bytes()).hexdigest()[:12] for m in (mine, other))
+    mine_id, other_id = (
+        f"m-{hashlib.sha256(m.with_suffix('.json').read_bytes()).hexdigest()[:12]}" for m in (mine, other)
+    )
     assert ids == {mine_id}  # the file says which model scored it
     assert report(scored, mine, tmp_path)[0] == 0
     code, talk = report(scored, other, tmp_path)
@@ -526,6 +528,35 @@ def test_report_with_another_model_than_the_one_that_scored_is_an_error(
         f"Error: {scored} was scored with model {mine_id}, not with {other} ({other_id}) — pass the model that "
         f"scored it, or score again with `relevance score <export> --model {other}`"
     )
+
+
+def test_a_scored_file_saved_again_by_a_spreadsheet_is_read_back(network: tuple[Path, Path], tmp_path: Path) -> None:
+    """Excel in a European locale saves scores with a decimal comma and dates as 14.10.2020; an id of digits only
+    (as files scored before the "m-" had) loses its leading zeros."""
+    export, labels = network
+    mine = tmp_path / "m.npz"
+    train(export, labels, mine)
+    assert score(export, mine, tmp_path)[0] == 0
+    scored = tmp_path / "s.csv"
+    with open(scored, encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        row["score"] = row["score"].replace(".", ",")
+        if row["connected_on"]:
+            year, month, day = row["connected_on"].split("-")
+            row["connected_on"] = f"{day}.{month}.{year}"
+        row["model"] = "00" + row["model"].removeprefix("m-")  # an old file's bare id...
+    again = tmp_path / "excel.csv"
+    with open(again, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), delimiter=";")
+        writer.writeheader()
+        writer.writerows(rows)
+    assert report(again, mine, tmp_path)[0] == 0
+    with open(again, "w", encoding="utf-8-sig", newline="") as handle:  # ... saved as a number
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), delimiter=";")
+        writer.writeheader()
+        writer.writerows({**row, "model": row["model"].lstrip("0")} for row in rows)
+    assert report(again, mine, tmp_path)[0] == 0
 
 
 def test_an_older_scored_file_without_its_model_is_checked_against_the_thresholds(
