@@ -76,7 +76,7 @@ class Removals:
     removed: float  # share of the network's rows suggested
     checks: CheckTest | None = None
     decision: float | None = None  # the threshold on the out-of-fold decision scale
-    more_answers: int | None = None  # with no threshold: about how many more answers may bring one
+    more_answers: int | None = None  # with no list or a short one: about how many more answers may lengthen it
 
     @classmethod
     def none(cls, checks: CheckTest | None = None, more_answers: int | None = None) -> Removals:
@@ -148,6 +148,8 @@ def plan_removals(
     # `relevance score` a rounding error away, could fall on either side (train said 286, score removed 285).
     cut = (ranked[k] + ranked[k + 1]) / 2 if k + 1 < len(ranked) else ranked[k]
     on_cut = slope * cut + intercept
+    # A list shorter than MIN_LIST of the network: say how many more answers may lengthen it, as for no list.
+    short = (k + 1) / len(ranked) < MIN_LIST
     return Removals(
         threshold=float(apply_platt(np.array([cut]), transfer(tuple(fitted[0]), rescale))[0]),
         wrong_removals=_estimate(wrong[:, k] * factor[k]),
@@ -155,6 +157,7 @@ def plan_removals(
         removed=(k + 1) / len(ranked),
         checks=tested if representative is not None and representative.any() else None,
         decision=float(on_cut),
+        more_answers=more_answers(wrong[0] * factor, upper, limit, len(y)) if short else None,
     )
 
 

@@ -16,6 +16,8 @@ from relevance.score import LOST_TEXT, SUGGESTIONS, Scored, ScoredRow
 
 # LinkedIn's limit on first-degree connections.
 LINKEDIN_CAP = 30_000
+# How the sentences name the steps; the app names its own (relevance.app.words).
+CLI_STEPS = ("(`relevance label`)", "retrain")
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,8 @@ class Summary:
         """Removals needed to reach the target size (0 without a target, or already under it)."""
         return max(0, self.on_linkedin - self.target_size) if self.target_size is not None else 0
 
-    def removal_sentence(self) -> str:
-        """The one answer to "how many do I remove?"."""
+    def removal_sentence(self, steps: tuple[str, str] = CLI_STEPS) -> str:
+        """The one answer to "how many do I remove?" (``steps``: how to name labelling and training)."""
         own = f"{self.answered_removals:,} you answered no" if self.answered_removals else ""
         if not self.model_removals:
             return (
@@ -69,7 +71,7 @@ class Summary:
         return (
             f"Remove {self.removals:,} ({parts}). Of the model's {self.model_removals:,}, about {about:,} may be "
             f"your audience (likely {low:,}–{high:,}; your limit {self.limit:.0%})."
-        )
+        ) + (f" {short_list(self.more_answers, steps)}" if self.more_answers else "")
 
     def _more(self) -> str:
         if self.more_answers:
@@ -198,8 +200,18 @@ def summarise(scored: Scored, target_size: int | None = None) -> Summary:
     return summarise_rows(scored.rows, scored.bundle.card, scored.export.ghost_rows, target_size)
 
 
-def removal_lines(card: ModelCard) -> list[str]:
-    """What a model card says about the removal list, as `relevance train` tells it."""
+def short_list(more: int, steps: tuple[str, str] = CLI_STEPS) -> str:
+    """What to do about a removal list shorter than the model could make with more answers."""
+    label, retrain = steps
+    return (
+        f"A short list: the model is sure of few of your connections yet. Label about {more:,} more {label}, "
+        f"then {retrain}, to lengthen it."
+    )
+
+
+def removal_lines(card: ModelCard, steps: tuple[str, str] | None = CLI_STEPS) -> list[str]:
+    """What a model card says about the removal list, as `relevance train` tells it (``steps`` None: without
+    the advice on a short list, for a caller that shows the summary's removal sentence, which gives it)."""
     t = card.thresholds
     if t.remove_at_or_below is None:
         more = f"label about {t.more_answers:,} more" if t.more_answers else "label more"
@@ -215,6 +227,8 @@ def removal_lines(card: ModelCard) -> list[str]:
         f"{about:,} of them ({rate.value:.1%}) may be your audience (likely {low:,}–{high:,}, your limit "
         f"{t.max_wrong_removals:.0%}); missed removals {card.metrics['missed'].value:.0%}."
     ]
+    if t.more_answers and steps is not None:
+        lines.append(short_list(t.more_answers, steps))
     if t.checks is not None and t.checks.answers:
         expected = f"the {t.checks.expected:.1f} the model expected"
         if t.checks.disagreed:

@@ -136,3 +136,12 @@ def test_the_card_rounds_the_threshold_up_so_the_last_listed_rows_stay_listed() 
     for threshold in (0.2626514, 0.1, 0.0300000001, 1e-9):
         stored = _round_up(threshold)
         assert threshold <= stored <= threshold + 1e-6 and round(stored, 6) == stored
+
+
+def test_a_short_list_says_how_many_more_answers_may_lengthen_it() -> None:
+    population, _truth, decisions, y, _ = simulated(2, answers=60)
+    plan = plan_removals(population, decisions, y, 0.03)
+    assert plan.threshold is not None and plan.removed < 0.05  # a list, under 5% of the network
+    assert plan.more_answers is not None and plan.more_answers >= 10
+    longer = plan_removals(population, decisions, y, 0.10)
+    assert longer.removed >= 0.05 and longer.more_answers is None  # a list of a useful length: nothing to add

@@ -18,13 +18,14 @@ LABEL = "step 1, Label"
 TRAIN = "step 2, Train"
 # How a model trained on another network is replaced (relevance.provenance.trained_on's ``fix``).
 TRAIN_HERE = f"train a model on this export ({TRAIN})"
+STEPS = (f"({LABEL})", f"train again ({TRAIN})")
 
 
 def removal_sentence(summary: Summary) -> str:
     """The answer to "how many do I remove?": the library's sentence when there is a list (it names no command),
     the app's when there is none (the library's tells the person to run `relevance label`)."""
     if summary.model_removals:
-        return summary.removal_sentence()
+        return summary.removal_sentence(STEPS)
     more = f"about {summary.more_answers:,} more" if summary.more_answers else "more"
     own = (
         f" Your {summary.answered_removals:,} 'no' answers are on the list all the same."
@@ -48,7 +49,7 @@ def training_lines(scored: Scored) -> list[str]:
         f"(range {auc.low:.2f}–{auc.high:.2f}).",
     ]
     if card.thresholds.remove_at_or_below is not None:  # without a list, the summary's sentence says it once
-        lines += removal_lines(card)
+        lines += removal_lines(card, None)  # the summary's removal sentence below says what a short list needs
     # The summary's own lines, its removal sentence in the app's words (the same sentence, when there is a list).
     said = summary.removal_sentence()
     return [*lines, *(removal_sentence(summary) if line == said else line for line in summary.lines())]
