@@ -103,6 +103,20 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "connectedat",
         "connected",
         "verbundenam",
+        # headers a person typed in their own language (accents off, as normalise_header reads them)
+        "datumspojeni",  # cs: Datum spojení
+        "datumspojenia",  # sk
+        "datapolaczenia",  # pl: Data połączenia, typed without its letters
+        "datapołaczenia",  # ł has no accent to take off
+        "datadodania",  # pl: Data dodania
+        "datumverbindung",
+        "fechadeconexion",
+        "datedeconnexion",
+        "datadicollegamento",
+        "datadeconexao",
+        "датаподключения",
+        "датадобавления",
+        "датаустановлениясвязи",
     ),
 }
 

@@ -131,6 +131,13 @@ def test_headers_in_the_languages_people_keep_their_lists_in(header: list[str]) 
     assert map_columns(header) == {"first_name": 0, "last_name": 1, "position": 2, "company": 3}
 
 
+@pytest.mark.parametrize(
+    "name", ["Datum spojení", "Data połączenia", "Data polaczenia", "Fecha de conexión", "Дата подключения"]
+)
+def test_the_connection_date_in_the_languages_people_keep_their_lists_in(name: str) -> None:
+    assert map_columns(["Jméno", "Pozice", name]) == {"first_name": 0, "position": 1, "connected_on": 2}
+
+
 def test_header_spellings() -> None:
     compact = read("header_compact.csv")
     assert compact.columns == {
