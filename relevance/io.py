@@ -22,6 +22,7 @@ from relevance.columns import (
     describe_format,
     looks_like_header,
     map_columns,
+    normalise_header,
 )
 from relevance.dates import slashes_day_first, to_date
 from relevance.errors import ExportError, RelevanceError
@@ -136,6 +137,17 @@ def scorable(export: Export) -> Export:
     of only hidden members, or a scraper's file without the headline would otherwise "score" nobody, or
     everybody alike."""
     again = "export again (LinkedIn: Settings → Data privacy → Get a copy of your data → Connections)"
+    named = {normalise_header(name) for name in export.header}
+    if {"suggestion", "why", "score"} <= named:
+        raise ExportError(
+            f"{export.source} is a scored file relevance wrote, not an export: pass the Connections.csv from "
+            "LinkedIn (`relevance report` opens a scored file)"
+        )
+    if {"id", "label"} <= named and "connectedon" not in named:
+        raise ExportError(
+            f"{export.source} is a labels worksheet, not an export: pass the Connections.csv from LinkedIn, and the "
+            "worksheet with --labels"
+        )
     if not export.connections:
         if export.ghost_rows:
             raise ExportError(

@@ -672,3 +672,15 @@ def test_official_export_round_trips(tmp_path_factory: pytest.TempPathFactory, r
         connection_id(c.url, c.first_name, c.last_name, c.connected_on) for c in written
     ]
     assert clean(export)
+
+
+def test_relevances_own_files_are_not_taken_for_an_export(tmp_path: Path) -> None:
+    from relevance.io import scorable
+
+    labels, scored = tmp_path / "labels.csv", tmp_path / "scored.csv"
+    labels.write_text("id,label,first_name,position,picked\nlinkedin.com/in/a,yes,Ann,Recruiter,diverse\n")
+    scored.write_text("id,first_name,position,connected_on,score,suggestion,why\na,Ann,Recruiter,,0.1,remove,like\n")
+    with pytest.raises(ExportError, match=r"is a labels worksheet, not an export: pass the Connections\.csv"):
+        scorable(read_export(labels))
+    with pytest.raises(ExportError, match="is a scored file relevance wrote, not an export"):
+        scorable(read_export(scored))
