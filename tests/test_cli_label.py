@@ -290,7 +290,7 @@ def test_label_after_an_excel_round_trip_carries_the_answers_over(data: Path, tm
         f"10 of 11 answers in {labels} matched this export (8 by name and connection day, 2 by name, company and "
         "position, as its ids differ); 1 did not (kept in the file, not used)." in output
     )
-    assert "10 answered (5 yes · 5 no) · 1 to go" in output  # only the one still waiting is asked
+    assert "10 answered (5 yes · 5 no) · 1 not asked yet" in output  # only the one still waiting is asked
     assert "Formadora de equipos comerciales" in output
 
 

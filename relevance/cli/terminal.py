@@ -16,6 +16,7 @@ import webbrowser
 from collections.abc import Callable
 from types import FrameType, TracebackType
 from typing import Any, TextIO
+from urllib.parse import unquote
 
 from rich.console import Console
 
@@ -141,7 +142,7 @@ def render_status(console: Console, status: Status) -> None:
     skipped = f" · {status.skipped} skipped" if status.skipped else ""
     console.print(
         f"[bold]{status.yes + status.no} answered[/] ({status.yes} yes · {status.no} no){skipped}"
-        f" · {status.remaining:,} to go{quality}"
+        f" · {status.remaining:,} not asked yet{quality}"
     )
     if status.hint:
         console.print(f"[yellow]{shown(status.hint)}[/]")
@@ -157,14 +158,16 @@ def render_question(console: Console, question: Question, status: Status) -> Non
         ("Headline", person.headline),
         ("Company", person.company),
         ("Connected", f"{person.connected_on:%d %b %Y}" if person.connected_on else ""),
-        ("Profile", person.url),
+        ("Profile", unquote(person.url)),  # /in/татьяна-…, not /in/%D1%82%D0%B0…
     ):
         if value:
             console.print(f"  {caption:<10} {shown(value)}")
     if question.guess is not None:
         verdict = "audience" if question.guess >= 0.5 else "not audience"
         sure = question.guess if question.guess >= 0.5 else 1 - question.guess
-        console.print(f"  [dim]model guesses: {verdict}, {sure:.0%}[/]")
+        # near 50% the model has no view yet: "not audience, 50%" read as a verdict
+        said = f"{verdict}, {sure:.0%}" if sure >= 0.55 else "cannot tell yet"
+        console.print(f"  [dim]model guesses: {said}[/]")
     if question.note:
         console.print(f"  [dim]{shown(question.note)}[/]")
     console.print("[dim]\\[y] audience  \\[n] not  \\[s] skip  \\[u] undo  \\[o] open profile  \\[q] quit[/]")

@@ -68,7 +68,7 @@ function renderLabel(label) {
   const quality = s.quality === null ? "" : ` · model quality (ROC-AUC) ${s.quality.toFixed(2)}`;
   const skipped = s.skipped ? ` · ${s.skipped} skipped` : "";
   $("label-status").textContent =
-    `${s.yes + s.no} answered (${s.yes} yes · ${s.no} no)${skipped} · ${s.remaining.toLocaleString("en")} to go${quality}`;
+    `${s.yes + s.no} answered (${s.yes} yes · ${s.no} no)${skipped} · ${s.remaining.toLocaleString("en")} not asked yet${quality}`;
   $("label-hint").textContent = s.hint;
   $("label-hint").hidden = !s.hint;
   const card = label.card;
@@ -98,7 +98,9 @@ function renderLabel(label) {
   } else {
     const audience = card.guess >= 0.5;
     const sure = audience ? card.guess : 1 - card.guess;
-    $("card-guess").textContent = `model guesses: ${audience ? "audience" : "not audience"}, ${Math.round(sure * 100)}%`;
+    // near 50% the model has no view yet: "not audience, 50%" read as a verdict
+    const said = sure >= 0.55 ? `${audience ? "audience" : "not audience"}, ${Math.round(sure * 100)}%` : "cannot tell yet";
+    $("card-guess").textContent = `model guesses: ${said}`;
   }
   $("card-note").textContent = card.note;
   $("card-note").hidden = !card.note;
