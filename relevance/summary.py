@@ -225,7 +225,7 @@ def removal_lines(card: ModelCard, steps: tuple[str, str] | None = CLI_STEPS) ->
     lines = [
         f"Remove at score ≤ {t.remove_at_or_below:.3f}: about {count:,} of your unlabelled connections; about "
         f"{about:,} of them ({rate.value:.1%}) may be your audience (likely {low:,}–{high:,}, your limit "
-        f"{t.max_wrong_removals:.0%}); missed removals {card.metrics['missed'].value:.0%}."
+        f"{t.max_wrong_removals:.0%}); {card.metrics['missed'].value:.0%} of those not your audience stay off the list."
     ]
     if t.more_answers and steps is not None:
         lines.append(short_list(t.more_answers, steps))

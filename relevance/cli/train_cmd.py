@@ -115,8 +115,12 @@ def training_lines(trained: TrainResult, labels: Path, model: Path) -> list[str]
     lines = [f"Trained on {yes + no} answers ({yes} yes, {no} no) with {card.embedder}."]
     if card.languages:
         lines.append(card.languages)
-    lines.append(f"Quality from {card.evaluation} — never from the training fit:")
-    lines.append(f"  ROC-AUC {figure('roc_auc')}, average precision {figure('average_precision')}")
+    lines.append(f"Quality from {card.evaluation} (each answer scored by a model that did not see it):")
+    lines.append(
+        f"  ROC-AUC {figure('roc_auc')}: how often it scores one of your audience above one who is not "
+        "(0.5 is guessing, 1 is perfect); average precision "
+        f"{figure('average_precision')}: how clean the top of its ranking is"
+    )
     lines.extend("  " + line for line in removal_lines(card))
     lines.append(f"  Keep from score {card.thresholds.keep_from:.2f}; in between: review.")
     lines.append(f"Saved {model} and {model.with_suffix('.json')} (its description, readable as text).")
