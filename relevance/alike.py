@@ -5,6 +5,8 @@
 answer: a linear model learns the audience's biggest group and can put a smaller one (recruiters in a sales
 trainer's audience) among the surest removals, beside a reason that reads "like 'Recruiter, Acme' (yes)". Such a
 connection is never suggested for removal on the model's word: it goes to review, with that answer as its reason.
+So does one the model would keep whose most similar answer is a "no" ("Senior Lekarz", kept beside "like
+'Lekarz' (no)"): keeping is harmless, but a reason that argues against the suggestion is not one to trust.
 Measured on benchmark networks of three trainers (100 answers, 8 networks each, the whole network), against the
 same runs without it: it took 6-8% off the model's removal lists and 11-20% off their wrong removals (the rows
 held back were 2.3-7.0% audience, against 1.2-3.1% in the lists); on the bundled sample (20 labelling paths,
@@ -25,9 +27,10 @@ TAKE = 6
 # Answers this close to a row's most similar one are as similar: the same title answered by several people (yes by
 # one, no by another) ties, and a float rounding must not decide between them.
 TIE = 1e-5
-# The start of the reason of a connection held back from removal by its most similar answer.
+# The start of the reason of a connection held back from removal (or from keep) by its most similar answer.
 ALIKE = "most like "
 _ALIKE_END = ", which you marked yes: yours to judge"
+_UNLIKE_END = ", which you marked no: yours to judge"
 
 
 def nearest_answers(
@@ -49,13 +52,15 @@ def nearest_answers(
     return np.take_along_axis(nearest, order, axis=1)[inverse], np.take_along_axis(values, order, axis=1)[inverse]
 
 
-def alike_yes(indices: np.ndarray, similarities: np.ndarray, answers: np.ndarray) -> np.ndarray:
-    """For each row (``nearest_answers``), the "yes" answer among its most similar ones (ties within TIE
-    included: a title answered both ways holds the row back), or -1 when the most similar are all "no"."""
+def alike_yes(indices: np.ndarray, similarities: np.ndarray, answers: np.ndarray, answer: bool = True) -> np.ndarray:
+    """For each row (``nearest_answers``), the "yes" answer (``answer`` False: the "no" answer) among its most
+    similar ones (ties within TIE included: a title answered both ways holds the row back), or -1 when the most
+    similar are all the other answer."""
     if not indices.shape[1]:
         return np.full(len(indices), -1, dtype=np.intp)
-    yes = np.asarray(answers, dtype=bool)[indices] & (similarities >= similarities[:, :1] - TIE)
-    return np.where(yes.any(axis=1), indices[np.arange(len(indices)), yes.argmax(axis=1)], -1)
+    given = np.asarray(answers, dtype=bool)[indices] == answer
+    found = given & (similarities >= similarities[:, :1] - TIE)
+    return np.where(found.any(axis=1), indices[np.arange(len(indices)), found.argmax(axis=1)], -1)
 
 
 def most_alike_is_yes(
@@ -65,11 +70,12 @@ def most_alike_is_yes(
     return alike_yes(*nearest_answers(vectors, answer_vectors, mean), answers) >= 0
 
 
-def alike_reason(answer: str) -> str:
-    """ "most like 'Recruiter, Acme', which you marked yes: yours to judge" (``answer``: the answer as shown)."""
-    return f"{ALIKE}{answer}{_ALIKE_END}"
+def alike_reason(answer: str, yes: bool = True) -> str:
+    """ "most like 'Recruiter, Acme', which you marked yes: yours to judge" (``answer``: the answer as shown;
+    ``yes`` False: a connection the model would keep whose most similar answer is a "no")."""
+    return f"{ALIKE}{answer}{_ALIKE_END if yes else _UNLIKE_END}"
 
 
-def is_alike_reason(why: str) -> bool:
+def is_alike_reason(why: str, yes: bool = True) -> bool:
     """Whether a scored row's reason is ``alike_reason``'s: how scored.csv read back knows what decided it."""
-    return why.startswith(ALIKE) and why.endswith(_ALIKE_END)
+    return why.startswith(ALIKE) and why.endswith(_ALIKE_END if yes else _UNLIKE_END)

@@ -98,7 +98,8 @@ class ScoredRow:
     why: str
     label: bool | None = None
     # what decided the suggestion: "model", "label", "rule", "no text", "unread" (relevance.unread: the model
-    # would remove it, but was not trained on its title's language) or "alike" (relevance.alike: the model would
+    # would remove it, but was not trained on its title's language), "alike no" (relevance.alike: the model would
+    # keep it, but the person's most similar answer is a "no") or "alike" (relevance.alike: the model would
     # remove it, but the person's most similar answer is a "yes")
     source: str = "model"
     model: str = ""  # the model that scored it (``ModelCard.short_id``); "" when not known
@@ -158,6 +159,8 @@ class ScoredRow:
             source = "unread"
         elif is_alike_reason(text["why"]):
             source = "alike"
+        elif is_alike_reason(text["why"], yes=False):
+            source = "alike no"
         else:
             source = "model"
         return cls(connection, score, suggestion, text["why"], label, source, text["model"])
@@ -209,7 +212,10 @@ def score_connections(
     nearest, similarity = nearest_answers(titles, examples.vectors, bundle.model.mean)
     reasons = explain(titles, bundle, answers, nearest=nearest)
     # A connection whose most similar answer is a "yes" is never removed on its score (relevance.alike).
-    alike = alike_yes(nearest, similarity, given_answers(bundle, answers))
+    given = given_answers(bundle, answers)
+    alike = alike_yes(nearest, similarity, given)
+    # ... nor kept on it when its most similar answer is a "no": the reason would argue against the suggestion.
+    unlike = alike_yes(nearest, similarity, given, answer=False)
     for i, signal in enumerate(signal_reasons(decisions, bundle, block)):
         if signal:
             reasons[i] = f"{signal}; {reasons[i]}"
@@ -245,6 +251,9 @@ def score_connections(
             elif suggestion == "remove" and alike[i] >= 0:
                 why = alike_reason(f"'{examples.texts[alike[i]]}'")
                 row = ScoredRow(connection, score, "review", why, source="alike")
+            elif score >= keep_from and unlike[i] >= 0:
+                why = alike_reason(f"'{examples.texts[unlike[i]]}'", yes=False)
+                row = ScoredRow(connection, score, "review", why, source="alike no")
             else:
                 row = ScoredRow(connection, score, "keep" if score >= keep_from else suggestion, reasons[i])
         row.label, row.model = label, model_id

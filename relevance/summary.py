@@ -36,6 +36,7 @@ class Summary:
     unread: int = 0  # the model would remove them, but was not trained on their titles' language: review
     lost_titles: int = 0  # titles that are question marks where their letters were: marked review
     alike: int = 0  # the model would remove them, but the person's most similar answer is a "yes": review
+    alike_no: int = 0  # the model would keep them, but the person's most similar answer is a "no": review
 
     @property
     def on_linkedin(self) -> int:
@@ -96,9 +97,19 @@ class Summary:
             "answered that is most like each is one you marked yes (the reason beside each names it)."
         )
 
+    def alike_no_sentence(self) -> str:
+        """Why some high scores are marked review ("" when none are)."""
+        if not self.alike_no:
+            return ""
+        return (
+            f"{self.alike_no:,} connections whose score is high enough to keep are marked review: the connection you "
+            "answered that is most like each is one you marked no (the reason beside each names it)."
+        )
+
     def held_back(self) -> list[str]:
-        """The low scores kept in review, and why: one sentence per reason ([] when none are)."""
-        return [sentence for sentence in (self.unread_sentence(), self.alike_sentence()) if sentence]
+        """The scores kept in review against the model's word, and why: one sentence per reason ([] when none)."""
+        sentences = (self.unread_sentence(), self.alike_sentence(), self.alike_no_sentence())
+        return [sentence for sentence in sentences if sentence]
 
     def lines(self) -> list[str]:
         """The summary in plain sentences, for a terminal."""
@@ -191,6 +202,7 @@ def summarise_rows(
         target_size=target_size,
         unread=sources[("unread", "review")],
         alike=sources[("alike", "review")],
+        alike_no=sources[("alike no", "review")],
         lost_titles=lost,
     )
 

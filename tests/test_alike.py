@@ -92,6 +92,32 @@ def test_a_low_score_next_to_a_yes_answer_goes_to_review_with_that_answer_as_the
     assert is_alike_reason(back["recruiter"].why) and not is_alike_reason(back["dev"].why)
 
 
+def test_a_high_score_next_to_a_no_answer_goes_to_review_too(tmp_path: Path) -> None:
+    """A model keeps "Senior Lekarz" (a seniority direction) while its most similar answer, "Lekarz", is a "no":
+    keeping would be harmless, but a reason that argues against the suggestion is not one to trust."""
+    examples = Examples(
+        ids=["lab-sales", "lab-doctor"],
+        texts=["Sales Manager, Acme", "Lekarz, Szpital"],
+        answers=np.array([True, False]),
+        vectors=np.stack([unit(0.9), unit(0.3)]),
+    )
+    bundle = Bundle(
+        LinearModel(np.zeros(2, np.float32), np.array([10.0, 0.0]), np.zeros(0), 0.0), examples, make_card()
+    )
+    connections = [person("doctor", "Senior Lekarz"), person("sales", "Key Account Manager")]
+    rows = {r.connection.id: r for r in score_connections(connections, np.stack([unit(0.35), unit(0.85)]), bundle)}
+    assert rows["sales"].suggestion == "keep"
+    doctor = rows["doctor"]
+    assert doctor.score is not None and doctor.score >= bundle.keep_from  # the model alone would keep it
+    assert (doctor.suggestion, doctor.source) == ("review", "alike no")
+    assert doctor.why == "most like 'Lekarz, Szpital', which you marked no: yours to judge"
+    summary = summarise_rows(list(rows.values()), bundle.card)
+    assert summary.alike_no == 1 and summary.alike == 0 and summary.alike_no_sentence() in summary.held_back()
+    write_scored(list(rows.values()), tmp_path / "scored.csv")
+    back = {r.connection.id: r for r in read_scored(tmp_path / "scored.csv")}
+    assert back["doctor"].source == "alike no" and is_alike_reason(back["doctor"].why, yes=False)
+
+
 def test_the_persons_latest_answer_decides() -> None:
     # The person has since answered the recruiter "no": nothing holds the row back any more.
     connections = [person("recruiter", "Technical Recruiter")]
