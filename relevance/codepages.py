@@ -2,9 +2,10 @@
 Lithuanian computer writes the region's own, and read as Western European its names and titles come out as
 "W³asna dzia³alnoœæ", "Lékaø" or "Ìåíåäæåð ïî ïðîäàæàì" (answers then match nobody, and the model reads noise).
 
-Every candidate decodes any such file without an error, so the choice is by what the text looks like: the
-decoding with the fewest implausible words wins, Western European on a tie (the code pages agree on a-z, digits
-and most punctuation, so only the words with other letters tell). A word is implausible when it holds a control
+Most files decode in several of them without an error, so the choice is by what the text looks like: the
+decoding with the fewest implausible words wins, and it must beat Western European by MARGIN words (the code
+pages agree on a-z, digits and most punctuation, so only the words with other letters tell, and a Spanish file's
+"1ª" or an Icelandic name must not tip a whole file into Polish: "Peña" read as "Peńa"). A word is implausible when it holds a control
 character, a symbol between letters ("W³asna"), a run of letters in two scripts ("Mьller"), or letters beyond
 a-z that no single language writes together ("Kováø": á and ø), by the letter sets of relevance.language.
 """
@@ -22,19 +23,25 @@ from relevance.language import letter_languages
 CODE_PAGES = ("cp1252", "cp1250", "cp1251", "cp1257")
 # Lines with other letters than a-z looked at: plenty to tell code pages apart, cheap on a 30,000-row file.
 SAMPLE_LINES = 2000
+# How many fewer implausible words another code page needs than Western European to be chosen over it.
+MARGIN = 1
+# Ordinal indicators ("1ª", "Nº"): letters to Unicode, written by no language's alphabet, common in Spanish and
+# Portuguese titles ("Oficial de 1ª").
+_ORDINALS = str.maketrans("", "", "ªº")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
 
 
 def decode_legacy(data: bytes) -> tuple[str, str]:
     """(text, code page) for bytes that are not UTF-8; Latin-1, which decodes anything, when none fits."""
     sample = b"\n".join([line for line in data.splitlines() if not line.isascii()][:SAMPLE_LINES])
-    best: tuple[int, str, str] | None = None
+    best: tuple[float, str, str] | None = None
     for code_page in CODE_PAGES:
         try:
             text = data.decode(code_page)
         except UnicodeDecodeError:  # a byte this code page leaves undefined
             continue
-        odd = implausible_words(sample.decode(code_page))
+        # Western European first: the others must do better by MARGIN
+        odd = implausible_words(sample.decode(code_page)) + (MARGIN - 0.5 if code_page != CODE_PAGES[0] else 0)
         if best is None or odd < best[0]:
             best = (odd, text, code_page)
     return (best[1], best[2]) if best is not None else (data.decode("latin-1"), "latin-1")
@@ -53,7 +60,7 @@ def _plausible(word: str) -> bool:
             return False
         if category[0] != "L" and not ch.isascii() and _between_letters(word, i):
             return False  # "W³asna": ³ where Polish wrote ł
-    for run in _LETTER_RUN.findall(word):  # "IT-менеджер": two runs, each in one script
+    for run in _LETTER_RUN.findall(word.translate(_ORDINALS)):  # "IT-менеджер": two runs, each in one script
         if run.isascii():
             continue
         cyrillic = ["CYRILLIC" in unicodedata.name(ch, "") for ch in run]

@@ -255,6 +255,8 @@ def test_western_text_stays_western(tmp_path: Path) -> None:
     path = tmp_path / "Connections.csv"
     lines = ["First Name;Last Name;URL;Email Address;Company;Position;Connected On"]
     lines += ["Íñigo;Peña;;;Señorío S.L.;Diseñador gráfico;1 Feb 2022", "Hélène;Lefèvre;;;Crème;Gérante;2 Feb 2022"]
+    # ordinals no alphabet writes, which the Central European and Baltic code pages read as letters (1Ş, 1Ŗ)
+    lines += [f"Begoña;Muñoz;;;Obras {n}º;Oficial de {n}ª electricista;3 Feb 2022" for n in range(1, 4)]
     path.write_bytes("\r\n".join(lines).encode("cp1252"))
     export = read_export(path)
     assert export.encoding == "cp1252"
