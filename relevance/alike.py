@@ -6,7 +6,8 @@ answer: a linear model learns the audience's biggest group and can put a smaller
 trainer's audience) among the surest removals, beside a reason that reads "like 'Recruiter, Acme' (yes)". Such a
 connection is never suggested for removal on the model's word: it goes to review, with that answer as its reason.
 So does one the model would keep whose most similar answer is a "no" ("Senior Lekarz", kept beside "like
-'Lekarz' (no)"): keeping is harmless, but a reason that argues against the suggestion is not one to trust.
+'Lekarz' (no)"): keeping is harmless, but a reason that argues against the suggestion is not one to trust (on
+the bundled sample at 150 answers, 7 of 83 keeps, 3 of them not the audience, where 8% of the other keeps are not).
 Measured on benchmark networks of three trainers (100 answers, 8 networks each, the whole network), against the
 same runs without it: it took 6-8% off the model's removal lists and 11-20% off their wrong removals (the rows
 held back were 2.3-7.0% audience, against 1.2-3.1% in the lists); on the bundled sample (20 labelling paths,
@@ -52,7 +53,7 @@ def nearest_answers(
     return np.take_along_axis(nearest, order, axis=1)[inverse], np.take_along_axis(values, order, axis=1)[inverse]
 
 
-def alike_yes(indices: np.ndarray, similarities: np.ndarray, answers: np.ndarray, answer: bool = True) -> np.ndarray:
+def alike_answer(indices: np.ndarray, similarities: np.ndarray, answers: np.ndarray, answer: bool = True) -> np.ndarray:
     """For each row (``nearest_answers``), the "yes" answer (``answer`` False: the "no" answer) among its most
     similar ones (ties within TIE included: a title answered both ways holds the row back), or -1 when the most
     similar are all the other answer."""
@@ -67,7 +68,7 @@ def most_alike_is_yes(
     vectors: np.ndarray, answer_vectors: np.ndarray, answers: np.ndarray, mean: np.ndarray
 ) -> np.ndarray:
     """For each row, whether the person's most similar answer is a "yes" (all False without answers)."""
-    return alike_yes(*nearest_answers(vectors, answer_vectors, mean), answers) >= 0
+    return alike_answer(*nearest_answers(vectors, answer_vectors, mean), answers) >= 0
 
 
 def alike_reason(answer: str, yes: bool = True) -> str:

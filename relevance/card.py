@@ -39,7 +39,7 @@ class Thresholds:
     rows: int  # the network's unlabelled rows the estimate is about
     removed_share: float  # the share of them at or below the threshold
     checks: CheckTest | None = None  # what the answers drawn at random said about the list
-    more_answers: int | None = None  # with no list: about how many more answers may bring one
+    more_answers: int | None = None  # with no list or a short one: about how many more answers may lengthen it
 
 
 @dataclass(frozen=True)

@@ -102,8 +102,9 @@ def embedding_text(connection: Connection) -> str:
     which says "nothing known" and leaves those rows to the classifier's prior. Such rows give "", and so do
     titles whose letters were lost to question marks (``lost_letters``).
     """
-    text = clean_text(without_employer(connection.title, connection.company))
-    return "" if lost_letters(text) else text
+    if lost_letters(connection.title):  # judged on the title as the export has it, as inspect and score count it
+        return ""
+    return clean_text(without_employer(connection.title, connection.company))
 
 
 # Punctuation that puts an employer after a title, spaced or written against it: "Founder - Acme", "CEO, Acme".

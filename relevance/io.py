@@ -81,7 +81,7 @@ class Export:
 
     @property
     def lost_titles(self) -> int:
-        """Connections whose title is question marks where its letters were (relevance.embed.lost_letters): a
+        """Connections whose title is question marks where its letters were (relevance.records.lost_letters): a
         file saved in a code page that cannot write them. Marked review, like those without a title."""
         return sum(bool(c.title) and lost_letters(c.title) for c in self.connections)
 

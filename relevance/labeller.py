@@ -42,6 +42,10 @@ class Status:
     hint: str | None  # set once more labels stop helping, or while the removal list needs more checks
 
 
+# Below this probability of its own guess the model is said to have no view yet.
+SURE_FROM = 0.55
+
+
 @dataclass(frozen=True)
 class Question:
     """One connection to answer, and the current model's probability that it is the audience."""
@@ -50,6 +54,18 @@ class Question:
     connection: Connection
     guess: float | None
     picked: str = ""  # why it is asked (relevance.labels.PICKED); "check": a random draw from the removal list
+
+    @property
+    def guess_said(self) -> str:
+        """The model's guess in words ("not audience, 72%"; "" before there is a model). Near 50% it has no view
+        yet, and "not audience, 50%" read as a verdict to a first-time user."""
+        if self.guess is None:
+            return ""
+        audience = self.guess >= 0.5
+        sure = self.guess if audience else 1 - self.guess
+        if sure < SURE_FROM:
+            return "cannot tell yet"
+        return f"{'audience' if audience else 'not audience'}, {sure:.0%}"
 
     @property
     def note(self) -> str | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from relevance.alike import alike_reason, alike_yes, is_alike_reason, nearest_answers
+from relevance.alike import alike_answer, alike_reason, is_alike_reason, nearest_answers
 from relevance.bundle import Bundle
 from relevance.dates import parse_date
 from relevance.embed import DEFAULT_CACHE, Embedder, VectorCache, embed_connections, has_vector
@@ -114,7 +114,7 @@ class ScoredRow:
         return row
 
     @classmethod
-    def from_row(cls, row: Mapping[str, object], where: str = "a row") -> ScoredRow:
+    def from_row(cls, row: Mapping[str, object], where: str = "a row", *, day_first: bool = False) -> ScoredRow:
         """A row of scored.csv back (the inverse of ``as_row``, scores as rounded there). What decided the
         suggestion is read from the row: an answer in ``label``, a keep-rule's "kept: ..." reason, no score.
         Raises RelevanceError on a bad score, date, suggestion or label, saying ``where`` (never the row's id,
@@ -123,7 +123,7 @@ class ScoredRow:
         try:
             # a spreadsheet in a European locale saves 0.25 as "0,25" and 2024-03-01 as "01.03.2024"
             score = float(text["score"].replace(",", ".")) if text["score"] else None
-            day = _day(text["connected_on"]) if text["connected_on"] else None
+            day = _day(text["connected_on"], day_first) if text["connected_on"] else None
         except ValueError:
             raise RelevanceError(
                 f"{where} has an unreadable score or date: write the score as a number like 0.25 and the date as "
@@ -213,9 +213,9 @@ def score_connections(
     reasons = explain(titles, bundle, answers, nearest=nearest)
     # A connection whose most similar answer is a "yes" is never removed on its score (relevance.alike).
     given = given_answers(bundle, answers)
-    alike = alike_yes(nearest, similarity, given)
+    alike = alike_answer(nearest, similarity, given)
     # ... nor kept on it when its most similar answer is a "no": the reason would argue against the suggestion.
-    unlike = alike_yes(nearest, similarity, given, answer=False)
+    unlike = alike_answer(nearest, similarity, given, answer=False)
     for i, signal in enumerate(signal_reasons(decisions, bundle, block)):
         if signal:
             reasons[i] = f"{signal}; {reasons[i]}"
@@ -251,7 +251,7 @@ def score_connections(
             elif suggestion == "remove" and alike[i] >= 0:
                 why = alike_reason(f"'{examples.texts[alike[i]]}'")
                 row = ScoredRow(connection, score, "review", why, source="alike")
-            elif score >= keep_from and unlike[i] >= 0:
+            elif suggestion != "remove" and score >= keep_from and unlike[i] >= 0:
                 why = alike_reason(f"'{examples.texts[unlike[i]]}'", yes=False)
                 row = ScoredRow(connection, score, "review", why, source="alike no")
             else:
@@ -393,12 +393,13 @@ def write_scored(scored: Scored | Sequence[ScoredRow], path: str | Path) -> None
     write_csv(path, SCORED_COLUMNS, (row.as_row() for row in rows))
 
 
-def _day(text: str) -> date:
-    """A scored.csv date as relevance writes it (2024-03-01), or as a spreadsheet saved it again (01.03.2024)."""
+def _day(text: str, day_first: bool) -> date:
+    """A scored.csv date as relevance writes it (2024-03-01), or as a spreadsheet saved it again (01.03.2024;
+    ``day_first``: how the file's a/b/yyyy dates read, ``relevance.dates.slashes_day_first``)."""
     try:
         return date.fromisoformat(text)
     except ValueError:
-        day = parse_date(text, day_first=True) or parse_date(text)
+        day = parse_date(text, day_first)
     if day is None:
         raise ValueError(text)
     return day

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from relevance.cells import unsafe_cell
 from relevance.csv_records import records
+from relevance.dates import slashes_day_first
 from relevance.errors import RelevanceError
 from relevance.files import read_bytes
 from relevance.limits import max_rows, too_many_rows
@@ -37,12 +38,13 @@ def read_scored(path: str | os.PathLike[str]) -> list[ScoredRow]:
     if missing:
         raise RelevanceError(f"{target} is not a scored file (no {', '.join(missing)} column): {_MAKE_ONE}")
     limit = max_rows()
-    rows = []
+    found: list[tuple[int, dict[str, str]]] = []
     for count, (line, cells) in enumerate(reader, 1):
         if count > limit:
             raise too_many_rows(str(target), RelevanceError, "pass the scored CSV")
         if not any(cell.strip() for cell in cells):
             continue
-        row = {column: unsafe_cell(cell.strip()) for column, cell in zip(columns, cells, strict=False)}
-        rows.append(ScoredRow.from_row(row, f"{target} line {line}"))
-    return rows
+        found.append((line, {column: unsafe_cell(cell.strip()) for column, cell in zip(columns, cells, strict=False)}))
+    # One file, one locale: a spreadsheet that saved 16/09/2021 saved 04/01/2023 day first too.
+    day_first = slashes_day_first(row.get("connected_on", "") for _, row in found)
+    return [ScoredRow.from_row(row, f"{target} line {line}", day_first=day_first) for line, row in found]

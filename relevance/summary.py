@@ -31,7 +31,7 @@ class Summary:
     answered_keeps: int  # the person's own "yes" answers
     wrong_rate: Estimate | None  # the share of the model's removals that may be audience; None: no list
     limit: float  # the person's limit on that share
-    more_answers: int | None = None  # with no list: about how many more answers may bring one
+    more_answers: int | None = None  # with no list or a short one: about how many more answers may lengthen it
     target_size: int | None = None
     unread: int = 0  # the model would remove them, but was not trained on their titles' language: review
     lost_titles: int = 0  # titles that are question marks where their letters were: marked review
@@ -84,8 +84,8 @@ class Summary:
         if not self.unread:
             return ""
         return (
-            f"{self.unread:,} connections whose score is low enough to remove are marked review: their titles are in a "
-            "language the model reading them was not trained on (the reason beside each says which)."
+            f"{_held(self.unread, 'low enough to remove')}: {'its title is' if self.unread == 1 else 'their titles are'} "
+            "in a language the model reading them was not trained on (the reason beside each says which)."
         )
 
     def alike_sentence(self) -> str:
@@ -93,8 +93,8 @@ class Summary:
         if not self.alike:
             return ""
         return (
-            f"{self.alike:,} connections whose score is low enough to remove are marked review: the connection you "
-            "answered that is most like each is one you marked yes (the reason beside each names it)."
+            f"{_held(self.alike, 'low enough to remove')}: the connection you answered that is most like each is one "
+            "you marked yes (the reason beside each names it)."
         )
 
     def alike_no_sentence(self) -> str:
@@ -102,8 +102,8 @@ class Summary:
         if not self.alike_no:
             return ""
         return (
-            f"{self.alike_no:,} connections whose score is high enough to keep are marked review: the connection you "
-            "answered that is most like each is one you marked no (the reason beside each names it)."
+            f"{_held(self.alike_no, 'high enough to keep')}: the connection you answered that is most like each is "
+            "one you marked no (the reason beside each names it)."
         )
 
     def held_back(self) -> list[str]:
@@ -115,7 +115,7 @@ class Summary:
         """The summary in plain sentences, for a terminal."""
         c = self.counts
         out = [
-            f"Scored {self.connections:,} connections{self._unscored()}.",
+            f"Scored {counted(self.connections, 'connection')}{self._unscored()}.",
             f"Suggestions: {c['remove']:,} remove, {c['review']:,} review, {c['keep']:,} keep.",
             self.removal_sentence(),
         ]
@@ -151,12 +151,7 @@ class Summary:
 
     def lost_sentence(self) -> str:
         """What to do about titles lost to question marks ("" when none are)."""
-        if not self.lost_titles:
-            return ""
-        return (
-            f"{self.lost_titles:,} titles are question marks where their letters were: the file was saved in a code "
-            'page that cannot write them. Export it again from LinkedIn, or save it as "CSV UTF-8".'
-        )
+        return lost_titles_sentence(self.lost_titles) if self.lost_titles else ""
 
     def _target_line(self) -> str:
         target, needed, removals = self.target_size, self.needed, self.removals
@@ -185,7 +180,7 @@ def summarise_rows(
     """Count what the scored rows suggest and attach the model's honest estimate of wrong removals."""
     counts = Counter(row.suggestion for row in rows)
     sources = Counter((row.source, row.suggestion) for row in rows)
-    lost = sum(row.why == LOST_TEXT for row in rows)
+    lost = sum(row.why == LOST_TEXT for row in rows if (row.source, row.suggestion) == ("no text", "review"))
     model_removals = sources[("model", "remove")]
     wrong = card.wrong_removals if card is not None and card.thresholds.remove_at_or_below is not None else None
     return Summary(
@@ -210,6 +205,26 @@ def summarise_rows(
 def summarise(scored: Scored, target_size: int | None = None) -> Summary:
     """The summary of a fresh scoring run."""
     return summarise_rows(scored.rows, scored.bundle.card, scored.export.ghost_rows, target_size)
+
+
+def counted(count: int, noun: str) -> str:
+    """ "1 connection", "2,000 connections"."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def _held(count: int, how: str) -> str:
+    """ "3 connections whose score is low enough to remove are marked review" (one: "... is marked review")."""
+    return f"{counted(count, 'connection')} whose score is {how} {'is' if count == 1 else 'are'} marked review"
+
+
+def lost_titles_sentence(count: int) -> str:
+    """What is wrong with titles lost to question marks (relevance.records.lost_letters), and the fix."""
+    one = count == 1
+    return (
+        f"{counted(count, 'title')} {'is' if one else 'are'} question marks where {'its' if one else 'their'} letters "
+        "were: the file was saved in a code page that cannot write them. Export it again from LinkedIn, or save it "
+        'as "CSV UTF-8".'
+    )
 
 
 def short_list(more: int, steps: tuple[str, str] = CLI_STEPS) -> str:

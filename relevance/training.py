@@ -352,4 +352,4 @@ def _round_up(threshold: float) -> float:
     """A threshold as the card stores it (6 decimals), rounded up: when the list takes every listable row, the
     threshold is the score of the last one itself, and rounded down it left out that row and every row with
     the same title (a headline export: train said 574, score removed 564)."""
-    return math.ceil(threshold * 1e6) / 1e6
+    return math.ceil(round(threshold * 1e6, 6)) / 1e6  # round first: 0.000123 * 1e6 is 123.00000000000001

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import relevance.training as training
-from relevance.alike import alike_reason, alike_yes, is_alike_reason, most_alike_is_yes, nearest_answers
+from relevance.alike import alike_answer, alike_reason, is_alike_reason, most_alike_is_yes, nearest_answers
 from relevance.bundle import Bundle, Examples
 from relevance.io import read_export
 from relevance.labels import load_labels
@@ -54,7 +54,7 @@ def test_a_title_answered_both_ways_holds_the_row_back_whichever_answer_came_fir
         ([owner_yes, owner_no, dev_no], [True, False, False]),
     ):
         nearest, similarity = nearest_answers(rows, np.stack(answers), ORIGIN)
-        held = alike_yes(nearest, similarity, np.array(yes))
+        held = alike_answer(nearest, similarity, np.array(yes))
         assert held.tolist() == [yes.index(True), -1]  # the "yes" of the tie is the one named
 
 
@@ -113,6 +113,7 @@ def test_a_high_score_next_to_a_no_answer_goes_to_review_too(tmp_path: Path) -> 
     assert doctor.why == "most like 'Lekarz, Szpital', which you marked no: yours to judge"
     summary = summarise_rows(list(rows.values()), bundle.card)
     assert summary.alike_no == 1 and summary.alike == 0 and summary.alike_no_sentence() in summary.held_back()
+    assert summary.alike_no_sentence().startswith("1 connection whose score is high enough to keep is marked review:")
     write_scored(list(rows.values()), tmp_path / "scored.csv")
     back = {r.connection.id: r for r in read_scored(tmp_path / "scored.csv")}
     assert back["doctor"].source == "alike no" and is_alike_reason(back["doctor"].why, yes=False)

@@ -195,3 +195,19 @@ def test_record_answers_any_connection_and_it_is_not_asked_again(connections: li
         seen.add(question.row)
         session.skip()
     assert not {other, asked.row} & seen
+
+
+@pytest.mark.parametrize(
+    ("guess", "said"),
+    [
+        (None, ""),
+        (0.5, "cannot tell yet"),
+        (0.47, "cannot tell yet"),
+        (0.2, "not audience, 80%"),
+        (0.91, "audience, 91%"),
+    ],
+)
+def test_the_guess_in_words_says_when_the_model_cannot_tell_yet(guess: float | None, said: str) -> None:
+    from relevance.labeller import Question
+
+    assert Question(0, Connection(id="a"), guess).guess_said == said

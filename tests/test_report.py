@@ -101,7 +101,31 @@ def test_read_scored_recovers_what_decided_each_row(tmp_path: Path) -> None:
     ]
 
 
-def test_read_scored_refuses_other_files(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("cells", "days"),
+    [
+        (["16/09/2021", "04/01/2023"], [date(2021, 9, 16), date(2023, 1, 4)]),  # one day above 12: day first
+        (["09/16/2021", "04/01/2023"], [date(2021, 9, 16), date(2023, 4, 1)]),  # a month above 12: month first
+        (["16.09.2021", ""], [date(2021, 9, 16), None]),
+    ],
+)
+def test_read_scored_after_a_spreadsheet_reads_the_files_dates_one_way(
+    tmp_path: Path, cells: list[str], days: list[date | None]
+) -> None:
+    """A spreadsheet saves scored.csv again in its locale: one file, one convention for its dates."""
+    people = [Connection(id=f"linkedin.com/in/p{i}", position="Recruiter") for i in range(2)]
+    path = write_scored(tmp_path / "scored.csv", [ScoredRow(p, 0.2, "review", "like 'HR' (yes)") for p in people])
+    text = path.read_text(encoding="utf-8-sig").splitlines()
+    columns = text[0].split(",")
+    at = columns.index("connected_on")
+    lines = [text[0]]
+    for line, cell in zip(text[1:], cells, strict=True):
+        parts = line.split(",")
+        parts[at] = cell
+        lines.append(",".join(parts))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert [r.connection.connected_on for r in read_scored(path)] == days
+
     path = tmp_path / "Connections.csv"
     path.write_text("First Name,Last Name,URL\nJane,Doe,\n", encoding="utf-8")
     with pytest.raises(RelevanceError, match=r"not a scored file .*relevance score"):

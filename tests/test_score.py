@@ -88,6 +88,7 @@ def test_a_title_lost_to_question_marks_is_not_read_and_says_why(tmp_path: Path)
         == "Scored 2 connections (1 whose title is question marks where its letters were: marked review)."
     )
     assert 'save it as "CSV UTF-8"' in " ".join(summary.lines())
+    assert summary.lost_sentence().startswith("1 title is question marks where its letters were:")
 
     export = tmp_path / "Connections.csv"
     export.write_bytes(

@@ -173,6 +173,7 @@ class AppState:
             if question is not None:
                 card = views.person(question.connection) | {
                     "guess": None if question.guess is None else float(question.guess),
+                    "guess_said": question.guess_said,
                     "note": question.note or "",
                     "picked": question.picked,
                 }

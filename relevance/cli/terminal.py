@@ -162,12 +162,8 @@ def render_question(console: Console, question: Question, status: Status) -> Non
     ):
         if value:
             console.print(f"  {caption:<10} {shown(value)}")
-    if question.guess is not None:
-        verdict = "audience" if question.guess >= 0.5 else "not audience"
-        sure = question.guess if question.guess >= 0.5 else 1 - question.guess
-        # near 50% the model has no view yet: "not audience, 50%" read as a verdict
-        said = f"{verdict}, {sure:.0%}" if sure >= 0.55 else "cannot tell yet"
-        console.print(f"  [dim]model guesses: {said}[/]")
+    if question.guess_said:
+        console.print(f"  [dim]model guesses: {question.guess_said}[/]")
     if question.note:
         console.print(f"  [dim]{shown(question.note)}[/]")
     console.print("[dim]\\[y] audience  \\[n] not  \\[s] skip  \\[u] undo  \\[o] open profile  \\[q] quit[/]")

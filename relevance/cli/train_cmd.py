@@ -77,11 +77,9 @@ def train(
         if not quiet:
             say(choice.reason)
             if result.lost_titles:
-                say(
-                    f"{result.lost_titles:,} titles are question marks where their letters were (the file was saved "
-                    "in a code page that cannot write them): nothing to learn from or score them by. Export it again "
-                    'from LinkedIn, or save it as "CSV UTF-8".'
-                )
+                from relevance.summary import lost_titles_sentence
+
+                say(lost_titles_sentence(result.lost_titles))
         with progress_bar("Embedding titles", quiet) as progress:
             trained = train_model(
                 result,

@@ -11,6 +11,7 @@ from html import escape
 from relevance.report.data import BATCH_SIZE, Headline, ReportData, Share
 from relevance.report.quality import Figure, ModelSummary
 from relevance.score import SUGGESTIONS
+from relevance.summary import counted
 
 
 def render_body(data: ReportData, plots: set[str]) -> str:
@@ -107,12 +108,16 @@ def _headline(data: ReportData) -> str:
         else ""
     )
     unscored = (
-        f" {s.without_title:,} connections without a position or headline are marked review: there is nothing to "
-        "judge them by."
+        f" {counted(s.without_title, 'connection')} without a position or headline "
+        f"{'is' if s.without_title == 1 else 'are'} marked review: there is nothing to judge {'it' if s.without_title == 1 else 'them'} by."
         if s.without_title
         else ""
-    ) + (f" {escape(s.lost_sentence())} They are marked review." if s.lost_titles else "")
-    held_back = "".join(f" {escape(sentence)}" for sentence in s.held_back())  # low scores kept in review, and why
+    ) + (
+        f" {escape(s.lost_sentence())} {'It is' if s.lost_titles == 1 else 'They are'} marked review."
+        if s.lost_titles
+        else ""
+    )
+    held_back = "".join(f" {escape(sentence)}" for sentence in s.held_back())  # scores kept in review, and why
     return (
         "<section id='headline'><h2>Summary</h2>"
         f"<div class='cards'>{''.join(cards)}</div>"

@@ -93,15 +93,8 @@ function renderLabel(label) {
     rows.push(el("dt", {}, "Profile"), el("dd", {}, profileLink(card, card.is_search ? "search LinkedIn" : "open on LinkedIn")));
   }
   $("card-fields").replaceChildren(...rows);
-  if (card.guess === null) {
-    $("card-guess").textContent = "";
-  } else {
-    const audience = card.guess >= 0.5;
-    const sure = audience ? card.guess : 1 - card.guess;
-    // near 50% the model has no view yet: "not audience, 50%" read as a verdict
-    const said = sure >= 0.55 ? `${audience ? "audience" : "not audience"}, ${Math.round(sure * 100)}%` : "cannot tell yet";
-    $("card-guess").textContent = `model guesses: ${said}`;
-  }
+  // the library's words for the guess (relevance.labeller.Question.guess_said)
+  $("card-guess").textContent = card.guess_said ? `model guesses: ${card.guess_said}` : "";
   $("card-note").textContent = card.note;
   $("card-note").hidden = !card.note;
 }
