@@ -57,10 +57,10 @@ class Question:
 
     @property
     def guess_said(self) -> str:
-        """The model's guess in words ("not audience, 72%"; "" before there is a model). Near 50% it has no view
-        yet, and "not audience, 50%" read as a verdict to a first-time user."""
-        if self.guess is None:
-            return ""
+        """The model's guess in words ("not audience, 72%"; "" before there is a model, and on a check). Near 50% it
+        has no view yet, and "not audience, 50%" read as a verdict to a first-time user."""
+        if self.guess is None or self.picked == "check":
+            return ""  # a check tests the removal list: a guess beside it would lean on the answer it tests
         audience = self.guess >= 0.5
         sure = self.guess if audience else 1 - self.guess
         if sure < SURE_FROM:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
+# Three or more question marks not right after a letter: a word a code page could not write.
+_LOST_WORD = re.compile(r"(?<![^\W\d_])\?{3,}")
 # The columns of a canonical record, in the order they are written to CSV.
 CANONICAL_COLUMNS: tuple[str, ...] = (
     "id",
@@ -65,8 +68,10 @@ class Connection:
 
 
 def lost_letters(title: str) -> bool:
-    """Whether a title is more question marks than letters: "???????? ?? ????????" is what a Russian or Polish
-    title becomes in a file saved in a code page that cannot write its letters (Excel puts "?" for each). Nothing
-    is left to read; a title with a letter or two lost ("Operator w?zka") is still read."""
+    """Whether a title lost its words to question marks: "???????? ?? ????????" is what a Russian title becomes
+    in a file saved in a code page that cannot write its letters (Excel puts "?" for each), "HR-???????? |
+    Freelancer" a mixed one. More question marks than letters, or a word of three or more of them: what is
+    left reads as something else. A letter or two lost ("Operator w?zka", "Piel?gniarka") is still read, and so
+    is a headline's "Open to work???"."""
     marks = title.count("?")
-    return marks > 0 and marks > sum(ch.isalpha() for ch in title)
+    return marks > 0 and (marks > sum(ch.isalpha() for ch in title) or bool(_LOST_WORD.search(title)))

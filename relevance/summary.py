@@ -83,28 +83,20 @@ class Summary:
         """Why some low scores are marked review ("" when none are)."""
         if not self.unread:
             return ""
+        one = self.unread == 1
         return (
-            f"{_held(self.unread, 'low enough to remove')}: {'its title is' if self.unread == 1 else 'their titles are'} "
-            "in a language the model reading them was not trained on (the reason beside each says which)."
+            f"{_held(self.unread, 'low enough to remove')}: {'its title is' if one else 'their titles are'} in a "
+            f"language the model reading {'it' if one else 'them'} was not trained on (the reason beside "
+            f"{'it' if one else 'each'} says which)."
         )
 
     def alike_sentence(self) -> str:
         """Why other low scores are marked review ("" when none are)."""
-        if not self.alike:
-            return ""
-        return (
-            f"{_held(self.alike, 'low enough to remove')}: the connection you answered that is most like each is one "
-            "you marked yes (the reason beside each names it)."
-        )
+        return _alike(self.alike, "low enough to remove", "yes")
 
     def alike_no_sentence(self) -> str:
         """Why some high scores are marked review ("" when none are)."""
-        if not self.alike_no:
-            return ""
-        return (
-            f"{_held(self.alike_no, 'high enough to keep')}: the connection you answered that is most like each is "
-            "one you marked no (the reason beside each names it)."
-        )
+        return _alike(self.alike_no, "high enough to keep", "no")
 
     def held_back(self) -> list[str]:
         """The scores kept in review against the model's word, and why: one sentence per reason ([] when none)."""
@@ -215,6 +207,17 @@ def counted(count: int, noun: str) -> str:
 def _held(count: int, how: str) -> str:
     """ "3 connections whose score is low enough to remove are marked review" (one: "... is marked review")."""
     return f"{counted(count, 'connection')} whose score is {how} {'is' if count == 1 else 'are'} marked review"
+
+
+def _alike(count: int, how: str, answer: str) -> str:
+    """Why ``count`` scores are marked review: their most similar answer is a ``answer`` (relevance.alike)."""
+    if not count:
+        return ""
+    each = "it" if count == 1 else "each"
+    return (
+        f"{_held(count, how)}: the connection you answered that is most like {each} is one you marked {answer} "
+        f"(the reason beside {each} names it)."
+    )
 
 
 def lost_titles_sentence(count: int) -> str:

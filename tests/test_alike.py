@@ -113,7 +113,10 @@ def test_a_high_score_next_to_a_no_answer_goes_to_review_too(tmp_path: Path) -> 
     assert doctor.why == "most like 'Lekarz, Szpital', which you marked no: yours to judge"
     summary = summarise_rows(list(rows.values()), bundle.card)
     assert summary.alike_no == 1 and summary.alike == 0 and summary.alike_no_sentence() in summary.held_back()
-    assert summary.alike_no_sentence().startswith("1 connection whose score is high enough to keep is marked review:")
+    assert summary.alike_no_sentence() == (
+        "1 connection whose score is high enough to keep is marked review: the connection you answered that is most "
+        "like it is one you marked no (the reason beside it names it)."
+    )
     write_scored(list(rows.values()), tmp_path / "scored.csv")
     back = {r.connection.id: r for r in read_scored(tmp_path / "scored.csv")}
     assert back["doctor"].source == "alike no" and is_alike_reason(back["doctor"].why, yes=False)

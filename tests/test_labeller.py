@@ -211,3 +211,4 @@ def test_the_guess_in_words_says_when_the_model_cannot_tell_yet(guess: float | N
     from relevance.labeller import Question
 
     assert Question(0, Connection(id="a"), guess).guess_said == said
+    assert Question(0, Connection(id="a"), 0.2, picked="check").guess_said == ""  # no guess beside a check

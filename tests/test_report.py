@@ -179,6 +179,10 @@ def test_headline_counts_labels_as_certain_and_estimates_wrong_removals() -> Non
     assert h.audience_after == pytest.approx((0.5 + 1) / 2)
     assert h.judged_after == 2  # "f" has no title: left, but no share to count (3 left, 2 of them judged)
     assert "about 2 of the 2 left that could be judged" in render_html(build_report(rows))
+    # From a scored file, which does not list hidden members: the count says so, not "hidden members included".
+    page = render_html(build_report(rows))
+    assert "the hidden members a scored file does not list on top" in page and "leaving at most" in page
+    assert "(hidden members included)" in render_html(build_report(rows, ghost_rows=0))
     assert h.wrong_removals == pytest.approx(0.4) and not h.wrong_from_model  # the two unlabelled removals
     # With the card: its cross-validated rate times the model's two removals (not the person's own "no").
     with_model = build_report(rows, card=make_card(wrong=(0.5, 0.25, 0.75))).headline

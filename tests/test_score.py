@@ -12,7 +12,7 @@ import pytest
 from relevance.bundle import Bundle, Examples
 from relevance.errors import RelevanceError
 from relevance.linear import LinearModel
-from relevance.records import CANONICAL_COLUMNS, Connection
+from relevance.records import CANONICAL_COLUMNS, Connection, lost_letters
 from relevance.score import (
     LOST_TEXT,
     NO_TEXT,
@@ -77,6 +77,7 @@ def test_a_title_lost_to_question_marks_is_not_read_and_says_why(tmp_path: Path)
 
     lost = person("lost", "???????? ?? ????????")
     kept = person("kept", "Operator w?zka widłowego")  # a letter lost: still read
+    assert lost_letters("HR-???????? | Freelancer") and not lost_letters("Open to work???")
     assert embedding_text(lost) == "" and embedding_text(kept) == "Operator w?zka widłowego"
     rows = score_connections([lost, kept], np.stack([np.zeros(2, np.float32), unit(0.0)]), make_bundle())
     by_id = {r.connection.id: r for r in rows}

@@ -107,15 +107,18 @@ def progress_bar(description: str, quiet: bool = False) -> Iterator[Callable[[in
             bar.live.stop()
 
 
-def embed_with_progress(connections: Sequence[Connection], embedder: str | None, *, quiet: bool = False) -> np.ndarray:
+def embed_with_progress(
+    connections: Sequence[Connection], embedder: str | None, *, quiet: bool = False, why: str = ""
+) -> np.ndarray:
     """Vectors for every connection (zero rows for those without text), through the library, with a progress bar;
-    the model is the one `--embedder` names, else the one the export's languages call for, said in one line."""
+    the model is the one `--embedder` names, else the one the export's languages call for, said in one line
+    (``why``: the reason to say for a named model, when it is not the person's own `--embedder`)."""
     # Looked up when called, not imported at the top: `relevance --help` must not wait for the embedding code.
     from relevance.embed import embed_connections
     from relevance.embedders import choose_for
 
     choice = choose_for(connections, embedder)
     if not quiet:
-        say(choice.reason)
+        say(f"Reading titles with {choice.model}: {why}." if why else choice.reason)
     with progress_bar("Embedding titles", quiet) as progress:
         return embed_connections(connections, choice.embedder, progress=progress)

@@ -50,7 +50,8 @@ def report(
         if not no_map:
             # The model's own embedder by default: its vectors are the ones already in the cache.
             name = embedder or (card.embedder if card else None)
-            vectors = embed_with_progress([r.connection for r in rows], name, quiet=quiet)
+            why = "the model's own" if name and not embedder else ""
+            vectors = embed_with_progress([r.connection for r in rows], name, quiet=quiet, why=why)
         data = make_report(rows, out_path, vectors=vectors, card=card, source=scored.name)
     if not quiet:
         err.print(data.summary.removal_sentence(), markup=False)

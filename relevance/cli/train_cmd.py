@@ -77,9 +77,15 @@ def train(
         if not quiet:
             say(choice.reason)
             if result.lost_titles:
-                from relevance.summary import lost_titles_sentence
+                from relevance.records import lost_letters
+                from relevance.summary import counted, lost_titles_sentence
 
-                say(lost_titles_sentence(result.lost_titles))
+                answers = worksheet.answers
+                lost = sum(c.id in answers and lost_letters(c.title) for c in result.connections)
+                learnt = (
+                    f" {counted(lost, 'answer')} of yours {'is' if lost == 1 else 'are'} among them: not learnt from."
+                )
+                say(lost_titles_sentence(result.lost_titles) + (learnt if lost else ""))
         with progress_bar("Embedding titles", quiet) as progress:
             trained = train_model(
                 result,

@@ -49,6 +49,7 @@ class Headline:
     wrong_removals: float  # expected audience members among the model's removals
     wrong_range: tuple[int, int] | None  # its likely range from the model card; None: summed from the scores
     cap: int = LINKEDIN_CAP
+    hidden_known: bool = True  # False: made from a scored file, which does not list hidden members
 
     @property
     def wrong_from_model(self) -> bool:
@@ -127,17 +128,18 @@ def build_report(
     source: str = "",
     *,
     summary: Summary | None = None,
-    ghost_rows: int = 0,
+    ghost_rows: int | None = None,
     target_size: int | None = None,
 ) -> ReportData:
     """Compute the report's data. ``vectors`` (one row per scored row, same order) enable the map and title
     groups; ``card`` adds the thresholds and the cross-validated quality. ``summary`` is the run's summary
-    (made from the rows, the card, ``ghost_rows`` and ``target_size`` when not given). Raises RelevanceError
-    on no rows."""
+    (made from the rows, the card, ``ghost_rows`` and ``target_size`` when not given; ``ghost_rows`` None: not
+    known, as for a scored file, which does not list hidden members). Raises RelevanceError on no rows."""
     if not rows:
         raise RelevanceError(f"{source or 'The scored file'} has no rows: nothing to report")
     rows = list(rows)
-    summary = summary or summarise_rows(rows, card, ghost_rows, target_size)
+    hidden_known = summary is not None or ghost_rows is not None
+    summary = summary or summarise_rows(rows, card, ghost_rows or 0, target_size)
     model = ModelSummary.from_card(card) if card is not None else None
     notes: list[str] = []
     data = ReportData(
@@ -146,7 +148,7 @@ def build_report(
         network_key=network_key(row.connection.id for row in rows),
         rows=rows,
         summary=summary,
-        headline=_headline(rows, summary),
+        headline=_headline(rows, summary, hidden_known),
         thresholds=_thresholds(rows, model),
         histogram=_histogram(rows),
         tops=tops(rows),
@@ -187,7 +189,7 @@ def network_key(ids: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
-def _headline(rows: list[ScoredRow], summary: Summary) -> Headline:
+def _headline(rows: list[ScoredRow], summary: Summary, hidden_known: bool = True) -> Headline:
     weights = [(row, w) for row in rows if (w := audience_weight(row)) is not None]
     kept = [w for row, w in weights if row.suggestion != "remove"]
     if summary.wrong_rate is not None:
@@ -202,6 +204,7 @@ def _headline(rows: list[ScoredRow], summary: Summary) -> Headline:
         audience_after=float(np.mean(kept)) if kept else 0.0,
         judged=len(weights),
         judged_after=len(kept),
+        hidden_known=hidden_known,
         wrong_removals=wrong,
         wrong_range=wrong_range,
     )

@@ -100,10 +100,12 @@ def _headline(data: ReportData) -> str:
         f", {s.ghost_rows:,} of them hidden members the export lists without a name (they cannot be scored)"
         if s.ghost_rows
         else " (hidden members included)"
+        if h.hidden_known
+        else ", and the hidden members a scored file does not list on top"
     )
     freed = (
         f" Removing the {s.removals:,} on the removal list frees as many places, leaving "
-        f"{h.cap - (h.on_linkedin - s.removals):,} free in all."
+        f"{'' if h.hidden_known else 'at most '}{h.cap - (h.on_linkedin - s.removals):,} free in all."
         if s.removals
         else ""
     )
