@@ -19,6 +19,7 @@ row on its own (model.SMOOTHING_MARGIN).
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 from relevance.atomic import atomic_write
 from relevance.cache import default_cache_dir
 from relevance.embed import has_vector
+from relevance.embedders.base import default_threads
 from relevance.linear import LinearModel, centre, linear_parts
 
 # Each title's nearest distinct titles (scripts/bench_smoothing.py: k 10-40 within 0.004 of each other).
@@ -50,6 +52,8 @@ GROUP = 32
 CACHE_FROM = 5000
 # Similarity rows computed at once while searching neighbours: bounds the memory (x 4 bytes), not the time.
 BLOCK_CELLS = 1 << 24
+# Fewer titles than this are searched on one thread: splitting them would gain less than it costs.
+SPLIT_FROM = 2000
 
 
 @dataclass(frozen=True)
@@ -167,18 +171,34 @@ def principal(unit: np.ndarray, dimensions: int) -> np.ndarray:
 
 
 def nearest(unit: np.ndarray, k: int) -> np.ndarray:
-    """Each row's k most similar other rows (cosine; rows are unit length), by blocks of exact dot products."""
+    """Each row's k most similar other rows (cosine; rows are unit length), by blocks of exact dot products.
+
+    A part of the rows per core, each on a one-thread BLAS: the top-k selection runs in numpy on one core, so
+    one call left a core idle half the time (2 cores, best of 4: 7,748 titles 0.30 -> 0.24 s, 20,000 1.37 -> 1.08 s)."""
     n = len(unit)
     k = min(k, n - 1)
     if k <= 0:
         return np.zeros((n, 0), dtype=np.intp)
     out = np.empty((n, k), dtype=np.intp)
     block = max(1, BLOCK_CELLS // n)
-    for start in range(0, n, block):
-        similarity = unit[start : start + block] @ unit.T
-        rows = np.arange(len(similarity))
-        similarity[rows, rows + start] = -np.inf  # not its own neighbour
-        out[start : start + block] = _top(similarity, k)
+
+    def rows_from(first: int, last: int) -> None:
+        for start in range(first, last, block):
+            stop = min(start + block, last)
+            similarity = unit[start:stop] @ unit.T
+            rows = np.arange(stop - start)
+            similarity[rows, rows + start] = -np.inf  # not its own neighbour
+            out[start:stop] = _top(similarity, k)
+
+    parts = min(default_threads(), max(1, n // SPLIT_FROM))
+    if parts == 1:
+        rows_from(0, n)
+        return out
+    from threadpoolctl import threadpool_limits  # scikit-learn depends on it
+
+    bounds = np.linspace(0, n, parts + 1).astype(int).tolist()
+    with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(parts) as pool:
+        list(pool.map(rows_from, bounds[:-1], bounds[1:]))  # list(): raise what a part raised
     return out
 
 
