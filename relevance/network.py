@@ -119,16 +119,21 @@ def compare(known: Fingerprint, connections: Sequence[Connection]) -> Overlap | 
     """How these connections compare with the fingerprinted export; None when they share no identity to compare
     by (one export has only URLs, the other only names without dates), or when too few of them fall in the
     sketch's sample to tell (a few rows against a big network)."""
-    hashes = _hashes(connections)
-    both = [kind for kind in KINDS if known.counts.get(kind) and len(hashes[kind])]
+
+    def coverage(kind: str) -> float:
+        return min(known.counts[kind] / max(known.connections, 1), len(keys[kind]) / max(len(connections), 1))
+
+    keys = {URL: set(_keys(connections, URL)[URL])}
+    # Every connection in both exports has a URL: nothing can cover more, and the URL wins a tie.
+    if not (known.counts.get(URL) and keys[URL] and coverage(URL) >= 1.0):
+        keys[NAME_DAY] = set(_keys(connections, NAME_DAY)[NAME_DAY])
+    both = [kind for kind in KINDS if known.counts.get(kind) and keys.get(kind)]
     if not both:
         return None
 
-    def coverage(kind: str) -> float:
-        return min(known.counts[kind] / max(known.connections, 1), len(hashes[kind]) / max(len(connections), 1))
-
     kind = max(both, key=coverage)  # max keeps the first of equals: the URL
-    mine, kept, count = hashes[kind], np.array(known.sketches[kind], dtype=np.uint64), known.counts[kind]
+    # Only the identity compared by is hashed: half the work of every `score` before it embeds.
+    mine, kept, count = _hashed(kind, keys[kind]), np.array(known.sketches[kind], dtype=np.uint64), known.counts[kind]
     if len(kept) == count:  # the whole fingerprinted network: count exactly
         shared = int(np.isin(mine, kept).sum())
         return Overlap(kind, len(mine), count, len(mine) - shared, count - shared, exact=True)
@@ -151,16 +156,24 @@ def compare(known: Fingerprint, connections: Sequence[Connection]) -> Overlap | 
 
 def _hashes(connections: Iterable[Connection]) -> dict[str, np.ndarray]:
     """Each identity's hashes over the connections that have it: distinct, ascending."""
-    keys: dict[str, list[str]] = {kind: [] for kind in KINDS}
+    return {kind: _hashed(kind, found) for kind, found in _keys(connections).items()}
+
+
+def _keys(connections: Iterable[Connection], *kinds: str) -> dict[str, list[str]]:
+    """Each identity's key (of ``kinds``, all when none are named) for the connections that have it: the profile
+    URL, the first name with the day."""
+    wanted = kinds or KINDS
+    keys: dict[str, list[str]] = {kind: [] for kind in wanted}
     for c in connections:
-        if url := normalise_url(c.url):
+        if URL in wanted and (url := normalise_url(c.url)):
             keys[URL].append(url)
-        first = " ".join(fold(c.first_name).split())
-        if first and c.connected_on is not None:
+        if NAME_DAY in wanted and c.connected_on is not None and (first := " ".join(fold(c.first_name).split())):
             keys[NAME_DAY].append(f"{first}\x1f{c.connected_on.isoformat()}")
-    return {
-        kind: np.unique(np.array([_hash(kind, key) for key in found], dtype=np.uint64)) for kind, found in keys.items()
-    }
+    return keys
+
+
+def _hashed(kind: str, keys: Iterable[str]) -> np.ndarray:
+    return np.unique(np.array([_hash(kind, key) for key in keys], dtype=np.uint64))
 
 
 def _hash(kind: str, key: str) -> int:
