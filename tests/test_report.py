@@ -351,6 +351,8 @@ def test_a_full_report_has_every_section() -> None:
     for plot in ("plot-map", "plot-scores", "plot-roc", "plot-pr", "plot-calibration", "plot-groups", "plot-time"):
         assert f"id='{plot}'" in html
     assert "No model card" not in html and "No map" not in html
+    # the removal threshold as `relevance train` prints it (3 decimals: 0.025 is not 0.02)
+    assert "A score of 0.150 or less suggests removal" in html and "remove at or below 0.150" in html
 
 
 def test_tiny_network_without_labels_vectors_or_model() -> None:

@@ -123,7 +123,7 @@ def _histogram(data: ReportData) -> dict[str, Any]:
                     "xanchor": "left" if value < 1 / 3 else "right" if value > 2 / 3 else "center",
                     "yanchor": "top",
                     "yshift": -2 - 20 * row,
-                    "text": f"{text} {value:.2f}",
+                    "text": f"{text} {value:.{3 if row == 0 else 2}f}",  # as train says it: "≤ 0.025", not 0.02
                     "showarrow": False,
                     "bgcolor": "rgba(255,255,255,0.85)",
                 }

@@ -180,7 +180,7 @@ def _scores(data: ReportData, plots: set[str]) -> str:
     remove, keep = data.thresholds
     rule = []
     if remove is not None:
-        rule.append(f"a score of {remove:.2f} or less suggests removal")
+        rule.append(f"a score of {remove:.3f} or less suggests removal")  # as train says it: 0.025, not 0.02
     if keep is not None:
         rule.append(f"{keep:.2f} or more suggests keeping")
     text = ("; ".join(rule) + ", anything between is for you to review.") if rule else ""
