@@ -4,10 +4,11 @@ Lithuanian computer writes the region's own, and read as Western European its na
 
 Most files decode in several of them without an error, so the choice is by what the text looks like: the
 decoding with the fewest implausible words wins, and it must beat Western European by MARGIN words (the code
-pages agree on a-z, digits and most punctuation, so only the words with other letters tell, and a Spanish file's
-"1ª" or an Icelandic name must not tip a whole file into Polish: "Peña" read as "Peńa"). A word is implausible when it holds a control
-character, a symbol between letters ("W³asna"), a run of letters in two scripts ("Mьller"), or letters beyond
-a-z that no single language writes together ("Kováø": á and ø), by the letter sets of relevance.language.
+pages agree on a-z, digits and most punctuation, so only the words with other letters tell). A word is
+implausible when it holds a control character, a symbol between letters ("W³asna"), a run of letters in two
+scripts ("Mьller"), or letters beyond a-z that no single language writes together ("Kováø": á and ø), by the
+letter sets of relevance.language. Ordinals ("1ª", "Nº") are no letters here: read as a Central European "1Ş"
+they tipped a Spanish file into Polish ("Peña" read as "Peńa").
 """
 
 from __future__ import annotations
