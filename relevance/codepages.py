@@ -13,6 +13,7 @@ they tipped a Spanish file into Polish ("Peña" read as "Peńa").
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from collections import Counter
@@ -35,17 +36,18 @@ _LETTER_RUN = re.compile(r"[^\W\d_]+")
 def decode_legacy(data: bytes) -> tuple[str, str]:
     """(text, code page) for bytes that are not UTF-8; Latin-1, which decodes anything, when none fits."""
     sample = b"\n".join([line for line in data.splitlines() if not line.isascii()][:SAMPLE_LINES])
-    best: tuple[float, str, str] | None = None
+    odd: dict[str, float] = {}
     for code_page in CODE_PAGES:
         try:
-            text = data.decode(code_page)
+            # Western European first: the others must do better by MARGIN
+            odd[code_page] = implausible_words(sample.decode(code_page)) + (MARGIN - 0.5) * (code_page != CODE_PAGES[0])
         except UnicodeDecodeError:  # a byte this code page leaves undefined
             continue
-        # Western European first: the others must do better by MARGIN
-        odd = implausible_words(sample.decode(code_page)) + (MARGIN - 0.5 if code_page != CODE_PAGES[0] else 0)
-        if best is None or odd < best[0]:
-            best = (odd, text, code_page)
-    return (best[1], best[2]) if best is not None else (data.decode("latin-1"), "latin-1")
+    # The whole file decoded once, in the best code page whose every byte is defined (not only the sample's).
+    for code_page in sorted(odd, key=odd.__getitem__):  # a stable sort: on a tie, the order of CODE_PAGES
+        with contextlib.suppress(UnicodeDecodeError):
+            return data.decode(code_page), code_page
+    return data.decode("latin-1"), "latin-1"
 
 
 def implausible_words(text: str) -> int:

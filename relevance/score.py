@@ -396,10 +396,7 @@ def write_scored(scored: Scored | Sequence[ScoredRow], path: str | Path) -> None
 def _day(text: str, day_first: bool) -> date:
     """A scored.csv date as relevance writes it (2024-03-01), or as a spreadsheet saved it again (01.03.2024;
     ``day_first``: how the file's a/b/yyyy dates read, ``relevance.dates.slashes_day_first``)."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        day = parse_date(text, day_first)
+    day = parse_date(text, day_first)  # the reader of exports' dates: ISO, and every locale's
     if day is None:
         raise ValueError(text)
     return day

@@ -137,8 +137,7 @@ class Summary:
         ]
         parts = [f"{' and '.join(review)}: marked review"] if review else []
         if self.ghost_rows:
-            hidden = "1 hidden member" if self.ghost_rows == 1 else f"{self.ghost_rows:,} hidden members"
-            parts.append(f"{hidden} in the export cannot be scored")
+            parts.append(f"{counted(self.ghost_rows, 'hidden member')} in the export cannot be scored")
         return f" ({'; '.join(parts)})" if parts else ""
 
     def lost_sentence(self) -> str:

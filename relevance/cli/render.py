@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
@@ -119,6 +120,6 @@ def embed_with_progress(
 
     choice = choose_for(connections, embedder)
     if not quiet:
-        say(f"Reading titles with {choice.model}: {why}." if why else choice.reason)
+        say((replace(choice, why=why) if why else choice).reason)
     with progress_bar("Embedding titles", quiet) as progress:
         return embed_connections(connections, choice.embedder, progress=progress)
