@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import TextIO
 
 from relevance.atomic import atomic_write
 from relevance.cells import safe_value, safe_values
@@ -366,9 +367,15 @@ def write_csv(
     """
     try:
         with atomic_write(path, "w", encoding="utf-8-sig", newline="") as out:
-            writer = csv.writer(out, delimiter=delimiter)
-            writer.writerow([safe_value(column) for column in columns])
-            for row in rows:
-                writer.writerow(safe_values(row, columns))
+            write_rows(out, columns, rows, delimiter)
     except OSError as problem:
         raise cannot_write(path, problem, error) from None
+
+
+def write_rows(out: TextIO, columns: Sequence[str], rows: Iterable[Mapping[str, object]], delimiter: str = ",") -> None:
+    """The CSV itself, header first, every cell spreadsheet-safe: the one writer behind ``write_csv`` and behind
+    `relevance score --out -` (a pipe, so no byte-order mark there)."""
+    writer = csv.writer(out, delimiter=delimiter)
+    writer.writerow([safe_value(column) for column in columns])
+    for row in rows:
+        writer.writerow(safe_values(row, columns))

@@ -388,6 +388,18 @@ def test_out_dash_writes_the_csv_to_stdout_and_talks_on_stderr(network: tuple[Pa
     assert not Path("-").exists()
 
 
+def test_out_dash_writes_the_same_spreadsheet_safe_cells_as_a_file(network: tuple[Path, Path], tmp_path: Path) -> None:
+    export, labels = network
+    train(export, labels, tmp_path / "m.npz")
+    export.write_text(export.read_text().replace(",Acme,", ',"=HYPERLINK(""http://x"",""y"")",'))
+    piped = runner.invoke(app, ["score", str(export), "--model", str(tmp_path / "m.npz"), "--out", "-"])
+    code, _, talk = score(export, tmp_path / "m.npz", tmp_path)
+    assert piped.exit_code == 0 == code, piped.output + talk
+    written = (tmp_path / "s.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert piped.stdout.splitlines() == written
+    assert "'=HYPERLINK" in piped.stdout and ',"=HYPERLINK' not in piped.stdout
+
+
 def test_score_reads_labels_csv_by_default_and_does_without_it(
     network: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -160,12 +160,8 @@ def _since(scored: Scored, today: date | None) -> str:
 
 
 def _write_stdout(scored: Scored) -> None:
-    """The scored CSV as data on stdout (``--out -``), for a pipe."""
-    import csv
-
+    """The scored CSV as data on stdout (``--out -``), for a pipe: the same cells as the file, spreadsheet-safe."""
+    from relevance.io import write_rows
     from relevance.score import SCORED_COLUMNS
 
-    writer = csv.DictWriter(sys.stdout, fieldnames=SCORED_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
-    for row in scored.rows:
-        writer.writerow(row.as_row())
+    write_rows(sys.stdout, SCORED_COLUMNS, (row.as_row() for row in scored.rows))
