@@ -26,7 +26,7 @@ from relevance.embedders.sentence_transformers import SentenceTransformerEmbedde
 from relevance.embedders.use import UseEmbedder
 from relevance.errors import EmbedderError
 from relevance.progress import Progress, report
-from relevance.records import Connection, lost_letters
+from relevance.records import Connection
 
 __all__ = [
     "DEFAULT_CACHE",
@@ -100,9 +100,9 @@ def embedding_text(connection: Connection) -> str:
     LinkedIn writes by itself, which many people keep, is "Sales Manager at Acme".
     Not the company alone either when there is no title: used that way it scored worse than a zero vector,
     which says "nothing known" and leaves those rows to the classifier's prior. Such rows give "", and so do
-    titles whose letters were lost to question marks (``lost_letters``).
+    titles whose letters were lost to question marks (``Connection.lost_title``).
     """
-    if lost_letters(connection.title):  # judged on the title as the export has it, as inspect and score count it
+    if connection.lost_title:  # judged on the title as the export has it, as inspect and score count it
         return ""
     return clean_text(without_employer(connection.title, connection.company))
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import IO
 
 from relevance.atomic import atomic_write
 from relevance.cells import safe_value, safe_values
@@ -28,7 +28,7 @@ from relevance.columns import (
 from relevance.dates import slashes_day_first, to_date
 from relevance.errors import ExportError, RelevanceError
 from relevance.identity import NO_URL, connection_id
-from relevance.records import Connection, lost_letters
+from relevance.records import Connection
 from relevance.tables import SNIFF_ROWS, Cell, read_table
 from relevance.write_errors import cannot_write
 
@@ -82,9 +82,9 @@ class Export:
 
     @property
     def lost_titles(self) -> int:
-        """Connections whose title is question marks where its letters were (relevance.records.lost_letters): a
-        file saved in a code page that cannot write them. Marked review, like those without a title."""
-        return sum(bool(c.title) and lost_letters(c.title) for c in self.connections)
+        """Connections whose title is question marks where its letters were (``Connection.lost_title``): a file
+        saved in a code page that cannot write them. Marked review unless answered, like those without a title."""
+        return sum(c.lost_title for c in self.connections)
 
     @property
     def with_headline(self) -> int:
@@ -372,7 +372,9 @@ def write_csv(
         raise cannot_write(path, problem, error) from None
 
 
-def write_rows(out: TextIO, columns: Sequence[str], rows: Iterable[Mapping[str, object]], delimiter: str = ",") -> None:
+def write_rows(
+    out: IO[str], columns: Sequence[str], rows: Iterable[Mapping[str, object]], delimiter: str = ","
+) -> None:
     """The CSV itself, header first, every cell spreadsheet-safe: the one writer behind ``write_csv`` and behind
     `relevance score --out -` (a pipe, so no byte-order mark there)."""
     writer = csv.writer(out, delimiter=delimiter)

@@ -56,6 +56,12 @@ class Connection:
         return self.headline or self.position
 
     @property
+    def lost_title(self) -> bool:
+        """Whether the title is question marks where its letters were (``lost_letters``): it cannot be read, so
+        it is not embedded, and the row is marked review unless the person answered it."""
+        return lost_letters(self.title)
+
+    @property
     def has_text(self) -> bool:
         """Whether there is anything to score: a position, headline or company."""
         return bool(self.position or self.headline or self.company)

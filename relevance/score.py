@@ -24,14 +24,14 @@ from relevance.labels import Labels
 from relevance.network import Overlap
 from relevance.progress import Progress
 from relevance.provenance import trained_on
-from relevance.records import CANONICAL_COLUMNS, Connection, lost_letters
+from relevance.records import CANONICAL_COLUMNS, Connection
 from relevance.unread import is_unread_reason, unread, unread_reason
 
 # "model": which model scored the row (``ModelCard.short_id``), so a report given another model can tell.
 SCORED_COLUMNS: tuple[str, ...] = (*CANONICAL_COLUMNS, "score", "suggestion", "why", "label", "model")
 SUGGESTIONS: tuple[str, ...] = ("remove", "review", "keep")
 NO_TEXT = "no position or headline to judge by"
-# A title that is question marks where its letters were (relevance.records.lost_letters).
+# A title that is question marks where its letters were (relevance.records.Connection.lost_title).
 LOST_TEXT = "title is question marks where its letters were (the file was saved without them): yours to judge"
 # Reasons name this many of the most similar labelled connections.
 NEIGHBOURS = 2
@@ -241,7 +241,7 @@ def score_connections(
             recent = f"kept: connected on {connection.connected_on}, less than {newer_than.days} days ago"
             row = ScoredRow(connection, score, "keep", recent, source="rule")
         elif score is None:
-            why = LOST_TEXT if connection.title and lost_letters(connection.title) else NO_TEXT
+            why = LOST_TEXT if connection.lost_title else NO_TEXT
             row = ScoredRow(connection, None, "review", why, source="no text")
         else:
             suggestion = "remove" if remove_at is not None and score <= remove_at else "review"

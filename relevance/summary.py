@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from relevance.card import ModelCard
 from relevance.metrics import Estimate
 from relevance.removals import expected_wrong
-from relevance.score import LOST_TEXT, SUGGESTIONS, Scored, ScoredRow
+from relevance.score import SUGGESTIONS, Scored, ScoredRow
 
 # LinkedIn's limit on first-degree connections.
 LINKEDIN_CAP = 30_000
@@ -34,7 +34,8 @@ class Summary:
     more_answers: int | None = None  # with no list or a short one: about how many more answers may lengthen it
     target_size: int | None = None
     unread: int = 0  # the model would remove them, but was not trained on their titles' language: review
-    lost_titles: int = 0  # titles that are question marks where their letters were: marked review
+    lost_titles: int = 0  # titles that are question marks where their letters were, as inspect and train count them
+    lost_answered: int = 0  # of which the person answered: those follow the answer, the others are marked review
     alike: int = 0  # the model would remove them, but the person's most similar answer is a "yes": review
     alike_no: int = 0  # the model would keep them, but the person's most similar answer is a "no": review
 
@@ -131,7 +132,7 @@ class Summary:
             f"{count:,} {what}"
             for count, what in (
                 (self.without_title, "without a position or headline"),
-                (self.lost_titles, "whose title is question marks where its letters were"),
+                (self.lost_titles - self.lost_answered, "whose title is question marks where its letters were"),
             )
             if count
         ]
@@ -141,8 +142,18 @@ class Summary:
         return f" ({'; '.join(parts)})" if parts else ""
 
     def lost_sentence(self) -> str:
-        """What to do about titles lost to question marks ("" when none are)."""
-        return lost_titles_sentence(self.lost_titles) if self.lost_titles else ""
+        """What to do about titles lost to question marks, and what became of them ("" when none are)."""
+        if not self.lost_titles:
+            return ""
+        left, answered = self.lost_titles - self.lost_answered, self.lost_answered
+        follow = "the one you answered follows" if answered == 1 else f"the {answered:,} you answered follow"
+        if not answered:
+            marked = f"{'It is' if left == 1 else 'They are'} marked review."
+        elif left:
+            marked = f"{left:,} of them {'is' if left == 1 else 'are'} marked review; {follow} your answer."
+        else:
+            marked = f"You answered {'it' if answered == 1 else 'them all'}: {'it follows' if answered == 1 else 'they follow'} your answer."
+        return f"{lost_titles_sentence(self.lost_titles)} {marked}"
 
     def _target_line(self) -> str:
         target, needed, removals = self.target_size, self.needed, self.removals
@@ -171,13 +182,14 @@ def summarise_rows(
     """Count what the scored rows suggest and attach the model's honest estimate of wrong removals."""
     counts = Counter(row.suggestion for row in rows)
     sources = Counter((row.source, row.suggestion) for row in rows)
-    lost = sum(row.why == LOST_TEXT for row in rows if (row.source, row.suggestion) == ("no text", "review"))
+    lost = [row for row in rows if row.connection.lost_title]
+    lost_answered = sum(row.label is not None for row in lost)
     model_removals = sources[("model", "remove")]
     wrong = card.wrong_removals if card is not None and card.thresholds.remove_at_or_below is not None else None
     return Summary(
         connections=len(rows),
         ghost_rows=ghost_rows,
-        without_title=sources[("no text", "review")] - lost,
+        without_title=sources[("no text", "review")] - (len(lost) - lost_answered),
         counts={name: counts.get(name, 0) for name in SUGGESTIONS},
         model_removals=model_removals,
         answered_removals=sources[("label", "remove")],
@@ -189,7 +201,8 @@ def summarise_rows(
         unread=sources[("unread", "review")],
         alike=sources[("alike", "review")],
         alike_no=sources[("alike no", "review")],
-        lost_titles=lost,
+        lost_titles=len(lost),
+        lost_answered=lost_answered,
     )
 
 

@@ -90,6 +90,16 @@ def test_a_title_lost_to_question_marks_is_not_read_and_says_why(tmp_path: Path)
     )
     assert 'save it as "CSV UTF-8"' in " ".join(summary.lines())
     assert summary.lost_sentence().startswith("1 title is question marks where its letters were:")
+    assert summary.lost_sentence().endswith("It is marked review.")
+    # An answered one follows its answer, and is counted as inspect and train count it: with the others.
+    answered = person("answered", "?????? | ???")
+    vectors = np.stack([np.zeros(2, np.float32), unit(0.0), np.zeros(2, np.float32)])
+    rows = score_connections([lost, kept, answered], vectors, make_bundle(), answers={"answered": False})
+    summary = summarise_rows(rows, make_card())
+    assert (summary.lost_titles, summary.lost_answered, summary.without_title) == (2, 1, 0)
+    assert "(1 whose title is question marks where its letters were: marked review)" in summary.lines()[0]
+    assert summary.lost_sentence().startswith("2 titles are question marks")
+    assert summary.lost_sentence().endswith("1 of them is marked review; the one you answered follows your answer.")
 
     export = tmp_path / "Connections.csv"
     export.write_bytes(

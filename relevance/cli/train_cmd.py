@@ -77,11 +77,10 @@ def train(
         if not quiet:
             say(choice.reason)
             if result.lost_titles:
-                from relevance.records import lost_letters
                 from relevance.summary import counted, lost_titles_sentence
 
                 answers = worksheet.answers
-                lost = sum(c.id in answers and lost_letters(c.title) for c in result.connections)
+                lost = sum(c.id in answers and c.lost_title for c in result.connections)
                 learnt = (
                     f" {counted(lost, 'answer')} of yours {'is' if lost == 1 else 'are'} among them: not learnt from."
                 )

@@ -114,11 +114,7 @@ def _headline(data: ReportData) -> str:
         f"{'is' if s.without_title == 1 else 'are'} marked review: there is nothing to judge {'it' if s.without_title == 1 else 'them'} by."
         if s.without_title
         else ""
-    ) + (
-        f" {escape(s.lost_sentence())} {'It is' if s.lost_titles == 1 else 'They are'} marked review."
-        if s.lost_titles
-        else ""
-    )
+    ) + (f" {escape(s.lost_sentence())}" if s.lost_titles else "")
     held_back = "".join(f" {escape(sentence)}" for sentence in s.held_back())  # scores kept in review, and why
     return (
         "<section id='headline'><h2>Summary</h2>"
