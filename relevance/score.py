@@ -210,13 +210,13 @@ def score_connections(
     scores = bundle.calibrate(decisions)
     examples = bundle.examples
     nearest, similarity = nearest_answers(titles, examples.vectors, bundle.model.mean)
-    reasons = explain(titles, bundle, answers, nearest=nearest)
-    # A connection whose most similar answer is a "yes" is never removed on its score (relevance.alike).
     given = given_answers(bundle, answers)
+    reasons = explain(titles, bundle, given, nearest=nearest)
+    # A connection whose most similar answer is a "yes" is never removed on its score (relevance.alike).
     alike = alike_answer(nearest, similarity, given)
     # ... nor kept on it when its most similar answer is a "no": the reason would argue against the suggestion.
     unlike = alike_answer(nearest, similarity, given, answer=False)
-    for i, signal in enumerate(signal_reasons(decisions, bundle, block)):
+    for i, signal in enumerate(signal_reasons(decisions, scores, bundle, block)):
         if signal:
             reasons[i] = f"{signal}; {reasons[i]}"
     cutoff = (today or date.today()) - newer_than if newer_than is not None else None
@@ -265,7 +265,7 @@ def score_connections(
     return rows
 
 
-def signal_reasons(decisions: np.ndarray, bundle: Bundle, block: np.ndarray | None) -> list[str]:
+def signal_reasons(decisions: np.ndarray, scores: np.ndarray, bundle: Bundle, block: np.ndarray | None) -> list[str]:
     """For each row, the signal beside the title that drives its score, as "title in Russian, which you mostly
     marked no" — or "" when the signals move the score by less than SIGNAL_SHIFT (the title decides).
 
@@ -277,7 +277,7 @@ def signal_reasons(decisions: np.ndarray, bundle: Bundle, block: np.ndarray | No
         return ["" for _ in range(len(decisions))]
     parts = block * bundle.model.signal_weights
     total = parts.sum(axis=1)
-    shift = np.abs(bundle.calibrate(decisions) - bundle.calibrate(decisions - total))
+    shift = np.abs(scores - bundle.calibrate(decisions - total))  # scores: bundle.calibrate(decisions)
     reasons = []
     for i in range(len(decisions)):
         if shift[i] < SIGNAL_SHIFT:
@@ -288,16 +288,14 @@ def signal_reasons(decisions: np.ndarray, bundle: Bundle, block: np.ndarray | No
     return reasons
 
 
-def explain(
-    vectors: np.ndarray, bundle: Bundle, answers: dict[str, bool] | None = None, *, nearest: np.ndarray | None = None
-) -> list[str]:
+def explain(vectors: np.ndarray, bundle: Bundle, given: np.ndarray, *, nearest: np.ndarray | None = None) -> list[str]:
     """For each vector (as the model reads it: ``Bundle.title_vectors``), "like 'A' (no), 'B' (no)": the most
-    similar labelled connections (cosine), at once. ``nearest``: ``relevance.alike.nearest_answers`` of these
-    vectors, when the caller has it already."""
+    similar labelled connections (cosine), at once, each with the person's latest answer (``given_answers``).
+    ``nearest``: ``relevance.alike.nearest_answers`` of these vectors, when the caller has it already."""
     examples = bundle.examples
     if not len(examples.ids):
         return ["" for _ in range(len(vectors))]
-    shown = shown_answers(bundle, answers)
+    shown = shown_answers(bundle, given)
     if nearest is None:
         nearest, _ = nearest_answers(vectors, examples.vectors, bundle.model.mean)
     # Rows with the same nearest answers (the same title, most often) share one reason, phrased once.
@@ -308,10 +306,10 @@ def explain(
     return [phrased[i] for i in inverse.ravel().tolist()]
 
 
-def shown_answers(bundle: Bundle, answers: dict[str, bool] | None = None) -> list[str]:
-    """Each labelled connection as a reason shows it, with the person's latest answer: "'A, Acme' (yes)"."""
+def shown_answers(bundle: Bundle, given: np.ndarray) -> list[str]:
+    """Each labelled connection as a reason shows it, with the person's latest answer (``given_answers``):
+    "'A, Acme' (yes)"."""
     examples = bundle.examples
-    given = given_answers(bundle, answers)
     return [f"'{text}' ({'yes' if a else 'no'})" for text, a in zip(examples.texts, given.tolist(), strict=True)]
 
 
