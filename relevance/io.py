@@ -43,6 +43,9 @@ _TEXT_FIELDS = (
     "location",
     "industry",
 )
+# Fields where people and tools write a placeholder for "nothing": "-", "—", "n/a". Such a cell is empty.
+_PLACEHOLDER_FIELDS = ("company", "position", "headline", "location", "industry")
+_PLACEHOLDER_WORDS = frozenset({"n/a", "n.a.", "na", "none", "null", "nil", "-/-"})
 _EXPECTED = "First Name, Last Name, URL, Company, Position, Connected On (or a headline column from a scraping tool)"
 
 
@@ -247,6 +250,9 @@ def _fill(export: Export, body: Sequence[Sequence[Cell]], mapping: dict[str, int
             if date_at == width - 1:
                 row = _realign(row, width, day_first)
         values = {name: _cell(row, index) for name, index in fields}
+        for name in _PLACEHOLDER_FIELDS:
+            if name in values and placeholder(values[name]):
+                values[name] = ""
         if not values.get("first_name") and not values.get("last_name") and (full := values.get("full_name")):
             first, _, last = full.rpartition(" ")
             values["first_name"], values["last_name"] = (first, last) if first else (last, "")
@@ -335,6 +341,17 @@ def _realign(row: Sequence[Cell], width: int, day_first: bool) -> Sequence[Cell]
         return row
     joined = ",".join(str(cell) for cell in row[width - 2 : last])
     return [*row[: width - 2], joined, row[last]]
+
+
+def placeholder(cell: str) -> bool:
+    """Whether a cell says "nothing here" ("-", "--", "—", "...", "n/a", "None"): read as a title it would be
+    embedded, scored and removed like a job, and every "-" would explain every other ("like '-' (no)"). Not
+    question marks: "???" is a title lost to a code page (relevance.records.lost_letters), said as such."""
+    if not cell:
+        return False
+    if cell[0].isalnum():  # nearly every cell: one test
+        return len(cell) <= 4 and cell.casefold() in _PLACEHOLDER_WORDS
+    return cell.casefold() in _PLACEHOLDER_WORDS or not any(ch.isalnum() or ch == "?" for ch in cell)
 
 
 def _cell(row: Sequence[Cell], index: int) -> str:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from relevance import Connection, Export, ExportError, connection_id, normalise_url, read_export
 from relevance.columns import map_columns
+from relevance.io import placeholder
 
 DATA = Path(__file__).parent / "data"
 NOTES = (
@@ -613,6 +614,25 @@ def test_ghost_rows_skipped_and_rows_without_text_kept() -> None:
     assert [c.first_name for c in export.connections if c.has_text] == ["Jane", "Tomasz"]
 
 
+def test_placeholders_are_no_title_and_question_marks_are_a_lost_one(tmp_path: Path) -> None:
+    cells = ["-", "--", "—", "...", "N/A", "none", "🇳🇬", "???", "Sales Manager", "R&D", "-Sales", "None of these"]
+    path = tmp_path / "Connections.csv"
+    path.write_text(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        + "".join(f"Ann,P{i},https://www.linkedin.com/in/p{i},,-,{cell},01 Mar 2024\n" for i, cell in enumerate(cells))
+    )
+    export = read_export(path)
+    assert [c.position for c in export.connections] == [""] * 7 + [
+        "???",
+        "Sales Manager",
+        "R&D",
+        "-Sales",
+        "None of these",
+    ]
+    assert {c.company for c in export.connections} == {""}
+    assert (export.without_title, export.lost_titles, export.ghost_rows) == (7, 1, 0)
+
+
 def test_url_spellings_give_one_id_and_duplicates_are_reported() -> None:
     export = read("url_variants.csv")
     assert [c.id for c in export.connections] == ["linkedin.com/in/oldřich-x", "linkedin.com/in/jane-doe-1a2b3c"]
@@ -647,7 +667,7 @@ def test_no_url_ids_are_stable_when_rows_are_reordered(tmp_path: Path) -> None:
     assert annas[1] == annas[0] + "#2"
 
 
-# --- Property: anything LinkedIn could write reads back identical ---------------------------------------------------
+# --- Property: anything LinkedIn could write reads back identical (placeholders as nothing) ---------------------------------------------------
 
 _text = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=30).map(str.strip)
 _person = st.tuples(_text, _text, _text, _text, _text, st.dates(date(2003, 5, 5), date(2026, 12, 31)))
@@ -663,6 +683,8 @@ def test_official_export_round_trips(tmp_path_factory: pytest.TempPathFactory, r
     for index, (first, last, company, position, slug, day) in enumerate(rows):
         url = f"https://www.linkedin.com/in/p{index}-{slug}"
         writer.writerow([first, last, url, "", company, position, day.strftime("%d %b %Y")])
+        # A placeholder ("-", "n/a", a lone emoji) reads as nothing there (relevance.io.placeholder).
+        company, position = ("" if placeholder(cell) else cell for cell in (company, position))
         written.append(Connection(normalise_url(url), url, first, last, company, position, connected_on=day))
     path = tmp_path_factory.mktemp("prop") / "Connections.csv"
     path.write_text(NOTES + buffer.getvalue(), encoding="utf-8")
