@@ -400,6 +400,25 @@ def test_out_dash_writes_the_same_spreadsheet_safe_cells_as_a_file(network: tupl
     assert "'=HYPERLINK" in piped.stdout and ',"=HYPERLINK' not in piped.stdout
 
 
+def test_score_says_which_answers_decide_and_which_the_model_has_not_learnt(
+    network: tuple[Path, Path], tmp_path: Path
+) -> None:
+    export, labels = network
+    train(export, labels, tmp_path / "m.npz")
+    code, _, talk = score(export, tmp_path / "m.npz", tmp_path, "--labels", str(labels))
+    assert (
+        code == 0 and f"Your answers: 90 in {labels} decide their own rows; the model learnt from all of them." in talk
+    )
+    with open(labels, "a", newline="", encoding="utf-8") as handle:  # two new answers, one changed
+        csv.writer(handle).writerows([["linkedin.com/in/person-90", "no"], ["linkedin.com/in/person-91", "no"]])
+        csv.writer(handle).writerow(["linkedin.com/in/person-0", "no"])
+    code, _, talk = score(export, tmp_path / "m.npz", tmp_path, "--labels", str(labels))
+    assert code == 0 and (
+        f"Your answers: 92 in {labels} decide their own rows (2 the model did not learn from and 1 changed since it "
+        "did: `relevance train` learns from them)." in " ".join(talk.split())
+    )
+
+
 def test_score_reads_labels_csv_by_default_and_does_without_it(
     network: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

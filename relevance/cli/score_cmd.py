@@ -15,6 +15,8 @@ from relevance.cli.together import labels_if_they_belong, model_fits
 from relevance.io import read_export, scorable
 
 if TYPE_CHECKING:
+    from relevance.bundle import Examples
+    from relevance.io import Export
     from relevance.score import Scored
 
 STDOUT = Path("-")
@@ -94,6 +96,8 @@ def score(
         if worksheet is not None:
             matched = labels_if_they_belong(result, worksheet, labels, quiet=quiet)
             result, worksheet = (matched, worksheet) if matched is not None else (result, None)
+        if worksheet is not None and not quiet:
+            say(answers_used(worksheet.answers, result, bundle.examples, labels))
         model_embedder = load_embedder(embedder or bundle.embedder)
         if not quiet and not embedder and bundle.card.embedder_choice:
             say(f"{bundle.card.embedder_choice.rstrip('.')} (chosen when the model was trained).")
@@ -125,6 +129,22 @@ def score(
             err.print(f"Wrote {out_path}: removals first, the surest at the top.", markup=False)
         if report_path is not None:
             err.print(f"Wrote {report_path}: open it in your browser (it works offline).", markup=False)
+
+
+def answers_used(answers: dict[str, bool], export: Export, examples: Examples, path: Path) -> str:
+    """Which labels file decides the person's own rows, and what in it the model has not learnt: the file is
+    found by its default name in the folder, so a file from another session must not go unsaid."""
+    here = {c.id for c in export.connections}
+    mine = {i: a for i, a in answers.items() if i in here}
+    learnt = dict(zip(examples.ids, examples.answers.tolist(), strict=True))
+    new = sum(i not in learnt for i in mine)
+    changed = sum(i in learnt and learnt[i] != a for i, a in mine.items())
+    text = f"Your answers: {len(mine):,} in {path} decide their own rows"
+    if not new and not changed:
+        return f"{text}; the model learnt from all of them."
+    parts = [f"{new:,} the model did not learn from"] if new else []
+    parts += [f"{changed:,} changed since it did"] if changed else []
+    return f"{text} ({' and '.join(parts)}: `relevance train` learns from them)."
 
 
 def _interrupted(out_path: Path) -> str:
