@@ -259,9 +259,10 @@ def score_connections(
         row.label, row.model = label, model_id
         rows.append(row)
     rank = {name: i for i, name in enumerate(SUGGESTIONS)}
-    # Within each suggestion, lowest score first: the user's own "no" answers, then the surest removals; rows
-    # without a score last.
-    rows.sort(key=lambda r: (rank[r.suggestion], r.label is None, r.score is None, r.score or 0.0))
+    # Within each suggestion, the model's rows first, lowest score first (the surest removals at the top; rows
+    # without a score at their end), then the person's own answers, decided already: one order for scored.csv,
+    # the report's checklist and the app's removal list.
+    rows.sort(key=lambda r: (rank[r.suggestion], r.label is not None, r.score is None, r.score or 0.0))
     return rows
 
 

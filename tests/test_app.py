@@ -286,7 +286,7 @@ def test_removed_and_kept_are_answers_and_survive_a_restart(client: Client, expo
     client.post("/api/removal", {"id": second, "action": "kept"})  # a second click writes nothing more
     labels = load_labels(client.server.state.labels.path)
     assert labels.answers[first] is False and labels.answers[second] is True
-    # The list starts with the person's own "no" answers (already in the file): one more row each, no more.
+    # One more row in the file for each click, no more.
     assert [r["picked"] for r in labels.rows if r["id"] == second][-1:] == ["kept"]
     assert sum(r["picked"] == "kept" for r in labels.rows) == 1
     assert labels.picked[second] == "kept"
@@ -571,6 +571,22 @@ def test_it_trains_again_by_itself_after_enough_new_answers_never_two_at_once(ex
     assert state.trainer.started == 3 and state.training.automatic
     assert wait_for_training(state)["state"] == "done"
     assert state.train_view()["new_answers"] == 0 and state.trainer.started == 3
+    state.close()
+
+
+@pytest.mark.slow  # two trainings
+def test_a_new_model_keeps_the_removal_list_in_the_order_being_worked_through(export: Path, tmp_path: Path) -> None:
+    state = trained_state(export, tmp_path)
+    before = [row["id"] for row in state.removal_batch(0)["rows"]]
+    assert len(before) >= 6
+    for connection_id in before[:5]:  # removed: now "no" answers, which a fresh scoring lists after the model's
+        state.act(connection_id, "removed")
+    state.start_training()
+    assert wait_for_training(state)["state"] == "done"
+    after = [row["id"] for b in range(state.removal_view()["batches"]) for row in state.removal_batch(b)["rows"]]
+    assert [i for i in after if i in before] == [i for i in before if i in after]
+    assert after[:5] == before[:5]
+    assert [row.connection.id for row in state.scored.rows[:5]] != before[:5]  # what a fresh order would have done
     state.close()
 
 

@@ -56,8 +56,8 @@ def test_suggestions_reasons_and_order() -> None:
     vectors = np.stack([unit(0.8), unit(-0.8), np.zeros(2, np.float32), unit(-0.05), unit(-0.9)])
     rows = score_connections(connections, vectors, make_bundle())
     assert [(r.connection.id, r.suggestion) for r in rows] == [
-        ("lab-no", "remove"),  # the user's own "no" first
-        ("remove", "remove"),
+        ("remove", "remove"),  # the model's removals first, surest first
+        ("lab-no", "remove"),  # then the person's own "no", as the report's checklist lists them
         ("review", "review"),
         ("blank", "review"),  # never removed, and last in its group
         ("keep", "keep"),
@@ -66,7 +66,7 @@ def test_suggestions_reasons_and_order() -> None:
     assert why["lab-no"] == "you answered no"
     assert why["remove"] == "like 'Java Developer' (no), 'Sales Manager, Acme' (yes)"
     assert why["blank"] == NO_TEXT
-    assert rows[0].label is False and rows[1].label is None
+    assert rows[0].label is None and rows[1].label is False
 
 
 def test_a_title_lost_to_question_marks_is_not_read_and_says_why(tmp_path: Path) -> None:

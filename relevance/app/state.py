@@ -295,9 +295,16 @@ class AppState:
             self.scored, self.model_note = scored, ""
             # A restart scores with the latest answers: a "keep after all" is then a "yes" the model keeps, and
             # stays on the list (at its end) so that the person's progress through it reads the same.
-            self.removals = [
-                row for row in scored.rows if row.suggestion == "remove" or self.acted.get(row.connection.id) == "kept"
-            ]
+            listed = {
+                row.connection.id: row
+                for row in scored.rows
+                if row.suggestion == "remove" or self.acted.get(row.connection.id) == "kept"
+            }
+            # A model trained while the person works through the list keeps the list where it was: the rows
+            # still on it stay in their places, with their new scores, and the rows it adds come after them.
+            # Re-sorted, the rows already done would move and the batch being worked through would change.
+            still = [listed.pop(row.connection.id) for row in self.removals if row.connection.id in listed]
+            self.removals = still + list(listed.values())
             self.listed = {row.connection.id: i for i, row in enumerate(self.removals)}
 
     @property

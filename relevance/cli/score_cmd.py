@@ -126,7 +126,7 @@ def score(
         for line in [*rule_lines(scored, keep_newer_than), *summarise(scored, target_size).lines()]:
             err.print(line, markup=False)
         if out_path != STDOUT:
-            err.print(f"Wrote {out_path}: removals first, the surest at the top.", markup=False)
+            err.print(f"Wrote {out_path}: removals first, the model's surest at the top.", markup=False)
         if report_path is not None:
             err.print(f"Wrote {report_path}: open it in your browser (it works offline).", markup=False)
 
