@@ -121,3 +121,9 @@ def to_date(value: object, day_first: bool = False) -> date | None:
     if value is None:
         return None
     return parse_date(str(value), day_first)
+
+
+def shown_day(day: date | None) -> str:
+    """A day as every screen of relevance shows it, "25 Nov 2026" (as LinkedIn's export writes it; ISO only in
+    the files relevance writes), or "" for none."""
+    return f"{day:%d %b %Y}" if day else ""

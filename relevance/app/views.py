@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from relevance.app.jobs import report_tools
+from relevance.dates import shown_day
 from relevance.labeller import Status
 from relevance.records import Connection
 
@@ -25,7 +26,7 @@ def person(connection: Connection) -> dict[str, Any]:
         "company": connection.company,
         "location": connection.location,
         "industry": connection.industry,
-        "connected_on": connection.connected_on.isoformat() if connection.connected_on else "",
+        "connected_on": shown_day(connection.connected_on),
         "href": href,
         "is_search": is_search,
     }

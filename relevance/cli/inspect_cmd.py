@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from relevance.cli.options import ExportArg
 from relevance.cli.render import out, user_errors
+from relevance.dates import shown_day
 from relevance.errors import ExportError
 from relevance.io import Export, read_export, scorable
 from relevance.text import printable
@@ -51,7 +52,7 @@ def render_inspection(result: Export, choice: Choice | None = None) -> None:
         ("Ghost rows", f"{result.ghost_rows:,} (hidden members with only a date: skipped)"),
         ("Duplicates", f"{result.duplicate_rows:,}" + _examples(result.duplicate_ids)),
         ("With a headline", f"{result.with_headline:,}"),
-        ("Connected", f"{span[0]:%d %b %Y} – {span[1]:%d %b %Y}" if span else "no dates"),
+        ("Connected", f"{shown_day(span[0])} – {shown_day(span[1])}" if span else "no dates"),
         ("Unreadable dates", f"{result.bad_dates:,}"),
         ("Misaligned rows", f"{result.misaligned_rows:,} (more cells than the header, e.g. an unquoted comma)"),
     ]

@@ -169,12 +169,14 @@ def rule_lines(scored: Scored, keep_newer_than: str | None, today: date | None =
 
 
 def _since(scored: Scored, today: date | None) -> str:
+    from relevance.dates import shown_day
+
     reference = scored.newer_from
     assert reference is not None
     if reference == (today or date.today()):
-        return f"connected within that span of today, {reference:%d %b %Y}"
+        return f"connected within that span of today, {shown_day(reference)}"
     return (
-        f"connected within that span of {reference:%d %b %Y}, the newest connection in the export: the export is "
+        f"connected within that span of {shown_day(reference)}, the newest connection in the export: the export is "
         "older than the span, so the span counts back from it, not from today"
     )
 

@@ -21,6 +21,7 @@ from urllib.parse import unquote
 from rich.console import Console
 
 from relevance.cli.render import shown
+from relevance.dates import shown_day
 from relevance.labeller import ClusterLabeller, Group, Labeller, Question, Status
 
 try:  # POSIX only; elsewhere keys are read a line at a time
@@ -157,7 +158,7 @@ def render_question(console: Console, question: Question, status: Status) -> Non
         ("Position", person.position),
         ("Headline", person.headline),
         ("Company", person.company),
-        ("Connected", f"{person.connected_on:%d %b %Y}" if person.connected_on else ""),
+        ("Connected", shown_day(person.connected_on)),
         ("Profile", unquote(person.url)),  # /in/татьяна-…, not /in/%D1%82%D0%B0…
     ):
         if value:
