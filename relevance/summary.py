@@ -267,7 +267,7 @@ def removal_lines(card: ModelCard, steps: tuple[str, str] | None = CLI_STEPS) ->
     lines = [
         f"Remove at score ≤ {t.remove_at_or_below:.3f}: about {count:,} of your unlabelled connections; about "
         f"{about:,} of them ({rate.value:.1%}) may be your audience (likely {low:,}–{high:,}, your limit "
-        f"{t.max_wrong_removals:.0%}); {card.metrics['missed'].value:.0%} of those not your audience stay off the list."
+        f"{t.max_wrong_removals:.0%}); the list holds {1 - card.metrics['missed'].value:.0%} of the connections that are not your audience."
     ]
     if t.more_answers and steps is not None:
         lines.append(short_list(t.more_answers, steps))

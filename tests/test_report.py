@@ -23,7 +23,7 @@ from relevance.cli import app
 from relevance.errors import ModelError, RelevanceError
 from relevance.records import Connection
 from relevance.report import align_vectors, build_report, read_scored, render_html, write_report
-from relevance.report.breakdown import timeline, top_values
+from relevance.report.breakdown import TitleGroup, timeline, top_values
 from relevance.report.data import network_key
 from relevance.report.figures import COLOURS, GHOST, figures
 from relevance.report.html import profile_link, script_json
@@ -353,6 +353,17 @@ def test_a_full_report_has_every_section() -> None:
     assert "No model card" not in html and "No map" not in html
     # the removal threshold as `relevance train` prints it (3 decimals: 0.025 is not 0.02)
     assert "A score of 0.150 or less suggests removal" in html and "remove at or below 0.150" in html
+
+
+def test_title_groups_are_one_bar_each_named_by_two_titles_and_all_in_the_hover() -> None:
+    rows = scored_rows(400)
+    data = build_report(rows, vectors_for(rows), model_card(), source="scored.csv")
+    counts = {"remove": 3, "review": 2, "keep": 1}
+    same = [TitleGroup("Nurse · Doctor · Midwife", counts), TitleGroup("Nurse · Doctor · Surgeon", counts)]
+    plot = next(f for f in figures(dataclasses.replace(data, groups=same)) if f["id"] == "plot-groups")
+    bars = plot["data"][0]
+    assert bars["y"] == ["Nurse<br>Doctor", "Nurse<br>Doctor (2)"]  # two labels, so two bars, not one
+    assert bars["customdata"] == ["Nurse · Doctor · Surgeon", "Nurse · Doctor · Midwife"]
 
 
 def test_tiny_network_without_labels_vectors_or_model() -> None:

@@ -175,15 +175,26 @@ def _axis(title: str) -> dict[str, Any]:
 def _groups(data: ReportData) -> dict[str, Any] | None:
     if not data.groups:
         return None
-    # A group's common titles one per line, each cut short: on one line they pushed the bars off a narrow screen.
-    names = [_lines(g.name.split(" · "), 28) for g in reversed(data.groups)]  # most-removed group at the top
+    groups = list(reversed(data.groups))  # most-removed group at the top
+    # A group's two commonest titles one per line, each cut short: on one line they pushed the bars off a narrow
+    # screen, and three lines a bar ran into the next bar's. The hover names all of its titles.
+    names: list[str] = []
+    for group in groups:
+        name = base = _lines(group.name.split(" · ")[:2], 28)
+        number = 1
+        while name in names:  # two groups, one label: plotly would draw them as one bar
+            number += 1
+            name = f"{base} ({number})"
+        names.append(name)
     traces = [
         {
             "type": "bar",
             "orientation": "h",
             "name": s,
             "y": names,
-            "x": [g.counts[s] for g in reversed(data.groups)],
+            "x": [g.counts[s] for g in groups],
+            "customdata": [plot_text(g.name, 120) for g in groups],
+            "hovertemplate": f"%{{customdata}}<br>{s}: %{{x}}<extra></extra>",
             "marker": {"color": COLOURS[s]},
         }
         for s in SUGGESTIONS

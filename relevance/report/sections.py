@@ -85,7 +85,7 @@ def _headline(data: ReportData) -> str:
             f"connections scored; {s.counts['keep']:,} keep, {s.counts['review']:,} review",
         ),
         _card("Your audience now", f"≈ {_pct(h.audience_now)}", f"about {_n(h.audience_now * h.judged)} people"),
-        _card("After the removals", f"≈ {_pct(h.audience_after)}", _after_text(h, left)),
+        _card("Your audience after the removals", f"≈ {_pct(h.audience_after)}", _after_text(h, left)),
         _removal_card(data),
     ]
     legend = [*SUGGESTIONS, *(["ghost"] if s.ghost_rows else []), "free"]
