@@ -38,6 +38,7 @@ __all__ = [
     "language_name",
     "letter_languages",
     "script_of",
+    "uzbek_latin",
 ]
 
 UNKNOWN = "unknown"
@@ -68,7 +69,7 @@ LANGUAGE_NAMES: dict[str, str] = {
     "nl": "Dutch", "pl": "Polish", "cs": "Czech", "sk": "Slovak", "ro": "Romanian", "hu": "Hungarian",
     "sv": "Swedish", "da": "Danish", "no": "Norwegian", "fi": "Finnish", "tr": "Turkish", "hr": "Croatian",
     "sl": "Slovenian", "lt": "Lithuanian", "lv": "Latvian", "et": "Estonian", "ru": "Russian",
-    "uk": "Ukrainian", "bg": "Bulgarian", "kk": "Kazakh", "el": "Greek", "he": "Hebrew", "ar": "Arabic", "th": "Thai",
+    "uk": "Ukrainian", "bg": "Bulgarian", "kk": "Kazakh", "uz": "Uzbek", "el": "Greek", "he": "Hebrew", "ar": "Arabic", "th": "Thai",
     "ko": "Korean", "ja": "Japanese", "zh": "Chinese", "hi": "Hindi", "ka": "Georgian", "hy": "Armenian",
     UNKNOWN: "no clear language",
 }  # fmt: skip
@@ -138,8 +139,16 @@ _LETTERS: dict[str, str] = {
     "uk": "іїєґ",
     "bg": "ъ",
     "kk": "әғқңөұүһіёыэ",  # Kazakh writes Russian's letters too, and nine of its own (і also Ukrainian)
+    # Uzbek in Cyrillic: ў and ҳ are its own among these. py3langid has no Uzbek, so only its letters name it.
+    "uz": "ўқғҳёэ",
 }
-_CYRILLIC_LANGUAGES = ("ru", "uk", "bg", "kk")
+# Uzbek in Latin letters writes oʻ and gʻ with an apostrophe or a turned comma ("Kadrlar boʻlimi boshligʻi",
+# "o'qituvchi"): inside a word after a small letter, or starting one. Turkish, which the statistical model
+# takes such titles for, writes no apostrophe there and has letters Uzbek lacks (ı ş ğ ç ö ü). Not a Dutch
+# plural ("foto's") nor "EHBO'er": among ESCO's titles in 21 languages none is taken for Uzbek.
+_UZBEK_LATIN = re.compile(r"(?:(?<=[a-z])[og]|\b[oOgG])[ʻʼ'’‘`](?!s\b)[a-z]")
+_TURKISH_LETTERS = re.compile("[ıışğçöüİ]")
+_CYRILLIC_LANGUAGES = ("ru", "uk", "bg", "kk", "uz")
 _CYRILLIC_SHARED = set("абвгдежзийклмнопрстуфхцчшщьюя")
 # ъ where Russian never writes it (Russian: only before е ё ю я): Bulgarian ("мениджър", "търговски")
 _BULGARIAN_HARD_SIGN = re.compile("ъ(?![еёюя])")
@@ -190,6 +199,11 @@ def _candidates(text: str, pool: Sequence[str]) -> list[str]:
     return [code for code in pool if letters <= _LETTER_SETS[code]]
 
 
+def uzbek_latin(text: str) -> bool:
+    """Whether a title is Uzbek written in Latin letters, by its oʻ and gʻ (``_UZBEK_LATIN``)."""
+    return bool(_UZBEK_LATIN.search(text)) and not _TURKISH_LETTERS.search(text)
+
+
 def letter_languages(text: str) -> tuple[str, ...]:
     """The languages a title's letters allow, without the statistical model: those whose alphabet has every
     letter of it beyond a-z ("náborový konzultant": Czech or Slovak), the language a script names outright
@@ -198,6 +212,8 @@ def letter_languages(text: str) -> tuple[str, ...]:
     script = script_of(text)
     if script in _SCRIPT_LANGUAGE:
         return (_SCRIPT_LANGUAGE[script],)
+    if script == "Latin" and uzbek_latin(text):
+        return ("uz",)
     return tuple(_candidates(text, _pool(script))) if script else ()
 
 
@@ -212,6 +228,8 @@ def _detect(text: str) -> Detection:
         return Detection(UNKNOWN, "", 0.0)
     if script in _SCRIPT_LANGUAGE:
         return Detection(_SCRIPT_LANGUAGE[script], script, 1.0)
+    if script == "Latin" and uzbek_latin(text):
+        return Detection("uz", script, 1.0)
     pool = _pool(script)
     candidates = _candidates(text, pool)
     if len(candidates) == 1:

@@ -17,7 +17,7 @@ from collections.abc import Collection, Sequence
 import numpy as np
 
 from relevance.embed import embedding_text
-from relevance.language import language_name, letter_languages
+from relevance.language import language_name, letter_languages, uzbek_latin
 from relevance.records import Connection
 
 # Languages named in a reason; more are "…".
@@ -56,6 +56,8 @@ def unread_languages(text: str, read: frozenset[str]) -> tuple[str, ...]:
     keeps the title the model's; the employer after " at " or " @ " is not the title ("Sales Director at
     Škoda")."""
     title = _EMPLOYER.split(text, maxsplit=1)[0]
+    if "uz" not in read and uzbek_latin(title):  # its telling letters are two, with an apostrophe between
+        return ("uz",)
     words: list[tuple[str, ...]] = []
     for word in _WORD.findall(title):
         allowed = () if word.isascii() else letter_languages(word)

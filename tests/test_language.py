@@ -33,6 +33,10 @@ TITLES = [
     ("Директор по развитию бизнеса", "ru"),  # Kazakhstan's Russian titles stay Russian
     ("Мениджър продажби", "bg"),  # ъ before a consonant: only Bulgarian writes it there
     ("Начальник объекта", "ru"),  # ъ before е: Russian writes it too
+    ("Kadrlar bo'limi boshlig'i", "uz"),  # Uzbek in Latin letters: oʻ gʻ with an apostrophe, never Turkish
+    ("Oʻqituvchi", "uz"),
+    ("Сотувчи ўқитувчи", "uz"),  # ў: Uzbek in Cyrillic
+    ("Satış müdürü", "tr"),
     ("Διευθυντής πωλήσεων", "el"),
     ("営業マネージャー", "ja"),  # kana says Japanese; kanji alone reads as Chinese
 ]
@@ -41,6 +45,11 @@ TITLES = [
 @pytest.mark.parametrize(("title", "expected"), TITLES)
 def test_real_titles_get_their_language(title: str, expected: str) -> None:
     assert detect(title).language == expected
+
+
+@pytest.mark.parametrize("title", ["O'Brien Sales", "Foto's en video's", "EHBO'er", "Chicago'da satış müdürü"])
+def test_an_apostrophe_after_o_or_g_alone_is_not_uzbek(title: str) -> None:
+    assert detect(title).language != "uz"
 
 
 def test_titles_without_a_language_of_their_own_may_abstain() -> None:
