@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Literal, cast, get_args
 
 import numpy as np
 
@@ -27,8 +28,15 @@ from relevance.provenance import trained_on
 from relevance.records import CANONICAL_COLUMNS, Connection
 from relevance.unread import is_unread_reason, unread, unread_reason
 
-# "model": which model scored the row (``ModelCard.short_id``), so a report given another model can tell.
-SCORED_COLUMNS: tuple[str, ...] = (*CANONICAL_COLUMNS, "score", "suggestion", "why", "label", "model")
+# "model": which model scored the row (``ModelCard.short_id``), so a report given another model can tell;
+# "decided_by": what decided its suggestion (``Source``), so reading the file back never parses the reason.
+SCORED_COLUMNS: tuple[str, ...] = (*CANONICAL_COLUMNS, "score", "suggestion", "why", "label", "model", "decided_by")
+# What decided a row's suggestion: the model's score; the person's own answer; a keep-rule; no title to judge
+# by, or one lost to question marks; or the model would remove it, but its title is in a language the model
+# was not trained on (relevance.unread), or its most similar answer is a "yes" (relevance.alike: "alike"); or
+# the model would keep it, but its most similar answer is a "no" ("alike no").
+Source = Literal["model", "label", "rule", "no text", "lost title", "unread", "alike", "alike no"]
+SOURCES: tuple[Source, ...] = get_args(Source)
 SUGGESTIONS: tuple[str, ...] = ("remove", "review", "keep")
 NO_TEXT = "no position or headline to judge by"
 # A title that is question marks where its letters were (relevance.records.Connection.lost_title).
@@ -97,12 +105,13 @@ class ScoredRow:
     suggestion: str
     why: str
     label: bool | None = None
-    # what decided the suggestion: "model", "label", "rule", "no text", "unread" (relevance.unread: the model
-    # would remove it, but was not trained on its title's language), "alike no" (relevance.alike: the model would
-    # keep it, but the person's most similar answer is a "no") or "alike" (relevance.alike: the model would
-    # remove it, but the person's most similar answer is a "yes")
-    source: str = "model"
+    source: Source = "model"  # what decided the suggestion
     model: str = ""  # the model that scored it (``ModelCard.short_id``); "" when not known
+
+    @property
+    def is_model_removal(self) -> bool:
+        """On the removal list on the model's word (not the person's own "no")."""
+        return self.suggestion == "remove" and self.source == "model"
 
     def as_row(self) -> dict[str, object]:
         row: dict[str, object] = dict(self.connection.as_row())
@@ -111,6 +120,7 @@ class ScoredRow:
         row["why"] = self.why
         row["label"] = "" if self.label is None else ("yes" if self.label else "no")
         row["model"] = self.model
+        row["decided_by"] = self.source
         return row
 
     @classmethod
@@ -149,12 +159,16 @@ class ScoredRow:
             connected_on=day,
         )
         label = None if not answer else answer == "yes"
-        if label is not None:
+        source: Source
+        if label is not None:  # an answer decides, also one written into the file by hand
             source = "label"
+        elif text["decided_by"] in SOURCES and text["decided_by"] != "label":
+            source = cast(Source, text["decided_by"])
+        # A file written before the column: what decided the row is read from the row itself.
         elif text["why"].startswith("kept:"):
             source = "rule"
         elif score is None:
-            source = "no text"
+            source = "lost title" if text["why"] == LOST_TEXT else "no text"
         elif is_unread_reason(text["why"]):
             source = "unread"
         elif is_alike_reason(text["why"]):
@@ -241,8 +255,10 @@ def score_connections(
             recent = f"kept: connected on {connection.connected_on}, less than {newer_than.days} days ago"
             row = ScoredRow(connection, score, "keep", recent, source="rule")
         elif score is None:
-            why = LOST_TEXT if connection.lost_title else NO_TEXT
-            row = ScoredRow(connection, None, "review", why, source="no text")
+            if connection.lost_title:
+                row = ScoredRow(connection, None, "review", LOST_TEXT, source="lost title")
+            else:
+                row = ScoredRow(connection, None, "review", NO_TEXT, source="no text")
         else:
             suggestion = "remove" if remove_at is not None and score <= remove_at else "review"
             if suggestion == "remove" and blocked[i]:

@@ -35,7 +35,7 @@ class Summary:
     target_size: int | None = None
     unread: int = 0  # the model would remove them, but was not trained on their titles' language: review
     lost_titles: int = 0  # titles that are question marks where their letters were, as inspect and train count them
-    lost_answered: int = 0  # of which the person answered: those follow the answer, the others are marked review
+    lost_review: int = 0  # of which marked review: the others follow the person's answer or a keep-rule
     alike: int = 0  # the model would remove them, but the person's most similar answer is a "yes": review
     alike_no: int = 0  # the model would keep them, but the person's most similar answer is a "no": review
 
@@ -132,7 +132,7 @@ class Summary:
             f"{count:,} {what}"
             for count, what in (
                 (self.without_title, "without a position or headline"),
-                (self.lost_titles - self.lost_answered, "whose title is question marks where its letters were"),
+                (self.lost_review, "whose title is question marks where its letters were"),
             )
             if count
         ]
@@ -145,14 +145,14 @@ class Summary:
         """What to do about titles lost to question marks, and what became of them ("" when none are)."""
         if not self.lost_titles:
             return ""
-        left, answered = self.lost_titles - self.lost_answered, self.lost_answered
-        follow = "the one you answered follows" if answered == 1 else f"the {answered:,} you answered follow"
-        if not answered:
-            marked = f"{'It is' if left == 1 else 'They are'} marked review."
-        elif left:
-            marked = f"{left:,} of them {'is' if left == 1 else 'are'} marked review; {follow} your answer."
+        review, others = self.lost_review, self.lost_titles - self.lost_review
+        if not others:
+            marked = f"{'It is' if review == 1 else 'They are'} marked review."
+        elif review:
+            follow = "the other one follows" if others == 1 else f"the other {others:,} follow"
+            marked = f"{review:,} of them {'is' if review == 1 else 'are'} marked review; {follow} your answers or keep-rules."
         else:
-            marked = f"You answered {'it' if answered == 1 else 'them all'}: {'it follows' if answered == 1 else 'they follow'} your answer."
+            marked = f"Your answers or keep-rules decide {'it' if others == 1 else 'them'}."
         return f"{lost_titles_sentence(self.lost_titles)} {marked}"
 
     def _target_line(self) -> str:
@@ -182,14 +182,12 @@ def summarise_rows(
     """Count what the scored rows suggest and attach the model's honest estimate of wrong removals."""
     counts = Counter(row.suggestion for row in rows)
     sources = Counter((row.source, row.suggestion) for row in rows)
-    lost = [row for row in rows if row.connection.lost_title]
-    lost_answered = sum(row.label is not None for row in lost)
-    model_removals = sources[("model", "remove")]
+    model_removals = sum(row.is_model_removal for row in rows)
     wrong = card.wrong_removals if card is not None and card.thresholds.remove_at_or_below is not None else None
     return Summary(
         connections=len(rows),
         ghost_rows=ghost_rows,
-        without_title=sources[("no text", "review")] - (len(lost) - lost_answered),
+        without_title=sources[("no text", "review")],
         counts={name: counts.get(name, 0) for name in SUGGESTIONS},
         model_removals=model_removals,
         answered_removals=sources[("label", "remove")],
@@ -201,8 +199,8 @@ def summarise_rows(
         unread=sources[("unread", "review")],
         alike=sources[("alike", "review")],
         alike_no=sources[("alike no", "review")],
-        lost_titles=len(lost),
-        lost_answered=lost_answered,
+        lost_titles=sum(row.connection.lost_title for row in rows),
+        lost_review=sources[("lost title", "review")],
     )
 
 

@@ -603,7 +603,8 @@ def test_an_older_scored_file_without_its_model_is_checked_against_the_threshold
         rows = list(csv.DictReader(handle))
     older = tmp_path / "older.csv"  # as scored.csv was before it named its model
     with open(older, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=SCORED_COLUMNS[:-1], extrasaction="ignore")
+        columns = [c for c in SCORED_COLUMNS if c not in ("model", "decided_by")]
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
     assert report(older, mine, tmp_path)[0] == 0

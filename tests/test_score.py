@@ -11,6 +11,7 @@ import pytest
 
 from relevance.bundle import Bundle, Examples
 from relevance.errors import RelevanceError
+from relevance.io import write_csv
 from relevance.linear import LinearModel
 from relevance.records import CANONICAL_COLUMNS, Connection, lost_letters
 from relevance.score import (
@@ -22,6 +23,7 @@ from relevance.score import (
     score_connections,
     write_scored,
 )
+from relevance.scored_file import read_scored
 from tests.fakes import make_card
 
 
@@ -96,10 +98,12 @@ def test_a_title_lost_to_question_marks_is_not_read_and_says_why(tmp_path: Path)
     vectors = np.stack([np.zeros(2, np.float32), unit(0.0), np.zeros(2, np.float32)])
     rows = score_connections([lost, kept, answered], vectors, make_bundle(), answers={"answered": False})
     summary = summarise_rows(rows, make_card())
-    assert (summary.lost_titles, summary.lost_answered, summary.without_title) == (2, 1, 0)
+    assert (summary.lost_titles, summary.lost_review, summary.without_title) == (2, 1, 0)
     assert "(1 whose title is question marks where its letters were: marked review)" in summary.lines()[0]
     assert summary.lost_sentence().startswith("2 titles are question marks")
-    assert summary.lost_sentence().endswith("1 of them is marked review; the one you answered follows your answer.")
+    assert summary.lost_sentence().endswith(
+        "1 of them is marked review; the other one follows your answers or keep-rules."
+    )
 
     export = tmp_path / "Connections.csv"
     export.write_bytes(
@@ -170,8 +174,28 @@ def test_scored_csv_has_canonical_columns_then_the_verdict(tmp_path: Path) -> No
         assert (
             tuple(reader.fieldnames or ())
             == SCORED_COLUMNS
-            == (*CANONICAL_COLUMNS, "score", "suggestion", "why", "label", "model")
+            == (*CANONICAL_COLUMNS, "score", "suggestion", "why", "label", "model", "decided_by")
         )
         written = list(reader)
     assert written[0]["score"] == "" and written[0]["suggestion"] == "review"  # review comes before keep
     assert written[1]["score"] == "0.993" and written[1]["suggestion"] == "keep"
+    assert [row["decided_by"] for row in written] == ["no text", "model"]
+
+
+def test_what_decided_a_row_reads_back_from_its_column_and_from_files_written_before_it(tmp_path: Path) -> None:
+    lost = person("lost", "???????? ?? ????????")
+    rows = score_connections(
+        [person("a", "Sales"), person("b"), lost], np.stack([unit(0.5), np.zeros(2), np.zeros(2)]), make_bundle()
+    )
+    path = tmp_path / "scored.csv"
+    write_scored(rows, path)
+    assert [r.source for r in read_scored(path)] == [r.source for r in rows] == ["no text", "lost title", "model"]
+    # A reason reworded in a later version cannot change what the column says.
+    text = path.read_text(encoding="utf-8-sig").replace(NO_TEXT, "nothing to go by")
+    path.write_text(text, encoding="utf-8-sig")
+    assert [r.source for r in read_scored(path)] == ["no text", "lost title", "model"]
+    # A file from before the column: read from the reasons, as it was.
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        old = [{k: v for k, v in row.items() if k != "decided_by"} for row in csv.DictReader(handle)]
+    write_csv(path, SCORED_COLUMNS[:-1], old)
+    assert [r.source for r in read_scored(path)] == ["no text", "lost title", "model"]

@@ -144,7 +144,7 @@ def run_demo(
     report_scored(scored, report_path, target_size=DEMO_TARGET_SIZE)
     for line in summarise(scored, target_size=DEMO_TARGET_SIZE).lines():
         say(line)
-    model_removals = [r for r in scored.rows if r.suggestion == "remove" and r.source == "model"]
+    model_removals = [r for r in scored.rows if r.is_model_removal]
     in_audience = sum(key.get(r.connection.id, False) for r in model_removals)
     say(
         f"Checked against the answer key (which a real user would not have): {in_audience} of the "

@@ -108,7 +108,7 @@ class ReportData:
     @property
     def model_removals(self) -> list[ScoredRow]:
         """The model's removal list, in the file's order (most certain first)."""
-        return [row for row in self.rows if row.suggestion == "remove" and row.source != "label"]
+        return [row for row in self.rows if row.is_model_removal]
 
     @property
     def answered_no(self) -> list[ScoredRow]:
@@ -196,7 +196,7 @@ def _headline(rows: list[ScoredRow], summary: Summary, hidden_known: bool = True
         about, low, high = summary.expected_wrong
         wrong, wrong_range = float(about), (low, high)
     else:  # no card: the scores of the model's removals, summed
-        model_removals = (r.score or 0.0 for r in rows if r.suggestion == "remove" and r.source == "model")
+        model_removals = (r.score or 0.0 for r in rows if r.is_model_removal)
         wrong, wrong_range = float(sum(model_removals)), None
     return Headline(
         summary=summary,
@@ -214,7 +214,7 @@ def _thresholds(rows: list[ScoredRow], model: ModelSummary | None) -> tuple[floa
     """The model's thresholds, or else the ones the scores imply (highest removal, lowest keep)."""
     if model is not None:
         return model.remove_threshold, model.keep_threshold
-    removes = [r.score for r in rows if r.suggestion == "remove" and r.score is not None and r.source == "model"]
+    removes = [r.score for r in rows if r.is_model_removal and r.score is not None]
     keeps = [r.score for r in rows if r.suggestion == "keep" and r.score is not None and r.source == "model"]
     return (max(removes) if removes else None), (min(keeps) if keeps else None)
 
