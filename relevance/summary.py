@@ -62,9 +62,8 @@ class Summary:
         """The one answer to "how many do I remove?" (``steps``: how to name labelling and training)."""
         own = f"{self.answered_removals:,} you answered no" if self.answered_removals else ""
         if not self.model_removals:
-            return (
-                f"No removal list yet: the model cannot yet name anyone to remove with at most {self.limit:.0%} of "
-                f"them your audience. {self._more()}" + (f" (Marked remove all the same: the {own}.)" if own else "")
+            return no_list(self.limit, self.more_answers, steps) + (
+                f" (Marked remove all the same: the {own}.)" if own else ""
             )
         parts = f"{self.model_removals:,} suggested by the model" + (f" + {own}" if own else "")
         if self.wrong_rate is None:  # rows read back without their model's card
@@ -74,11 +73,6 @@ class Summary:
             f"Remove {self.removals:,} ({parts}). Of the model's {self.model_removals:,}, about {about:,} may be "
             f"your audience (likely {low:,}–{high:,}; your limit {self.limit:.0%})."
         ) + (f" {short_list(self.more_answers, steps)}" if self.more_answers else "")
-
-    def _more(self) -> str:
-        if self.more_answers:
-            return f"Label about {self.more_answers:,} more (`relevance label`), then retrain."
-        return "Label more (`relevance label`), then retrain."
 
     def unread_sentence(self) -> str:
         """Why some low scores are marked review ("" when none are)."""
@@ -104,13 +98,14 @@ class Summary:
         sentences = (self.unread_sentence(), self.alike_sentence(), self.alike_no_sentence())
         return [sentence for sentence in sentences if sentence]
 
-    def lines(self) -> list[str]:
-        """The summary in plain sentences, for a terminal."""
+    def lines(self, steps: tuple[str, str] = CLI_STEPS) -> list[str]:
+        """The summary in plain sentences, for the terminal or the app (``steps``: how to name labelling and
+        training)."""
         c = self.counts
         out = [
             f"Scored {counted(self.connections, 'connection')}{self._unscored()}.",
             f"Suggestions: {c['remove']:,} remove, {c['review']:,} review, {c['keep']:,} keep.",
-            self.removal_sentence(),
+            self.removal_sentence(steps),
         ]
         out += self.held_back()
         if lost := self.lost_sentence():
@@ -240,6 +235,15 @@ def lost_titles_sentence(count: int) -> str:
     )
 
 
+def no_list(limit: float, more: int | None, steps: tuple[str, str] = CLI_STEPS) -> str:
+    """There is no removal list yet, and what would make one (``more``: about how many more answers)."""
+    label, retrain = steps
+    return (
+        f"No removal list yet: the model cannot yet name anyone to remove with at most {limit:.0%} of them your "
+        f"audience. Label {f'about {more:,} more' if more else 'more'} {label}, then {retrain}."
+    )
+
+
 def short_list(more: int, steps: tuple[str, str] = CLI_STEPS) -> str:
     """What to do about a removal list shorter than the model could make with more answers."""
     label, retrain = steps
@@ -254,11 +258,7 @@ def removal_lines(card: ModelCard, steps: tuple[str, str] | None = CLI_STEPS) ->
     the advice on a short list, for a caller that shows the summary's removal sentence, which gives it)."""
     t = card.thresholds
     if t.remove_at_or_below is None:
-        more = f"label about {t.more_answers:,} more" if t.more_answers else "label more"
-        return [
-            f"No removal list yet: no score is safe enough to remove at ≤{t.max_wrong_removals:.0%} wrong "
-            f"removals; everyone will be keep or review. {more.capitalize()} (`relevance label`) and retrain."
-        ]
+        return [no_list(t.max_wrong_removals, t.more_answers, steps or CLI_STEPS)]
     rate = card.wrong_removals
     count = round(t.rows * t.removed_share)
     about, low, high = expected_wrong(count, rate)

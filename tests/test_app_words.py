@@ -69,27 +69,24 @@ def test_without_a_removal_list_the_page_says_what_to_do_in_its_own_steps() -> N
     run = scored(remove_at_or_below=None, more_answers=40)
     summary = summarise(run)
     assert cli_words(summary.removal_sentence())  # the library's sentence names a command...
-    sentence = words.removal_sentence(summary)
+    sentence = summary.removal_sentence(words.STEPS)
     assert not cli_words(sentence)  # ...the page's does not, and keeps the Summary's numbers
-    assert "about 40 more (step 1, Label)" in sentence and f"{summary.limit:.0%}" in sentence
-    assert "Your 1 'no' answers are on the list all the same." in sentence
+    assert "about 40 more (step 1, Label), then train again (step 2, Train)" in sentence
+    assert f"{summary.limit:.0%}" in sentence and "(Marked remove all the same: the 1 you answered no.)" in sentence
+    assert sentence.replace(*words.STEPS[0:1], "(`relevance label`)").replace(words.STEPS[1], "retrain") == (
+        summary.removal_sentence()
+    )  # one sentence, two names for the steps
     lines = words.training_lines(run)
     assert not cli_words(lines)
     assert sum("No removal list yet" in line for line in lines) == 1  # said once, not by the card and the summary
-    assert [line for line in summary.lines() if line != summary.removal_sentence()] == [
-        line for line in lines if line in summary.lines()
-    ]
+    assert lines[-len(summary.lines()) :] == summary.lines(words.STEPS)
 
 
 def test_with_a_removal_list_the_page_reads_the_summary_and_the_card_as_they_are() -> None:
     run = scored(remove_at_or_below=0.1)
     summary = summarise(run)
-    # The library's sentence, with the app's names for the steps where a short list says what would lengthen it.
-    assert words.removal_sentence(summary) == summary.removal_sentence(words.STEPS)
     lines = words.training_lines(run)
-    said = summary.removal_sentence()
-    expected = [words.removal_sentence(summary) if line == said else line for line in summary.lines()]
-    assert expected == lines[-len(summary.lines()) :]
+    assert lines[-len(summary.lines()) :] == summary.lines(words.STEPS)
     assert any(line.startswith("Remove at score ≤ 0.100") for line in lines)
     assert not cli_words(lines)
 
@@ -116,9 +113,9 @@ def test_everything_the_page_shows_is_in_its_words(client: Client, tmp_path: Pat
     shown += [client.get(f"/api/removals?batch={b}") for b in range(shown[-1]["remove"]["batches"])]
     assert shown[-1]["rows"] and not cli_words(shown)
     # The removal list's sentence is the one Summary's, in the page's words.
-    assert shown[2]["remove"]["sentence"] == words.removal_sentence(
-        summarise_rows(state.scored.rows, state.scored.bundle.card)
-    )
+    assert shown[2]["remove"]["sentence"] == summarise_rows(
+        state.scored.rows, state.scored.bundle.card
+    ).removal_sentence(words.STEPS)
     for name in ("index.html", "app.js"):
         assert not cli_words((files("relevance.app") / "static" / name).read_text(encoding="utf-8")), name
 

@@ -320,7 +320,7 @@ class AppState:
             size = self.batch_size
             return {
                 "ready": True,
-                "sentence": words.removal_sentence(summary),
+                "sentence": summary.removal_sentence(words.STEPS),
                 "total": len(self.removals),
                 "removed": done.count("removed"),
                 "kept": done.count("kept"),

@@ -12,30 +12,13 @@ from pathlib import Path
 from relevance.labeller import WINDOW
 from relevance.metrics import MIN_PER_CLASS
 from relevance.score import Scored
-from relevance.summary import Summary, removal_lines, summarise
+from relevance.summary import removal_lines, summarise
 
 LABEL = "step 1, Label"
 TRAIN = "step 2, Train"
 # How a model trained on another network is replaced (relevance.provenance.trained_on's ``fix``).
 TRAIN_HERE = f"train a model on this export ({TRAIN})"
 STEPS = (f"({LABEL})", f"train again ({TRAIN})")
-
-
-def removal_sentence(summary: Summary) -> str:
-    """The answer to "how many do I remove?": the library's sentence when there is a list (it names no command),
-    the app's when there is none (the library's tells the person to run `relevance label`)."""
-    if summary.model_removals:
-        return summary.removal_sentence(STEPS)
-    more = f"about {summary.more_answers:,} more" if summary.more_answers else "more"
-    own = (
-        f" Your {summary.answered_removals:,} 'no' answers are on the list all the same."
-        if summary.answered_removals
-        else ""
-    )
-    return (
-        f"No removal list yet: the model cannot yet name anyone to remove with at most {summary.limit:.0%} of them "
-        f"your audience. Label {more} ({LABEL}) and train again ({TRAIN}).{own}"
-    )
 
 
 def training_lines(scored: Scored) -> list[str]:
@@ -50,9 +33,7 @@ def training_lines(scored: Scored) -> list[str]:
     ]
     if card.thresholds.remove_at_or_below is not None:  # without a list, the summary's sentence says it once
         lines += removal_lines(card, None)  # the summary's removal sentence below says what a short list needs
-    # The summary's own lines, its removal sentence in the app's words (the same sentence, when there is a list).
-    said = summary.removal_sentence()
-    return [*lines, *(removal_sentence(summary) if line == said else line for line in summary.lines())]
+    return [*lines, *summary.lines(STEPS)]  # the summary's own lines, naming the page's steps
 
 
 def stop_hint() -> str:
