@@ -36,6 +36,12 @@ class Estimate:
     def as_dict(self) -> dict[str, float]:
         return {k: round(v, 4) for k, v in asdict(self).items()}
 
+    def shown(self, fmt: str = ".2f") -> str:
+        """As every screen says it: "0.87 (likely 0.82–0.91)", or the value alone when the range rounds to it (not
+        "likely 97%–97%")."""
+        value, low, high = (format(v, fmt) for v in (self.value, self.low, self.high))
+        return value if low == high else f"{value} (likely {low}–{high})"
+
     def rounded(self) -> Estimate:
         """As the model card stores it (``as_dict``): a figure printed from the card just trained and from the
         card read back must not differ ("1.6%" from 0.016499, "1.7%" from 0.0165)."""

@@ -28,8 +28,7 @@ def training_lines(scored: Scored) -> list[str]:
     summary = summarise(scored)
     lines = [
         f"Trained on {card.labels_yes + card.labels_no} answers ({card.labels_yes} yes, {card.labels_no} no).",
-        f"Quality from {card.evaluation}, never from the training fit: ROC-AUC {auc.value:.2f} "
-        f"(range {auc.low:.2f}–{auc.high:.2f}).",
+        f"Quality from {card.evaluation}, never from the training fit: ROC-AUC {auc.shown()}.",
     ]
     if card.thresholds.remove_at_or_below is not None:  # without a list, the summary's sentence says it once
         lines += removal_lines(card, None)  # the summary's removal sentence below says what a short list needs

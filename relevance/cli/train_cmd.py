@@ -110,19 +110,15 @@ def training_lines(trained: TrainResult, labels: Path, model: Path) -> list[str]
     metrics = card.metrics
     yes, no = card.labels_yes, card.labels_no
 
-    def figure(name: str) -> str:
-        m = metrics[name]
-        return f"{m.value:.2f} (range {m.low:.2f}–{m.high:.2f})"
-
     # Answers that matched no connection were said when the files were matched (relevance.cli.together).
     lines = [f"Trained on {yes + no} answers ({yes} yes, {no} no) with {card.embedder}."]
     if card.languages:
         lines.append(card.languages)
     lines.append(f"Quality from {card.evaluation} (each answer scored by a model that did not see it):")
     lines.append(
-        f"  ROC-AUC {figure('roc_auc')}: how often it scores one of your audience above one who is not "
+        f"  ROC-AUC {metrics['roc_auc'].shown()}: how often it scores one of your audience above one who is not "
         "(0.5 is guessing, 1 is perfect); average precision "
-        f"{figure('average_precision')}: how clean the top of its ranking is"
+        f"{metrics['average_precision'].shown()}: how clean the top of its ranking is"
     )
     lines.extend("  " + line for line in removal_lines(card))
     lines.append(f"  Keep from score {card.thresholds.keep_from:.2f}; in between: review.")

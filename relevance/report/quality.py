@@ -13,17 +13,9 @@ from typing import Any
 import numpy as np
 
 from relevance.card import ModelCard
+from relevance.metrics import Estimate
 
 Points = list[tuple[float, float]]
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A cross-validated figure and its range."""
-
-    value: float
-    low: float
-    high: float
 
 
 @dataclass(frozen=True)
@@ -32,10 +24,10 @@ class ModelSummary:
 
     remove_threshold: float | None  # None: no removal list at the person's limit
     keep_threshold: float | None
-    roc_auc: Figure
-    average_precision: Figure
-    wrong_removal_rate: Figure  # share of suggested removals that are audience
-    missed_rate: Figure  # share of non-audience not suggested for removal
+    roc_auc: Estimate
+    average_precision: Estimate
+    wrong_removal_rate: Estimate  # share of suggested removals that are audience
+    missed_rate: Estimate  # share of non-audience not suggested for removal
     labels_yes: int
     labels_no: int
     max_wrong_removals: float  # the person's limit on the share of removals that are their audience
@@ -49,7 +41,7 @@ class ModelSummary:
     @classmethod
     def from_card(cls, card: ModelCard) -> ModelSummary:
         curves = curves_from_out_of_fold(card.out_of_fold_scores, card.out_of_fold_labels)
-        metrics = {name: Figure(e.value, e.low, e.high) for name, e in card.metrics.items()}
+        metrics = card.metrics
         return cls(
             remove_threshold=card.thresholds.remove_at_or_below,
             keep_threshold=card.thresholds.keep_from,

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from html import escape
 
+from relevance.metrics import Estimate
 from relevance.report.data import BATCH_SIZE, Headline, ReportData, Share
-from relevance.report.quality import Figure, ModelSummary
+from relevance.report.quality import ModelSummary
 from relevance.score import SUGGESTIONS
 from relevance.summary import counted
 
@@ -187,11 +188,8 @@ def _scores(data: ReportData, plots: set[str]) -> str:
     )
 
 
-def _figure(f: Figure | None, fmt: str = ".2f") -> str:
-    if f is None:
-        return "unknown"
-    value, low, high = (format(v, fmt) for v in (f.value, f.low, f.high))
-    return value if low == high else f"{value} (likely between {low} and {high})"  # not "between 97% and 97%"
+def _figure(f: Estimate | None, fmt: str = ".2f") -> str:
+    return "unknown" if f is None else f.shown(fmt)
 
 
 def _reads(model: ModelSummary) -> str:
