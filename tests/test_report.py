@@ -167,8 +167,9 @@ def test_headline_counts_labels_as_certain_and_estimates_wrong_removals() -> Non
         row("e", 0.9, "keep", label="yes"),
         row("f", None, "review"),
     ]
-    h = build_report(rows).headline
-    assert (h.connections, h.counts, h.labelled_yes, h.labelled_no, h.without_title) == (
+    data = build_report(rows)
+    h, s = data.headline, data.summary
+    assert (s.connections, s.counts, s.answered_keeps, s.answered_removals, s.without_title) == (
         6,
         {"remove": 3, "review": 2, "keep": 1},
         1,
@@ -183,10 +184,13 @@ def test_headline_counts_labels_as_certain_and_estimates_wrong_removals() -> Non
     page = render_html(build_report(rows))
     assert "the hidden members a scored file does not list on top" in page and "leaving at most" in page
     assert "(hidden members included)" in render_html(build_report(rows, ghost_rows=0))
-    assert h.wrong_removals == pytest.approx(0.4) and not h.wrong_from_model  # the two unlabelled removals
+    # Without the model's card, the page says what the terminal says: no estimate, one answer in both places.
+    assert s.wrong_rate is None and "Without the model's card, no estimate" in s.removal_sentence()
+    assert "no estimate of how many may be your audience without the model's card" in page
     # With the card: its cross-validated rate times the model's two removals (not the person's own "no").
-    with_model = build_report(rows, card=make_card(wrong=(0.5, 0.25, 0.75))).headline
-    assert with_model.wrong_removals == 1 and with_model.wrong_range == (0, 2) and with_model.wrong_from_model
+    with_model = build_report(rows, card=make_card(wrong=(0.5, 0.25, 0.75)))
+    assert with_model.summary.expected_wrong == (1, 0, 2)
+    assert "about 1 of the model's may be your audience (likely 0–2" in render_html(with_model)
 
 
 def test_thresholds_from_the_model_or_the_scores() -> None:
@@ -371,7 +375,7 @@ def test_tiny_network_without_labels_vectors_or_model() -> None:
     data = build_report(rows, source="scored.csv")
     html = render_html(data)
     assert "No map" in html and "No model card" in html and "plot-map" not in html
-    assert data.headline.labelled_yes == data.headline.labelled_no == 0
+    assert data.summary.answered_keeps == data.summary.answered_removals == 0
     assert "You have not labelled anyone" in html
 
 

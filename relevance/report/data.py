@@ -46,42 +46,8 @@ class Headline:
     audience_after: float  # the same after the removals
     judged: int  # connections with a score or an answer: what the shares are over
     judged_after: int  # of them, those not on the removal list: what the share after the removals is over
-    wrong_removals: float  # expected audience members among the model's removals
-    wrong_range: tuple[int, int] | None  # its likely range from the model card; None: summed from the scores
     cap: int = LINKEDIN_CAP
     hidden_known: bool = True  # False: made from a scored file, which does not list hidden members
-
-    @property
-    def wrong_from_model(self) -> bool:
-        return self.wrong_range is not None
-
-    @property
-    def connections(self) -> int:
-        return self.summary.connections
-
-    @property
-    def on_linkedin(self) -> int:
-        return self.summary.on_linkedin
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return self.summary.counts
-
-    @property
-    def removals(self) -> int:
-        return self.summary.removals
-
-    @property
-    def labelled_yes(self) -> int:
-        return self.summary.answered_keeps
-
-    @property
-    def labelled_no(self) -> int:
-        return self.summary.answered_removals
-
-    @property
-    def without_title(self) -> int:
-        return self.summary.without_title
 
 
 @dataclass
@@ -192,12 +158,6 @@ def network_key(ids: Iterable[str]) -> str:
 def _headline(rows: list[ScoredRow], summary: Summary, hidden_known: bool = True) -> Headline:
     weights = [(row, w) for row in rows if (w := audience_weight(row)) is not None]
     kept = [w for row, w in weights if row.suggestion != "remove"]
-    if summary.wrong_rate is not None:
-        about, low, high = summary.expected_wrong
-        wrong, wrong_range = float(about), (low, high)
-    else:  # no card: the scores of the model's removals, summed
-        model_removals = (r.score or 0.0 for r in rows if r.is_model_removal)
-        wrong, wrong_range = float(sum(model_removals)), None
     return Headline(
         summary=summary,
         audience_now=float(np.mean([w for _, w in weights])) if weights else 0.0,
@@ -205,8 +165,6 @@ def _headline(rows: list[ScoredRow], summary: Summary, hidden_known: bool = True
         judged=len(weights),
         judged_after=len(kept),
         hidden_known=hidden_known,
-        wrong_removals=wrong,
-        wrong_range=wrong_range,
     )
 
 

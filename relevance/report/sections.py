@@ -75,8 +75,8 @@ def _headline(data: ReportData) -> str:
     h, s = data.headline, data.summary
     left = s.connections - s.removals
     labelled = (
-        f"You labelled {h.labelled_yes:,} as your audience and {h.labelled_no:,} as not."
-        if h.labelled_yes + h.labelled_no
+        f"You labelled {s.answered_keeps:,} as your audience and {s.answered_removals:,} as not."
+        if s.answered_keeps + s.answered_removals
         else "You have not labelled anyone in this file."
     )
     cards = [
@@ -90,9 +90,9 @@ def _headline(data: ReportData) -> str:
         _removal_card(data),
     ]
     legend = [*SUGGESTIONS, *(["ghost"] if s.ghost_rows else []), "free"]
-    sizes = {**s.counts, "ghost": s.ghost_rows, "free": max(h.cap - h.on_linkedin, 0)}
+    sizes = {**s.counts, "ghost": s.ghost_rows, "free": max(h.cap - s.on_linkedin, 0)}
     names = {"ghost": "hidden members", "free": "free places"}
-    scale = max(h.cap, h.on_linkedin)
+    scale = max(h.cap, s.on_linkedin)
     bar = "".join(
         f"<span class='{n}' style='width:{100 * sizes[n] / scale:.3f}%' title='{names.get(n, n)}: {sizes[n]:,}'></span>"
         for n in legend
@@ -106,7 +106,7 @@ def _headline(data: ReportData) -> str:
     )
     freed = (
         f" Removing the {s.removals:,} on the removal list frees as many places, leaving "
-        f"{'' if h.hidden_known else 'at most '}{h.cap - (h.on_linkedin - s.removals):,} free in all."
+        f"{'' if h.hidden_known else 'at most '}{h.cap - (s.on_linkedin - s.removals):,} free in all."
         if s.removals
         else ""
     )
@@ -122,7 +122,7 @@ def _headline(data: ReportData) -> str:
         f"<div class='cards'>{''.join(cards)}</div>"
         f"<p id='removal-answer'><b>{escape(s.removal_sentence())}</b></p>"
         f"<h3>The 30,000 cap</h3><p>LinkedIn allows at most {h.cap:,} connections. LinkedIn counts "
-        f"{h.on_linkedin:,} connections{hidden}: {_pct(h.on_linkedin / h.cap)} of the cap.{freed}</p>"
+        f"{s.on_linkedin:,} connections{hidden}: {_pct(s.on_linkedin / h.cap)} of the cap.{freed}</p>"
         f"<div class='capbar' role='img' aria-label='connections by suggestion out of {h.cap:,}'>{bar}</div>"
         "<div class='legend'>"
         + "".join(f"<span><i class='dot {n}'></i>{names.get(n, n)}</span>" for n in legend)
@@ -133,7 +133,7 @@ def _headline(data: ReportData) -> str:
 
 
 def _removal_card(data: ReportData) -> str:
-    h, s = data.headline, data.summary
+    s = data.summary
     if not s.model_removals:
         more = f"label about {s.more_answers:,} more" if s.more_answers else "label more"
         text = f"the model names no one to remove at your {s.limit:.0%} limit yet: {more}, then retrain"
@@ -141,17 +141,12 @@ def _removal_card(data: ReportData) -> str:
             text += f"; the {s.answered_removals:,} you answered no are listed apart"
         return _card("Removal list", "none yet", text)
     own = f" + {s.answered_removals:,} you answered no" if s.answered_removals else ""
-    if h.wrong_range is not None:
-        low, high = h.wrong_range
-        how = f"likely {low:,}–{high:,}, cross-validated on your answers"
+    if s.wrong_rate is None:  # rows read back without their model's card: the terminal says the same
+        wrong = "no estimate of how many may be your audience without the model's card"
     else:
-        how = "summed from the scores"
-    return _card(
-        "Removal list",
-        f"{s.removals:,}",
-        f"{s.model_removals:,} suggested by the model{own}; about {_n(h.wrong_removals)} of the model's may be your "
-        f"audience ({how})",
-    )
+        about, low, high = s.expected_wrong
+        wrong = f"about {about:,} of the model's may be your audience (likely {low:,}–{high:,}, cross-validated on your answers)"
+    return _card("Removal list", f"{s.removals:,}", f"{s.model_removals:,} suggested by the model{own}; {wrong}")
 
 
 def _plot(plot_id: str, plots: set[str], missing: str, css: str = "plot") -> str:
@@ -231,7 +226,7 @@ def _quality(model: ModelSummary | None, plots: set[str], data: ReportData) -> s
     else:
         wrong = _figure(model.wrong_removal_rate, ".1%")
         items.append(
-            f"<li><b>Wrong removals: {wrong}.</b> Of the connections the model suggests for removal, this share is likely your audience after all: about {_people(data.headline.wrong_removals)} here. Glance at each one before you remove them.</li>"
+            f"<li><b>Wrong removals: {wrong}.</b> Of the connections the model suggests for removal, this share is likely your audience after all: about {_people(data.summary.expected_wrong[0])} here. Glance at each one before you remove them.</li>"
         )
         items.append(
             f"<li><b>Left for you: {_figure(model.missed_rate, '.0%')}</b> of the people who are not your audience are not suggested for removal; they land in review or keep.</li>"
