@@ -73,11 +73,6 @@ class Export:
     split_rows: int = 0
 
     @property
-    def without_text(self) -> int:
-        """Connections with no position, headline or company: kept, but nothing to score them on."""
-        return sum(not c.has_text for c in self.connections)
-
-    @property
     def without_title(self) -> int:
         """Connections with no position or headline: a company alone is not embedded, so these are marked
         review (relevance.embed.embedding_text), as `score` counts them."""

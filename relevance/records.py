@@ -61,11 +61,6 @@ class Connection:
         it is not embedded, and the row is marked review unless the person answered it."""
         return lost_letters(self.title)
 
-    @property
-    def has_text(self) -> bool:
-        """Whether there is anything to score: a position, headline or company."""
-        return bool(self.position or self.headline or self.company)
-
     def as_row(self) -> dict[str, str]:
         """The canonical columns as strings, for CSV writing."""
         row = {col: getattr(self, col) for col in CANONICAL_COLUMNS if col != "connected_on"}

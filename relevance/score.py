@@ -402,7 +402,8 @@ def count_rules(rows: Sequence[ScoredRow], rules: Sequence[KeepRule], newer: boo
 
 
 def write_scored(scored: Scored | Sequence[ScoredRow], path: str | Path) -> None:
-    """Write the scored CSV (atomically): canonical columns, then score, suggestion, why, label. Its cells are
+    """Write the scored CSV (atomically): canonical columns, then score, suggestion, why, label, model and
+    decided_by (``SCORED_COLUMNS``). Its cells are
     spreadsheet-safe (relevance.cells); `relevance.scored_file.read_scored` reads it back."""
     rows = scored.rows if isinstance(scored, Scored) else scored
     write_csv(path, SCORED_COLUMNS, (row.as_row() for row in rows))

@@ -1,6 +1,6 @@
 """What a scoring run means for the person: one ``Summary``, the only source of every number they are shown.
 
-The terminal, the HTML report, the demo and the scored CSV all count from it, so "how many do I remove?" has one
+The terminal, the app, the HTML report and the demo all count from it, so "how many do I remove?" has one
 answer: the removal list is the model's suggestions plus the person's own "no" answers, and both parts are said.
 """
 
@@ -13,6 +13,7 @@ from relevance.card import ModelCard
 from relevance.metrics import Estimate
 from relevance.removals import expected_wrong
 from relevance.score import SUGGESTIONS, Scored, ScoredRow
+from relevance.settings import DEFAULT_MAX_WRONG_REMOVALS
 
 # LinkedIn's limit on first-degree connections.
 LINKEDIN_CAP = 30_000
@@ -188,7 +189,7 @@ def summarise_rows(
         answered_removals=sources[("label", "remove")],
         answered_keeps=sources[("label", "keep")],
         wrong_rate=wrong if model_removals else None,
-        limit=card.thresholds.max_wrong_removals if card is not None else 0.03,
+        limit=card.thresholds.max_wrong_removals if card is not None else DEFAULT_MAX_WRONG_REMOVALS,
         more_answers=card.thresholds.more_answers if card is not None else None,
         target_size=target_size,
         unread=sources[("unread", "review")],

@@ -58,7 +58,7 @@ def scored_rows(n: int, *, seed: int = 0, labels: bool = True, hostile: bool = T
             position=title if i % 29 else "",
             connected_on=day if i % 23 else None,
         )
-        if not connection.has_text:
+        if not (connection.title or connection.company):
             rows.append(
                 ScoredRow(connection, None, "review", "nothing to score: no title or company", source="no text")
             )
@@ -81,7 +81,7 @@ def vectors_for(rows: list[ScoredRow], dim: int = 64, *, seed: int = 0) -> np.nd
     centres: dict[str, np.ndarray] = {}
     out = np.zeros((len(rows), dim), dtype=np.float32)
     for i, row in enumerate(rows):
-        if not row.connection.has_text:
+        if not (row.connection.title or row.connection.company):
             continue
         title = row.connection.title or row.connection.company
         centre = centres.setdefault(title, rng.normal(size=dim))

@@ -42,8 +42,8 @@ def test_run_demo_writes_every_file_and_narrates_each_step(tmp_path: Path) -> No
     def progress(description: str) -> Iterator[Progress]:
         yield lambda done, total: ticks.append((description, done, total))
 
-    def training_lines(result: TrainResult, labels: Path, model: Path) -> list[str]:
-        trained.append((result, labels, model))
+    def training_lines(result: TrainResult, model: Path) -> list[str]:
+        trained.append((result, model))
         return ["(the training summary)"]
 
     result = run_demo(tmp_path / "out", said.append, progress, show_export=shown.append, training_lines=training_lines)
@@ -58,7 +58,7 @@ def test_run_demo_writes_every_file_and_narrates_each_step(tmp_path: Path) -> No
     steps = [line.split(" — ")[0].strip() for line in said if " — " in line]
     assert steps == [f"Step {n}" for n in range(1, 7)]
     assert len(shown) == 1 and len(shown[0].connections) == 1950
-    assert trained == [(trained[0][0], result.labels, result.model)]
+    assert trained == [(trained[0][0], result.model)]
     assert said.index("(the training summary)") < next(i for i, line in enumerate(said) if "Step 5" in line)
     assert ticks and {description for description, _, _ in ticks} == {"Embedding titles"}
     assert ticks[-1][1] == ticks[-1][2] == 1950

@@ -81,7 +81,7 @@ def test_current_layout(name: str, encoding: str) -> None:
     assert people(export) == CURRENT
     assert export.rows_read == 4 and clean(export)
     assert export.columns["first_name"] == "First Name"  # the BOM is not part of the first column's name
-    assert all(c.url.startswith("https://www.linkedin.com/in/") and c.has_text for c in export.connections)
+    assert all(c.url.startswith("https://www.linkedin.com/in/") and c.title for c in export.connections)
     assert export.connections[2].email == "lucia@example.com"
 
 
@@ -534,7 +534,7 @@ def test_phantombuster_connections_export() -> None:
     assert mia.title == mia.headline
     assert [c.connected_on for c in export.connections] == [date(2023, 5, 17), date(2022, 11, 2), date(2021, 1, 15)]
     assert leo.headline == "Estudiante de Ingeniería"
-    assert not ola.has_text and export.without_text == 1
+    assert not ola.title and not ola.company and export.without_title == 1
     assert mia.extra == {"timestamp": "2026-01-02T10:00:00.000Z"}
 
 
@@ -560,7 +560,7 @@ def test_phantombuster_profile_scraper() -> None:
         "Shipbuilding",
         "Split, Croatia",
     )
-    assert export.with_headline == 2 and export.without_text == 1
+    assert export.with_headline == 2 and export.without_title == 1
 
 
 def test_waalaxy() -> None:
@@ -586,7 +586,7 @@ def test_linked_helper_numbered_organisations() -> None:
     )
     assert abe.extra == {"organization_2": "Old Co", "organization_title_2": "Engineer"}
     assert (bo.company, bo.position) == ("Kim HR", "HR Director")
-    assert not cy.has_text
+    assert not (cy.title or cy.company)
 
 
 def test_dux_soup() -> None:
@@ -609,9 +609,9 @@ def test_ghost_rows_skipped_and_rows_without_text_kept() -> None:
     export = read("ghost_rows.csv")
     assert (export.rows_read, export.ghost_rows, len(export.connections)) == (5, 2, 3)
     assert [c.first_name for c in export.connections] == ["Jane", "Nameless", "Tomasz"]
-    assert [c.has_text for c in export.connections] == [True, False, True]
-    assert export.without_text == 1
-    assert [c.first_name for c in export.connections if c.has_text] == ["Jane", "Tomasz"]
+    assert [bool(c.title) for c in export.connections] == [True, False, True]
+    assert export.without_title == 1
+    assert [c.first_name for c in export.connections if c.title] == ["Jane", "Tomasz"]
 
 
 def test_placeholders_are_no_title_and_question_marks_are_a_lost_one(tmp_path: Path) -> None:

@@ -349,7 +349,10 @@ def test_align_vectors_into_the_scored_order() -> None:
 def test_a_full_report_has_every_section() -> None:
     rows = scored_rows(400)
     data = build_report(rows, vectors_for(rows), model_card(), source="scored.csv")
-    assert data.points is not None and np.isfinite(data.points[[r.connection.has_text for r in rows]]).all()
+    assert (
+        data.points is not None
+        and np.isfinite(data.points[[bool(r.connection.title or r.connection.company) for r in rows]]).all()
+    )
     assert 2 <= len(data.groups) <= 12
     html = render_html(data)
     for plot in ("plot-map", "plot-scores", "plot-roc", "plot-pr", "plot-calibration", "plot-groups", "plot-time"):

@@ -35,7 +35,7 @@ from relevance.records import Connection
 from relevance.report import report_scored
 from relevance.sampling import choose_picks, effective_strategy
 from relevance.score import score_export, write_scored
-from relevance.settings import TrainingSettings
+from relevance.settings import DEFAULT_MAX_WRONG_REMOVALS, TrainingSettings
 from relevance.summary import summarise
 from relevance.training import TrainResult, train
 
@@ -49,7 +49,7 @@ DEMO_BATCH = 10
 # estimated 2.0%, realised 5.6% (25 of 446), 21 of the 25 Czech titles ("Obchodní ředitel", "Kariérní poradce")
 # that USE, trained without Czech, reads as unrelated to their English equivalents (such titles now go to review
 # under USE: relevance.unread). The answer-key line at the end shows the person running the demo how the list fared.
-DEMO_MAX_WRONG = 0.03
+DEMO_MAX_WRONG = DEFAULT_MAX_WRONG_REMOVALS
 # The network size the demo's summary aims for, so that it shows how many removals reach a target.
 DEMO_TARGET_SIZE = 1500
 
@@ -77,14 +77,14 @@ def run_demo(
     progress: ProgressBar | None = None,
     *,
     show_export: Callable[[Export], None] | None = None,
-    training_lines: Callable[[TrainResult, Path, Path], Iterable[str]] | None = None,
+    training_lines: Callable[[TrainResult, Path], Iterable[str]] | None = None,
 ) -> DemoResult:
     """Run the workflow on the bundled sample, writing its files under ``out_dir``, and narrate it to ``say``.
     Long: the narration is one story, step by step, and reads best in order.
 
     ``show_export`` shows what was read from the sample (the CLI prints ``relevance inspect``'s table);
-    ``training_lines`` produces the sentences about the trained model, given it and the labels and model
-    paths (the CLI passes what ``relevance train`` says); ``progress`` draws the embedding's progress. Each is
+    ``training_lines`` produces the sentences about the trained model, given it and the model's
+    path (the CLI passes what ``relevance train`` says); ``progress`` draws the embedding's progress. Each is
     optional: without them the narration skips that part. Failures raise ``RelevanceError`` subclasses, as the
     commands the demo stands for do.
     """
@@ -135,7 +135,7 @@ def run_demo(
     )
     save_bundle(trained.bundle, model_path)
     if training_lines is not None:
-        for line in training_lines(trained, labels_path, model_path):
+        for line in training_lines(trained, model_path):
             say(line)
     say(f"\nStep 5 — relevance score {sample_export.name} --model {model_path} --out {scored_path}")
     scored = score_export(network, trained.bundle, embedder)

@@ -107,6 +107,7 @@ def warn_unreadable(values: list[str], path: Path) -> None:
     if values:
         examples = ", ".join(repr(v) for v in dict.fromkeys(values) if v)
         err.print(
-            f"Note: {len(values)} labels in {escape(str(path))} mean neither yes nor no ({shown(examples[:80])}): "
-            "they count as unanswered."
+            f"Note: {len(values)} label{'' if len(values) == 1 else 's'} in {escape(str(path))} "
+            f"{'means' if len(values) == 1 else 'mean'} neither yes nor no ({shown(examples[:80])}): "
+            f"{'it counts' if len(values) == 1 else 'they count'} as unanswered."
         )

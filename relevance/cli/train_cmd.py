@@ -14,6 +14,7 @@ from relevance.cli.render import err, progress_bar, say, user_errors
 from relevance.cli.together import labels_for
 from relevance.errors import RelevanceError
 from relevance.io import read_export, scorable
+from relevance.settings import DEFAULT_MAX_WRONG_REMOVALS
 
 if TYPE_CHECKING:
     from relevance.training import TrainResult
@@ -34,7 +35,7 @@ def train(
             max=0.5,
             help="The share of suggested removals you accept being in your audience after all",
         ),
-    ] = 0.03,
+    ] = DEFAULT_MAX_WRONG_REMOVALS,
     signals: Annotated[
         str,
         typer.Option(
@@ -97,13 +98,14 @@ def train(
         save_bundle(trained.bundle, model)
     if not quiet:
         warn_unreadable(trained.unreadable, labels)
-        for line in training_lines(trained, labels, model):
+        for line in training_lines(trained, model):
             err.print(line, markup=False)
         say(f"Next: relevance score {quote(str(export))} --model {quote(str(model))} --out scored.csv")
 
 
-def training_lines(trained: TrainResult, labels: Path, model: Path) -> list[str]:
+def training_lines(trained: TrainResult, model: Path) -> list[str]:
     """What `relevance train` tells the user: data used, honest quality, the removal list, files."""
+    from relevance.bundle import sidecar
     from relevance.summary import removal_lines
 
     card = trained.bundle.card
@@ -122,5 +124,5 @@ def training_lines(trained: TrainResult, labels: Path, model: Path) -> list[str]
     )
     lines.extend("  " + line for line in removal_lines(card))
     lines.append(f"  Keep from score {card.thresholds.keep_from:.2f}; in between: review.")
-    lines.append(f"Saved {model} and {model.with_suffix('.json')} (its description, readable as text).")
+    lines.append(f"Saved {model} and {sidecar(model)} (its description, readable as text).")
     return lines

@@ -20,7 +20,7 @@ def render_body(data: ReportData, plots: set[str]) -> str:
     parts = [
         _header(data),
         _headline(data),
-        _map(data, plots),
+        _map(plots),
         _scores(data, plots),
         _quality(data.model, plots, data),
         _who(data, plots),
@@ -155,7 +155,7 @@ def _plot(plot_id: str, plots: set[str], missing: str, css: str = "plot") -> str
     return f"<p class='note'>{escape(missing)}</p>"
 
 
-def _map(data: ReportData, plots: set[str]) -> str:
+def _map(plots: set[str]) -> str:
     return (
         "<section id='map'><h2>The map of your network</h2>"
         "<p>Each dot is a connection, placed so that people who do similar work sit close together "
