@@ -34,8 +34,10 @@ if TYPE_CHECKING:
     from relevance.labels import Labels, load_labels
     from relevance.matching import LabelMatch, match_labels
     from relevance.report import make_report, read_scored
+    from relevance.rules import parse_keep_rule
     from relevance.sampling import add_sample, choose
-    from relevance.score import Scored, parse_keep_rule, score_export, write_scored
+    from relevance.score import Scored, score_export
+    from relevance.scored_file import write_scored
     from relevance.settings import TrainingSettings
     from relevance.summary import Summary, summarise
     from relevance.training import TrainResult, train
@@ -99,9 +101,9 @@ _LAZY = {
     "TrainResult": "relevance.training",
     "train": "relevance.training",
     "Scored": "relevance.score",
-    "parse_keep_rule": "relevance.score",
+    "parse_keep_rule": "relevance.rules",
     "score_export": "relevance.score",
-    "write_scored": "relevance.score",
+    "write_scored": "relevance.scored_file",
     "Summary": "relevance.summary",
     "DEFAULT_EMBEDDER": "relevance.embed",
     "Embedder": "relevance.embed",

@@ -1,4 +1,4 @@
-"""Score a whole export: probabilities, keep/review/remove suggestions, a reason for each, and keep-rules.
+"""Score a whole export: probabilities, keep/review/remove suggestions and a reason for each.
 
 What the user said and the rules they set always beat the model: their own answers decide their rows, a keep
 rule keeps, and a row with nothing to judge by is never suggested for removal.
@@ -6,31 +6,27 @@ rule keeps, and a row with nothing to judge by is never suggested for removal.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Literal, cast, get_args
+from typing import Literal, get_args
 
 import numpy as np
 
-from relevance.alike import alike_answer, alike_reason, is_alike_reason, nearest_answers
+from relevance.alike import alike_answer, alike_reason, nearest_answers
 from relevance.bundle import Bundle
-from relevance.dates import parse_date
 from relevance.embed import DEFAULT_CACHE, Embedder, VectorCache, embed_connections, has_vector
-from relevance.errors import ModelError, RelevanceError
-from relevance.io import Export, write_csv
+from relevance.errors import ModelError
+from relevance.io import Export
 from relevance.labels import Labels
 from relevance.network import Overlap
 from relevance.progress import Progress
 from relevance.provenance import trained_on
-from relevance.records import CANONICAL_COLUMNS, Connection
-from relevance.unread import is_unread_reason, unread, unread_reason
+from relevance.records import Connection
+from relevance.rules import KeepRule, count_rules, newer_reference
+from relevance.unread import unread, unread_reason
 
-# "model": which model scored the row (``ModelCard.short_id``), so a report given another model can tell;
-# "decided_by": what decided its suggestion (``Source``), so reading the file back never parses the reason.
-SCORED_COLUMNS: tuple[str, ...] = (*CANONICAL_COLUMNS, "score", "suggestion", "why", "label", "model", "decided_by")
 # What decided a row's suggestion: the model's score; the person's own answer; a keep-rule; no title to judge
 # by, or one lost to question marks; or the model would remove it, but its title is in a language the model
 # was not trained on (relevance.unread), or its most similar answer is a "yes" (relevance.alike: "alike"); or
@@ -46,56 +42,6 @@ NEIGHBOURS = 2
 # A signal beside the title (language, employer, ...) is named in the reason when it moves the calibrated
 # score by at least this much.
 SIGNAL_SHIFT = 0.15
-_RULE_FIELDS = tuple(c for c in CANONICAL_COLUMNS if c not in ("id", "connected_on"))
-_UNITS = {"d": 1, "w": 7, "m": 30, "y": 365}
-
-
-@dataclass(frozen=True)
-class KeepRule:
-    """``field=value`` (case-insensitive equality) or ``field~pattern`` (case-insensitive regex search)."""
-
-    text: str
-    field: str
-    value: str
-    regex: re.Pattern[str] | None = None
-
-    def matches(self, connection: Connection) -> bool:
-        found = str(getattr(connection, self.field)).strip()
-        if self.regex is not None:
-            return self.regex.search(found) is not None
-        return found.casefold() == self.value.casefold()
-
-
-def parse_keep_rule(text: str) -> KeepRule:
-    """Read a rule such as ``company=Acme`` or ``position~recruit``; RelevanceError if it cannot be read."""
-    match = re.fullmatch(r"\s*(\w+)\s*([=~])\s*(.*?)\s*", text)
-    example = 'e.g. --keep "company=Acme" or --keep "position~recruit"'
-    if not match or not match.group(3):
-        raise RelevanceError(f"cannot read keep rule {text!r}: write field=value or field~pattern, {example}")
-    name, operator, value = match.group(1).casefold(), match.group(2), match.group(3)
-    if name not in _RULE_FIELDS:
-        raise RelevanceError(f"keep rule {text!r}: unknown field {name!r}; use one of {', '.join(_RULE_FIELDS)}")
-    if value[0] in "=~":
-        # "position=~sales" would otherwise be an exact match on "~sales" that keeps nobody, silently.
-        rest = value.lstrip("=~").strip()
-        raise RelevanceError(
-            f"keep rule {text!r} mixes = and ~: write {name}~{rest} (a regular expression, anywhere in the "
-            f"{name}) or {name}={rest} (the whole {name}, any case)"
-        )
-    if operator == "=":
-        return KeepRule(text.strip(), name, value)
-    try:
-        return KeepRule(text.strip(), name, value, re.compile(value, re.IGNORECASE))
-    except re.error as error:
-        raise RelevanceError(f"keep rule {text!r}: {value!r} is not a valid regular expression ({error})") from None
-
-
-def parse_age(text: str) -> timedelta:
-    """``90d``, ``12w``, ``6m`` or ``1y`` as a time span (a month is 30 days, a year 365)."""
-    match = re.fullmatch(r"\s*(\d+)\s*([dwmy])\s*", text.casefold())
-    if not match:
-        raise RelevanceError(f"cannot read {text!r} as an age: write a number and a unit d, w, m or y, e.g. 90d")
-    return timedelta(days=int(match.group(1)) * _UNITS[match.group(2)])
 
 
 @dataclass
@@ -113,72 +59,6 @@ class ScoredRow:
         """On the removal list on the model's word (not the person's own "no")."""
         return self.suggestion == "remove" and self.source == "model"
 
-    def as_row(self) -> dict[str, object]:
-        row: dict[str, object] = dict(self.connection.as_row())
-        row["score"] = "" if self.score is None else f"{self.score:.3f}"
-        row["suggestion"] = self.suggestion
-        row["why"] = self.why
-        row["label"] = "" if self.label is None else ("yes" if self.label else "no")
-        row["model"] = self.model
-        row["decided_by"] = self.source
-        return row
-
-    @classmethod
-    def from_row(cls, row: Mapping[str, object], where: str = "a row", *, day_first: bool = False) -> ScoredRow:
-        """A row of scored.csv back (the inverse of ``as_row``, scores as rounded there). What decided the
-        suggestion is read from the row: an answer in ``label``, a keep-rule's "kept: ..." reason, no score.
-        Raises RelevanceError on a bad score, date, suggestion or label, saying ``where`` (never the row's id,
-        a profile URL: messages get pasted into bug reports)."""
-        text = {col: _text(row.get(col)) for col in SCORED_COLUMNS}
-        try:
-            # a spreadsheet in a European locale saves 0.25 as "0,25" and 2024-03-01 as "01.03.2024"
-            score = float(text["score"].replace(",", ".")) if text["score"] else None
-            day = _day(text["connected_on"], day_first) if text["connected_on"] else None
-        except ValueError:
-            raise RelevanceError(
-                f"{where} has an unreadable score or date: write the score as a number like 0.25 and the date as "
-                "2024-03-01, or score the export again"
-            ) from None
-        suggestion, answer = text["suggestion"].lower(), text["label"].lower()
-        # The cells are not quoted: in a file whose columns slipped, they may hold a name.
-        if suggestion not in SUGGESTIONS:
-            raise RelevanceError(f"{where} has a suggestion other than keep, review or remove: write one of them there")
-        if answer not in ("", "yes", "no"):
-            raise RelevanceError(f"{where} has a label other than yes or no: write yes, no or nothing there")
-        connection = Connection(
-            id=text["id"],
-            url=text["url"],
-            first_name=text["first_name"],
-            last_name=text["last_name"],
-            company=text["company"],
-            position=text["position"],
-            headline=text["headline"],
-            location=text["location"],
-            industry=text["industry"],
-            email=text["email"],
-            connected_on=day,
-        )
-        label = None if not answer else answer == "yes"
-        source: Source
-        if label is not None:  # an answer decides, also one written into the file by hand
-            source = "label"
-        elif text["decided_by"] in SOURCES and text["decided_by"] != "label":
-            source = cast(Source, text["decided_by"])
-        # A file written before the column: what decided the row is read from the row itself.
-        elif text["why"].startswith("kept:"):
-            source = "rule"
-        elif score is None:
-            source = "lost title" if text["why"] == LOST_TEXT else "no text"
-        elif is_unread_reason(text["why"]):
-            source = "unread"
-        elif is_alike_reason(text["why"]):
-            source = "alike"
-        elif is_alike_reason(text["why"], yes=False):
-            source = "alike no"
-        else:
-            source = "model"
-        return cls(connection, score, suggestion, text["why"], label, source, text["model"])
-
 
 @dataclass
 class Scored:
@@ -189,7 +69,7 @@ class Scored:
     bundle: Bundle
     vectors: np.ndarray  # one per connection, in the export's order (for the report's map)
     # How many connections each keep rule kept (by its text; a row goes to the first rule it matches, and a
-    # person's own answer beats every rule). The age rule, when given, is the last entry, under NEWER_RULE.
+    # person's own answer beats every rule). The age rule, when given, is the last entry, under rules.NEWER_RULE.
     rule_counts: dict[str, int] = field(default_factory=dict)
     # The age rule counts back from this day: today, or the export's newest connection when that is older
     # than the span (an old export would otherwise have nobody "new").
@@ -197,9 +77,6 @@ class Scored:
     # This export against the one the model was trained on; None when the card does not say, or they share no
     # identity to compare by.
     network: Overlap | None = None
-
-
-NEWER_RULE = "newer than"
 
 
 def score_connections(
@@ -377,46 +254,3 @@ def score_export(
         newer_from=newer_from,
         network=network,
     )
-
-
-def newer_reference(export: Export, newer_than: timedelta, today: date | None = None) -> date:
-    """The day ``--keep-newer-than`` counts back from: today, unless even the export's newest connection is
-    older than the span; then that newest connection (about when the export was taken)."""
-    reference = today or date.today()
-    span = export.date_range
-    if span is not None and span[1] < reference - newer_than:
-        return span[1]
-    return reference
-
-
-def count_rules(rows: Sequence[ScoredRow], rules: Sequence[KeepRule], newer: bool) -> dict[str, int]:
-    """How many rows each rule kept: the first rule a row matches, as ``score_connections`` decides."""
-    counts = {rule.text: 0 for rule in rules}
-    if newer:
-        counts[NEWER_RULE] = 0
-    for row in rows:
-        if row.source == "rule":
-            rule = next((r for r in rules if r.matches(row.connection)), None)
-            counts[rule.text if rule is not None else NEWER_RULE] += 1
-    return counts
-
-
-def write_scored(scored: Scored | Sequence[ScoredRow], path: str | Path) -> None:
-    """Write the scored CSV (atomically): canonical columns, then score, suggestion, why, label, model and
-    decided_by (``SCORED_COLUMNS``). Its cells are
-    spreadsheet-safe (relevance.cells); `relevance.scored_file.read_scored` reads it back."""
-    rows = scored.rows if isinstance(scored, Scored) else scored
-    write_csv(path, SCORED_COLUMNS, (row.as_row() for row in rows))
-
-
-def _day(text: str, day_first: bool) -> date:
-    """A scored.csv date as relevance writes it (2024-03-01), or as a spreadsheet saved it again (01.03.2024;
-    ``day_first``: how the file's a/b/yyyy dates read, ``relevance.dates.slashes_day_first``)."""
-    day = parse_date(text, day_first)  # the reader of exports' dates: ISO, and every locale's
-    if day is None:
-        raise ValueError(text)
-    return day
-
-
-def _text(value: object) -> str:
-    return "" if value is None else str(value).strip()

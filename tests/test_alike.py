@@ -15,8 +15,8 @@ from relevance.bundle import Bundle, Examples
 from relevance.io import read_export
 from relevance.labels import load_labels
 from relevance.linear import LinearModel
-from relevance.score import score_connections, score_export, write_scored
-from relevance.scored_file import read_scored
+from relevance.score import score_connections, score_export
+from relevance.scored_file import read_scored, write_scored
 from relevance.summary import summarise_rows
 from tests.fakes import HashEmbedder
 from tests.test_score import make_card, person, unit

@@ -18,7 +18,7 @@ from relevance.cache_shard import parse_shard, write_shard
 from relevance.card import FORMAT_VERSION
 from relevance.cli import app
 from relevance.errors import EmbedderError
-from relevance.score import SCORED_COLUMNS
+from relevance.scored_file import SCORED_COLUMNS
 
 runner = CliRunner()
 YES = ["Sales Manager", "Head of Sales", "Recruiter", "Talent Acquisition Partner", "Marketing Manager"]
@@ -620,7 +620,8 @@ def test_report_of_another_networks_scores_is_an_error(network: tuple[Path, Path
     """A file scored before score checked the network (the library scores whatever it is given)."""
     from relevance.bundle import load_bundle
     from relevance.io import read_export
-    from relevance.score import score_connections, write_scored
+    from relevance.score import score_connections
+    from relevance.scored_file import write_scored
 
     export, labels = network
     model = tmp_path / "m.npz"

@@ -24,7 +24,8 @@ from relevance.labels import Labels
 from relevance.linear import LinearModel
 from relevance.records import Connection
 from relevance.report import build_report, read_scored, report_scored
-from relevance.score import score_export, write_scored
+from relevance.score import score_export
+from relevance.scored_file import write_scored
 from relevance.summary import summarise
 
 GHOSTS = 7

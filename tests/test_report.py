@@ -30,7 +30,7 @@ from relevance.report.html import profile_link, script_json
 from relevance.report.quality import ModelSummary, curves_from_out_of_fold
 from relevance.report.sections import _reads
 from relevance.score import ScoredRow
-from relevance.score import write_scored as write_scored_rows
+from relevance.scored_file import write_scored as write_scored_rows
 
 
 def write_scored(path: Path, rows: list[ScoredRow]) -> Path:

@@ -14,16 +14,13 @@ from relevance.errors import RelevanceError
 from relevance.io import write_csv
 from relevance.linear import LinearModel
 from relevance.records import CANONICAL_COLUMNS, Connection, lost_letters
+from relevance.rules import parse_age, parse_keep_rule
 from relevance.score import (
     LOST_TEXT,
     NO_TEXT,
-    SCORED_COLUMNS,
-    parse_age,
-    parse_keep_rule,
     score_connections,
-    write_scored,
 )
-from relevance.scored_file import read_scored
+from relevance.scored_file import SCORED_COLUMNS, read_scored, write_scored
 from tests.fakes import make_card
 
 

@@ -12,8 +12,8 @@ from relevance.embedders.use import LANGUAGES as USE_LANGUAGES
 from relevance.embedders.use import UseEmbedder
 from relevance.language import letter_languages
 from relevance.records import Connection
-from relevance.score import score_connections, write_scored
-from relevance.scored_file import read_scored
+from relevance.score import score_connections
+from relevance.scored_file import read_scored, write_scored
 from relevance.summary import summarise_rows
 from relevance.unread import reads_languages, unread, unread_languages, unread_reason
 from tests.test_score import make_bundle, person, unit

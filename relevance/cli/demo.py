@@ -34,7 +34,8 @@ from relevance.progress import Progress
 from relevance.records import Connection
 from relevance.report import report_scored
 from relevance.sampling import choose_picks, effective_strategy
-from relevance.score import score_export, write_scored
+from relevance.score import score_export
+from relevance.scored_file import write_scored
 from relevance.settings import DEFAULT_MAX_WRONG_REMOVALS, TrainingSettings
 from relevance.summary import summarise
 from relevance.training import TrainResult, train

@@ -71,7 +71,9 @@ def score(
     from relevance.bundle import load_bundle, sidecar
     from relevance.embed import load_embedder
     from relevance.labels import load_labels
-    from relevance.score import parse_age, parse_keep_rule, score_export, write_scored
+    from relevance.rules import parse_age, parse_keep_rule
+    from relevance.score import score_export
+    from relevance.scored_file import write_scored
     from relevance.summary import summarise
     from relevance.write_errors import check_writable
 
@@ -156,7 +158,7 @@ def _interrupted(out_path: Path) -> str:
 
 def rule_lines(scored: Scored, keep_newer_than: str | None, today: date | None = None) -> list[str]:
     """One line per keep rule: how many it kept, so a rule that matches nobody does not go unnoticed."""
-    from relevance.score import NEWER_RULE
+    from relevance.rules import NEWER_RULE
 
     lines = []
     for text, kept in scored.rule_counts.items():
@@ -184,6 +186,6 @@ def _since(scored: Scored, today: date | None) -> str:
 def _write_stdout(scored: Scored) -> None:
     """The scored CSV as data on stdout (``--out -``), for a pipe: the same cells as the file, spreadsheet-safe."""
     from relevance.io import write_rows
-    from relevance.score import SCORED_COLUMNS
+    from relevance.scored_file import SCORED_COLUMNS, scored_cells
 
-    write_rows(sys.stdout, SCORED_COLUMNS, (row.as_row() for row in scored.rows))
+    write_rows(sys.stdout, SCORED_COLUMNS, (scored_cells(row) for row in scored.rows))
