@@ -139,15 +139,52 @@ _LETTERS: dict[str, str] = {
     "uk": "іїєґ",
     "bg": "ъ",
     "kk": "әғқңөұүһіёыэ",  # Kazakh writes Russian's letters too, and nine of its own (і also Ukrainian)
-    # Uzbek in Cyrillic: ў and ҳ are its own among these. py3langid has no Uzbek, so only its letters name it.
-    "uz": "ўқғҳёэ",
+    # Uzbek in Cyrillic: ў and ҳ are its own among these (ъ it writes anywhere, as Bulgarian does). py3langid has
+    # no Uzbek, so only its letters name it.
+    "uz": "ўқғҳъёэ",
 }
 # Uzbek in Latin letters writes oʻ and gʻ with an apostrophe or a turned comma ("Kadrlar boʻlimi boshligʻi",
-# "o'qituvchi"): inside a word after a small letter, or starting one. Turkish, which the statistical model
-# takes such titles for, writes no apostrophe there and has letters Uzbek lacks (ı ş ğ ç ö ü). Not a Dutch
-# plural ("foto's") nor "EHBO'er": among ESCO's titles in 21 languages none is taken for Uzbek.
-_UZBEK_LATIN = re.compile(r"(?:(?<=[a-z])[og]|\b[oOgG])[ʻʼ'’‘`](?!s\b)[a-z]")
+# "O'qituvchi"). Turkish, which the statistical model takes such titles for, has letters Uzbek lacks (ı ş ğ ç ö
+# ü), and puts an apostrophe only between a name and its case ending ("Samsung'da", "Volvo'da"), which a title
+# typed without Turkish letters may show: a capitalised word before such an ending is not Uzbek. Nor a Dutch
+# plural ("foto's") or "EHBO'er": among ESCO's titles in 21 languages none is taken for Uzbek.
+_APOSTROPHE_WORD = re.compile(r"([^\W\d_]+)[ʻʼ'’‘`]([^\W\d_]+)")
+_TURKISH_ENDINGS = frozenset(
+    [
+        "da",
+        "de",
+        "ta",
+        "te",
+        "dan",
+        "den",
+        "tan",
+        "ten",
+        "daki",
+        "deki",
+        "taki",
+        "teki",
+        "nda",
+        "nde",
+        "nin",
+        "nun",
+        "in",
+        "un",
+        "a",
+        "e",
+        "ya",
+        "ye",
+        "yi",
+        "yu",
+        "i",
+        "u",
+        "la",
+        "le",
+        "yla",
+        "yle",
+    ]
+)
 _TURKISH_LETTERS = re.compile("[ıışğçöüİ]")
+_UZBEK_OWN = frozenset("ўҳқғ")  # Uzbek in Cyrillic has one of these (қ ғ Kazakh too) in nearly every title
 _CYRILLIC_LANGUAGES = ("ru", "uk", "bg", "kk", "uz")
 _CYRILLIC_SHARED = set("абвгдежзийклмнопрстуфхцчшщьюя")
 # ъ where Russian never writes it (Russian: only before е ё ю я): Bulgarian ("мениджър", "търговски")
@@ -194,14 +231,24 @@ def _candidates(text: str, pool: Sequence[str]) -> list[str]:
         letters -= _CYRILLIC_SHARED
         if not _BULGARIAN_HARD_SIGN.search(text.casefold()):
             letters.discard("ъ")  # only before е ё ю я, where Russian writes it too ("Начальник объекта")
+        if not letters & _UZBEK_OWN:  # Uzbek only by its own letters: "Мениджър" stays Bulgarian alone
+            pool = [code for code in pool if code != "uz"]
     else:
         letters = {ch for ch in letters if _LATIN.match(ch)}
     return [code for code in pool if letters <= _LETTER_SETS[code]]
 
 
 def uzbek_latin(text: str) -> bool:
-    """Whether a title is Uzbek written in Latin letters, by its oʻ and gʻ (``_UZBEK_LATIN``)."""
-    return bool(_UZBEK_LATIN.search(text)) and not _TURKISH_LETTERS.search(text)
+    """Whether a title is Uzbek written in Latin letters, by its oʻ and gʻ (``_APOSTROPHE_WORD``)."""
+    if _TURKISH_LETTERS.search(text):
+        return False
+    for before, after in _APOSTROPHE_WORD.findall(text):
+        if before[-1] not in "ogOG" or not after[0].islower() or after == "s":
+            continue
+        if len(before) > 1 and (before[-1].isupper() or (before[0].isupper() and after in _TURKISH_ENDINGS)):
+            continue  # "EHBO'er"; a name and its Turkish case ending: "Samsung'da"
+        return True
+    return False
 
 
 def letter_languages(text: str) -> tuple[str, ...]:

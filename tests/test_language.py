@@ -36,6 +36,8 @@ TITLES = [
     ("Kadrlar bo'limi boshlig'i", "uz"),  # Uzbek in Latin letters: oʻ gʻ with an apostrophe, never Turkish
     ("Oʻqituvchi", "uz"),
     ("Сотувчи ўқитувчи", "uz"),  # ў: Uzbek in Cyrillic
+    ("Таълим бўлими бошлиғи", "uz"),
+    ("Bo'lim boshlig'i", "uz"),
     ("Satış müdürü", "tr"),
     ("Διευθυντής πωλήσεων", "el"),
     ("営業マネージャー", "ja"),  # kana says Japanese; kanji alone reads as Chinese
@@ -47,7 +49,17 @@ def test_real_titles_get_their_language(title: str, expected: str) -> None:
     assert detect(title).language == expected
 
 
-@pytest.mark.parametrize("title", ["O'Brien Sales", "Foto's en video's", "EHBO'er", "Chicago'da satış müdürü"])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "O'Brien Sales",
+        "Foto's en video's",
+        "EHBO'er",
+        "Chicago'da satış müdürü",
+        "Samsung'da yazilim muhendisi",  # Turkish typed without its letters: a name and its case ending
+        "Volvo'da Satis Muduru",
+    ],
+)
 def test_an_apostrophe_after_o_or_g_alone_is_not_uzbek(title: str) -> None:
     assert detect(title).language != "uz"
 
