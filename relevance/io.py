@@ -44,7 +44,8 @@ _TEXT_FIELDS = (
     "industry",
 )
 # Fields where people and tools write a placeholder for "nothing": "-", "—", "n/a". Such a cell is empty.
-_PLACEHOLDER_FIELDS = ("company", "position", "headline", "location", "industry")
+# A placeholder word only in a title: "NA" is North America in a location, and "None" may be a company's name.
+_PLACEHOLDER_FIELDS = {"position": True, "headline": True, "company": False, "location": False, "industry": False}
 _PLACEHOLDER_WORDS = frozenset({"n/a", "n.a.", "na", "none", "null", "nil", "-/-"})
 _EXPECTED = "First Name, Last Name, URL, Company, Position, Connected On (or a headline column from a scraping tool)"
 
@@ -245,8 +246,8 @@ def _fill(export: Export, body: Sequence[Sequence[Cell]], mapping: dict[str, int
             if date_at == width - 1:
                 row = _realign(row, width, day_first)
         values = {name: _cell(row, index) for name, index in fields}
-        for name in _PLACEHOLDER_FIELDS:
-            if name in values and placeholder(values[name]):
+        for name, words in _PLACEHOLDER_FIELDS.items():
+            if name in values and placeholder(values[name], words=words):
                 values[name] = ""
         if not values.get("first_name") and not values.get("last_name") and (full := values.get("full_name")):
             first, _, last = full.rpartition(" ")
@@ -338,15 +339,16 @@ def _realign(row: Sequence[Cell], width: int, day_first: bool) -> Sequence[Cell]
     return [*row[: width - 2], joined, row[last]]
 
 
-def placeholder(cell: str) -> bool:
+def placeholder(cell: str, *, words: bool = True) -> bool:
     """Whether a cell says "nothing here" ("-", "--", "—", "...", "n/a", "None"): read as a title it would be
     embedded, scored and removed like a job, and every "-" would explain every other ("like '-' (no)"). Not
-    question marks: "???" is a title lost to a code page (relevance.records.lost_letters), said as such."""
+    question marks: "???" is a title lost to a code page (relevance.records.lost_letters), said as such.
+    ``words``: "n/a", "none" and their like count too (a title's cell), not only cells without a letter."""
     if not cell:
         return False
     if cell[0].isalnum():  # nearly every cell: one test
-        return len(cell) <= 4 and cell.casefold() in _PLACEHOLDER_WORDS
-    return cell.casefold() in _PLACEHOLDER_WORDS or not any(ch.isalnum() or ch == "?" for ch in cell)
+        return words and len(cell) <= 4 and cell.casefold() in _PLACEHOLDER_WORDS
+    return (words and cell.casefold() in _PLACEHOLDER_WORDS) or not any(ch.isalnum() or ch == "?" for ch in cell)
 
 
 def _cell(row: Sequence[Cell], index: int) -> str:

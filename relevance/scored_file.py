@@ -76,7 +76,8 @@ def scored_cells(row: ScoredRow) -> dict[str, object]:
 
 def scored_row(row: Mapping[str, object], where: str = "a row", *, day_first: bool = False) -> ScoredRow:
     """A row of scored.csv back (the inverse of ``scored_cells``, scores as rounded there). What decided the
-    suggestion is read from the row: an answer in ``label``, a keep-rule's "kept: ..." reason, no score.
+    suggestion: an answer in ``label``, else the ``decided_by`` column, else (a file written before that
+    column) the row itself: a keep-rule's "kept: ..." reason, no score, the wording of the reason.
     Raises RelevanceError on a bad score, date, suggestion or label, saying ``where`` (never the row's id,
     a profile URL: messages get pasted into bug reports)."""
     text = {col: _text(row.get(col)) for col in SCORED_COLUMNS}
@@ -112,8 +113,8 @@ def scored_row(row: Mapping[str, object], where: str = "a row", *, day_first: bo
     source: Source
     if label is not None:  # an answer decides, also one written into the file by hand
         source = "label"
-    elif text["decided_by"] in SOURCES and text["decided_by"] != "label":
-        source = cast(Source, text["decided_by"])
+    elif (decided := text["decided_by"].lower()) in SOURCES:  # "label" too, where the answer was cleared
+        source = cast(Source, decided)
     # A file written before the column: what decided the row is read from the row itself.
     elif text["why"].startswith("kept:"):
         source = "rule"

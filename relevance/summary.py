@@ -36,7 +36,8 @@ class Summary:
     target_size: int | None = None
     unread: int = 0  # the model would remove them, but was not trained on their titles' language: review
     lost_titles: int = 0  # titles that are question marks where their letters were, as inspect and train count them
-    lost_review: int = 0  # of which marked review: the others follow the person's answer or a keep-rule
+    lost_review: int = 0  # of which marked review
+    lost_answered: int = 0  # of which the person answered (the rest of them a keep-rule kept)
     alike: int = 0  # the model would remove them, but the person's most similar answer is a "yes": review
     alike_no: int = 0  # the model would keep them, but the person's most similar answer is a "no": review
 
@@ -142,13 +143,17 @@ class Summary:
         if not self.lost_titles:
             return ""
         review, others = self.lost_review, self.lost_titles - self.lost_review
+        ruled = others - self.lost_answered
+        deciders = " or ".join(
+            name for name, count in (("your answers", self.lost_answered), ("keep-rules", ruled)) if count
+        )
         if not others:
             marked = f"{'It is' if review == 1 else 'They are'} marked review."
         elif review:
             follow = "the other one follows" if others == 1 else f"the other {others:,} follow"
-            marked = f"{review:,} of them {'is' if review == 1 else 'are'} marked review; {follow} your answers or keep-rules."
+            marked = f"{review:,} of them {'is' if review == 1 else 'are'} marked review; {follow} {deciders}."
         else:
-            marked = f"Your answers or keep-rules decide {'it' if others == 1 else 'them'}."
+            marked = f"{deciders[0].upper()}{deciders[1:]} decide {'it' if others == 1 else 'them'}."
         return f"{lost_titles_sentence(self.lost_titles)} {marked}"
 
     def _target_line(self) -> str:
@@ -197,6 +202,7 @@ def summarise_rows(
         alike_no=sources[("alike no", "review")],
         lost_titles=sum(row.connection.lost_title for row in rows),
         lost_review=sources[("lost title", "review")],
+        lost_answered=sum(row.label is not None for row in rows if row.connection.lost_title),
     )
 
 
@@ -258,8 +264,8 @@ def removal_lines(card: ModelCard, steps: tuple[str, str] | None = CLI_STEPS) ->
     """What a model card says about the removal list, as `relevance train` tells it (``steps`` None: without
     the advice on a short list, for a caller that shows the summary's removal sentence, which gives it)."""
     t = card.thresholds
-    if t.remove_at_or_below is None:
-        return [no_list(t.max_wrong_removals, t.more_answers, steps or CLI_STEPS)]
+    if t.remove_at_or_below is None:  # without ``steps``, the caller's summary sentence says it
+        return [no_list(t.max_wrong_removals, t.more_answers, steps)] if steps is not None else []
     rate = card.wrong_removals
     count = round(t.rows * t.removed_share)
     about, low, high = expected_wrong(count, rate)

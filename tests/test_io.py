@@ -631,6 +631,13 @@ def test_placeholders_are_no_title_and_question_marks_are_a_lost_one(tmp_path: P
     ]
     assert {c.company for c in export.connections} == {""}
     assert (export.without_title, export.lost_titles, export.ghost_rows) == (7, 1, 0)
+    # A word is a placeholder only in a title: "NA" in a location is North America, "None" may be a company.
+    path.write_text(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        "Ann,P,https://www.linkedin.com/in/p,,None,n/a,01 Mar 2024\n"
+    )
+    (only,) = read_export(path).connections
+    assert (only.company, only.position) == ("None", "")
 
 
 def test_url_spellings_give_one_id_and_duplicates_are_reported() -> None:
@@ -684,7 +691,8 @@ def test_official_export_round_trips(tmp_path_factory: pytest.TempPathFactory, r
         url = f"https://www.linkedin.com/in/p{index}-{slug}"
         writer.writerow([first, last, url, "", company, position, day.strftime("%d %b %Y")])
         # A placeholder ("-", "n/a", a lone emoji) reads as nothing there (relevance.io.placeholder).
-        company, position = ("" if placeholder(cell) else cell for cell in (company, position))
+        company = "" if placeholder(company, words=False) else company
+        position = "" if placeholder(position) else position
         written.append(Connection(normalise_url(url), url, first, last, company, position, connected_on=day))
     path = tmp_path_factory.mktemp("prop") / "Connections.csv"
     path.write_text(NOTES + buffer.getvalue(), encoding="utf-8")

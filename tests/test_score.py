@@ -98,9 +98,7 @@ def test_a_title_lost_to_question_marks_is_not_read_and_says_why(tmp_path: Path)
     assert (summary.lost_titles, summary.lost_review, summary.without_title) == (2, 1, 0)
     assert "(1 whose title is question marks where its letters were: marked review)" in summary.lines()[0]
     assert summary.lost_sentence().startswith("2 titles are question marks")
-    assert summary.lost_sentence().endswith(
-        "1 of them is marked review; the other one follows your answers or keep-rules."
-    )
+    assert summary.lost_sentence().endswith("1 of them is marked review; the other one follows your answers.")
 
     export = tmp_path / "Connections.csv"
     export.write_bytes(
@@ -187,11 +185,13 @@ def test_what_decided_a_row_reads_back_from_its_column_and_from_files_written_be
     path = tmp_path / "scored.csv"
     write_scored(rows, path)
     assert [r.source for r in read_scored(path)] == [r.source for r in rows] == ["no text", "lost title", "model"]
-    # A reason reworded in a later version cannot change what the column says.
-    text = path.read_text(encoding="utf-8-sig").replace(NO_TEXT, "nothing to go by")
+    # A reason reworded in a later version cannot change what the column says (read from the reason, the
+    # reworded one would pass for a row without a title).
+    text = path.read_text(encoding="utf-8-sig").replace(LOST_TEXT, "letters lost")
     path.write_text(text, encoding="utf-8-sig")
     assert [r.source for r in read_scored(path)] == ["no text", "lost title", "model"]
     # A file from before the column: read from the reasons, as it was.
+    write_scored(rows, path)
     with open(path, encoding="utf-8-sig", newline="") as handle:
         old = [{k: v for k, v in row.items() if k != "decided_by"} for row in csv.DictReader(handle)]
     write_csv(path, SCORED_COLUMNS[:-1], old)
