@@ -590,6 +590,23 @@ def test_a_new_model_keeps_the_removal_list_in_the_order_being_worked_through(ex
     state.close()
 
 
+@pytest.mark.slow  # two trainings
+def test_the_report_counts_the_answers_given_while_it_trained_as_the_page_does(export: Path, tmp_path: Path) -> None:
+    from html import escape
+
+    from relevance.summary import summarise
+
+    state = trained_state(export, tmp_path)
+    state.start_training()
+    for _ in range(3):  # given while it trains: the page's scoring counts them, so must the report
+        card = state.label_view()["card"]
+        state.answer(card["id"], False)
+    assert wait_for_training(state)["state"] == "done"
+    sentence = summarise(state.scored).removal_sentence()
+    assert f"<p id='removal-answer'><b>{escape(sentence)}</b></p>" in state.report_path.read_text(encoding="utf-8")
+    state.close()
+
+
 def test_no_automatic_training_without_a_model(client: Client) -> None:
     client.server.state.auto_train_every = 5
     answer_until_trainable(client, 30)

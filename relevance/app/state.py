@@ -272,20 +272,27 @@ class AppState:
         anything is replaced: a bundle that does not load leaves the model in use, and its file, as they were.
         """
         bundle = load_bundle(folder / MODEL, self.embedder.name)
-        scored = self._scoring(bundle)
+        with self.lock:
+            answers = dict(self.labels.answers)
+        scored = self._scoring(bundle, answers)
         save_bundle(bundle, self.model_path)
-        with atomic_write(self.report_path, "wb") as out, (folder / REPORT).open("rb") as report:
-            out.write(report.read())
+        if answers == self.learnt:  # the training's own report counts what the page will
+            with atomic_write(self.report_path, "wb") as out, (folder / REPORT).open("rb") as report:
+                out.write(report.read())
+        else:  # answers given while it trained decide their rows on the page: the report must count them too
+            report_tools().report_scored(scored, self.report_path)
         self._use(scored)
         return words.training_lines(scored)
 
     # ----- step 3: remove
 
-    def _scoring(self, bundle: Bundle) -> Scored:
-        """Score everyone with the vectors already in memory; the person's latest answers decide their rows.
-        Without the lock: a few tenths of a second (30,000 rows) that the person's next card need not wait for."""
-        with self.lock:
-            answers = self.labels.answers
+    def _scoring(self, bundle: Bundle, answers: dict[str, bool] | None = None) -> Scored:
+        """Score everyone with the vectors already in memory; the person's latest answers (or ``answers``) decide
+        their rows. Without the lock: a few tenths of a second (30,000 rows) that the person's next card need not
+        wait for."""
+        if answers is None:
+            with self.lock:
+                answers = self.labels.answers
         rows = score_connections(self.connections, self.vectors, bundle, answers=answers)
         return Scored(rows=rows, export=self.export, bundle=bundle, vectors=self.vectors)
 
