@@ -3,6 +3,7 @@ page hears "saved", two windows at once, a killed server. The embedder is the fa
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import json
 import os
@@ -587,6 +588,31 @@ def test_a_new_model_keeps_the_removal_list_in_the_order_being_worked_through(ex
     assert [i for i in after if i in before] == [i for i in before if i in after]
     assert after[:5] == before[:5]
     assert [row.connection.id for row in state.scored.rows[:5]] != before[:5]  # what a fresh order would have done
+    rows = state.removal_batch(0)["rows"]
+    assert rows[0]["why"].startswith("You removed them")  # not "you answered no": the person removed them here
+    state.close()
+
+
+def test_a_row_the_new_model_no_longer_suggests_stays_in_its_place_and_says_so(export: Path, tmp_path: Path) -> None:
+    state = trained_state(export, tmp_path)
+    listed = [row["id"] for row in state.removal_batch(0)["rows"]]
+    total = state.removal_view()["total"]
+    assert len(listed) >= 3
+    gone = listed[1]
+    # A model trained since suggests review for that row (and nothing else changes).
+    rows = [
+        dataclasses.replace(row, suggestion="review") if row.connection.id == gone else row for row in state.scored.rows
+    ]
+    state._use(dataclasses.replace(state.scored, rows=rows))
+    shown = state.removal_batch(0)["rows"]
+    assert [row["id"] for row in shown] == listed  # the rows after it did not move up
+    assert shown[1]["dropped"] and shown[1]["why"].startswith(
+        "The model trained since no longer suggests removing them (now review): "
+    )
+    view = state.removal_view()
+    assert view["total"] == total - 1 and view["first_open"] == 0
+    state.act(gone, "removed")  # the person may still remove it: then it is done, like any other
+    assert not state.removal_batch(0)["rows"][1]["dropped"] and state.removal_view()["total"] == total
     state.close()
 
 

@@ -307,12 +307,18 @@ class AppState:
                 for row in scored.rows
                 if row.suggestion == "remove" or self.acted.get(row.connection.id) == "kept"
             }
-            # A model trained while the person works through the list keeps the list where it was: the rows
-            # still on it stay in their places, with their new scores, and the rows it adds come after them.
-            # Re-sorted, the rows already done would move and the batch being worked through would change.
-            still = [listed.pop(row.connection.id) for row in self.removals if row.connection.id in listed]
+            # A model trained while the person works through the list keeps the list where it was: its rows stay
+            # in their places, with their new scores (one it no longer suggests says so, ``_dropped``), and the
+            # rows it adds come after them. Re-sorted, the rows already done would move and the batch being
+            # worked through would change. A restart starts from the new order.
+            by_id = {row.connection.id: row for row in scored.rows}
+            still = [listed.pop(i) if i in listed else by_id[i] for i in (row.connection.id for row in self.removals)]
             self.removals = still + list(listed.values())
             self.listed = {row.connection.id: i for i, row in enumerate(self.removals)}
+
+    def _dropped(self, row: ScoredRow) -> bool:
+        """On the list from an earlier model, not suggested by this one, and not yet acted on."""
+        return row.suggestion != "remove" and row.connection.id not in self.acted
 
     @property
     def batch_size(self) -> int:
@@ -323,12 +329,14 @@ class AppState:
             if self.scored is None:
                 return {"ready": False, "note": self.model_note, "total": 0}
             summary = summarise(self.scored)
-            done = [self.acted.get(row.connection.id) for row in self.removals]
+            done = [
+                self.acted.get(row.connection.id, "dropped" if self._dropped(row) else None) for row in self.removals
+            ]
             size = self.batch_size
             return {
                 "ready": True,
                 "sentence": summary.removal_sentence(words.STEPS),
-                "total": len(self.removals),
+                "total": len(self.removals) - done.count("dropped"),
                 "removed": done.count("removed"),
                 "kept": done.count("kept"),
                 "batch_size": size,
@@ -382,9 +390,11 @@ class AppState:
 
     def _removal_row(self, row: ScoredRow) -> dict[str, Any]:
         answer = self.labeller.answered.get(self.rows[row.connection.id])
+        state = self.acted.get(row.connection.id, "")
         return views.person(row.connection) | {
             "score": None if row.score is None else float(row.score),
-            "why": row.why,
-            "state": self.acted.get(row.connection.id, ""),
+            "why": words.removal_why(row, state, self._dropped(row)),
+            "state": state,
+            "dropped": self._dropped(row),
             "answer": "" if answer is None else ("yes" if answer else "no"),
         }

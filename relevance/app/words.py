@@ -11,7 +11,7 @@ from pathlib import Path
 
 from relevance.labeller import WINDOW
 from relevance.metrics import MIN_PER_CLASS
-from relevance.score import Scored
+from relevance.score import Scored, ScoredRow
 from relevance.summary import removal_lines, summarise
 
 LABEL = "step 1, Label"
@@ -33,6 +33,18 @@ def training_lines(scored: Scored) -> list[str]:
     if card.thresholds.remove_at_or_below is not None:  # without a list, the summary's sentence says it once
         lines += removal_lines(card, None)  # the summary's removal sentence below says what a short list needs
     return [*lines, *summary.lines(STEPS)]  # the summary's own lines, naming the page's steps
+
+
+def removal_why(row: ScoredRow, state: str, dropped: bool) -> str:
+    """The reason beside a row of the removal list: what the person did with it (a model trained since says
+    "you answered no" of a row they removed), or that the model trained since no longer suggests it."""
+    if state == "removed":
+        return "You removed them: an answer (not your audience) the next training learns from."
+    if state == "kept":
+        return "You kept them after all: an answer (your audience) the next training learns from."
+    if dropped:
+        return f"The model trained since no longer suggests removing them (now {row.suggestion}): {row.why}"
+    return row.why
 
 
 def stop_hint() -> str:

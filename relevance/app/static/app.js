@@ -253,7 +253,7 @@ async function loadBatch(batch) {
 }
 
 function removalRow(row, number) {
-  const tr = el("tr", { className: row.state });
+  const tr = el("tr", { className: row.state || (row.dropped ? "dropped" : "") });
   tr.dataset.id = row.id;
   const score = row.score === null ? "" : row.score.toFixed(2);
   const removed = el("button", { type: "button", className: "removed" }, "removed");
