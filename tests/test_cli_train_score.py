@@ -406,16 +406,24 @@ def test_score_says_which_answers_decide_and_which_the_model_has_not_learnt(
     export, labels = network
     train(export, labels, tmp_path / "m.npz")
     code, _, talk = score(export, tmp_path / "m.npz", tmp_path, "--labels", str(labels))
-    assert (
-        code == 0 and f"Your answers: 90 in {labels} decide their own rows; the model learnt from all of them." in talk
-    )
-    with open(labels, "a", newline="", encoding="utf-8") as handle:  # two new answers, one changed
+    said = " ".join(talk.split())
+    assert code == 0, talk
+    assert f"Your answers (90 in {labels}) decide their own rows. The model learnt from every one in the file." in said
+    with open(labels, "a", newline="", encoding="utf-8") as handle:  # two new answers, one changed, one blank row
         csv.writer(handle).writerows([["linkedin.com/in/person-90", "no"], ["linkedin.com/in/person-91", "no"]])
         csv.writer(handle).writerow(["linkedin.com/in/person-0", "no"])
+        csv.writer(handle).writerow(["linkedin.com/in/blank", "no"])
     code, _, talk = score(export, tmp_path / "m.npz", tmp_path, "--labels", str(labels))
     assert code == 0 and (
-        f"Your answers: 92 in {labels} decide their own rows (2 the model did not learn from and 1 changed since it "
-        "did: `relevance train` learns from them)." in " ".join(talk.split())
+        f"Your answers (93 in {labels}) decide their own rows. 2 new and 1 changed since the model learnt: "
+        "`relevance train` learns from them. 1 answer is on a connection without a readable title: it decides "
+        "that row, but no model learns from it." in " ".join(talk.split())
+    )
+    # A file with fewer answers than the model learnt from: the model's own decide the rest, and the line says so.
+    labels.write_text("id,label\nlinkedin.com/in/person-1,yes\n")
+    code, _, talk = score(export, tmp_path / "m.npz", tmp_path, "--labels", str(labels))
+    assert code == 0 and f"Your answers (1 in {labels}, 89 more the model learnt from) decide their own rows." in (
+        " ".join(talk.split())
     )
 
 

@@ -98,8 +98,12 @@ def score(
         if worksheet is not None:
             matched = labels_if_they_belong(result, worksheet, labels, quiet=quiet)
             result, worksheet = (matched, worksheet) if matched is not None else (result, None)
-        if worksheet is not None and not quiet:
-            say(answers_used(worksheet.answers, result, bundle.examples, labels))
+        if (
+            worksheet is not None
+            and not quiet
+            and (used := answers_used(worksheet.answers, result, bundle.examples, labels))
+        ):
+            say(used)
         model_embedder = load_embedder(embedder or bundle.embedder)
         if not quiet and not embedder and bundle.card.embedder_choice:
             say(f"{bundle.card.embedder_choice.rstrip('.')} (chosen when the model was trained).")
@@ -134,19 +138,37 @@ def score(
 
 
 def answers_used(answers: dict[str, bool], export: Export, examples: Examples, path: Path) -> str:
-    """Which labels file decides the person's own rows, and what in it the model has not learnt: the file is
-    found by its default name in the folder, so a file from another session must not go unsaid."""
+    """Which answers decide the person's own rows (the labels file's, and the model's own where the file is
+    silent), and what in the file the model has not learnt: the file is found by its default name in the
+    folder, so a file from another session must not go unsaid. "" when the file answers no one here."""
+    from relevance.embed import embedding_text
+    from relevance.summary import counted
+
+    readable = {c.id for c in export.connections if embedding_text(c)}
     here = {c.id for c in export.connections}
     mine = {i: a for i, a in answers.items() if i in here}
+    if not mine:
+        return ""
     learnt = dict(zip(examples.ids, examples.answers.tolist(), strict=True))
-    new = sum(i not in learnt for i in mine)
+    more = sum(i in here and i not in mine for i in learnt)
+    parts = [f"{len(mine):,} in {path}"] + ([f"{more:,} more the model learnt from"] if more else [])
+    text = f"Your answers ({', '.join(parts)}) decide their own rows."
+    new = sum(i not in learnt and i in readable for i in mine)
     changed = sum(i in learnt and learnt[i] != a for i, a in mine.items())
-    text = f"Your answers: {len(mine):,} in {path} decide their own rows"
-    if not new and not changed:
-        return f"{text}; the model learnt from all of them."
-    parts = [f"{new:,} the model did not learn from"] if new else []
-    parts += [f"{changed:,} changed since it did"] if changed else []
-    return f"{text} ({' and '.join(parts)}: `relevance train` learns from them)."
+    unreadable = sum(i not in learnt and i not in readable for i in mine)
+    if new or changed:
+        since = [f"{new:,} new"] * bool(new) + [f"{changed:,} changed"] * bool(changed)
+        text += f" {' and '.join(since)} since the model learnt: `relevance train` learns from them."
+    if unreadable:
+        one = unreadable == 1
+        text += (
+            f" {counted(unreadable, 'answer')} {'is' if one else 'are'} on a connection without a readable title: "
+            f"{'it decides that row' if one else 'they decide their rows'}, but no model learns from "
+            f"{'it' if one else 'them'}."
+        )
+    if not (new or changed or unreadable):
+        text += " The model learnt from every one in the file."
+    return text
 
 
 def _interrupted(out_path: Path) -> str:
