@@ -38,6 +38,7 @@ TITLES = [
     ("Сотувчи ўқитувчи", "uz"),  # ў: Uzbek in Cyrillic
     ("Таълим бўлими бошлиғи", "uz"),
     ("Bo'lim boshlig'i", "uz"),
+    ("KADRLAR BO'LIMI BOSHLIG'I", "uz"),
     ("Satış müdürü", "tr"),
     ("Διευθυντής πωλήσεων", "el"),
     ("営業マネージャー", "ja"),  # kana says Japanese; kanji alone reads as Chinese
@@ -58,6 +59,8 @@ def test_real_titles_get_their_language(title: str, expected: str) -> None:
         "Chicago'da satış müdürü",
         "Samsung'da yazilim muhendisi",  # Turkish typed without its letters: a name and its case ending
         "Volvo'da Satis Muduru",
+        "VOLVO'DA SATIS MUDURU",
+        "EHBO'ER",
     ],
 )
 def test_an_apostrophe_after_o_or_g_alone_is_not_uzbek(title: str) -> None:
