@@ -33,6 +33,7 @@ class Summary:
     wrong_rate: Estimate | None  # the share of the model's removals that may be audience; None: no list
     limit: float  # the person's limit on that share
     more_answers: int | None = None  # with no list or a short one: about how many more answers may lengthen it
+    has_threshold: bool = False  # the model's card sets a removal threshold (its rows may all be answered or kept)
     target_size: int | None = None
     unread: int = 0  # the model would remove them, but was not trained on their titles' language: review
     lost_titles: int = 0  # titles that are question marks where their letters were, as inspect and train count them
@@ -64,6 +65,10 @@ class Summary:
         """The one answer to "how many do I remove?" (``steps``: how to name labelling and training)."""
         own = f"{self.answered_removals:,} you answered no" if self.answered_removals else ""
         if not self.model_removals:
+            if self.has_threshold:  # the model would remove some: the person's answers or keep-rules keep them all
+                return "No removal list: your answers or keep-rules keep every connection the model would remove." + (
+                    f" (Marked remove: the {own}.)" if own else ""
+                )
             return no_list(self.limit, self.more_answers, steps) + (
                 f" (Marked remove all the same: the {own}.)" if own else ""
             )
@@ -196,6 +201,7 @@ def summarise_rows(
         wrong_rate=wrong if model_removals else None,
         limit=card.thresholds.max_wrong_removals if card is not None else DEFAULT_MAX_WRONG_REMOVALS,
         more_answers=card.thresholds.more_answers if card is not None else None,
+        has_threshold=card is not None and card.thresholds.remove_at_or_below is not None,
         target_size=target_size,
         unread=sources[("unread", "review")],
         alike=sources[("alike", "review")],
@@ -277,7 +283,7 @@ def removal_lines(card: ModelCard, steps: tuple[str, str] | None = CLI_STEPS) ->
     if t.more_answers and steps is not None:
         lines.append(short_list(t.more_answers, steps))
     if t.checks is not None and t.checks.answers:
-        expected = f"the {t.checks.expected:.1f} the model expected"
+        expected = f"the {t.checks.expected:.1f} the model expected on average"
         if t.checks.disagreed:
             verdict = f"more than {expected}: the estimate was raised ×{t.checks.factor:.1f}"
         elif t.checks.lowered:

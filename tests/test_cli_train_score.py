@@ -400,6 +400,23 @@ def test_out_dash_writes_the_same_spreadsheet_safe_cells_as_a_file(network: tupl
     assert "'=HYPERLINK" in piped.stdout and ',"=HYPERLINK' not in piped.stdout
 
 
+def test_keep_rules_that_keep_every_removal_are_named_not_more_answers(
+    network: tuple[Path, Path], tmp_path: Path
+) -> None:
+    export, labels = network
+    train(export, labels, tmp_path / "m.npz")
+    code, _, talk = score(
+        export, tmp_path / "m.npz", tmp_path, "--keep", "position~.", "--report", str(tmp_path / "r.html")
+    )
+    said = " ".join(talk.split())
+    assert code == 0, talk
+    assert "No removal list: your answers or keep-rules keep every connection the model would remove." in said
+    assert "Label" not in said  # more answers would not change it
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "your answers or keep-rules keep every connection the model would remove" in page
+    assert "you answered no are marked remove all the same" in page
+
+
 def test_score_says_which_answers_decide_and_which_the_model_has_not_learnt(
     network: tuple[Path, Path], tmp_path: Path
 ) -> None:

@@ -135,11 +135,14 @@ def _headline(data: ReportData) -> str:
 def _removal_card(data: ReportData) -> str:
     s = data.summary
     if not s.model_removals:
-        more = f"label about {s.more_answers:,} more" if s.more_answers else "label more"
-        text = f"the model names no one to remove at your {s.limit:.0%} limit yet: {more}, then retrain"
-        if s.answered_removals:
-            text += f"; the {s.answered_removals:,} you answered no are listed apart"
-        return _card("Removal list", "none yet", text)
+        if s.has_threshold:
+            text = "your answers or keep-rules keep every connection the model would remove"
+        else:
+            more = f"label about {s.more_answers:,} more" if s.more_answers else "label more"
+            text = f"the model names no one to remove at your {s.limit:.0%} limit yet: {more}, then retrain"
+        if answered := s.answered_removals:
+            text += f"; {answered:,} you answered no {'is' if answered == 1 else 'are'} marked remove all the same"
+        return _card("Removal list", "none" if s.has_threshold else "none yet", text)
     own = f" + {s.answered_removals:,} you answered no" if s.answered_removals else ""
     if s.wrong_rate is None:  # rows read back without their model's card: the terminal says the same
         wrong = "no estimate of how many may be your audience without the model's card"
