@@ -150,7 +150,8 @@ def shares_by_location(rows: Sequence[ScoredRow]) -> list[Share]:
 
 
 def title_groups(rows: list[ScoredRow], groups: np.ndarray) -> list[TitleGroup]:
-    """Each group of similar titles, named after its most common titles, the most-removed groups first."""
+    """Each group of similar titles, named after its most common titles; the groups with the largest share of
+    removals first (a group nearly all to remove says more about the network than a big mixed one)."""
     found = []
     for group in sorted(set(groups.tolist()) - {-1}):
         members = [rows[i] for i in np.flatnonzero(groups == group)]

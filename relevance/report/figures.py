@@ -175,7 +175,7 @@ def _axis(title: str) -> dict[str, Any]:
 def _groups(data: ReportData) -> dict[str, Any] | None:
     if not data.groups:
         return None
-    groups = list(reversed(data.groups))  # most-removed group at the top
+    groups = list(reversed(data.groups))  # the group with the largest share of removals at the top
     # A group's two commonest titles one per line, each cut short: on one line they pushed the bars off a narrow
     # screen, and three lines a bar ran into the next bar's. The hover names all of its titles.
     names: list[str] = []

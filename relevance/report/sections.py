@@ -288,7 +288,7 @@ def _who(data: ReportData, plots: set[str]) -> str:
         + _table("Most common companies among keeps", t["companies/keep"])
         + _share_table("Audience share by language of the title", data.by_language)
         + _share_table("Audience share by location", data.by_location)
-        + "</div><h3>Groups of similar titles</h3><p>Connections grouped by what they do, each group named after its most common titles; the groups with the most removals come first.</p>"
+        + "</div><h3>Groups of similar titles</h3><p>Connections grouped by what they do, each group named after its most common titles; the groups with the largest share suggested for removal come first.</p>"
         + _plot(
             "plot-groups",
             plots,
