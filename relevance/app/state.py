@@ -73,7 +73,7 @@ class AppState:
         self.auto_train_every = auto_train_every  # 0: only the button trains
         self.learnt: dict[str, bool] = {}  # id -> answer, as the model in use (or training) learnt them
         self.scored: Scored | None = None
-        self.removals: list[ScoredRow] = []  # the latest scoring's removal list, surest first
+        self.removals: list[ScoredRow] = []  # the removal list: surest first, then kept in place (``_use``)
         self.listed: dict[str, int] = {}  # id -> its place on that list
         self.model_note = ""  # why there is no removal list, when a saved model could not be used
         self.acted: dict[str, str] = {}  # id -> "removed" / "kept", while that is the latest answer for it
@@ -346,7 +346,7 @@ class AppState:
             }
 
     def removal_batch(self, batch: int) -> dict[str, Any]:
-        """One batch of the removal list, surest first, with what the person has done with each."""
+        """One batch of the removal list (``removals``), with what the person has done with each."""
         with self.lock:
             size = self.batch_size
             rows = self.removals[batch * size : (batch + 1) * size]
