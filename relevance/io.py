@@ -235,6 +235,7 @@ def _fill(export: Export, body: Sequence[Sequence[Cell]], mapping: dict[str, int
         body = _rejoined(export, body, width)
     day_first = date_at >= 0 and slashes_day_first(row[date_at] for row in body if date_at < len(row))
     fields = [(name, index) for name, index in mapping.items() if name != "connected_on"]
+    placeholders = [(name, _PLACEHOLDER_FIELDS[name]) for name, _ in fields if name in _PLACEHOLDER_FIELDS]
     extra_columns = [(i, name) for i, name in enumerate(header) if i not in mapping.values() and name]
     seen_urls: set[str] = set()
     same_name_day: dict[str, list[tuple[str, ...]]] = {}  # no-URL id -> the different rows that share it
@@ -246,8 +247,10 @@ def _fill(export: Export, body: Sequence[Sequence[Cell]], mapping: dict[str, int
             if date_at == width - 1:
                 row = _realign(row, width, day_first)
         values = {name: _cell(row, index) for name, index in fields}
-        for name, words in _PLACEHOLDER_FIELDS.items():
-            if name in values and placeholder(values[name], words=words):
+        for name, words in placeholders:
+            cell = values[name]
+            # Nearly every cell starts with a letter and is longer than any placeholder word: one test each.
+            if cell and (len(cell) <= 4 or not cell[0].isalnum()) and placeholder(cell, words=words):
                 values[name] = ""
         if not values.get("first_name") and not values.get("last_name") and (full := values.get("full_name")):
             first, _, last = full.rpartition(" ")
