@@ -188,7 +188,8 @@ def summarise_rows(
     """Count what the scored rows suggest and attach the model's honest estimate of wrong removals."""
     counts = Counter(row.suggestion for row in rows)
     sources = Counter((row.source, row.suggestion) for row in rows)
-    model_removals = sum(row.is_model_removal for row in rows)
+    model_removals = sources[("model", "remove")]  # ScoredRow.is_model_removal, counted with the rest
+    lost = [row for row in rows if "?" in row.connection.title and row.connection.lost_title]  # "?": cheap first
     wrong = card.wrong_removals if card is not None and card.thresholds.remove_at_or_below is not None else None
     return Summary(
         connections=len(rows),
@@ -206,9 +207,9 @@ def summarise_rows(
         unread=sources[("unread", "review")],
         alike=sources[("alike", "review")],
         alike_no=sources[("alike no", "review")],
-        lost_titles=sum(row.connection.lost_title for row in rows),
+        lost_titles=len(lost),
         lost_review=sources[("lost title", "review")],
-        lost_answered=sum(row.label is not None for row in rows if row.connection.lost_title),
+        lost_answered=sum(row.label is not None for row in lost),
     )
 
 
