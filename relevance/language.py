@@ -150,40 +150,10 @@ _LETTERS: dict[str, str] = {
 # plural ("foto's") or "EHBO'er": among ESCO's titles in 21 languages none is taken for Uzbek.
 _APOSTROPHE = re.compile("[ʻʼ'’‘`]")
 _APOSTROPHE_WORD = re.compile(r"([^\W\d_]+)[ʻʼ'’‘`]([^\W\d_]+)")
-_TURKISH_ENDINGS = frozenset(
-    [
-        "da",
-        "de",
-        "ta",
-        "te",
-        "dan",
-        "den",
-        "tan",
-        "ten",
-        "daki",
-        "deki",
-        "taki",
-        "teki",
-        "nda",
-        "nde",
-        "nin",
-        "nun",
-        "in",
-        "un",
-        "a",
-        "e",
-        "ya",
-        "ye",
-        "yi",
-        "yu",
-        "i",
-        "u",
-        "la",
-        "le",
-        "yla",
-        "yle",
-    ]
-)
+_TURKISH_ENDINGS = frozenset((
+    "da", "de", "ta", "te", "dan", "den", "tan", "ten", "daki", "deki", "taki", "teki", "nda", "nde", "nin", "nun",
+    "in", "un", "a", "e", "ya", "ye", "yi", "yu", "i", "u", "la", "le", "yla", "yle",
+))  # fmt: skip
 _TURKISH_LETTERS = re.compile("[ıışğçöüİ]")
 _UZBEK_OWN = frozenset("ўҳқғ")  # Uzbek in Cyrillic has one of these (қ ғ Kazakh too) in nearly every title
 _CYRILLIC_LANGUAGES = ("ru", "uk", "bg", "kk", "uz")

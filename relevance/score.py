@@ -93,16 +93,16 @@ def score_connections(
 
     ``answers`` are the user's own (by id); the bundle's training answers apply where ``answers`` is silent.
     """
-    known = dict(zip(bundle.examples.ids, bundle.examples.answers.tolist(), strict=True))
-    known.update(answers or {})
+    # The answers that decide rows: the model's own, each replaced by the person's latest, and the person's others.
+    known = dict(zip(bundle.examples.ids, bundle.examples.answers.tolist(), strict=True)) | (answers or {})
     block = bundle.featurizer.block(connections) if bundle.featurizer is not None else None
     titles = bundle.title_vectors(vectors, connections)  # language offsets taken out once, for both uses
     decisions = bundle.title_decisions(titles, connections, block=block)
     scores = bundle.calibrate(decisions)
     examples = bundle.examples
     nearest, similarity = nearest_answers(titles, examples.vectors, bundle.model.mean)
-    given = given_answers(bundle, answers)
-    reasons = explain(titles, bundle, given, nearest=nearest)
+    given = np.array([known[i] for i in examples.ids], dtype=bool)  # each answer the model learnt, as it is now
+    reasons = explain(nearest, bundle, given)
     # A connection whose most similar answer is a "yes" is never removed on its score (relevance.alike).
     alike = alike_answer(nearest, similarity, given)
     # ... nor kept on it when its most similar answer is a "no": the reason would argue against the suggestion.
@@ -182,16 +182,12 @@ def signal_reasons(decisions: np.ndarray, scores: np.ndarray, bundle: Bundle, bl
     return reasons
 
 
-def explain(vectors: np.ndarray, bundle: Bundle, given: np.ndarray, *, nearest: np.ndarray | None = None) -> list[str]:
-    """For each vector (as the model reads it: ``Bundle.title_vectors``), "like 'A' (no), 'B' (no)": the most
-    similar labelled connections (cosine), at once, each with the person's latest answer (``given_answers``).
-    ``nearest``: ``relevance.alike.nearest_answers`` of these vectors, when the caller has it already."""
-    examples = bundle.examples
-    if not len(examples.ids):
-        return ["" for _ in range(len(vectors))]
+def explain(nearest: np.ndarray, bundle: Bundle, given: np.ndarray) -> list[str]:
+    """For each row, "like 'A' (no), 'B' (no)": its most similar labelled connections (``nearest``, from
+    ``relevance.alike.nearest_answers``), each with the person's latest answer (``given``)."""
+    if not len(bundle.examples.ids):
+        return ["" for _ in range(len(nearest))]
     shown = shown_answers(bundle, given)
-    if nearest is None:
-        nearest, _ = nearest_answers(vectors, examples.vectors, bundle.model.mean)
     # Rows with the same nearest answers (the same title, most often) share one reason, phrased once.
     distinct, inverse = np.unique(nearest, axis=0, return_inverse=True)
     phrased = [
@@ -201,17 +197,10 @@ def explain(vectors: np.ndarray, bundle: Bundle, given: np.ndarray, *, nearest: 
 
 
 def shown_answers(bundle: Bundle, given: np.ndarray) -> list[str]:
-    """Each labelled connection as a reason shows it, with the person's latest answer (``given_answers``):
+    """Each labelled connection as a reason shows it, with the person's latest answer (``given``):
     "'A, Acme' (yes)"."""
     examples = bundle.examples
     return [f"'{text}' ({'yes' if a else 'no'})" for text, a in zip(examples.texts, given.tolist(), strict=True)]
-
-
-def given_answers(bundle: Bundle, answers: dict[str, bool] | None = None) -> np.ndarray:
-    """The answers the model learnt from, each replaced by the person's latest (``answers``, by id)."""
-    examples = bundle.examples
-    latest = answers or {}
-    return np.array([latest.get(i, a) for i, a in zip(examples.ids, examples.answers.tolist(), strict=True)], bool)
 
 
 def score_export(

@@ -189,7 +189,7 @@ def summarise_rows(
     counts = Counter(row.suggestion for row in rows)
     sources = Counter((row.source, row.suggestion) for row in rows)
     model_removals = sources[("model", "remove")]  # ScoredRow.is_model_removal, counted with the rest
-    lost = [row for row in rows if "?" in row.connection.title and row.connection.lost_title]  # "?": cheap first
+    lost = [row for row in rows if row.connection.lost_title]
     wrong = card.wrong_removals if card is not None and card.thresholds.remove_at_or_below is not None else None
     return Summary(
         connections=len(rows),

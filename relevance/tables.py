@@ -170,7 +170,8 @@ def decode(
     data: bytes, source: str, error: type[RelevanceError] = ExportError, expected: str = _EXPECTED_FILE
 ) -> tuple[str, str]:
     """Text and the encoding it was in: UTF-8 (with or without BOM), UTF-16 or UTF-32 with a BOM, else the
-    Windows code page its words read best in (relevance.codepages), else Latin-1. Raises ``error`` for a binary file or damaged UTF-16/32 text."""
+    Windows code page its words read best in (relevance.codepages), else Latin-1. Raises ``error`` for a binary
+    file or damaged UTF-16/32 text."""
     if b"\x00" in data[:4096]:
         # UTF-32's little-endian BOM starts with UTF-16's: test it first, or every field fills with NULs.
         for bom, encoding in (

@@ -144,8 +144,7 @@ def answers_used(answers: dict[str, bool], export: Export, examples: Examples, p
     from relevance.embed import embedding_text
     from relevance.summary import counted
 
-    readable = {c.id for c in export.connections if embedding_text(c)}
-    here = {c.id for c in export.connections}
+    here = {c.id: c for c in export.connections}
     mine = {i: a for i, a in answers.items() if i in here}
     if not mine:
         return ""
@@ -153,9 +152,9 @@ def answers_used(answers: dict[str, bool], export: Export, examples: Examples, p
     more = sum(i in here and i not in mine for i in learnt)
     parts = [f"{len(mine):,} in {path}"] + ([f"{more:,} more the model learnt from"] if more else [])
     text = f"Your answers ({', '.join(parts)}) decide their own rows."
-    new = sum(i not in learnt and i in readable for i in mine)
+    unlearnt = [bool(embedding_text(here[i])) for i in mine if i not in learnt]  # each: can a training read it?
+    new, unreadable = sum(unlearnt), len(unlearnt) - sum(unlearnt)
     changed = sum(i in learnt and learnt[i] != a for i, a in mine.items())
-    unreadable = sum(i not in learnt and i not in readable for i in mine)
     if new or changed:
         since = [f"{new:,} new"] * bool(new) + [f"{changed:,} changed"] * bool(changed)
         text += f" {' and '.join(since)} since the model learnt: `relevance train` learns from them."
