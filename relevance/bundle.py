@@ -41,6 +41,10 @@ class Examples:
     answers: np.ndarray  # bool, True = in the audience
     vectors: np.ndarray  # float32 embeddings, L2-normalised
 
+    def learnt(self) -> dict[str, bool]:
+        """id -> the answer the model learnt from."""
+        return dict(zip(self.ids, self.answers.tolist(), strict=True))
+
 
 @dataclass
 class Bundle:

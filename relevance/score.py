@@ -94,7 +94,7 @@ def score_connections(
     ``answers`` are the user's own (by id); the bundle's training answers apply where ``answers`` is silent.
     """
     # The answers that decide rows: the model's own, each replaced by the person's latest, and the person's others.
-    known = dict(zip(bundle.examples.ids, bundle.examples.answers.tolist(), strict=True)) | (answers or {})
+    known = bundle.examples.learnt() | (answers or {})
     block = bundle.featurizer.block(connections) if bundle.featurizer is not None else None
     titles = bundle.title_vectors(vectors, connections)  # language offsets taken out once, for both uses
     decisions = bundle.title_decisions(titles, connections, block=block)

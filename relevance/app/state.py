@@ -145,7 +145,7 @@ class AppState:
             self.model_note = str(error)
             return
         self._use(self._scoring(bundle))
-        self.learnt = dict(zip(bundle.examples.ids, bundle.examples.answers.tolist(), strict=True))
+        self.learnt = bundle.examples.learnt()
 
     def close(self) -> None:
         """The app is closing: a running training ends with it (the saved model stays as it was)."""

@@ -148,7 +148,7 @@ def answers_used(answers: dict[str, bool], export: Export, examples: Examples, p
     mine = {i: a for i, a in answers.items() if i in here}
     if not mine:
         return ""
-    learnt = dict(zip(examples.ids, examples.answers.tolist(), strict=True))
+    learnt = examples.learnt()
     more = sum(i in here and i not in mine for i in learnt)
     parts = [f"{len(mine):,} in {path}"] + ([f"{more:,} more the model learnt from"] if more else [])
     text = f"Your answers ({', '.join(parts)}) decide their own rows."
