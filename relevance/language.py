@@ -243,7 +243,8 @@ def _pool(script: str) -> tuple[str, ...]:
     return _CYRILLIC_LANGUAGES if script == "Cyrillic" else _LATIN_LANGUAGES
 
 
-def _detect(text: str) -> Detection:
+def _guess(text: str) -> Detection:
+    """The likeliest language however unsure (``decided`` applies MIN_CONFIDENCE)."""
     script = script_of(text)
     if not script:
         return Detection(UNKNOWN, "", 0.0)
@@ -263,17 +264,29 @@ def _detect(text: str) -> Detection:
     if total <= 0:
         return Detection(UNKNOWN, script, 0.0)
     best = int(probs.argmax())
-    confidence = float(probs[best]) / total
-    if confidence < MIN_CONFIDENCE:
-        return Detection(UNKNOWN, script, confidence)
-    return Detection(candidates[best], script, confidence)
+    return Detection(candidates[best], script, float(probs[best]) / total)
 
 
 @lru_cache(maxsize=1 << 16)
+def best_guess(text: str) -> Detection:
+    """The likeliest language of one title, however unsure. Remembered per distinct title (up to 65,536), so
+    fitting features and then scoring detects each once."""
+    return _guess(" ".join(text.split()))
+
+
+def decided(guess: Detection) -> Detection:
+    """``UNKNOWN`` below MIN_CONFIDENCE. Applied to a guess when it is read, never before it is remembered: the
+    file of detections on disk (relevance.language_memo) then holds the same guesses whatever threshold the
+    program that wrote it ran with (a benchmark that lowered it to 0 had filled it with languages for titles
+    the tool calls unknown, and every later command read them)."""
+    if guess.confidence >= MIN_CONFIDENCE:
+        return guess
+    return Detection(UNKNOWN, guess.script, guess.confidence)
+
+
 def detect(text: str) -> Detection:
-    """The language of one title. Case, emoji and punctuation do not matter; empty text is ``UNKNOWN``.
-    Remembered per distinct title (up to 65,536), so fitting features and then scoring detects each once."""
-    return _detect(" ".join(text.split()))
+    """The language of one title. Case, emoji and punctuation do not matter; empty text is ``UNKNOWN``."""
+    return decided(best_guess(text))
 
 
 def detect_many(texts: Iterable[str]) -> list[Detection]:
@@ -284,10 +297,10 @@ def detect_many(texts: Iterable[str]) -> list[Detection]:
     texts = list(texts)
     distinct = list(dict.fromkeys(texts))
     seen = language_memo.recall(distinct)
-    new = {text: detect(text) for text in distinct if text not in seen}
+    new = {text: best_guess(text) for text in distinct if text not in seen}
     language_memo.remember(new)
     seen.update(new)
-    return [seen[text] for text in texts]
+    return [decided(seen[text]) for text in texts]
 
 
 def language_name(code: str) -> str:

@@ -6,7 +6,9 @@ language only changes with the detector, so it is kept, like its vector.
 
 One JSON file per detector (``languages/<key>.json``, the key a hash of py3langid's version, the Unicode version
 Python's text functions follow and ``relevance.language``'s own source: a change to the rules starts a new file),
-mapping each title's BLAKE2b hash, never the title itself, to ``[language, script, confidence]``. A damaged file is
+mapping each title's BLAKE2b hash, never the title itself, to the detector's best guess ``[language, script,
+confidence]``, however unsure (MIN_CONFIDENCE is applied when it is read, so the file is the same whatever
+threshold the program that wrote it ran with). A damaged file is
 ignored and written again; a file that cannot be written costs the next command a detection, nothing else. The file
 is read again whenever it changed on disk (another command added to it, `relevance cache clear` deleted it).
 ``RELEVANCE_CACHE=off`` turns it off.

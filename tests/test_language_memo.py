@@ -18,7 +18,7 @@ TITLES = ["Obchodní ředitel", "Kierownik sprzedaży", "Sales Manager", "Нач
 def new_process() -> None:
     """Forget what this process detected and read, as a new command would."""
     language_memo._read.clear()
-    relevance.language.detect.cache_clear()
+    relevance.language.best_guess.cache_clear()
 
 
 @pytest.fixture
@@ -33,9 +33,25 @@ def test_a_new_process_reads_the_detections_instead_of_detecting_again(
 ) -> None:
     first = detect_many(TITLES * 2)
     new_process()
-    monkeypatch.setattr(relevance.language, "_detect", lambda text: pytest.fail(f"detected {text!r} again"))
+    monkeypatch.setattr(relevance.language, "_guess", lambda text: pytest.fail(f"detected {text!r} again"))
     assert detect_many(TITLES * 2) == first
     assert [d.language for d in first[:3]] == ["cs", "pl", "en"]
+
+
+def test_a_program_that_ran_with_another_threshold_leaves_no_trace(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A benchmark lowered MIN_CONFIDENCE to 0 and detected the sample's titles: the file then held languages for
+    # titles the tool calls unknown, and the demo's every later run read them (its labelling path changed).
+    unsure = "Elektryk"  # the detector's best guess, Polish, is below MIN_CONFIDENCE
+    assert relevance.language.best_guess(unsure).language == "pl"
+    assert relevance.language.best_guess(unsure).confidence < relevance.language.MIN_CONFIDENCE
+    monkeypatch.setattr(relevance.language, "MIN_CONFIDENCE", 0.0)
+    assert detect_many([unsure])[0].language == "pl"
+    monkeypatch.undo()
+    monkeypatch.setenv("RELEVANCE_CACHE", str(cache))
+    new_process()
+    assert detect_many([unsure])[0].language == relevance.language.UNKNOWN
 
 
 def test_the_file_holds_no_title_and_a_damaged_one_is_detected_again(cache: Path) -> None:
@@ -80,4 +96,4 @@ def test_a_title_python_cannot_encode_is_detected_and_remembered(cache: Path) ->
     lone = "Sales \ud800 Manager"  # a lone surrogate, as a damaged file can leave
     first = detect_many([lone])
     new_process()
-    assert language_memo.recall([lone]) == {lone: first[0]}
+    assert {text: relevance.language.decided(d) for text, d in language_memo.recall([lone]).items()} == {lone: first[0]}
