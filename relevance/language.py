@@ -50,7 +50,7 @@ UNKNOWN = "unknown"
 # titles of scripts/bench_language.py, accuracy where decided 97.4% -> 97.5%.
 LANGUAGES: tuple[str, ...] = (
     "en", "de", "fr", "es", "it", "pt", "nl", "pl", "cs", "sk", "ro", "hu", "sv", "da", "no", "fi", "tr",
-    "hr", "sl", "lt", "lv", "et", "ru", "uk", "bg", "kk",
+    "hr", "sl", "lt", "lv", "et", "ru", "uk", "bg", "kk", "ky",
 )  # fmt: skip
 # How much likelier a language is, before reading the title, than one not listed (weight 1): English is the
 # lingua franca of LinkedIn, and the big languages of Europe's networks are likelier than, say, Norwegian,
@@ -69,7 +69,7 @@ LANGUAGE_NAMES: dict[str, str] = {
     "nl": "Dutch", "pl": "Polish", "cs": "Czech", "sk": "Slovak", "ro": "Romanian", "hu": "Hungarian",
     "sv": "Swedish", "da": "Danish", "no": "Norwegian", "fi": "Finnish", "tr": "Turkish", "hr": "Croatian",
     "sl": "Slovenian", "lt": "Lithuanian", "lv": "Latvian", "et": "Estonian", "ru": "Russian",
-    "uk": "Ukrainian", "bg": "Bulgarian", "kk": "Kazakh", "uz": "Uzbek", "el": "Greek", "he": "Hebrew", "ar": "Arabic", "th": "Thai",
+    "uk": "Ukrainian", "bg": "Bulgarian", "kk": "Kazakh", "ky": "Kyrgyz", "uz": "Uzbek", "el": "Greek", "he": "Hebrew", "ar": "Arabic", "th": "Thai",
     "ko": "Korean", "ja": "Japanese", "zh": "Chinese", "hi": "Hindi", "ka": "Georgian", "hy": "Armenian",
     UNKNOWN: "no clear language",
 }  # fmt: skip
@@ -142,6 +142,7 @@ _LETTERS: dict[str, str] = {
     # Uzbek in Cyrillic: ў and ҳ are its own among these (ъ it writes anywhere, as Bulgarian does). py3langid has
     # no Uzbek, so only its letters name it.
     "uz": "ўқғҳъёэ",
+    "ky": "ңөүёыэ",  # Kyrgyz: Russian's letters and three of its own, all three Kazakh's too
 }
 # Uzbek in Latin letters writes oʻ and gʻ with an apostrophe or a turned comma ("Kadrlar boʻlimi boshligʻi",
 # "O'qituvchi"). Turkish, which the statistical model takes such titles for, has letters Uzbek lacks (ı ş ğ ç ö
@@ -155,8 +156,9 @@ _TURKISH_ENDINGS = frozenset((
     "in", "un", "a", "e", "ya", "ye", "yi", "yu", "i", "u", "la", "le", "yla", "yle",
 ))  # fmt: skip
 _TURKISH_LETTERS = re.compile("[ıışğçöüİ]")
-_UZBEK_OWN = frozenset("ўҳқғ")  # Uzbek in Cyrillic has one of these (қ ғ Kazakh too) in nearly every title
-_CYRILLIC_LANGUAGES = ("ru", "uk", "bg", "kk", "uz")
+_UZBEK_OWN = frozenset("ўҳқғ")
+_KYRGYZ_OWN = frozenset("ңөү")  # Uzbek in Cyrillic has one of these (қ ғ Kazakh too) in nearly every title
+_CYRILLIC_LANGUAGES = ("ru", "uk", "bg", "kk", "uz", "ky")
 _CYRILLIC_SHARED = set("абвгдежзийклмнопрстуфхцчшщьюя")
 # ъ where Russian never writes it (Russian: only before е ё ю я): Bulgarian ("мениджър", "търговски")
 _BULGARIAN_HARD_SIGN = re.compile("ъ(?![еёюя])")
@@ -202,8 +204,10 @@ def _candidates(text: str, pool: Sequence[str]) -> list[str]:
         letters -= _CYRILLIC_SHARED
         if not _BULGARIAN_HARD_SIGN.search(text.casefold()):
             letters.discard("ъ")  # only before е ё ю я, where Russian writes it too ("Начальник объекта")
-        if not letters & _UZBEK_OWN:  # Uzbek only by its own letters: "Мениджър" stays Bulgarian alone
-            pool = [code for code in pool if code != "uz"]
+        # Uzbek and Kyrgyz only by their own letters: "Мениджър" stays Bulgarian alone, and a title in plain
+        # Cyrillic is never taken for Kyrgyz; "бөлүмүнүн" (ө ү, no letter only Kazakh writes) is Kazakh or
+        # Kyrgyz, for the statistical model to tell.
+        pool = [c for c in pool if (c != "uz" or letters & _UZBEK_OWN) and (c != "ky" or letters & _KYRGYZ_OWN)]
     else:
         letters = {ch for ch in letters if _LATIN.match(ch)}
     return [code for code in pool if letters <= _LETTER_SETS[code]]

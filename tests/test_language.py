@@ -39,6 +39,8 @@ TITLES = [
     ("Таълим бўлими бошлиғи", "uz"),
     ("Bo'lim boshlig'i", "uz"),
     ("KADRLAR BO'LIMI BOSHLIG'I", "uz"),
+    ("Кадрлар бөлүмүнүн башчысы", "ky"),  # Kyrgyz: ө ү without a letter only Kazakh writes
+    ("Өндүрүш башчысы", "ky"),
     ("Satış müdürü", "tr"),
     ("Διευθυντής πωλήσεων", "el"),
     ("営業マネージャー", "ja"),  # kana says Japanese; kanji alone reads as Chinese
