@@ -156,8 +156,8 @@ _TURKISH_ENDINGS = frozenset((
     "in", "un", "a", "e", "ya", "ye", "yi", "yu", "i", "u", "la", "le", "yla", "yle",
 ))  # fmt: skip
 _TURKISH_LETTERS = re.compile("[ıışğçöüİ]")
-_UZBEK_OWN = frozenset("ўҳқғ")
-_KYRGYZ_OWN = frozenset("ңөү")  # Uzbek in Cyrillic has one of these (қ ғ Kazakh too) in nearly every title
+_UZBEK_OWN = frozenset("ўҳқғ")  # Uzbek in Cyrillic has one of these (қ ғ Kazakh too) in nearly every title
+_KYRGYZ_OWN = frozenset("ңөү")  # Kyrgyz's own letters (Kazakh's too)
 _CYRILLIC_LANGUAGES = ("ru", "uk", "bg", "kk", "uz", "ky")
 _CYRILLIC_SHARED = set("абвгдежзийклмнопрстуфхцчшщьюя")
 # ъ where Russian never writes it (Russian: only before е ё ю я): Bulgarian ("мениджър", "търговски")
