@@ -638,3 +638,24 @@ def test_no_automatic_training_without_a_model(client: Client) -> None:
     answer_until_trainable(client, 30)
     view = client.get("/api/state")["train"]
     assert view["state"] == "idle" and view["auto_every"] == 0 and client.server.state.trainer.started == 0
+
+
+def test_a_port_that_is_taken_is_one_error_naming_the_fix(export: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from relevance.cli import app
+
+    state = AppState.open(export, tmp_path / "labels.csv", tmp_path / "models" / "relevance.npz", cache=None)
+    taken = AppServer(state)
+    try:
+        with pytest.raises(OSError):  # the server closes itself (and what it holds) without a second error
+            AppServer(state, taken.port)
+        result = CliRunner().invoke(
+            app,
+            ["app", str(export), "--labels", str(tmp_path / "labels.csv"), "--no-browser", "--port", str(taken.port)],
+        )
+    finally:
+        taken.server_close()
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and "AttributeError" not in result.output
+    assert f"cannot listen on 127.0.0.1:{taken.port}" in result.output and "--port" in result.output

@@ -60,8 +60,8 @@ class AppServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, state: AppState, port: int = 0, token: str | None = None) -> None:
+        self.state = state  # first: a port that is taken closes the server (and the state) from within __init__
         super().__init__(("127.0.0.1", port), Handler)
-        self.state = state
         self.token = token or secrets.token_urlsafe(32)
         self.port = self.server_address[1]
         self.hosts = {f"127.0.0.1:{self.port}", f"localhost:{self.port}"}

@@ -53,7 +53,10 @@ def app_command(
         err.print(f"[bold red]Error:[/] {escape(str(error))}")
         raise typer.Exit(1) from None
     except OSError as error:  # the port is taken
-        err.print(f"[bold red]Error:[/] cannot listen on 127.0.0.1:{port} ({escape(error.strerror or str(error))})")
+        err.print(
+            f"[bold red]Error:[/] cannot listen on 127.0.0.1:{port} ({escape(error.strerror or str(error))}): "
+            "choose another port with --port, or leave --port out for any free one"
+        )
         raise typer.Exit(1) from None
     err.print(f"relevance app: open {server.url}", markup=False)
     err.print(f"Answers go to {labels} the moment you give them. Ctrl-C stops the app.", markup=False)
