@@ -88,3 +88,20 @@ def test_a_quoted_cell_with_a_comma_is_still_fine(tmp_path: Path) -> None:
     path = tmp_path / "labels.csv"
     path.write_text('id,label,position\nu1,yes,"Head of Talent, EMEA"\nu2,no,"Chef ""de cuisine"""\n')
     assert load_labels(path).answers == {"u1": True, "u2": False}
+
+
+def test_off_a_terminal_a_long_step_prints_a_line_of_progress_now_and_then(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from relevance.cli import render
+
+    clock = iter([0.0, 10.0, 31.0, 45.0, 62.0, 300.0])
+    monkeypatch.setattr(render.time, "monotonic", lambda: next(clock))
+    with render.progress_bar("Embedding titles") as tick:  # pytest's stderr is not a terminal
+        for done in (1_000, 4_000, 5_000, 6_000, 13_834):
+            tick(done, 13_834)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        "Embedding titles: 4,000 of 13,834 (29%), about 76 s left",
+        "Embedding titles: 6,000 of 13,834 (43%), about 81 s left",
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -30,6 +31,8 @@ class TalkConsole(Console):
 
 
 err = TalkConsole(stderr=True, highlight=False)
+# Off a terminal, a long step prints a line of progress this often (seconds).
+PROGRESS_LINE_EVERY = 30.0
 # Data is never wrapped: a line of it is a record.
 out = Console(highlight=False, soft_wrap=True)
 
@@ -87,6 +90,9 @@ def progress_bar(description: str, quiet: bool = False) -> Iterator[Callable[[in
     if quiet:
         yield lambda done, total: None
         return
+    if not err.is_terminal:  # a log, a pipe, nohup: a line now and then, not a bar nobody sees
+        yield _progress_lines(description)
+        return
     from rich.progress import Progress, TaskID
 
     bar = Progress(console=err, transient=True)
@@ -106,6 +112,24 @@ def progress_bar(description: str, quiet: bool = False) -> Iterator[Callable[[in
             # Progress.stop() adds an empty line off a terminal (a log, a pipe); the transient bar itself leaves
             # nothing to end
             bar.live.stop()
+
+
+def _progress_lines(description: str, every: float = PROGRESS_LINE_EVERY) -> Callable[[int, int], None]:
+    """A progress callback that prints "Embedding titles: 5,000 of 13,834 (36%), about 3 min left" at most once
+    every ``every`` seconds: a five-minute step run with stderr in a file is not silent (nothing for a short one)."""
+    started = last = time.monotonic()
+
+    def tick(done: int, total: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last < every or not 0 < done < total:
+            return
+        last = now
+        left = (now - started) / done * (total - done)
+        about = f"about {round(left / 60)} min" if left >= 90 else f"about {max(round(left), 1)} s"
+        err.print(f"{description}: {done:,} of {total:,} ({done / total:.0%}), {about} left", markup=False)
+
+    return tick
 
 
 def embed_with_progress(
