@@ -79,6 +79,17 @@ def test_label_reads_one_answer_per_line_and_quits_at_end_of_input(export: Path,
     assert len(labels.read_text().splitlines()) == 1 + 4  # compacted at the clean exit
 
 
+def test_piped_keys_on_one_line_are_answers_each_and_whole_words_are_their_key(export: Path, tmp_path: Path) -> None:
+    # `printf 'nnyq' | relevance label ...` saved one answer and dropped the rest without a word
+    labels = tmp_path / "labels.csv"
+    code, output = run("label", export, "--labels", labels, input="nny")
+    assert code == 0, output
+    assert sorted(load_labels(labels).answers.values()) == [False, False, True]
+    code, output = run("label", export, "--labels", labels, input="yes no\nskip\nquit\ny\n")
+    assert code == 0, output
+    assert sorted(load_labels(labels).answers.values()) == [False, False, False, True, True]
+
+
 def test_undo_takes_the_answer_back_on_disk(export: Path, tmp_path: Path) -> None:
     labels = tmp_path / "labels.csv"
     code, _ = run("label", export, "--labels", labels, input="y\nn\nu\nq\n")

@@ -58,6 +58,7 @@ def label(
     """Answer, one key each, whether connections are your audience: y, n, s skip, u undo, o open, q quit.
 
     Each answer is saved the moment you press the key; run it again to resume.
+    Keys can come from a pipe too, as typed or one per line: printf 'yynq' | relevance label Connections.csv
     Example: relevance label Connections.csv --labels labels.csv
     """
     from relevance.cli.terminal import Keys, run_clusters, run_labeller

@@ -1,8 +1,9 @@
 """The interactive side of labelling: single keypresses in any terminal, and the session drawn on stderr.
 
 In a terminal, keys are read raw (no Enter needed) and the terminal is restored however the session ends;
-when stdin is not a terminal, one answer is read per line, so a session can be scripted:
-``printf 'y\\nn\\nq\\n' | relevance label Connections.csv``. End of input means quit.
+when stdin is not a terminal, the keys are read from it as typed, so a session can be scripted:
+``printf 'yynq' | relevance label Connections.csv`` (or one per line; a whole word such as "yes" is its key).
+End of input means quit.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ except ImportError:  # pragma: no cover - Windows
 
 QUIT = "q"
 _CTRL_D = "\x04"
+# Words a scripted line may give for a key, whole ("yes" is y, not y, e and then s for skip).
+_WORDS = {"yes": "y", "no": "n", "skip": "s", "undo": "u", "open": "o", "quit": "q"}
 
 
 class Keys:
@@ -42,6 +45,7 @@ class Keys:
         self.raw = termios is not None and self.stream.isatty()
         self._saved: list[Any] | None = None
         self._previous_term: object = None
+        self._pending: list[str] = []  # keys read from a scripted line, not yet answered
 
     def __enter__(self) -> Keys:
         if self.raw:
@@ -62,8 +66,15 @@ class Keys:
     def read(self) -> str:
         """The next key, lowercased; "" for a key that means nothing (an arrow key, an empty line)."""
         if not self.raw:
-            line = self.stream.readline()
-            return line.strip()[:1].lower() if line else QUIT
+            while not self._pending:
+                line = self.stream.readline()
+                if not line:
+                    return QUIT
+                for word in line.lower().split():
+                    self._pending += [_WORDS[word]] if word in _WORDS else list(word)
+                if not self._pending:
+                    return ""  # an empty line: a key that means nothing
+            return self._pending.pop(0)
         fd = self.stream.fileno()
         first = os.read(fd, 1)
         if not first or first == _CTRL_D.encode():
