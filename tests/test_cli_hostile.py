@@ -170,7 +170,8 @@ def test_inspect_still_describes_a_file_nobody_can_be_scored_from_and_says_why(t
     path = tmp_path / "header.csv"
     path.write_text(HEADER)
     result = runner.invoke(app, ["inspect", str(path)])
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # described, and a script that goes on to `sample` stops here
+    assert isinstance(result.exception, SystemExit)
     assert "Cannot be scored    has no connections, only a header; export again" in result.stdout
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import typer
+
 from relevance.cli.options import ExportArg
 from relevance.cli.render import out, user_errors
 from relevance.dates import shown_day
@@ -60,14 +62,18 @@ def render_inspection(result: Export, choice: Choice | None = None) -> None:
         lines.append(("Split rows", f"{result.split_rows:,} (a line break inside an unquoted cell: joined again)"))
     if choice is not None:
         lines.append(("Titles read by", f"{choice.model}: {choice.why}"))
+    usable = True
     try:
         scorable(result)
     except ExportError as problem:  # described all the same; the commands that need people will refuse it
         lines.append(("Cannot be scored", str(problem).removeprefix(f"{result.source} ")))
+        usable = False
     width = max(len(label) for label, _ in lines)
     for label, value in lines:
         # values come from the file (a duplicate's id is its profile URL): no escape sequences on the terminal
         out.print(printable(f"{label:<{width}}  {value}"), markup=False)
+    if not usable:  # `relevance inspect x.csv && relevance sample x.csv` must stop here, as sample would
+        raise typer.Exit(1)
 
 
 def _examples(ids: list[str]) -> str:
