@@ -117,16 +117,16 @@ class Summary:
         out += self.held_back()
         if lost := self.lost_sentence():
             out.append(lost)
-        headroom = LINKEDIN_CAP - self.on_linkedin
-        cap = (
-            f"{headroom:,} below LinkedIn's {LINKEDIN_CAP:,} cap"
-            if headroom >= 0
-            else f"{-headroom:,} over LinkedIn's {LINKEDIN_CAP:,} cap"
-        )
-        out.append(f"LinkedIn counts {self.on_linkedin:,} connections (hidden members included), {cap}.")
+        out.append(f"LinkedIn counts {self.on_linkedin:,} connections (hidden members included), {self.cap_room()}.")
         if self.target_size is not None:
             out.append(self._target_line())
         return out
+
+    def cap_room(self, cap: int = LINKEDIN_CAP) -> str:
+        """ "150 below LinkedIn's 30,000 cap" (or "over"): the terminal and the report say it alike (a share
+        rounded to "100% of the cap" read as full where 150 places were left)."""
+        room = cap - self.on_linkedin
+        return f"{abs(room):,} {'below' if room >= 0 else 'over'} LinkedIn's {cap:,} cap"
 
     def _unscored(self) -> str:
         """ " (60 without a position or headline: marked review; 920 hidden members ...)", or "" when all scored."""

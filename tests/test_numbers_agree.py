@@ -107,6 +107,8 @@ def test_the_terminal_the_report_and_the_scored_file_say_the_same_numbers(
     on_linkedin = len(file_rows) + GHOSTS
     assert number(r"LinkedIn counts ([\d,]+) connections", terminal) == on_linkedin
     assert number(r"LinkedIn counts ([\d,]+) connections", page) == on_linkedin
+    room = f"{30_000 - on_linkedin:,} below LinkedIn's 30,000 cap"  # one wording (the report said "100% of the cap")
+    assert room in terminal and room in page
 
     # How many have nothing to judge by.
     without = sum(r["score"] == "" for r in file_rows)

@@ -122,7 +122,7 @@ def _headline(data: ReportData) -> str:
         f"<div class='cards'>{''.join(cards)}</div>"
         f"<p id='removal-answer'><b>{escape(s.removal_sentence())}</b></p>"
         f"<h3>The 30,000 cap</h3><p>LinkedIn allows at most {h.cap:,} connections. LinkedIn counts "
-        f"{s.on_linkedin:,} connections{hidden}: {_pct(s.on_linkedin / h.cap)} of the cap.{freed}</p>"
+        f"{s.on_linkedin:,} connections{hidden}: {s.cap_room(h.cap)}.{freed}</p>"
         f"<div class='capbar' role='img' aria-label='connections by suggestion out of {h.cap:,}'>{bar}</div>"
         "<div class='legend'>"
         + "".join(f"<span><i class='dot {n}'></i>{names.get(n, n)}</span>" for n in legend)
