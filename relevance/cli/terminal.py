@@ -150,7 +150,8 @@ def run_clusters(session: ClusterLabeller, keys: Keys, console: Console) -> None
 
 
 def render_status(console: Console, status: Status) -> None:
-    quality = f" · model quality (ROC-AUC) {status.quality:.2f}" if status.quality is not None else ""
+    # "titles alone": `relevance train` measures the full model (company, language...) and says another figure
+    quality = f" · quality so far (ROC-AUC, titles alone) {status.quality:.2f}" if status.quality is not None else ""
     skipped = f" · {status.skipped} skipped" if status.skipped else ""
     console.print(
         f"[bold]{status.yes + status.no} answered[/] ({status.yes} yes · {status.no} no){skipped}"
