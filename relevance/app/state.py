@@ -339,6 +339,7 @@ class AppState:
                 "total": len(self.removals) - done.count("dropped"),
                 "removed": done.count("removed"),
                 "kept": done.count("kept"),
+                "dropped": done.count("dropped"),  # greyed in their batches: why there are more batches than total/size
                 "batch_size": size,
                 "batches": -(-len(self.removals) // size),
                 "first_open": next((i // size for i, tag in enumerate(done) if tag is None), 0),

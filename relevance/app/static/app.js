@@ -226,8 +226,12 @@ function renderRemoveSummary(remove) {
   }
   $("remove-sentence").textContent = remove.sentence;
   const done = remove.removed + remove.kept;
+  // Rows a newer model no longer suggests stay, greyed, where they were: the batches hold them too.
+  const greyed = remove.dropped
+    ? ` · ${remove.dropped.toLocaleString("en")} no longer suggested, greyed in their batches`
+    : "";
   $("remove-progress").textContent =
-    `${done.toLocaleString("en")} of ${remove.total.toLocaleString("en")} done (${remove.removed} removed, ${remove.kept} kept after all)`;
+    `${done.toLocaleString("en")} of ${remove.total.toLocaleString("en")} done (${remove.removed} removed, ${remove.kept} kept after all)${greyed}`;
   $("remove-report").hidden = !remove.report;
 }
 
