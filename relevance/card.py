@@ -40,6 +40,7 @@ class Thresholds:
     removed_share: float  # the share of them at or below the threshold
     checks: CheckTest | None = None  # what the answers drawn at random said about the list
     more_answers: int | None = None  # with no list or a short one: about how many more answers may lengthen it
+    held_groups: int = 0  # of the rows at or below the threshold, those held back as title groups (relevance.groups)
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,7 @@ def _card(data: Mapping[str, Any]) -> ModelCard:
             removed_share=_number(thresholds, "removed_share"),
             checks=None if checks is None else CheckTest(**_mapping(thresholds, "checks")),
             more_answers=None if thresholds.get("more_answers") is None else _int(thresholds, "more_answers"),
+            held_groups=_int(thresholds, "held_groups") if "held_groups" in thresholds else 0,
         ),
         calibration=(_number(data["calibration"], 0), _number(data["calibration"], 1)),
         evaluation=_str(data, "evaluation"),

@@ -72,6 +72,8 @@ class Question:
         """What to tell the person about why this connection is asked, if anything."""
         if self.picked == "check":
             return "checking the removal list: a connection picked at random from those the model would remove"
+        if self.picked == "group":
+            return "many share this title and the model would remove them: your answer here decides how it reads them"
         return None
 
 

@@ -2,7 +2,7 @@
 
 A labels file is a CSV the user may also edit in a spreadsheet: `id, label, first_name, last_name, company,
 position, headline, picked` and any columns they add. `picked` records why the tool asked about a row
-(``PICKED``: ``diverse``, ``uncertain``, ``random``, ``check``; ``removed`` / ``kept`` for answers given while working
+(``PICKED``: ``diverse``, ``uncertain``, ``random``, ``check``, ``group``; ``removed`` / ``kept`` for answers given while working
 through the removal list in ``relevance app``; empty = chosen by the person, or unknown): the wrong-removal estimate
 trusts only rows drawn at random (``DRAWN_AT_RANDOM``), and a later answer never takes that away. Files without
 the column still work. Answers are *appended* (one row, flushed and fsynced, so an
@@ -43,7 +43,7 @@ LABEL_COLUMNS: tuple[str, ...] = (
 # Why a row was asked about: to cover the network, where the model was unsure, uniformly at random from the
 # whole network, or uniformly at random from the rows the model would remove (to check that list); or what the
 # person did with it on the removal list (`relevance app`): removed it on LinkedIn (no), or kept it after all (yes).
-PICKED: tuple[str, ...] = ("diverse", "uncertain", "random", "check", "removed", "kept")
+PICKED: tuple[str, ...] = ("diverse", "uncertain", "random", "check", "group", "removed", "kept")
 # The draws the wrong-removal estimate can trust. A connection drawn at random stays a random draw whatever is
 # recorded for it later (a changed answer, "removed" on the removal list): the tag sticks.
 DRAWN_AT_RANDOM = frozenset({"random", "check"})

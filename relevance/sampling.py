@@ -14,10 +14,11 @@ import numpy as np
 
 from relevance.clustering import cluster
 from relevance.embed import has_vector
+from relevance.groups import GROUP_SIZE
 from relevance.guess import Guess, class_counts, fit_model
 from relevance.labels import Labels, append_rows, label_row
 from relevance.linear import network_mean
-from relevance.neighbours import Neighbourhood
+from relevance.neighbours import Neighbourhood, distinct_rows
 from relevance.records import Connection
 
 STRATEGIES: tuple[str, ...] = ("auto", "random", "diverse", "uncertain")
@@ -41,6 +42,9 @@ EXPLORE = 0.1
 # -> 0.41, an earlier measurement); a 30% share from 30 gained less than 20%.
 CHECK = 0.2
 CHECKS_FROM = 30
+# At most this share of each `auto` batch asks about title groups the model would remove (relevance.groups): a
+# title many share that no answer has yet; one answer about it decides them all (``picked`` = "group").
+GROUPS = 0.3
 # The candidate removal region: the lowest-scored rows, this share of those the model calls "no" (p < 0.5).
 # Lenient on purpose: the threshold `relevance train` settles on lies inside it.
 REGION = 0.8
@@ -122,15 +126,39 @@ def choose_picks(
         return _tagged(candidates[order[:n]].tolist(), "uncertain")
     rng = np.random.default_rng(seed)
     region = removal_region(model, vectors, candidates)
+    # The biggest unanswered title groups the model would remove first (relevance.groups): one answer each.
+    groups = group_rows(vectors, answered, candidates, region)[: round(n * GROUPS)]
+    region = np.setdiff1d(region, groups)
     check = min(round(n * CHECK), len(region)) if len(answered) >= CHECKS_FROM else 0
     checks = rng.choice(region, check, replace=False).tolist() if check else []
     explore = round(n * EXPLORE)
-    left = np.flatnonzero(~np.isin(candidates, checks))
-    pool = left[np.argsort(np.abs(proba[left] - 0.5), kind="stable")][: POOL_FACTOR * (n - explore - check)]
-    chosen = _uncertain_diverse(vectors, candidates[pool], max(n - explore - check, 0), seed)
-    rest = np.setdiff1d(candidates, [*chosen, *checks])
-    randoms = rng.choice(rest, min(n - len(chosen) - check, len(rest)), replace=False).tolist()
-    return _tagged(chosen, "uncertain") + _tagged(checks, "check") + _tagged(randoms, "random")
+    asked = len(groups) + check
+    left = np.flatnonzero(~np.isin(candidates, [*groups, *checks]))
+    pool = left[np.argsort(np.abs(proba[left] - 0.5), kind="stable")][: POOL_FACTOR * (n - explore - asked)]
+    chosen = _uncertain_diverse(vectors, candidates[pool], max(n - explore - asked, 0), seed)
+    rest = np.setdiff1d(candidates, [*chosen, *checks, *groups])
+    randoms = rng.choice(rest, min(n - len(chosen) - asked, len(rest)), replace=False).tolist()
+    return (
+        _tagged(groups, "group") + _tagged(chosen, "uncertain") + _tagged(checks, "check") + _tagged(randoms, "random")
+    )
+
+
+def group_rows(
+    vectors: np.ndarray, answered: Mapping[int, bool], candidates: np.ndarray, region: np.ndarray
+) -> list[int]:
+    """One row of each title group in the removal ``region``: GROUP_SIZE or more unanswered ``candidates`` with
+    the same title (the same vector), no answered row with it; the biggest group first (relevance.groups)."""
+    if not len(region):
+        return []
+    _, inverse = distinct_rows(vectors)
+    sizes = np.bincount(inverse[candidates], minlength=int(inverse.max()) + 1)
+    answered_titles = inverse[np.fromiter(answered, dtype=np.intp, count=len(answered))]
+    sizes[answered_titles] = 0
+    first: dict[int, int] = {}
+    for row in region.tolist():
+        if sizes[inverse[row]] >= GROUP_SIZE:
+            first.setdefault(int(inverse[row]), row)
+    return sorted(first.values(), key=lambda row: (-sizes[inverse[row]], row))
 
 
 def removal_region(model: Guess, vectors: np.ndarray, candidates: np.ndarray) -> np.ndarray:

@@ -16,8 +16,9 @@ import numpy as np
 
 from relevance.alike import alike_answer, alike_reason, nearest_answers
 from relevance.bundle import Bundle
-from relevance.embed import DEFAULT_CACHE, Embedder, VectorCache, embed_connections, has_vector
+from relevance.embed import DEFAULT_CACHE, Embedder, VectorCache, embed_connections, embedding_text, has_vector
 from relevance.errors import ModelError
+from relevance.groups import group_reason, held_back, title_keys
 from relevance.io import Export
 from relevance.labels import Labels
 from relevance.network import Overlap
@@ -29,9 +30,10 @@ from relevance.unread import unread, unread_reason
 
 # What decided a row's suggestion: the model's score; the person's own answer; a keep-rule; no title to judge
 # by, or one lost to question marks; or the model would remove it, but its title is in a language the model
-# was not trained on (relevance.unread), or its most similar answer is a "yes" (relevance.alike: "alike"); or
-# the model would keep it, but its most similar answer is a "no" ("alike no").
-Source = Literal["model", "label", "rule", "no text", "lost title", "unread", "alike", "alike no"]
+# was not trained on (relevance.unread), or its most similar answer is a "yes" (relevance.alike: "alike"), or
+# many share its title and none of them is answered (relevance.groups: "title group"); or the model would keep
+# it, but its most similar answer is a "no" ("alike no").
+Source = Literal["model", "label", "rule", "no text", "lost title", "unread", "alike", "title group", "alike no"]
 SOURCES: tuple[Source, ...] = get_args(Source)
 SUGGESTIONS: tuple[str, ...] = ("remove", "review", "keep")
 NO_TEXT = "no position or headline to judge by"
@@ -151,12 +153,26 @@ def score_connections(
                 row = ScoredRow(connection, score, "keep" if score >= keep_from else suggestion, reasons[i])
         row.label, row.model = label, model_id
         rows.append(row)
+    _hold_back_groups(rows, known, bundle.card.thresholds.max_wrong_removals)
     rank = {name: i for i, name in enumerate(SUGGESTIONS)}
     # Within each suggestion, the model's rows first, lowest score first (the surest removals at the top; rows
     # without a score at their end), then the person's own answers, decided already: one order for scored.csv,
     # the report's checklist and the app's removal list.
     rows.sort(key=lambda r: (rank[r.suggestion], r.label is not None, r.score is None, r.score or 0.0))
     return rows
+
+
+def _hold_back_groups(rows: list[ScoredRow], known: dict[str, bool], limit: float) -> None:
+    """Mark review, in place, the model's removals whose title too many of them share unanswered
+    (relevance.groups)."""
+    listed = [i for i, row in enumerate(rows) if row.is_model_removal]
+    answered = (embedding_text(row.connection) for row in rows if row.connection.id in known)
+    keys = title_keys([embedding_text(rows[i].connection) for i in listed], answered)
+    for i, shared in zip(listed, held_back(keys, limit).tolist(), strict=True):
+        if shared:
+            row = rows[i]
+            why = group_reason(embedding_text(row.connection), shared)
+            rows[i] = ScoredRow(row.connection, row.score, "review", why, row.label, "title group", row.model)
 
 
 def signal_reasons(decisions: np.ndarray, scores: np.ndarray, bundle: Bundle, block: np.ndarray | None) -> list[str]:

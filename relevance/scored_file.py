@@ -22,6 +22,7 @@ from relevance.csv_records import records
 from relevance.dates import parse_date, slashes_day_first
 from relevance.errors import RelevanceError
 from relevance.files import read_bytes
+from relevance.groups import is_group_reason
 from relevance.io import write_csv
 from relevance.limits import max_rows, too_many_rows
 from relevance.records import CANONICAL_COLUMNS, Connection
@@ -124,6 +125,8 @@ def scored_row(row: Mapping[str, object], where: str = "a row", *, day_first: bo
         source = "unread"
     elif is_alike_reason(text["why"]):
         source = "alike"
+    elif is_group_reason(text["why"]):
+        source = "title group"
     elif is_alike_reason(text["why"], yes=False):
         source = "alike no"
     else:

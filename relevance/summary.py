@@ -41,6 +41,7 @@ class Summary:
     lost_answered: int = 0  # of which the person answered (the rest of them a keep-rule kept)
     alike: int = 0  # the model would remove them, but the person's most similar answer is a "yes": review
     alike_no: int = 0  # the model would keep them, but the person's most similar answer is a "no": review
+    grouped: int = 0  # the model would remove them, but many share each one's title and no answer has it: review
 
     @property
     def on_linkedin(self) -> int:
@@ -100,9 +101,19 @@ class Summary:
         """Why some high scores are marked review ("" when none are)."""
         return _alike(self.alike_no, "high enough to keep", "no")
 
+    def group_sentence(self) -> str:
+        """Why low scores shared by many unanswered titles are marked review ("" when none are)."""
+        if not self.grouped:
+            return ""
+        return (
+            f"{_held(self.grouped, 'low enough to remove')}: so many on the list share each one's title that, were "
+            "the model wrong about that title, it alone would put the list over your limit; one answer for each "
+            "such title decides them (the reason beside each names the title)."
+        )
+
     def held_back(self) -> list[str]:
         """The scores kept in review against the model's word, and why: one sentence per reason ([] when none)."""
-        sentences = (self.unread_sentence(), self.alike_sentence(), self.alike_no_sentence())
+        sentences = (self.unread_sentence(), self.alike_sentence(), self.group_sentence(), self.alike_no_sentence())
         return [sentence for sentence in sentences if sentence]
 
     def lines(self, steps: tuple[str, str] = CLI_STEPS) -> list[str]:
@@ -207,6 +218,7 @@ def summarise_rows(
         unread=sources[("unread", "review")],
         alike=sources[("alike", "review")],
         alike_no=sources[("alike no", "review")],
+        grouped=sources[("title group", "review")],
         lost_titles=len(lost),
         lost_review=sources[("lost title", "review")],
         lost_answered=sum(row.label is not None for row in lost),
@@ -274,7 +286,7 @@ def removal_lines(card: ModelCard, steps: tuple[str, str] | None = CLI_STEPS) ->
     if t.remove_at_or_below is None:  # without ``steps``, the caller's summary sentence says it
         return [no_list(t.max_wrong_removals, t.more_answers, steps)] if steps is not None else []
     rate = card.wrong_removals
-    count = round(t.rows * t.removed_share)
+    count = round(t.rows * t.removed_share) - t.held_groups
     about, low, high = expected_wrong(count, rate)
     lines = [
         f"Remove at score ≤ {t.remove_at_or_below:.3f}: about {count:,} of your unlabelled connections; about "

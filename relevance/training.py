@@ -24,9 +24,10 @@ from relevance.alike import most_alike_is_yes
 from relevance.bundle import Bundle, Examples
 from relevance.calibration import apply_platt, fit_platt, representativeness, rescaling, transfer
 from relevance.card import ModelCard, Thresholds
-from relevance.embed import DEFAULT_CACHE, Embedder, VectorCache, embed_connections, has_vector
+from relevance.embed import DEFAULT_CACHE, Embedder, VectorCache, embed_connections, embedding_text, has_vector
 from relevance.errors import ModelError
 from relevance.features import TITLE_ONLY, Featurizer
+from relevance.groups import held_back, title_keys
 from relevance.io import Export
 from relevance.labels import DRAWN_AT_RANDOM, Labels
 from relevance.language_offsets import (
@@ -37,7 +38,7 @@ from relevance.language_offsets import (
     title_languages,
 )
 from relevance.linear import LinearModel, network_mean
-from relevance.metrics import CV_REPEATS, MIN_PER_CLASS, CrossFit, auc, cross_fitted, evaluate
+from relevance.metrics import CV_REPEATS, MIN_PER_CLASS, CrossFit, Estimate, auc, cross_fitted, evaluate
 from relevance.neighbours import Neighbourhood
 from relevance.network import fingerprint
 from relevance.pipeline import build_pipeline, one_thread
@@ -125,6 +126,7 @@ def fit_bundle(
     picked: Sequence[str] | None = None,
     offsets: LanguageOffsets | None = None,
     removable: np.ndarray | None = None,
+    population_titles: np.ndarray | None = None,
 ) -> Bundle:
     """Fit on labelled vectors; judge and calibrate on out-of-fold predictions; choose the thresholds.
 
@@ -141,7 +143,9 @@ def fit_bundle(
     offsets already taken out of every vector given (relevance.language_offsets), kept in the bundle.
     ``removable``: which population rows the model may suggest removing (relevance.unread: not a title in a
     language the embedder was not trained on; relevance.alike: not a connection whose most similar answer is a
-    "yes"); the threshold and its estimate are about those alone.
+    "yes"); the threshold and its estimate are about those alone. ``population_titles``: each population row's
+    title as ``relevance.groups.title_keys`` numbers it, to count the list's rows `relevance score` will hold back
+    as title groups.
     """
     y = np.asarray(answers, dtype=int)
     check_label_counts(int(y.sum()), int(len(y) - y.sum()))
@@ -181,6 +185,15 @@ def fit_bundle(
         confidence=settings.confidence,
         unlisted=full_on_rows[~listable],
     )
+    held, missed = 0, removals.missed
+    if removals.threshold is not None and population_titles is not None:
+        # The rows `relevance score` will put on the list before it holds back title groups, by the same test.
+        on_card = apply_platt(full_on_rows, transfer(oof_calibration, rescale)) <= _round_up(removals.threshold)
+        in_list = listable & on_card
+        held = int(np.count_nonzero(held_back(population_titles[in_list], settings.max_wrong_removals)))
+        # The share of the non-audience the list holds shrinks with it (its rows are nearly all non-audience).
+        kept = 1.0 - held / max(int(np.count_nonzero(in_list)), 1)
+        missed = Estimate(*(1.0 - (1.0 - v) * kept for v in (missed.value, missed.low, missed.high)))
     scores = apply_platt(fit.decisions, oof_calibration)
     card = ModelCard(
         embedder=embedder.name,
@@ -198,7 +211,7 @@ def fit_bundle(
             for name, estimate in {
                 **evaluate(scores, y, seed=settings.seed),
                 "wrong_removals": removals.wrong_removals,
-                "missed": removals.missed,
+                "missed": missed,
             }.items()
         },
         thresholds=Thresholds(
@@ -210,6 +223,7 @@ def fit_bundle(
             removed_share=round(removals.removed, 6),  # 4 digits were a row off at 15,000 rows
             checks=removals.checks,
             more_answers=removals.more_answers,
+            held_groups=held,
         ),
         calibration=transfer(oof_calibration, rescale),
         evaluation=f"{min(5, int(min(y.sum(), len(y) - y.sum())))}-fold cross-validation, {CV_REPEATS} repeats",
@@ -329,6 +343,10 @@ def train(
         # connections whose most similar answer is a "yes" (relevance.alike).
         removable=~unread([connections[i] for i in others], reads)
         & ~most_alike_is_yes(vectors[others], vectors[rows], given, mean),
+        population_titles=title_keys(
+            [embedding_text(connections[i]) for i in others],
+            (embedding_text(c) for c in connections if c.id in answers),
+        ),
     )
     # Which network it learnt: scoring or reporting another export with it can then say so (relevance.network).
     bundle.card = replace(

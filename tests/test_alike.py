@@ -136,7 +136,12 @@ def test_train_leaves_them_out_of_the_list_its_threshold_and_estimate_are_about(
     sales = ["Sales Manager", "Head of Sales", "Sales Director", "Marketing Manager", "Brand Manager"]
     tech = ["Java Developer", "Backend Engineer", "Data Engineer", "Network Administrator", "QA Tester"]
     titles = [(t, True) for t in sales] * 6 + [(t, False) for t in tech] * 8 + [("Recruiter", True)]
-    unlabelled = ["Technical Recruiter", "Senior Recruiter", "Python Developer", "Frontend Developer"] * 5
+    # each title a few times only: five people sharing one would be a title group (relevance.groups)
+    unlabelled = [
+        f"{t} {n}"
+        for n in ("I", "II", "III", "IV", "V")
+        for t in ("Technical Recruiter", "Senior Recruiter", "Python Developer", "Frontend Developer")
+    ]
     with open(tmp_path / "Connections.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["First Name", "Last Name", "URL", "Company", "Position", "Connected On"])
@@ -162,5 +167,29 @@ def test_train_leaves_them_out_of_the_list_its_threshold_and_estimate_are_about(
     thresholds = bundle.card.thresholds
     assert thresholds.remove_at_or_below is not None
     model_removals = [r for r in scored if r.source == "model" and r.suggestion == "remove"]
+    assert thresholds.held_groups == 0
     assert len(model_removals) == round(thresholds.rows * thresholds.removed_share) > 0
     assert all("Recruiter" not in r.connection.position for r in model_removals)
+
+
+def test_train_counts_the_title_groups_score_holds_back_and_both_say_one_list(tmp_path: Path) -> None:
+    sales = ["Sales Manager", "Head of Sales", "Sales Director", "Marketing Manager", "Brand Manager"]
+    tech = ["Java Developer", "Backend Engineer", "Data Engineer", "Network Administrator", "QA Tester"]
+    titles = [(t, True) for t in sales] * 6 + [(t, False) for t in tech] * 8
+    unlabelled = ["Frontend Developer"] * 12 + [f"Frontend Developer {n}" for n in ("I", "II", "III", "IV")]
+    with open(tmp_path / "Connections.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["First Name", "Last Name", "URL", "Company", "Position", "Connected On"])
+        for i, title in enumerate([t for t, _ in titles] + unlabelled):
+            writer.writerow(["Ann", f"P{i}", f"https://www.linkedin.com/in/p-{i}", "Firma", title, "01 Mar 2024"])
+    with open(tmp_path / "labels.csv", "w", newline="", encoding="utf-8") as handle:
+        answers = [[f"linkedin.com/in/p-{i}", "yes" if yes else "no"] for i, (_, yes) in enumerate(titles)]
+        csv.writer(handle).writerows([["id", "label"], *answers])
+    export = read_export(tmp_path / "Connections.csv")
+    bundle = training.train(export, load_labels(tmp_path / "labels.csv"), HashEmbedder(), cache=None).bundle
+    rows = score_export(export, bundle, HashEmbedder(), cache=None).rows
+    held = [r for r in rows if r.source == "title group"]
+    thresholds = bundle.card.thresholds
+    assert {r.connection.position for r in held} == {"Frontend Developer"} and len(held) == thresholds.held_groups == 12
+    model_removals = [r for r in rows if r.is_model_removal]
+    assert len(model_removals) == round(thresholds.rows * thresholds.removed_share) - thresholds.held_groups > 0

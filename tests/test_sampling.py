@@ -189,3 +189,18 @@ def test_check_picks_come_only_from_the_removal_region_and_are_never_asked_again
         assert proba[checks].max() < 0.5  # rows the model would remove, never one it would keep
         assert not set(checks) & (asked | answered.keys())
         asked |= {row for row, _ in picks}
+
+
+def test_auto_asks_first_about_a_title_many_share_that_the_model_would_remove() -> None:
+    vectors, blob = blobs()
+    # Twelve people of a non-audience blob share one title (one vector); nobody answered it.
+    shared = np.flatnonzero(blob == 5)[:12]
+    centre = np.eye(vectors.shape[1])[5]  # the most typical title of a blob that is not the audience
+    vectors[shared] = centre.astype(np.float32)
+    answered = {int(i): bool(blob[i] % 2 == 0) for i in range(1, 180, 4) if i not in set(shared.tolist())}
+    picks = choose_picks(vectors, answered, 10, strategy="auto", seed=1)
+    groups = [row for row, why in picks if why == "group"]
+    assert len(groups) == 1 and groups[0] in set(shared.tolist()) and picks[0][1] == "group"
+    # Once one of them is answered, the title is decided: no more group questions about it.
+    answered[int(groups[0])] = False
+    assert "group" not in {why for _, why in choose_picks(vectors, answered, 10, strategy="auto", seed=1)}

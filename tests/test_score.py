@@ -11,6 +11,7 @@ import pytest
 
 from relevance.bundle import Bundle, Examples
 from relevance.errors import RelevanceError
+from relevance.groups import GROUP_SIZE, held_back, title_keys
 from relevance.io import write_csv
 from relevance.linear import LinearModel
 from relevance.records import CANONICAL_COLUMNS, Connection, lost_letters
@@ -196,3 +197,40 @@ def test_what_decided_a_row_reads_back_from_its_column_and_from_files_written_be
         old = [{k: v for k, v in row.items() if k != "decided_by"} for row in csv.DictReader(handle)]
     write_csv(path, SCORED_COLUMNS[:-1], old)
     assert [r.source for r in read_scored(path)] == ["no text", "lost title", "model"]
+
+
+def test_a_title_many_on_the_list_share_unanswered_goes_to_review_until_one_of_them_is_answered(
+    tmp_path: Path,
+) -> None:
+    # One wrong guess about "Rekruter" removed 30 of a person's audience at once (relevance.groups).
+    many = [person(f"r{i}", "Rekruter" if i % 2 else "REKRUTER  ") for i in range(10)]
+    few = [person(f"d{i}", "Backend Developer") for i in range(GROUP_SIZE - 1)]
+    connections = many + few
+    vectors = np.stack([unit(-0.8)] * len(connections))
+    rows = {r.connection.id: r for r in score_connections(connections, vectors, make_bundle())}
+    held = rows["r1"]
+    assert (held.suggestion, held.source) == ("review", "title group")
+    assert (
+        held.why
+        == "one of 10 connections titled 'Rekruter' on the list, a title you have not answered: answer one of them"
+    )
+    assert all(rows[c.id].suggestion == "review" for c in many)
+    assert all(rows[c.id].suggestion == "remove" for c in few)  # fewer than GROUP_SIZE share it
+    path = tmp_path / "scored.csv"
+    write_scored(list(rows.values()), path)
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        old = [{k: v for k, v in row.items() if k != "decided_by"} for row in csv.DictReader(handle)]
+    write_csv(path, SCORED_COLUMNS[:-1], old)  # a file from before the column reads it from the reason
+    assert {r.connection.id: r.source for r in read_scored(path)}["r1"] == "title group"
+    # One answer about the title (any case or spacing) decides the group: the others go back to the model.
+    answered = score_connections(connections, vectors, make_bundle(), answers={"r0": False})
+    assert all(r.suggestion == "remove" for r in answered if r.connection.id in {c.id for c in many})
+
+
+def test_a_group_is_held_back_when_that_title_alone_would_put_the_list_over_its_limit() -> None:
+    distinct = [f"Teacher {i}" for i in range(935)]
+    keys = title_keys(["Owner"] * 40 + ["Student"] * 20 + ["Nurse"] * 5 + distinct, answered=["student"])
+    shared = held_back(keys, 0.03)  # a list of 1,000: a title is held back when more than 30 share it
+    assert shared[:40].tolist() == [40] * 40 and not shared[40:].any()  # "Student" is answered
+    assert held_back(keys[:100], 0.03)[60:65].tolist() == [5] * 5  # on a list of 100, 5 "Nurse" are too many
+    assert not held_back(title_keys(["Nurse"] * 4, []), 0.03).any()  # fewer than GROUP_SIZE never are
