@@ -59,8 +59,8 @@ class Question:
     def guess_said(self) -> str:
         """The model's guess in words ("not audience, 72%"; "" before there is a model, and on a check). Near 50% it
         has no view yet, and "not audience, 50%" read as a verdict to a first-time user."""
-        if self.guess is None or self.picked == "check":
-            return ""  # a check tests the removal list: a guess beside it would lean on the answer it tests
+        if self.guess is None or self.picked in ("check", "group"):
+            return ""  # a check tests the removal list, a group question decides many: a guess would lean on it
         audience = self.guess >= 0.5
         sure = self.guess if audience else 1 - self.guess
         if sure < SURE_FROM:
@@ -73,7 +73,7 @@ class Question:
         if self.picked == "check":
             return "checking the removal list: a connection picked at random from those the model would remove"
         if self.picked == "group":
-            return "many share this title and the model would remove them: your answer here decides how it reads them"
+            return "many of your connections share this title: your answer decides how the model reads all of them"
         return None
 
 

@@ -14,12 +14,13 @@ import numpy as np
 
 from relevance.clustering import cluster
 from relevance.embed import has_vector
-from relevance.groups import GROUP_SIZE
+from relevance.groups import held_back
 from relevance.guess import Guess, class_counts, fit_model
 from relevance.labels import Labels, append_rows, label_row
 from relevance.linear import network_mean
 from relevance.neighbours import Neighbourhood, distinct_rows
 from relevance.records import Connection
+from relevance.settings import DEFAULT_MAX_WRONG_REMOVALS
 
 STRATEGIES: tuple[str, ...] = ("auto", "random", "diverse", "uncertain")
 # `auto` covers the network until there are MIN_EACH answers of each kind AND MIN_ANSWERS answers in all, then
@@ -43,8 +44,9 @@ EXPLORE = 0.1
 CHECK = 0.2
 CHECKS_FROM = 30
 # At most this share of each `auto` batch asks about title groups the model would remove (relevance.groups): a
-# title many share that no answer has yet; one answer about it decides them all (``picked`` = "group").
-GROUPS = 0.3
+# title so many share, unanswered, that a wrong guess about it would break the limit on a list as long as the
+# removal region; one answer about it decides them all (``picked`` = "group").
+GROUPS = 0.2
 # The candidate removal region: the lowest-scored rows, this share of those the model calls "no" (p < 0.5).
 # Lenient on purpose: the threshold `relevance train` settles on lies inside it.
 REGION = 0.8
@@ -127,7 +129,7 @@ def choose_picks(
     rng = np.random.default_rng(seed)
     region = removal_region(model, vectors, candidates)
     # The biggest unanswered title groups the model would remove first (relevance.groups): one answer each.
-    groups = group_rows(vectors, answered, candidates, region)[: round(n * GROUPS)]
+    groups = group_rows(vectors, answered, region)[: round(n * GROUPS)]
     region = np.setdiff1d(region, groups)
     check = min(round(n * CHECK), len(region)) if len(answered) >= CHECKS_FROM else 0
     checks = rng.choice(region, check, replace=False).tolist() if check else []
@@ -144,21 +146,23 @@ def choose_picks(
 
 
 def group_rows(
-    vectors: np.ndarray, answered: Mapping[int, bool], candidates: np.ndarray, region: np.ndarray
+    vectors: np.ndarray,
+    answered: Mapping[int, bool],
+    region: np.ndarray,
+    limit: float = DEFAULT_MAX_WRONG_REMOVALS,
 ) -> list[int]:
-    """One row of each title group in the removal ``region``: GROUP_SIZE or more unanswered ``candidates`` with
-    the same title (the same vector), no answered row with it; the biggest group first (relevance.groups)."""
+    """One row of each title group of the removal ``region``, as relevance.groups holds them back on a list that
+    long (the same vector is the same title; a title with an answered row is answered); the biggest first."""
     if not len(region):
         return []
     _, inverse = distinct_rows(vectors)
-    sizes = np.bincount(inverse[candidates], minlength=int(inverse.max()) + 1)
     answered_titles = inverse[np.fromiter(answered, dtype=np.intp, count=len(answered))]
-    sizes[answered_titles] = 0
-    first: dict[int, int] = {}
-    for row in region.tolist():
-        if sizes[inverse[row]] >= GROUP_SIZE:
-            first.setdefault(int(inverse[row]), row)
-    return sorted(first.values(), key=lambda row: (-sizes[inverse[row]], row))
+    keys = np.where(np.isin(inverse[region], answered_titles), -1, inverse[region])
+    first: dict[int, tuple[int, int]] = {}
+    for row, key, shared in zip(region.tolist(), keys.tolist(), held_back(keys, limit).tolist(), strict=True):
+        if shared:
+            first.setdefault(key, (-shared, row))
+    return [row for _, row in sorted(first.values())]
 
 
 def removal_region(model: Guess, vectors: np.ndarray, candidates: np.ndarray) -> np.ndarray:

@@ -153,7 +153,7 @@ def score_connections(
                 row = ScoredRow(connection, score, "keep" if score >= keep_from else suggestion, reasons[i])
         row.label, row.model = label, model_id
         rows.append(row)
-    _hold_back_groups(rows, known, bundle.card.thresholds.max_wrong_removals)
+    _hold_back_groups(rows, bundle.examples.learnt(), known, bundle.card.thresholds.max_wrong_removals)
     rank = {name: i for i, name in enumerate(SUGGESTIONS)}
     # Within each suggestion, the model's rows first, lowest score first (the surest removals at the top; rows
     # without a score at their end), then the person's own answers, decided already: one order for scored.csv,
@@ -162,11 +162,17 @@ def score_connections(
     return rows
 
 
-def _hold_back_groups(rows: list[ScoredRow], known: dict[str, bool], limit: float) -> None:
+def _hold_back_groups(rows: list[ScoredRow], learnt: dict[str, bool], known: dict[str, bool], limit: float) -> None:
     """Mark review, in place, the model's removals whose title too many of them share unanswered
-    (relevance.groups)."""
+    (relevance.groups). A title is answered once the model learnt an answer about it, or the person said "no"
+    to one since (the model would remove them anyway): a fresh "yes" keeps the others back until a retraining,
+    which then reads them as like that "yes" (relevance.alike)."""
     listed = [i for i, row in enumerate(rows) if row.is_model_removal]
-    answered = (embedding_text(row.connection) for row in rows if row.connection.id in known)
+    answered = (
+        embedding_text(row.connection)
+        for row in rows
+        if row.connection.id in learnt or known.get(row.connection.id) is False
+    )
     keys = title_keys([embedding_text(rows[i].connection) for i in listed], answered)
     for i, shared in zip(listed, held_back(keys, limit).tolist(), strict=True):
         if shared:

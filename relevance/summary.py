@@ -66,6 +66,11 @@ class Summary:
         """The one answer to "how many do I remove?" (``steps``: how to name labelling and training)."""
         own = f"{self.answered_removals:,} you answered no" if self.answered_removals else ""
         if not self.model_removals:
+            if self.grouped:  # every connection the model would remove shares a title the person has not answered
+                return (
+                    f"No removal list yet: the {self.grouped:,} connections the model would remove share titles you "
+                    f"have not answered; answer one of each such title ({steps[0]}), then {steps[1]}."
+                ) + (f" (Marked remove: the {own}.)" if own else "")
             if self.has_threshold:  # the model would remove some: the person's answers or keep-rules keep them all
                 return "No removal list: your answers or keep-rules keep every connection the model would remove." + (
                     f" (Marked remove: the {own}.)" if own else ""
@@ -137,7 +142,9 @@ class Summary:
         """ "150 below LinkedIn's 30,000 cap" (or "over"): the terminal and the report say it alike (a share
         rounded to "100% of the cap" read as full where 150 places were left)."""
         room = cap - self.on_linkedin
-        return f"{abs(room):,} {'below' if room >= 0 else 'over'} LinkedIn's {cap:,} cap"
+        if not room:
+            return f"at LinkedIn's {cap:,} cap"
+        return f"{abs(room):,} {'below' if room > 0 else 'over'} LinkedIn's {cap:,} cap"
 
     def _unscored(self) -> str:
         """ " (60 without a position or headline: marked review; 920 hidden members ...)", or "" when all scored."""
@@ -279,6 +286,16 @@ def short_list(more: int, steps: tuple[str, str] = CLI_STEPS) -> str:
     )
 
 
+def held_groups_line(held: int, steps: tuple[str, str] | None, alone: bool = False) -> str:
+    """What train says about the removals held back as title groups (relevance.groups)."""
+    label, retrain = steps or CLI_STEPS
+    start = "No removal list yet: the" if alone else "Held back besides:"
+    return (
+        f"{start} {held:,} connections the model would remove share titles you have not answered, so many that a "
+        f"wrong guess about one title would break your limit; answer one of each ({label}), then {retrain}."
+    )
+
+
 def removal_lines(card: ModelCard, steps: tuple[str, str] | None = CLI_STEPS) -> list[str]:
     """What a model card says about the removal list, as `relevance train` tells it (``steps`` None: without
     the advice on a short list, for a caller that shows the summary's removal sentence, which gives it)."""
@@ -287,12 +304,16 @@ def removal_lines(card: ModelCard, steps: tuple[str, str] | None = CLI_STEPS) ->
         return [no_list(t.max_wrong_removals, t.more_answers, steps)] if steps is not None else []
     rate = card.wrong_removals
     count = round(t.rows * t.removed_share) - t.held_groups
+    if count <= 0 and t.held_groups:
+        return [held_groups_line(t.held_groups, steps, alone=True)]
     about, low, high = expected_wrong(count, rate)
     lines = [
         f"Remove at score ≤ {t.remove_at_or_below:.3f}: about {count:,} of your unlabelled connections; about "
         f"{about:,} of them ({rate.value:.1%}) may be your audience (likely {low:,}–{high:,}, your limit "
         f"{t.max_wrong_removals:.0%}); the list holds {1 - card.metrics['missed'].value:.0%} of the connections that are not your audience."
     ]
+    if t.held_groups:
+        lines.append(held_groups_line(t.held_groups, steps))
     if t.more_answers and steps is not None:
         lines.append(short_list(t.more_answers, steps))
     if t.checks is not None and t.checks.answers:

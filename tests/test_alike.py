@@ -17,7 +17,7 @@ from relevance.labels import load_labels
 from relevance.linear import LinearModel
 from relevance.score import score_connections, score_export
 from relevance.scored_file import read_scored, write_scored
-from relevance.summary import summarise_rows
+from relevance.summary import removal_lines, summarise_rows
 from tests.fakes import HashEmbedder
 from tests.test_score import make_card, person, unit
 
@@ -193,3 +193,6 @@ def test_train_counts_the_title_groups_score_holds_back_and_both_say_one_list(tm
     assert {r.connection.position for r in held} == {"Frontend Developer"} and len(held) == thresholds.held_groups == 12
     model_removals = [r for r in rows if r.is_model_removal]
     assert len(model_removals) == round(thresholds.rows * thresholds.removed_share) - thresholds.held_groups > 0
+    said = " ".join(removal_lines(bundle.card))  # train says what waits for an answer
+    assert f"about {len(model_removals)} of your unlabelled connections" in said
+    assert "Held back besides: 12 connections the model would remove share titles you have not answered" in said

@@ -88,6 +88,10 @@ def test_piped_keys_on_one_line_are_answers_each_and_whole_words_are_their_key(e
     code, output = run("label", export, "--labels", labels, input="yes no\nskip\nquit\ny\n")
     assert code == 0, output
     assert sorted(load_labels(labels).answers.values()) == [False, False, False, True, True]
+    # a word that is not all keys means nothing: "maybe" is not m, a, y (a yes), b, e
+    code, output = run("label", export, "--labels", labels, input="maybe\nq\n")
+    assert code == 0, output
+    assert len(load_labels(labels).answers) == 5
 
 
 def test_undo_takes_the_answer_back_on_disk(export: Path, tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from relevance.score import (
     score_connections,
 )
 from relevance.scored_file import SCORED_COLUMNS, read_scored, write_scored
+from relevance.summary import summarise_rows
 from tests.fakes import make_card
 
 
@@ -222,9 +223,16 @@ def test_a_title_many_on_the_list_share_unanswered_goes_to_review_until_one_of_t
         old = [{k: v for k, v in row.items() if k != "decided_by"} for row in csv.DictReader(handle)]
     write_csv(path, SCORED_COLUMNS[:-1], old)  # a file from before the column reads it from the reason
     assert {r.connection.id: r.source for r in read_scored(path)}["r1"] == "title group"
-    # One answer about the title (any case or spacing) decides the group: the others go back to the model.
+    # A "no" about the title (any case or spacing) decides the group: the others go back to the model.
     answered = score_connections(connections, vectors, make_bundle(), answers={"r0": False})
     assert all(r.suggestion == "remove" for r in answered if r.connection.id in {c.id for c in many})
+    # A "yes" the model has not learnt keeps the others back (a retraining then reads them as like it).
+    fresh_yes = score_connections(connections, vectors, make_bundle(), answers={"r0": True})
+    assert all(r.suggestion == "review" for r in fresh_yes if r.connection.id in {c.id for c in many[1:]})
+    summary = summarise_rows(list(rows.values()), None, 0)
+    assert summary.grouped == 10 and "10 connections whose score is low enough to remove" in " ".join(
+        summary.held_back()
+    )
 
 
 def test_a_group_is_held_back_when_that_title_alone_would_put_the_list_over_its_limit() -> None:
@@ -234,3 +242,10 @@ def test_a_group_is_held_back_when_that_title_alone_would_put_the_list_over_its_
     assert shared[:40].tolist() == [40] * 40 and not shared[40:].any()  # "Student" is answered
     assert held_back(keys[:100], 0.03)[60:65].tolist() == [5] * 5  # on a list of 100, 5 "Nurse" are too many
     assert not held_back(title_keys(["Nurse"] * 4, []), 0.03).any()  # fewer than GROUP_SIZE never are
+
+
+def test_when_every_removal_waits_on_a_title_the_summary_says_so_not_that_answers_keep_them() -> None:
+    many = [person(f"r{i}", "Rekruter") for i in range(6)]
+    rows = score_connections(many, np.stack([unit(-0.8)] * 6), make_bundle())
+    summary = summarise_rows(rows, make_card(), 0)
+    assert summary.removal_sentence().startswith("No removal list yet: the 6 connections the model would remove share")

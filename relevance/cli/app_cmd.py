@@ -48,10 +48,11 @@ def app_command(
             state = AppState.open(
                 export, labels, model, progress=progress, notify=lambda line: err.print(line, markup=False)
             )
-        server = AppServer(state, port)
     except RelevanceError as error:
         err.print(f"[bold red]Error:[/] {escape(str(error))}")
         raise typer.Exit(1) from None
+    try:
+        server = AppServer(state, port)
     except OSError as error:  # the port is taken
         err.print(
             f"[bold red]Error:[/] cannot listen on 127.0.0.1:{port} ({escape(error.strerror or str(error))}): "

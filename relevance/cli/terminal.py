@@ -35,6 +35,7 @@ QUIT = "q"
 _CTRL_D = "\x04"
 # Words a scripted line may give for a key, whole ("yes" is y, not y, e and then s for skip).
 _WORDS = {"yes": "y", "no": "n", "skip": "s", "undo": "u", "open": "o", "quit": "q"}
+_KEYS = frozenset(_WORDS.values())
 
 
 class Keys:
@@ -71,7 +72,9 @@ class Keys:
                 if not line:
                     return QUIT
                 for word in line.lower().split():
-                    self._pending += [_WORDS[word]] if word in _WORDS else list(word)
+                    # keys typed together ("nnyq") are each a key; any other word ("maybe") is one unknown key
+                    keys = [_WORDS[word]] if word in _WORDS else list(word) if set(word) <= _KEYS else [word]
+                    self._pending += keys
                 if not self._pending:
                     return ""  # an empty line: a key that means nothing
             return self._pending.pop(0)
