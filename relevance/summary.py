@@ -69,7 +69,7 @@ class Summary:
             if self.grouped:  # every connection the model would remove shares a title the person has not answered
                 return (
                     f"No removal list yet: the {self.grouped:,} connections the model would remove share titles you "
-                    f"have not answered; answer one of each such title ({steps[0]}), then {steps[1]}."
+                    f"have not answered; answer one of each such title {steps[0]}, then {steps[1]}."
                 ) + (f" (Marked remove: the {own}.)" if own else "")
             if self.has_threshold:  # the model would remove some: the person's answers or keep-rules keep them all
                 return "No removal list: your answers or keep-rules keep every connection the model would remove." + (
@@ -292,7 +292,7 @@ def held_groups_line(held: int, steps: tuple[str, str] | None, alone: bool = Fal
     start = "No removal list yet: the" if alone else "Held back besides:"
     return (
         f"{start} {held:,} connections the model would remove share titles you have not answered, so many that a "
-        f"wrong guess about one title would break your limit; answer one of each ({label}), then {retrain}."
+        f"wrong guess about one title would break your limit; answer one of each {label}, then {retrain}."
     )
 
 
