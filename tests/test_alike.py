@@ -130,6 +130,18 @@ def test_the_persons_latest_answer_decides() -> None:
     assert "'Recruiter, Peoplewise' (no)" in rows[0].why
 
 
+def write_network(folder: Path, answered: list[tuple[str, bool]], unlabelled: list[str]) -> None:
+    """Connections.csv (the answered titles first, then the others) and labels.csv with the answers."""
+    with open(folder / "Connections.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["First Name", "Last Name", "URL", "Company", "Position", "Connected On"])
+        for i, title in enumerate([t for t, _ in answered] + unlabelled):
+            writer.writerow(["Ann", f"P{i}", f"https://www.linkedin.com/in/p-{i}", "Firma", title, "01 Mar 2024"])
+    with open(folder / "labels.csv", "w", newline="", encoding="utf-8") as handle:
+        answers = [[f"linkedin.com/in/p-{i}", "yes" if yes else "no"] for i, (_, yes) in enumerate(answered)]
+        csv.writer(handle).writerows([["id", "label"], *answers])
+
+
 def test_train_leaves_them_out_of_the_list_its_threshold_and_estimate_are_about(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -142,14 +154,7 @@ def test_train_leaves_them_out_of_the_list_its_threshold_and_estimate_are_about(
         for n in ("I", "II", "III", "IV", "V")
         for t in ("Technical Recruiter", "Senior Recruiter", "Python Developer", "Frontend Developer")
     ]
-    with open(tmp_path / "Connections.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["First Name", "Last Name", "URL", "Company", "Position", "Connected On"])
-        for i, title in enumerate([t for t, _ in titles] + unlabelled):
-            writer.writerow(["Ann", f"P{i}", f"https://www.linkedin.com/in/p-{i}", "Firma", title, "01 Mar 2024"])
-    with open(tmp_path / "labels.csv", "w", newline="", encoding="utf-8") as handle:
-        answers = [[f"linkedin.com/in/p-{i}", "yes" if yes else "no"] for i, (_, yes) in enumerate(titles)]
-        csv.writer(handle).writerows([["id", "label"], *answers])
+    write_network(tmp_path, titles, unlabelled)
     seen: dict[str, int] = {}
     plan = training.plan_removals
 
@@ -177,14 +182,7 @@ def test_train_counts_the_title_groups_score_holds_back_and_both_say_one_list(tm
     tech = ["Java Developer", "Backend Engineer", "Data Engineer", "Network Administrator", "QA Tester"]
     titles = [(t, True) for t in sales] * 6 + [(t, False) for t in tech] * 8
     unlabelled = ["Frontend Developer"] * 12 + [f"Frontend Developer {n}" for n in ("I", "II", "III", "IV")]
-    with open(tmp_path / "Connections.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["First Name", "Last Name", "URL", "Company", "Position", "Connected On"])
-        for i, title in enumerate([t for t, _ in titles] + unlabelled):
-            writer.writerow(["Ann", f"P{i}", f"https://www.linkedin.com/in/p-{i}", "Firma", title, "01 Mar 2024"])
-    with open(tmp_path / "labels.csv", "w", newline="", encoding="utf-8") as handle:
-        answers = [[f"linkedin.com/in/p-{i}", "yes" if yes else "no"] for i, (_, yes) in enumerate(titles)]
-        csv.writer(handle).writerows([["id", "label"], *answers])
+    write_network(tmp_path, titles, unlabelled)
     export = read_export(tmp_path / "Connections.csv")
     bundle = training.train(export, load_labels(tmp_path / "labels.csv"), HashEmbedder(), cache=None).bundle
     rows = score_export(export, bundle, HashEmbedder(), cache=None).rows
