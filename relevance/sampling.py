@@ -44,10 +44,10 @@ EXPLORE = 0.1
 CHECK = 0.2
 CHECKS_FROM = 30
 # At most this share of each `auto` batch asks about title groups the model would remove (relevance.groups): a
-# title so many share, unanswered, that a wrong guess about it would break the limit on a list LIST_SHARE of the
-# removal region long; one answer about it decides them all (``picked`` = "group"). The list `relevance train`
-# draws is a part of the lenient region only it can size (the bundled sample: 286 of 1,384 rows, a fifth), so
-# the labeller's test is near `score`'s, not the same.
+# title so many share, unanswered, that a wrong guess about it would break the limit on a list of the lowest-
+# scored LIST_SHARE of the removal region; one answer about it decides them all (``picked`` = "group"). The list
+# `relevance train` draws is the low end of the lenient region, which only it can size (the bundled sample: 286
+# of 1,384 rows, a fifth), so the labeller's test is near `score`'s, not the same.
 GROUPS = 0.2
 LIST_SHARE = 0.25
 # The candidate removal region: the lowest-scored rows, this share of those the model calls "no" (p < 0.5).
@@ -132,7 +132,7 @@ def choose_picks(
     rng = np.random.default_rng(seed)
     region = removal_region(model, vectors, candidates)
     # The biggest unanswered title groups the model would remove first (relevance.groups): one answer each.
-    groups = group_rows(vectors, answered, region)[: round(n * GROUPS)]
+    groups = group_rows(vectors, answered, region, model.proba)[: round(n * GROUPS)]
     region = np.setdiff1d(region, groups)
     check = min(round(n * CHECK), len(region)) if len(answered) >= CHECKS_FROM else 0
     checks = rng.choice(region, check, replace=False).tolist() if check else []
@@ -152,19 +152,22 @@ def group_rows(
     vectors: np.ndarray,
     answered: Mapping[int, bool],
     region: np.ndarray,
+    proba: np.ndarray,
     limit: float = DEFAULT_MAX_WRONG_REMOVALS,
 ) -> list[int]:
-    """One row of each title group of the removal ``region``, as relevance.groups holds them back on a list
-    LIST_SHARE of it long (the same vector is the same title; a title with an answered row is answered); the
-    biggest first."""
+    """One row of each title group among the lowest-scored LIST_SHARE of the removal ``region`` (``proba``: the
+    model's, by row), as relevance.groups would hold them back on a list that long at half the ``limit`` (the
+    same vector is the same title; a title with an answered row is answered); the biggest first."""
     if not len(region):
         return []
+    listed = region[np.argsort(proba[region], kind="stable")][: max(1, round(LIST_SHARE * len(region)))]
     _, inverse = distinct_rows(vectors)
     answered_titles = inverse[np.fromiter(answered, dtype=np.intp, count=len(answered))]
-    keys = np.where(np.isin(inverse[region], answered_titles), -1, inverse[region])
+    keys = np.where(np.isin(inverse[listed], answered_titles), -1, inverse[listed])
     first: dict[int, tuple[int, int]] = {}
-    held = held_back(keys, limit * LIST_SHARE)
-    for row, key, shared in zip(region.tolist(), keys.tolist(), held.tolist(), strict=True):
+    # Half the limit: asked a little early, a title costs one question; missed, it keeps its people waiting.
+    held = held_back(keys, limit / 2)
+    for row, key, shared in zip(listed.tolist(), keys.tolist(), held.tolist(), strict=True):
         if shared:
             first.setdefault(key, (-shared, row))
     return [row for _, row in sorted(first.values())]

@@ -10,6 +10,7 @@ from fakes import fake_vectors
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from relevance import sampling
 from relevance.guess import cv_quality, fit_model
 from relevance.labels import load_labels
 from relevance.records import Connection
@@ -23,6 +24,7 @@ from relevance.sampling import (
     choose,
     choose_picks,
     effective_strategy,
+    group_rows,
 )
 
 
@@ -191,16 +193,22 @@ def test_check_picks_come_only_from_the_removal_region_and_are_never_asked_again
         asked |= {row for row, _ in picks}
 
 
-def test_auto_asks_first_about_a_title_many_share_that_the_model_would_remove() -> None:
+def test_group_rows_finds_a_title_many_share_at_the_low_end_of_the_removal_region() -> None:
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(40, 8)).astype(np.float32)
+    vectors[:12] = vectors[0]  # twelve people share one title
+    proba = np.linspace(0.2, 0.4, 40)
+    proba[:12] = 0.01  # which the model scores lowest
+    region = np.arange(40)
+    assert group_rows(vectors, {}, region, proba) == [0]
+    assert group_rows(vectors, {5: False}, region, proba) == []  # answered once: decided
+    proba[:12] = 0.39  # not among the lowest quarter of the region: not a question yet
+    assert group_rows(vectors, {}, region, proba) == []
+
+
+def test_auto_asks_about_title_groups_first(monkeypatch: pytest.MonkeyPatch) -> None:
     vectors, blob = blobs()
-    # Twelve people of a non-audience blob share one title (one vector); nobody answered it.
-    shared = np.flatnonzero(blob == 5)[:12]
-    centre = np.eye(vectors.shape[1])[5]  # the most typical title of a blob that is not the audience
-    vectors[shared] = centre.astype(np.float32)
-    answered = {int(i): bool(blob[i] % 2 == 0) for i in range(1, 180, 4) if i not in set(shared.tolist())}
+    answered = {i: bool(blob[i] % 2 == 0) for i in range(1, 180, 4)}
+    monkeypatch.setattr(sampling, "group_rows", lambda *args: [2, 6])
     picks = choose_picks(vectors, answered, 10, strategy="auto", seed=1)
-    groups = [row for row, why in picks if why == "group"]
-    assert len(groups) == 1 and groups[0] in set(shared.tolist()) and picks[0][1] == "group"
-    # Once one of them is answered, the title is decided: no more group questions about it.
-    answered[int(groups[0])] = False
-    assert "group" not in {why for _, why in choose_picks(vectors, answered, 10, strategy="auto", seed=1)}
+    assert picks[:2] == [(2, "group"), (6, "group")] and len({row for row, _ in picks}) == 10
