@@ -234,7 +234,11 @@ def letter_languages(text: str) -> tuple[str, ...]:
     letter of it beyond a-z ("náborový konzultant": Czech or Slovak), the language a script names outright
     (Greek), every Latin or Cyrillic language for a title in plain a-z or basic Cyrillic, and none where no one
     language writes all its letters (or it has none). Cheap enough for every title of every score."""
-    script = script_of(text)
+    return _by_letters(text, script_of(text))
+
+
+def _by_letters(text: str, script: str) -> tuple[str, ...]:
+    """``letter_languages`` of a title written in ``script``."""
     if script in _SCRIPT_LANGUAGE:
         return (_SCRIPT_LANGUAGE[script],)
     if script == "Latin" and uzbek_latin(text):
@@ -252,16 +256,11 @@ def _guess(text: str) -> Detection:
     script = script_of(text)
     if not script:
         return Detection(UNKNOWN, "", 0.0)
-    if script in _SCRIPT_LANGUAGE:
-        return Detection(_SCRIPT_LANGUAGE[script], script, 1.0)
-    if script == "Latin" and uzbek_latin(text):
-        return Detection("uz", script, 1.0)
-    pool = _pool(script)
-    candidates = _candidates(text, pool)
-    if len(candidates) == 1:
+    candidates = list(_by_letters(text, script))
+    if len(candidates) == 1:  # the script or the letters name it
         return Detection(candidates[0], script, 1.0)
     if not candidates:  # letters no single language has (a name, a typo): let the model choose freely
-        candidates = list(pool)
+        candidates = list(_pool(script))
     ranked = dict(_identifier().rank(text))
     probs = np.array([ranked.get(code, 0.0) * PRIOR.get(code, 1.0) for code in candidates])
     total = float(probs.sum())

@@ -7,7 +7,7 @@ rule keeps, and a row with nothing to judge by is never suggested for removal.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal, get_args
@@ -96,7 +96,8 @@ def score_connections(
     ``answers`` are the user's own (by id); the bundle's training answers apply where ``answers`` is silent.
     """
     # The answers that decide rows: the model's own, each replaced by the person's latest, and the person's others.
-    known = bundle.examples.learnt() | (answers or {})
+    learnt = bundle.examples.learnt()
+    known = learnt | (answers or {})
     block = bundle.featurizer.block(connections) if bundle.featurizer is not None else None
     titles = bundle.title_vectors(vectors, connections)  # language offsets taken out once, for both uses
     decisions = bundle.title_decisions(titles, connections, block=block)
@@ -153,7 +154,7 @@ def score_connections(
                 row = ScoredRow(connection, score, "keep" if score >= keep_from else suggestion, reasons[i])
         row.label, row.model = label, model_id
         rows.append(row)
-    _hold_back_groups(rows, bundle.examples.learnt(), known, bundle.card.thresholds.max_wrong_removals)
+    _hold_back_groups(rows, learnt, known, bundle.card.thresholds.max_wrong_removals)
     rank = {name: i for i, name in enumerate(SUGGESTIONS)}
     # Within each suggestion, the model's rows first, lowest score first (the surest removals at the top; rows
     # without a score at their end), then the person's own answers, decided already: one order for scored.csv,
@@ -176,9 +177,8 @@ def _hold_back_groups(rows: list[ScoredRow], learnt: dict[str, bool], known: dic
     keys = title_keys([embedding_text(rows[i].connection) for i in listed], answered)
     for i, shared in zip(listed, held_back(keys, limit).tolist(), strict=True):
         if shared:
-            row = rows[i]
-            why = group_reason(embedding_text(row.connection), shared)
-            rows[i] = ScoredRow(row.connection, row.score, "review", why, row.label, "title group", row.model)
+            why = group_reason(embedding_text(rows[i].connection), shared)
+            rows[i] = replace(rows[i], suggestion="review", why=why, source="title group")
 
 
 def signal_reasons(decisions: np.ndarray, scores: np.ndarray, bundle: Bundle, block: np.ndarray | None) -> list[str]:

@@ -67,10 +67,9 @@ class Summary:
         own = f"{self.answered_removals:,} you answered no" if self.answered_removals else ""
         if not self.model_removals:
             if self.grouped:  # every connection the model would remove shares a title the person has not answered
-                return (
-                    f"No removal list yet: the {self.grouped:,} connections the model would remove share titles you "
-                    f"have not answered; answer one of each such title {steps[0]}, then {steps[1]}."
-                ) + (f" (Marked remove: the {own}.)" if own else "")
+                return held_groups_line(self.grouped, steps, alone=True) + (
+                    f" (Marked remove: the {own}.)" if own else ""
+                )
             if self.has_threshold:  # the model would remove some: the person's answers or keep-rules keep them all
                 return "No removal list: your answers or keep-rules keep every connection the model would remove." + (
                     f" (Marked remove: the {own}.)" if own else ""
