@@ -58,8 +58,9 @@ FLUSH_SECONDS = 30.0
 @runtime_checkable
 class Embedder(Protocol):
     """Anything that turns texts into L2-normalised float32 vectors. A backend may also set ``batch_size``:
-    texts per encode call, so one progress tick (aim for a second or two); and ``languages_apart = True`` when
-    its space keeps each language apart by an offset of its own (relevance.language_offsets)."""
+    texts per encode call, so one progress tick (aim for a second or two); and ``language_offsets()``, a vector
+    per language code, when its space keeps each language apart by an offset of its own
+    (relevance.language_offsets)."""
 
     name: str  # pins the exact model and version; the cache key, and stored in model bundles
     dim: int

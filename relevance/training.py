@@ -32,9 +32,9 @@ from relevance.io import Export
 from relevance.labels import DRAWN_AT_RANDOM, Labels
 from relevance.language_offsets import (
     LanguageOffsets,
+    embedder_offsets,
     language_matters,
     offsets_note,
-    reads_languages_apart,
     title_languages,
 )
 from relevance.linear import LinearModel, network_mean
@@ -312,11 +312,12 @@ def train(
     judged = has_vector(vectors)
     rows = [i for i, c in enumerate(connections) if c.id in answers and judged[i]]
     offsets, matters = LanguageOffsets.none(vectors.shape[1]), False
-    if reads_languages_apart(embedder):
+    known = embedder_offsets(embedder)
+    if known:
         languages = title_languages(connections)
         matters = language_matters(languages[rows], [answers[connections[i].id] for i in rows])
         if not matters:
-            offsets = LanguageOffsets.fit(vectors, languages)
+            offsets = LanguageOffsets.for_network(known, vectors, languages)
             vectors = offsets.apply(vectors, languages)
     reads = reads_languages(embedder)
     featurizer = Featurizer(settings.signals).fit(connections)

