@@ -14,8 +14,8 @@ Ukrainian connections are programmers and teachers, a short title read as Spanis
 and an offset fitted on its means took that content out with the language. Measured (100 random answers, 10
 repeats, ROC-AUC and removal recall at 98% precision on the unanswered rows) on two invented networks of the kind
 real ones are, a Czech sales trainer's 28,500 rows and a Polish HR trainer's 5,000: offsets fitted on the network
-0.913 and 0.52, 0.917 and 0.34 (read as embedded: 0.910 and 0.57, 0.925 and 0.39), the model's own offsets 0.923
-and 0.62, 0.935 and 0.59. On the benchmark's ESCO networks, whose languages hold the same occupations by
+0.913 and 0.52, 0.917 and 0.34 (read as embedded: 0.910 and 0.57, 0.925 and 0.39), the model's own offsets 0.924
+and 0.62, 0.934 and 0.58. On the benchmark's ESCO networks, whose languages hold the same occupations by
 construction, the fitted ones were a little better (Central/Eastern European trainer 0.924 against 0.918, Polish
 trainer 0.897 against 0.891); a Central/Eastern European trainer's ranking at 100 answers gains from either
 (ROC-AUC 0.87 read as embedded, scripts/bench_accuracy.py).
