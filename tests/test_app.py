@@ -387,10 +387,7 @@ def test_the_app_says_which_model_reads_the_network_and_a_saved_model_keeps_it(e
     heard: list[str] = []
     model = tmp_path / "models" / "relevance.npz"
     state = AppState.open(export, tmp_path / "labels.csv", model, cache=None, notify=heard.append)
-    assert heard == [
-        "Reading titles with use-multilingual-v3: the default; every title with a clear language is in a language "
-        "it was trained on."
-    ]
+    assert heard == ["Reading titles with e5-small-multilingual: the default; it reads about 100 languages."]
     assert state.snapshot()["reading"] == heard[0]
     serving = serve(state)
     client = next(serving)

@@ -30,7 +30,7 @@ def info() -> None:
         out.print(f"{package} {installed}", markup=False)
     from relevance.embedders.e5 import unavailable_reason
 
-    # Whether the networks that call for e5 get it here (relevance.embedders.choose_for), or the default instead.
+    # Whether e5, the default (relevance.embedders.choose_for), can run here, or USE reads every network instead.
     reason = unavailable_reason()
     out.print(f"e5-small-multilingual {'cannot run here: ' + reason if reason else 'can run here'}", markup=False)
     from relevance.cache import default_cache_dir

