@@ -7,7 +7,7 @@ Obchodní manažerka | Trenér 🚀 w Kovotex"), and on networks made like real 
 languages too (100 random answers, 10 repeats, unanswered rows; ROC-AUC and removal recall at 98% precision):
 a Polish HR trainer's 5,000 rows, which USE read (97% of its titles with a clear language in USE's languages),
 USE 0.881 and 0.03, e5 0.934 and 0.58; a Czech sales trainer's 28,500 rows, 0.771 and 0.15 against 0.924 and
-0.62; the bundled sample, 0.850 and 0.08 against 0.880 and 0.42 (scripts/bench_languages.py). With the tool's own
+0.62; the bundled sample, 0.850 and 0.08 against 0.868 and 0.39 (scripts/bench_languages.py). With the tool's own
 100 answers on the Polish network, USE's removal list held 1,268 people, 2.6% of them her audience (31
 "Rekruter"), e5's 1,723 with 0.5%. The issue that asked for e5 measured the same on non-ESCO titles: real CV
 positions 0.797 -> 0.823, national classification titles 0.821 -> 0.886. On the benchmark's clean ESCO personas in
