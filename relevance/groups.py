@@ -9,8 +9,9 @@ threshold: 5.4% of a 557-row list wrong, where the tool said "about 10 (likely 1
 So a title the model would remove for more people than the list may hold wrongly (its limit, 3% of the list),
 and at least GROUP_SIZE of them, goes to review until the person answers it once (any connection with that exact
 title, yes or no): if the model were wrong about it, that one title alone would break the limit. On a list of
-10,000 that is a title shared by over 300; on one of 300, by over 9. The labeller asks about such titles first
-(relevance.sampling). Networks of distinct titles are not affected.
+10,000 that is a title shared by over 300; on one of 300, by over 9. The labeller asks about the unanswered titles
+many share on the removal list, those far from every answer first (relevance.sampling.group_rows). Networks of
+distinct titles are not affected.
 """
 
 from __future__ import annotations

@@ -193,17 +193,25 @@ def test_check_picks_come_only_from_the_removal_region_and_are_never_asked_again
         asked |= {row for row, _ in picks}
 
 
-def test_group_rows_finds_a_title_many_share_at_the_low_end_of_the_removal_region() -> None:
+def test_group_rows_asks_first_about_the_title_most_share_farthest_from_any_answer() -> None:
     rng = np.random.default_rng(0)
-    vectors = rng.normal(size=(40, 8)).astype(np.float32)
+    vectors = rng.normal(size=(60, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     vectors[:12] = vectors[0]  # twelve people share one title
-    proba = np.linspace(0.2, 0.4, 40)
-    proba[:12] = 0.01  # which the model scores lowest
+    vectors[12:20] = vectors[12]  # eight another
+    vectors[20:24] = vectors[20]  # four: too few to be a group
+    mean = vectors.mean(axis=0)
     region = np.arange(40)
-    assert group_rows(vectors, {}, region, proba) == [0]
-    assert group_rows(vectors, {5: False}, region, proba) == []  # answered once: decided
-    proba[:12] = 0.39  # not among the lowest quarter of the region: not a question yet
-    assert group_rows(vectors, {}, region, proba) == []
+    answered = {50: False}
+    assert group_rows(vectors, answered, region, mean)[:2] in ([0, 12], [12, 0])
+    assert 20 not in group_rows(vectors, answered, region, mean)
+    assert group_rows(vectors, {50: False, 5: True}, region, mean) == [12]  # the twelve: answered once, decided
+    # an answer next to the twelve's title makes the eight the likelier mistake, though fewer share it
+    near = dict(answered)
+    vectors[55] = vectors[0] + 0.01 * rng.normal(size=8).astype(np.float32)
+    near[55] = True
+    assert group_rows(vectors, near, region, mean)[0] == 12
+    assert group_rows(vectors, {}, region, mean) == []  # no answers yet: the network is covered first
 
 
 def test_auto_asks_about_title_groups_first(monkeypatch: pytest.MonkeyPatch) -> None:
