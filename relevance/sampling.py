@@ -134,7 +134,7 @@ def choose_picks(
         return _tagged(candidates[order[:n]].tolist(), "uncertain")
     rng = np.random.default_rng(seed)
     region = removal_region(model, vectors, candidates)
-    # The biggest unanswered title groups the model would remove first (relevance.groups): one answer each.
+    # Unanswered titles many in the removal region share, far from every answer first: one answer decides each.
     centre_on = mean if mean is not None else network_mean(vectors)
     groups = group_rows(vectors, answered, region, centre_on)[: round(n * GROUPS)]
     region = np.setdiff1d(region, groups)
