@@ -23,8 +23,8 @@ the labeller's choice of answers (scripts/bench_accuracy.py measures that).
 - the mix: 2,000-row networks whose titles are in languages USE was trained on (en, de, fr, es, it, nl, pt, pl) but
   for a share in languages it was not (cs, sk, hu, ro, bg, hr, sl), from none to half; the same networks and labels
   for every embedder, so the difference is paired. Beside each share, the share of titles with a clear language the
-  tool itself detects in those languages (relevance.embedders.choice.language_mix): where e5 starts to rank
-  better on the detector's own scale, which is what the tool's choice of model reads.
+  tool itself detects in those languages (relevance.embedders.choice.language_mix, which names them where USE
+  reads a network because e5 cannot run): how fast USE falls behind e5 as the share grows.
 
 Vectors are kept between runs (.npy per language, and a vector cache for the sample): after the first run of an
 embedder, a run takes seconds plus the speed check.
