@@ -74,8 +74,9 @@ from relevance.neighbours import Neighbourhood
 from relevance.pipeline import build_pipeline
 
 ESCO_MORE = ESCO.with_name("esco_titles_more.tsv")
-# The language offsets of the embedder being measured (relevance.language_offsets), as `relevance train` takes them.
-OFFSETS: dict[str, np.ndarray] = {}
+# How an embedder that keeps languages apart is read: the detected language of every row, and the embedder's own
+# offset per language (relevance.language_offsets), taken out as `relevance train` takes them out; None: as embedded.
+Reading = tuple[np.ndarray, dict[str, np.ndarray]] | None
 SAMPLE = REPO / "relevance" / "data" / "sample"
 LANGUAGES = ("en", "de", "fr", "es", "pl", "cs", "sk", "hu", "ro", "bg", "hr", "sl", "it", "nl", "pt", "sv", "da",
              "no", "lt", "lv", "et")  # fmt: skip
@@ -118,17 +119,16 @@ def draw_pool(titles: list[Title], per_language: int, seed: int = 0) -> list[Tit
     return pool
 
 
-def fit_score(
-    X: np.ndarray, y: np.ndarray, train: np.ndarray, network: np.ndarray, languages: np.ndarray | None
-) -> np.ndarray:
+def fit_score(X: np.ndarray, y: np.ndarray, train: np.ndarray, network: np.ndarray, reading: Reading) -> np.ndarray:
     """Fit the tool's model on rows `train` of a network (rows `network`) and score the network's rows (NaN
     elsewhere), as `relevance train` and `score` do by default: vectors centred on the network mean,
     class-balanced logistic regression, the title part smoothed over the network's nearest titles
-    (relevance.neighbours). ``languages`` (the detected language of every row) for an embedder that keeps
-    languages apart: its offsets for the network's languages are taken out first, as `relevance train` does when the
+    (relevance.neighbours). ``reading`` for an embedder that keeps languages apart: its offsets for the
+    network's languages are taken out first, as `relevance train` does when the
     answers do not tie the audience to a language (relevance.language_offsets); random labels do not."""
-    if languages is not None:
-        X = LanguageOffsets.for_network(OFFSETS, X[network], languages[network]).apply(X, languages)
+    if reading is not None:
+        languages, known = reading
+        X = LanguageOffsets.for_network(known, X[network], languages[network]).apply(X, languages)
     mean = network_mean(X[network])
     model = build_pipeline(mean)
     model.fit(X[train], y[train])
@@ -145,9 +145,7 @@ def pick_labels(rng: np.random.Generator, candidates: np.ndarray, y: np.ndarray,
             return chosen
 
 
-def run_esco(
-    pool: list[Title], X: np.ndarray, languages: np.ndarray | None, repeats: int, n_labels: int
-) -> dict[str, object]:
+def run_esco(pool: list[Title], X: np.ndarray, reading: Reading, repeats: int, n_labels: int) -> dict[str, object]:
     y = np.array([t.isco08 in TRAINER_ISCO for t in pool])
     langs = np.array([t.lang for t in pool])
     uris = sorted({t.uri for t in pool})
@@ -162,7 +160,7 @@ def run_esco(
         held = np.array([t.uri in held_uris for t in pool])
         # all 21 languages in one network
         labelled = pick_labels(rng, np.flatnonzero(~held), y, n_labels)
-        scores = fit_score(X, y, labelled, everyone, languages)
+        scores = fit_score(X, y, labelled, everyone, reading)
         overall.append(roc_auc_score(y[held], scores[held]))
         for lang in LANGUAGES:
             rows = held & (langs == lang)
@@ -176,7 +174,7 @@ def run_esco(
             ]
         )
         labelled = pick_labels(rng, network[~held[network]], y, n_labels)
-        scores = fit_score(X, y, labelled, network, languages)
+        scores = fit_score(X, y, labelled, network, reading)
         test = network[held[network]]
         cee_auc.append(roc_auc_score(y[test], scores[test]))
         cee_r98.append(removal_recall_at_precision(scores[test], y[test]))
@@ -194,7 +192,7 @@ def draw_mix(rng: np.random.Generator, langs: np.ndarray, share: float) -> np.nd
 
 
 def run_mix(
-    pool: list[Title], X: np.ndarray, languages: np.ndarray | None, repeats: int, n_labels: int
+    pool: list[Title], X: np.ndarray, reading: Reading, repeats: int, n_labels: int
 ) -> dict[str, dict[str, list[float]]]:
     """Per share of titles in languages USE was not trained on: held-out ROC-AUC, removal recall at 98%
     precision, and the share the tool detects. Networks and labels depend on the seed only, not on the vectors."""
@@ -210,7 +208,7 @@ def run_mix(
             held = np.array([t.uri in held_uris for t in pool])
             network = draw_mix(rng, langs, share)
             labelled = pick_labels(rng, network[~held[network]], y, n_labels)
-            scores = fit_score(X, y, labelled, network, languages)
+            scores = fit_score(X, y, labelled, network, reading)
             test = network[held[network]]
             found["auc"].append(roc_auc_score(y[test], scores[test]))
             found["r98"].append(removal_recall_at_precision(scores[test], y[test]))
@@ -228,15 +226,13 @@ def sample_network() -> tuple[list[str], np.ndarray]:
     return [embedding_text(c) for c in people], np.array([answers[c.url] for c in people])
 
 
-def run_sample(
-    X: np.ndarray, y: np.ndarray, languages: np.ndarray | None, repeats: int, n_labels: int
-) -> dict[str, list[float]]:
+def run_sample(X: np.ndarray, y: np.ndarray, reading: Reading, repeats: int, n_labels: int) -> dict[str, list[float]]:
     auc, r98 = [], []
     everyone = np.arange(len(y))
     for r in range(repeats):
         rng = np.random.default_rng(2000 + r)
         labelled = pick_labels(rng, everyone, y, n_labels)
-        scores = fit_score(X, y, labelled, everyone, languages)
+        scores = fit_score(X, y, labelled, everyone, reading)
         test = np.setdiff1d(everyone, labelled)
         auc.append(roc_auc_score(y[test], scores[test]))
         r98.append(removal_recall_at_precision(scores[test], y[test]))
@@ -281,18 +277,16 @@ def main() -> None:
     for key in keys:
         label, make = EMBEDDERS[key]
         embedder = make()
-        OFFSETS.clear()
-        OFFSETS.update(embedder_offsets(embedder))
-        apart = bool(OFFSETS)
+        known = embedder_offsets(embedder)
         print(f"{key}: embedding {len(pool):,} titles ({embedder.name})", file=sys.stderr)
         X = esco_vectors(pool, embedder, CACHE / "languages")
         Xs = embed_texts(sample_texts, embedder, cache=VectorCache(CACHE / "texts"))
         rng = np.random.default_rng(7)
         timed = [pool[i].title for i in rng.choice(len(pool), min(args.speed_sample, len(pool)), replace=False)]
         with threadpool_limits(1):  # the regression on one thread, as the tool fits it
-            esco = run_esco(pool, X, pool_languages if apart else None, args.repeats, args.labels)
-            sample = run_sample(Xs, sample_y, sample_languages if apart else None, args.repeats, args.labels)
-            mix = run_mix(pool, X, pool_languages if apart else None, args.mix_repeats, args.labels)
+            esco = run_esco(pool, X, (pool_languages, known) if known else None, args.repeats, args.labels)
+            sample = run_sample(Xs, sample_y, (sample_languages, known) if known else None, args.repeats, args.labels)
+            mix = run_mix(pool, X, (pool_languages, known) if known else None, args.mix_repeats, args.labels)
         results[key] = {"label": label, "name": embedder.name, **esco, "sample": sample, "mix": mix,
                         "titles_per_s": speed(embedder, list(dict.fromkeys(timed)))}  # fmt: skip
     print_tables(results, args, len(pool))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import platform
 from collections.abc import Sequence
+from functools import lru_cache
 from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -109,13 +110,7 @@ class E5Embedder:
         per language, the offset relevance.language_offsets takes out. Measured once on the same occupations in
         every language (scripts/make_language_offsets.py); none for another version of the model, or with the
         "passage: " prefix."""
-        path = resources.files("relevance") / "data" / OFFSETS_FILE
-        with resources.as_file(path) as file, np.load(file, allow_pickle=False) as data:
-            if str(data["embedder"]) != self.name:
-                return {}
-            return {
-                str(lang): row.astype(np.float32) for lang, row in zip(data["languages"], data["offsets"], strict=True)
-            }
+        return dict(_shipped_offsets(self.name))
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -123,6 +118,17 @@ class E5Embedder:
         model = self._model
         out = model.query(list(texts)) if self.prefix == "query" else model.passage(list(texts))
         return normalise(out.reshape(len(texts), self.dim))
+
+
+@lru_cache(maxsize=1)
+def _shipped_offsets(name: str) -> dict[str, np.ndarray]:
+    """The offsets in relevance/data for the model ``name`` ({} when they were measured on another): read once
+    per process, however many commands of a session (labelling, each training) ask."""
+    path = resources.files("relevance") / "data" / OFFSETS_FILE
+    with resources.as_file(path) as file, np.load(file, allow_pickle=False) as data:
+        if str(data["embedder"]) != name:
+            return {}
+        return {str(lang): row.astype(np.float32) for lang, row in zip(data["languages"], data["offsets"], strict=True)}
 
 
 def load(name: str) -> E5Embedder:
