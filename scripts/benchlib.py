@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import numpy as np
@@ -195,9 +196,9 @@ def persona_langs(keys: Iterable[str]) -> set[str]:
 class Network:
     """A persona's network: connections (held-out ones included), the truth, and which rows are held out."""
 
-    persona: Persona
+    persona: Any  # a Persona, or a realistic.RealisticPersona
     connections: list[Connection]
-    rows: np.ndarray  # index into the ESCO titles, per connection
+    rows: np.ndarray | None  # index into the ESCO titles, per connection; None for a realistic network
     truth: np.ndarray  # bool: in the persona's audience
     held: np.ndarray  # bool: held out (occupations with no row among the labelled pool)
     langs: np.ndarray  # the language of each connection's title

@@ -134,7 +134,7 @@ def _list_limits(result: dict[str, Any]) -> list[str]:
     """Per trainer persona at 100 answers: how far the tool's list is from what its own ranking allows, from the
     yield curve (the deepest cut of the lowest-scored held-out rows whose realised wrong share stays <= 3%)."""
     out = []
-    for persona in [p for p in acc.TRAINERS if p in result["config"]["personas"]]:
+    for persona in [p for p in acc.GOAL_PERSONAS if p in result["config"]["personas"]]:
         for method, chosen in ((acc.TOOL, "auto"), (acc.TOOL_UNCERTAIN, "uncertain")):
             curves = acc._curves(result, persona, method)
             rs = acc._select(result["records"], persona=persona, method=method, budget=acc.TARGET_BUDGET)
