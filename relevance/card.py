@@ -56,7 +56,8 @@ class ModelCard:
     labels_yes: int
     labels_no: int
     smoothing: Smoothing | None  # None: each row scored on its own
-    smoothing_check: dict[str, float] | None  # out-of-fold ROC-AUC on the answers with and without smoothing
+    # out-of-fold ROC-AUC on the answers with and without smoothing (and with the lighter one, when it was tried)
+    smoothing_check: dict[str, float] | None
     metrics: dict[str, Estimate]  # roc_auc, average_precision, wrong_removals, missed
     thresholds: Thresholds
     calibration: tuple[float, float]  # Platt (a, b) for the final model's decisions
