@@ -160,9 +160,9 @@ def fit_bundle(
         None if settings.smoothing is None else Neighbourhood(np.vstack([vectors, others]), network, settings.smoothing)
     )
     inputs = _Inputs(vectors, y, network, others, block if width else None, population_block if width else None, hood)
-    fit, signals, smoothed_by, smoothing_check = _choose_model(inputs, width, settings)
+    fit, signals, smoothing_hood, smoothing_check = _choose_model(inputs, width, settings)
     offered, featurizer = featurizer, featurizer if signals else None
-    decide = _decider(smoothed_by, inputs.everyone(signals), len(others))
+    decide = _decider(smoothing_hood, inputs.everyone(signals), len(others))
     weights = representativeness(fit.decisions, fit.others)
     oof_calibration = fit_platt(fit.decisions, y, weights)
     with one_thread():
@@ -204,7 +204,7 @@ def fit_bundle(
         signal_columns=width if signals else 0,
         labels_yes=int(y.sum()),
         labels_no=int(len(y) - y.sum()),
-        smoothing=None if smoothed_by is None else smoothed_by.smoothing,
+        smoothing=None if smoothing_hood is None else smoothing_hood.smoothing,
         smoothing_check=smoothing_check,
         metrics={
             name: estimate.rounded()

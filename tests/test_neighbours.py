@@ -144,18 +144,25 @@ def test_a_bundle_scores_smoothed_after_saving_and_loading(tmp_path) -> None:  #
     assert not np.allclose(bundle.decisions(vectors), bundle.model.decision_function(vectors))
 
 
-def test_smoothing_is_dropped_when_the_answers_disagree_with_the_neighbours() -> None:
-    """Groups of near-identical titles where the user answers by one detail the classifier learns (a mostly-yes
-    group holds some no, and the other way round): averaging over neighbours would blur exactly that."""
+def answered_by_a_detail(detail: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(vectors, y, the 150 labelled rows): ten groups of near-identical titles, a mostly-yes group holding some no
+    and the other way round, the answers following one detail of the title (a column of size ``detail``) that the
+    classifier can learn and averaging over neighbours blurs."""
     rng = np.random.default_rng(0)
     centres = rng.standard_normal((10, 48)) * 3.0
     centres[:, 0] = 0.0
     group = np.repeat(np.arange(10), 30)
     y = rng.random(300) < np.where(group % 2 == 0, 0.8, 0.2)
     vectors = centres[group] + rng.standard_normal((300, 48)) * 0.3
-    vectors[:, 0] = np.where(y, 2.0, -2.0)
-    vectors = unit(vectors)
-    bundle = fit_on(vectors, y, rng.permutation(300)[:150])
+    vectors[:, 0] = np.where(y, detail, -detail)
+    return unit(vectors), y, rng.permutation(300)[:150]
+
+
+def test_smoothing_is_dropped_when_the_answers_disagree_with_the_neighbours() -> None:
+    """Groups of near-identical titles where the user answers by one detail the classifier learns (a mostly-yes
+    group holds some no, and the other way round): averaging over neighbours would blur exactly that."""
+    vectors, y, labelled = answered_by_a_detail(2.0)
+    bundle = fit_on(vectors, y, labelled)
     check = bundle.card.smoothing_check
     assert check["smoothed"] < check["each row alone"] - 0.005
     assert bundle.smoothing is None and bundle.card.smoothing is None
@@ -165,15 +172,7 @@ def test_smoothing_is_dropped_when_the_answers_disagree_with_the_neighbours() ->
 def test_a_lighter_smoothing_is_tried_before_none() -> None:
     """Where the full smoothing ranks the answers worse than each row alone, the lighter one (each title keeps half
     its own score) is judged the same way before smoothing is dropped; whichever is kept scores the network."""
-    rng = np.random.default_rng(0)
-    centres = rng.standard_normal((10, 48)) * 3.0
-    centres[:, 0] = 0.0
-    group = np.repeat(np.arange(10), 30)
-    y = rng.random(300) < np.where(group % 2 == 0, 0.8, 0.2)
-    vectors = centres[group] + rng.standard_normal((300, 48)) * 0.3
-    vectors[:, 0] = np.where(y, 1.0, -1.0)  # the detail the answers follow, which smoothing blurs
-    vectors = unit(vectors)
-    labelled = rng.permutation(300)[:150]
+    vectors, y, labelled = answered_by_a_detail(1.0)
     rest = np.setdiff1d(np.arange(300), labelled)
     ids = [str(i) for i in labelled]
 
