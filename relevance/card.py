@@ -56,8 +56,7 @@ class ModelCard:
     labels_yes: int
     labels_no: int
     smoothing: Smoothing | None  # None: each row scored on its own
-    # out-of-fold ROC-AUC on the answers with and without smoothing (and with the lighter one, when it was tried)
-    smoothing_check: dict[str, float] | None
+    smoothing_check: dict[str, float] | None  # out-of-fold ROC-AUC on the answers with and without smoothing
     metrics: dict[str, Estimate]  # roc_auc, average_precision, wrong_removals, missed
     thresholds: Thresholds
     calibration: tuple[float, float]  # Platt (a, b) for the final model's decisions

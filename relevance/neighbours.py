@@ -13,12 +13,11 @@ held-out rows): trainer ROC-AUC 0.891 -> 0.935 and removal recall at 98% precisi
 0.941 -> 0.945; German-speaking trainer with language columns 0.973 -> 0.983 (smoothing the whole decision,
 language included, would give 0.887). Where the title alone cannot tell the audience apart (that persona
 without language columns: 0.900 -> 0.844), `relevance train` sees it on the user's own answers and scores each
-row on its own (relevance.settings: smoothing_margin), after trying a lighter smoothing (LIGHT_OWN).
+row on its own (model.SMOOTHING_MARGIN).
 """
 
 from __future__ import annotations
 
-import copy
 import hashlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -70,13 +69,6 @@ class Smoothing:
 
 
 DEFAULT_SMOOTHING = Smoothing()
-# The share of its own score a title keeps in the lighter smoothing `relevance train` tries when the person's
-# answers rank worse with the full one (OWN) than each row alone, before none at all. Measured (100 answers chosen
-# by `auto`, 5 networks per persona): the full smoothing was dropped on 1 of 5 trainer networks and 3 of 5 Polish
-# ones where it ranked their held-out rows far better (trainer 0.843 -> 0.932 ROC-AUC); the lighter one kept half
-# of that (0.892) and moved no network the other way; on realistic networks, whose answers rank best unsmoothed,
-# it tied.
-LIGHT_OWN = 0.5
 
 
 class Neighbourhood:
@@ -91,14 +83,6 @@ class Neighbourhood:
         self.mean = np.asarray(mean, dtype=np.float32)
         self.centred = centre(self.distinct, self.mean)
         self.nearest = search(self.centred, smoothing.neighbours)
-
-    def smoothed_by(self, smoothing: Smoothing) -> Neighbourhood:
-        """The same graph spread another way (``own``, ``steps``; the neighbours found stay): no second search."""
-        if smoothing.neighbours != self.smoothing.neighbours:
-            raise ValueError("another number of neighbours needs another search: build a new Neighbourhood")
-        other = copy.copy(self)
-        other.smoothing = smoothing
-        return other
 
     def decisions(self, pipeline: Pipeline | LinearModel, block: np.ndarray | None = None) -> np.ndarray:
         """The pipeline's decision value for every row of the network, its title part smoothed.

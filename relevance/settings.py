@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from relevance.features import DEFAULT_SIGNALS
-from relevance.neighbours import DEFAULT_SMOOTHING, LIGHT_OWN, Smoothing
+from relevance.neighbours import DEFAULT_SMOOTHING, Smoothing
 from relevance.removals import CONFIDENCE
 
 # The person's default limit on the share of suggested removals that are their audience.
@@ -26,16 +26,13 @@ class TrainingSettings:
     signals: tuple[str, ...] = tuple(DEFAULT_SIGNALS)
     # Spread the title part of the scores over the network's nearest titles (relevance.neighbours); None: off.
     smoothing: Smoothing | None = DEFAULT_SMOOTHING
-    # Tried when the answers rank worse with ``smoothing``, before scoring each row on its own: the share of its
-    # own score a title keeps (relevance.neighbours.LIGHT_OWN); None: straight to no smoothing.
-    light_own: float | None = LIGHT_OWN
     # The logistic regression's inverse regularisation (0.1-30 moved held-out ROC-AUC by <= 0.02).
     C: float = 1.0
     # Out-of-fold ROC-AUC the other signals must add before the model uses them: with few answers a language or
     # an employer can line up with them by chance (measured: 24 answers turned a clear seller into a "no").
     signals_margin: float = 0.002
     # Smoothing stays unless the person's own answers rank worse with it by more than this out-of-fold ROC-AUC:
-    # a network whose similar titles do not share answers scores each row on its own (after trying the lighter).
+    # a network whose similar titles do not share answers scores each row on its own.
     smoothing_margin: float = 0.005
     # Above this calibrated probability a connection is more likely audience than not: keep it.
     keep_from: float = 0.5

@@ -160,9 +160,9 @@ def fit_bundle(
         None if settings.smoothing is None else Neighbourhood(np.vstack([vectors, others]), network, settings.smoothing)
     )
     inputs = _Inputs(vectors, y, network, others, block if width else None, population_block if width else None, hood)
-    fit, signals, smoothing_hood, smoothing_check = _choose_model(inputs, width, settings)
+    fit, signals, smoothed, smoothing_check = _choose_model(inputs, width, settings)
     offered, featurizer = featurizer, featurizer if signals else None
-    decide = _decider(smoothing_hood, inputs.everyone(signals), len(others))
+    decide = _decider(hood if smoothed else None, inputs.everyone(signals), len(others))
     weights = representativeness(fit.decisions, fit.others)
     oof_calibration = fit_platt(fit.decisions, y, weights)
     with one_thread():
@@ -204,7 +204,7 @@ def fit_bundle(
         signal_columns=width if signals else 0,
         labels_yes=int(y.sum()),
         labels_no=int(len(y) - y.sum()),
-        smoothing=None if smoothing_hood is None else smoothing_hood.smoothing,
+        smoothing=settings.smoothing if smoothed else None,
         smoothing_check=smoothing_check,
         metrics={
             name: estimate.rounded()
@@ -237,44 +237,32 @@ def fit_bundle(
 
 def _choose_model(
     inputs: _Inputs, width: int, settings: TrainingSettings
-) -> tuple[CrossFit, bool, Neighbourhood | None, dict[str, float] | None]:
-    """Cross-validate and let the answers decide: (the kept cross-validation, signals used, the smoothing kept (None:
-    each row on its own), and the smoothing check's ROC-AUCs). The cross-validation that decided is the one kept.
-
-    Smoothing is judged on the answers: the full one, then a lighter one (``settings.light_own``) where the full one
-    ranked them worse than each row alone, then none."""
+) -> tuple[CrossFit, bool, bool, dict[str, float] | None]:
+    """Cross-validate and let the answers decide: (the kept cross-validation, signals used, smoothed, and the
+    smoothing check's ROC-AUCs). The cross-validation that decided is the one kept, never a third."""
     y = inputs.y
 
-    def cross_fit(signals: bool, hood: Neighbourhood | None) -> CrossFit:
+    def cross_fit(signals: bool, smoothed: bool) -> CrossFit:
         X = inputs.X(signals)
-        decide = _decider(hood, inputs.everyone(signals), len(inputs.others))
+        decide = _decider(inputs.hood if smoothed else None, inputs.everyone(signals), len(inputs.others))
         make = lambda: build_pipeline(inputs.network, settings.C, width if signals else 0)  # noqa: E731
         return cross_fitted(make, X, y, seed=settings.seed, extra=inputs.population(signals), decide=decide)
 
-    hood = inputs.hood
+    smoothed = inputs.hood is not None
     with one_thread():
-        fit = cross_fit(False, hood)
+        fit = cross_fit(False, smoothed)
         signals = False
         if width:
-            with_signals = cross_fit(True, hood)
+            with_signals = cross_fit(True, smoothed)
             if auc(with_signals.decisions, y) >= auc(fit.decisions, y) + settings.signals_margin:
                 fit, signals = with_signals, True
         check = None
-        if hood is not None:
-            alone = round(auc(fit.plain, y), 4)
-            check = {"smoothed": round(auc(fit.decisions, y), 4), "each row alone": alone}
-
-            def worse(value: float) -> bool:
-                return value < alone - settings.smoothing_margin
-
-            if worse(check["smoothed"]) and settings.light_own is not None:
-                hood = hood.smoothed_by(replace(hood.smoothing, own=settings.light_own))
-                fit = cross_fit(signals, hood)
-                check["lighter"] = round(auc(fit.decisions, y), 4)
-            if worse(check.get("lighter", check["smoothed"])):
-                hood = None
-                fit = cross_fit(signals, None)
-    return fit, signals, hood, check
+        if smoothed:
+            check = {"smoothed": round(auc(fit.decisions, y), 4), "each row alone": round(auc(fit.plain, y), 4)}
+            if check["smoothed"] < check["each row alone"] - settings.smoothing_margin:
+                smoothed = False
+                fit = cross_fit(signals, False)
+    return fit, signals, smoothed, check
 
 
 def _decider(

@@ -11,9 +11,8 @@ import pytest
 from relevance import neighbours
 from relevance.bundle import Bundle, load_bundle, save_bundle
 from relevance.linear import network_mean
-from relevance.neighbours import LIGHT_OWN, Neighbourhood, Smoothing, _top, distinct_rows, nearest, principal
+from relevance.neighbours import Neighbourhood, Smoothing, _top, distinct_rows, nearest, principal
 from relevance.pipeline import build_pipeline
-from relevance.settings import TrainingSettings
 from relevance.training import fit_bundle
 from tests.fakes import HashEmbedder
 
@@ -144,57 +143,22 @@ def test_a_bundle_scores_smoothed_after_saving_and_loading(tmp_path) -> None:  #
     assert not np.allclose(bundle.decisions(vectors), bundle.model.decision_function(vectors))
 
 
-def answered_by_a_detail(detail: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(vectors, y, the 150 labelled rows): ten groups of near-identical titles, a mostly-yes group holding some no
-    and the other way round, the answers following one detail of the title (a column of size ``detail``) that the
-    classifier can learn and averaging over neighbours blurs."""
+def test_smoothing_is_dropped_when_the_answers_disagree_with_the_neighbours() -> None:
+    """Groups of near-identical titles where the user answers by one detail the classifier learns (a mostly-yes
+    group holds some no, and the other way round): averaging over neighbours would blur exactly that."""
     rng = np.random.default_rng(0)
     centres = rng.standard_normal((10, 48)) * 3.0
     centres[:, 0] = 0.0
     group = np.repeat(np.arange(10), 30)
     y = rng.random(300) < np.where(group % 2 == 0, 0.8, 0.2)
     vectors = centres[group] + rng.standard_normal((300, 48)) * 0.3
-    vectors[:, 0] = np.where(y, detail, -detail)
-    return unit(vectors), y, rng.permutation(300)[:150]
-
-
-def test_smoothing_is_dropped_when_the_answers_disagree_with_the_neighbours() -> None:
-    """Groups of near-identical titles where the user answers by one detail the classifier learns (a mostly-yes
-    group holds some no, and the other way round): averaging over neighbours would blur exactly that."""
-    vectors, y, labelled = answered_by_a_detail(2.0)
-    bundle = fit_on(vectors, y, labelled)
+    vectors[:, 0] = np.where(y, 2.0, -2.0)
+    vectors = unit(vectors)
+    bundle = fit_on(vectors, y, rng.permutation(300)[:150])
     check = bundle.card.smoothing_check
     assert check["smoothed"] < check["each row alone"] - 0.005
     assert bundle.smoothing is None and bundle.card.smoothing is None
     assert np.allclose(bundle.decisions(vectors), bundle.model.decision_function(vectors))
-
-
-def test_a_lighter_smoothing_is_tried_before_none() -> None:
-    """Where the full smoothing ranks the answers worse than each row alone, the lighter one (each title keeps half
-    its own score) is judged the same way before smoothing is dropped; whichever is kept scores the network."""
-    vectors, y, labelled = answered_by_a_detail(1.0)
-    rest = np.setdiff1d(np.arange(300), labelled)
-    ids = [str(i) for i in labelled]
-
-    def fit(**settings: object) -> Bundle:
-        return fit_bundle(
-            vectors[labelled], y[labelled], network_mean(vectors), embedder=HashEmbedder(), ids=ids, texts=ids,
-            population=vectors[rest], settings=TrainingSettings(**settings),  # type: ignore[arg-type]
-        )  # fmt: skip
-
-    # The answers' out-of-fold ROC-AUC: full smoothing 0.774, the lighter 0.794, each row alone 0.820.
-    kept = {margin: fit(smoothing_margin=margin).smoothing for margin in (0.06, 0.035, 0.005)}
-    assert kept[0.06] == Smoothing()
-    assert kept[0.035] == Smoothing(own=LIGHT_OWN)
-    assert kept[0.005] is None
-    check = fit(smoothing_margin=0.035).card.smoothing_check
-    assert check["smoothed"] < check["lighter"] < check["each row alone"]
-    assert fit(smoothing_margin=0.035, light_own=None).smoothing is None  # no lighter step: straight to none
-    lighter = fit(smoothing_margin=0.035)
-    graph = Neighbourhood(vectors, lighter.model.mean, Smoothing(own=LIGHT_OWN))
-    assert np.allclose(lighter.decisions(vectors), graph.decisions(lighter.model))
-    with pytest.raises(ValueError, match="another search"):
-        graph.smoothed_by(Smoothing(neighbours=5))
 
 
 def test_a_big_network_searches_its_neighbours_once_and_survives_a_damaged_file(
