@@ -13,7 +13,7 @@ held-out rows): trainer ROC-AUC 0.891 -> 0.935 and removal recall at 98% precisi
 0.941 -> 0.945; German-speaking trainer with language columns 0.973 -> 0.983 (smoothing the whole decision,
 language included, would give 0.887). Where the title alone cannot tell the audience apart (that persona
 without language columns: 0.900 -> 0.844), `relevance train` sees it on the user's own answers and scores each
-row on its own (model.SMOOTHING_MARGIN).
+row on its own (relevance.settings: smoothing_margin).
 """
 
 from __future__ import annotations
