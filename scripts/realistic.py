@@ -766,7 +766,7 @@ NG_SALES = RealisticPersona(
     key="real-ng",
     description="Nigerian sales trainer in Lagos: audience sales, business development, relationship managers, "
     "owners and CEOs of small businesses; look-alikes marketing, customer service, procurement; English, with a "
-    "little French and Yoruba-flavoured headlines",
+    "little French",
     vocabularies={
         "en": Vocabulary(
             audience=(
