@@ -1,11 +1,12 @@
 """Realistic personas: invented networks written the way people write their titles, not as ESCO labels.
 
 The ESCO personas (benchlib.PERSONAS) hold every title once, each a clean occupation label. Real networks do not:
-a few titles are shared by dozens ("Obchodník", "Rekruter", "Sales Manager"), most come with a seniority, a
+a few titles are shared by dozens ("Obchodník", "Rekruter", "Sales Manager"), many come with a seniority, a
 tagline, an emoji or the employer ("Key Account Manažer | CZ & SK", "Senior Recruiter at Hays 🚀"), some are in
 capitals or lower case, a few are empty, owners and directors are everywhere, and the languages are the
 person's own, their neighbours' and English. Choices measured on one kind alone went the wrong way on the
-other (session notes: smoothing over the network's nearest titles, the embedder), so the scoreboard shows both.
+other (whether to smooth scores over the network's most similar titles; which embedder reads them), so the
+scoreboard shows both.
 
 Each persona is a vocabulary per language: the titles of the audience, of its hard look-alikes (same world, not
 the audience) and of everyone else, the language shares, and the decorations its people add. A quarter of the
@@ -57,10 +58,6 @@ class RealisticPersona:
     lookalike_share: float = 0.25  # hard look-alikes (never audience)
     held_share: float = 0.25
 
-    @property
-    def langs(self) -> tuple[str, ...]:
-        return tuple(self.languages)
-
 
 KINDS = ("audience", "lookalike", "other")
 EMOJI = ("🚀", "💼", "✨", "🔥", "👉", "🌱", "💡", "🎯")
@@ -101,11 +98,12 @@ def draw_realistic(persona: RealisticPersona, seed: int) -> Network:
         connections.append(_person(rng, persona, title, index))
         truth.append(kind == "audience")
         row_langs.append(lang)
-    held = np.zeros(persona.size, dtype=bool)
-    held[np.random.default_rng(seed).choice(persona.size, round(persona.size * persona.held_share), replace=False)] = (
-        True
+    held_rows = np.random.default_rng(seed).choice(
+        persona.size, round(persona.size * persona.held_share), replace=False
     )
-    return Network(persona, connections, None, np.array(truth), held, np.array(row_langs))  # type: ignore[arg-type]
+    held = np.zeros(persona.size, dtype=bool)
+    held[held_rows] = True
+    return Network(persona, connections, None, np.array(truth), held, np.array(row_langs))
 
 
 def _person(rng: random.Random, persona: RealisticPersona, title: str, index: int) -> Connection:
