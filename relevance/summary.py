@@ -323,10 +323,21 @@ def removal_lines(card: ModelCard, steps: tuple[str, str] | None = CLI_STEPS) ->
             verdict = f"fewer than {expected}: the estimate was lowered ×{t.checks.factor:.2f}"
         else:
             verdict = f"in line with {expected}"
-        one = t.checks.answers == 1
-        lines.append(
-            f"{t.checks.answers} of your answers that test the model (drawn at random, or given on the removal "
-            f"list) {'falls' if one else 'fall'} below that score; {'it is' if one else f'{t.checks.yes} of them are'} "
-            f"{'your audience' if not one or t.checks.yes else 'not your audience'}, {verdict}."
-        )
+        lines.append(f"{_checks_found(t.checks.answers, t.checks.yes)}, {verdict}.")
     return lines
+
+
+def _checks_found(answers: int, yes: int) -> str:
+    """ "19 of your answers that test the model ... fall below that score; 1 of them is your audience" (the
+    verb and the count agree: "1 of them is", "none of them is", "it is not")."""
+    if answers == 1:
+        found = "it is your audience" if yes else "it is not your audience"
+    elif not yes:
+        found = "none of them is your audience"
+    else:
+        found = f"{yes} of them {'is' if yes == 1 else 'are'} your audience"
+    falls = "falls" if answers == 1 else "fall"
+    return (
+        f"{answers} of your answers that test the model (drawn at random, or given on the removal list) {falls} "
+        f"below that score; {found}"
+    )

@@ -11,6 +11,7 @@ from relevance import ExportError, read_export
 from relevance.errors import LabelsError, RelevanceError
 from relevance.labels import label_row, load_labels
 from relevance.records import Connection
+from relevance.summary import _checks_found
 from relevance.text import printable
 
 SECRET = "ada.one@example.com"
@@ -105,3 +106,12 @@ def test_off_a_terminal_a_long_step_prints_a_line_of_progress_now_and_then(
         "Embedding titles: 4,000 of 13,834 (29%), about 76 s left",
         "Embedding titles: 6,000 of 13,834 (43%), about 81 s left",
     ]
+
+
+def test_the_checks_sentence_counts_in_words_that_agree() -> None:
+    """ "1 of them are your audience" was what `relevance train` printed for one "yes" among 19 checks."""
+    assert _checks_found(19, 1).endswith("fall below that score; 1 of them is your audience")
+    assert _checks_found(19, 3).endswith("3 of them are your audience")
+    assert _checks_found(19, 0).endswith("none of them is your audience")
+    assert _checks_found(1, 0).endswith("falls below that score; it is not your audience")
+    assert _checks_found(1, 1).endswith("it is your audience")
