@@ -56,7 +56,7 @@ GROUPS = 0.2
 # The candidate removal region: the lowest-scored rows, this share of those the model calls "no" (p < 0.5).
 # Lenient on purpose: the threshold `relevance train` settles on lies inside it.
 REGION = 0.8
-# `auto` clusters this many times n of the most uncertain rows into n groups, one question per group.
+# `auto` and `uncertain` cluster this many times n of the most uncertain rows into n groups, one question per group.
 POOL_FACTOR = 5
 
 
@@ -75,7 +75,7 @@ def choose(
     """Up to n row indices worth labelling next, best first; never an answered, excluded or text-less row.
 
     ``random``; ``diverse`` (the centres of the parts of the network no answer covers yet); ``uncertain``
-    (where the model is least sure); ``auto`` = diverse until there are MIN_EACH answers of each kind and
+    (where the model is least sure, spread across the network); ``auto`` = diverse until there are MIN_EACH answers of each kind and
     MIN_ANSWERS in all, then the most uncertain rows spread across the network, a few at random and a few drawn
     at random from the rows the model would remove. ``model`` saves a refit, ``neighbourhood`` (of
     ``vectors``) the search for each row's neighbours (the model's scores are smoothed as `relevance train`'s
@@ -131,7 +131,11 @@ def choose_picks(
     proba = model.proba[candidates]
     order = np.argsort(np.abs(proba - 0.5), kind="stable")
     if strategy == "uncertain":
-        return _tagged(candidates[order[:n]].tolist(), "uncertain")
+        # Spread over clusters of the most uncertain rows, as `auto`'s core: the n most uncertain alone were, on
+        # a network written as people write, one title's variants ("Rekruter", "REKRUTER", "Rekruter | ...") batch
+        # after batch (measured: 90 yes of 100 answers, ROC-AUC 0.68 on the realistic Polish persona).
+        pool = order[: POOL_FACTOR * n]
+        return _tagged(_uncertain_diverse(vectors, candidates[pool], n, seed), "uncertain")
     rng = np.random.default_rng(seed)
     region = removal_region(model, vectors, candidates)
     # Unanswered titles many in the removal region share, far from every answer first: one answer decides each.
