@@ -48,7 +48,6 @@ __all__ = [
     "labelling_vectors",
     "language_matters",
     "offsets_note",
-    "reads_languages_apart",
     "title_languages",
 ]
 
@@ -135,11 +134,6 @@ def embedder_offsets(embedder: object) -> dict[str, np.ndarray]:
     model that declares none, whose titles are read as embedded."""
     declared = getattr(embedder, "language_offsets", None)
     return dict(declared()) if callable(declared) else {}
-
-
-def reads_languages_apart(embedder: object) -> bool:
-    """Whether an embedder's space keeps each language apart by an offset it knows, so the offsets are taken out."""
-    return bool(embedder_offsets(embedder))
 
 
 def offsets_note(offsets: LanguageOffsets | None, kept_for_the_answers: bool) -> str:

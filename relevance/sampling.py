@@ -12,12 +12,13 @@ from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 
+from relevance.alike import nearest_answers
 from relevance.clustering import cluster
 from relevance.embed import has_vector
 from relevance.groups import GROUP_SIZE
 from relevance.guess import Guess, class_counts, fit_model
 from relevance.labels import Labels, append_rows, label_row
-from relevance.linear import centre, network_mean
+from relevance.linear import network_mean
 from relevance.neighbours import Neighbourhood, distinct_rows
 from relevance.records import Connection
 
@@ -75,9 +76,9 @@ def choose(
     """Up to n row indices worth labelling next, best first; never an answered, excluded or text-less row.
 
     ``random``; ``diverse`` (the centres of the parts of the network no answer covers yet); ``uncertain``
-    (where the model is least sure, spread across the network); ``auto`` = diverse until there are MIN_EACH answers of each kind and
-    MIN_ANSWERS in all, then the most uncertain rows spread across the network, a few at random and a few drawn
-    at random from the rows the model would remove. ``model`` saves a refit, ``neighbourhood`` (of
+    (where the model is least sure, spread across the network); ``auto`` = diverse until there are MIN_EACH
+    answers of each kind and MIN_ANSWERS in all, then the most uncertain rows spread across the network, a few at
+    random and a few drawn at random from the rows the model would remove. ``model`` saves a refit, ``neighbourhood`` (of
     ``vectors``) the search for each row's neighbours (the model's scores are smoothed as `relevance train`'s
     are). ``choose_picks`` also says why.
     """
@@ -176,8 +177,8 @@ def group_rows(vectors: np.ndarray, answered: Mapping[int, bool], region: np.nda
     if not first:
         return []
     picked = np.fromiter(first.values(), dtype=np.intp, count=len(first))
-    nearest = (centre(vectors[picked], mean) @ centre(vectors[rows], mean).T).max(axis=1)
-    cost = sizes[inverse[picked]] * (1.0 - np.clip(nearest, 0.0, 1.0))
+    _, nearest = nearest_answers(vectors[picked], vectors[rows], mean, take=1)
+    cost = sizes[inverse[picked]] * (1.0 - np.clip(nearest[:, 0], 0.0, 1.0))
     return picked[np.argsort(-cost, kind="stable")].tolist()
 
 

@@ -82,7 +82,6 @@ from relevance.embed import (
     Embedder,
     VectorCache,
     embed_connections,
-    embed_texts,
     embedding_text,
     has_vector,
     load_embedder,
@@ -144,13 +143,11 @@ def say(message: str) -> None:
 def network_cache(net: Network, vectors: np.ndarray, embedder: Embedder, directory: Path) -> VectorCache:
     """A vector cache holding this network's titles, as the user's cache holds them after a first `sample`."""
     cache = VectorCache(directory)
-    if net.rows is None:  # a realistic network: its vectors were embedded from the texts the tool embeds
-        texts = list(dict.fromkeys(t for c in net.connections if (t := embedding_text(c))))
-        cache.store(embedder.name, texts, embed_texts(texts, embedder, cache=realistic_cache()))
-        return cache
-    texts = dict.fromkeys(c.position for c in net.connections)
-    first = {c.position: i for i, c in reversed(list(enumerate(net.connections)))}
-    cache.store(embedder.name, list(texts), vectors[[first[t] for t in texts]])
+    # An ESCO title is embedded as it is; a realistic one as the tool embeds it (its employer and decoration off).
+    texts = [c.position if net.rows is not None else embedding_text(c) for c in net.connections]
+    first = {text: i for i, text in reversed(list(enumerate(texts))) if text}
+    distinct = list(dict.fromkeys(t for t in texts if t))
+    cache.store(embedder.name, distinct, vectors[[first[t] for t in distinct]])
     return cache
 
 

@@ -50,6 +50,7 @@ import numpy as np
 from benchlib import (
     CACHE,
     ESCO,
+    ESCO_LANGUAGES,
     REPO,
     TRAINER_ISCO,
     TRAINER_LOOKALIKES,
@@ -78,8 +79,7 @@ ESCO_MORE = ESCO.with_name("esco_titles_more.tsv")
 # offset per language (relevance.language_offsets), taken out as `relevance train` takes them out; None: as embedded.
 Reading = tuple[np.ndarray, dict[str, np.ndarray]] | None
 SAMPLE = REPO / "relevance" / "data" / "sample"
-LANGUAGES = ("en", "de", "fr", "es", "pl", "cs", "sk", "hu", "ro", "bg", "hr", "sl", "it", "nl", "pt", "sv", "da",
-             "no", "lt", "lv", "et")  # fmt: skip
+LANGUAGES = ESCO_LANGUAGES  # all 21 in one network
 CEE = {"cs": 0.25, "sk": 0.10, "hu": 0.10, "ro": 0.10, "bg": 0.05, "pl": 0.15, "en": 0.25}
 CEE_SIZE = 3000
 # The mix: languages USE was trained on, languages it was not, and the shares of the latter tried.

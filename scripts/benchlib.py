@@ -36,6 +36,9 @@ ESCO = REPO.parent / "shared" / "data" / "esco_titles.tsv"
 ESCO_MORE = REPO.parent / "shared" / "data" / "esco_titles_more.tsv"
 # The languages of esco_titles.tsv: a persona without its own language mix draws from these, as ESCO mixes them.
 BASE_LANGS = ("de", "en", "es", "fr")
+# Every language of the two title files: esco_titles.tsv's four, then esco_titles_more.tsv's 17.
+ESCO_LANGUAGES = ("en", "de", "fr", "es", "pl", "cs", "sk", "hu", "ro", "bg", "hr", "sl", "it", "nl", "pt", "sv", "da",
+                  "no", "lt", "lv", "et")  # fmt: skip
 # Where vectors of the ESCO titles are kept between runs, one .npy per embedder and language.
 CACHE = Path(tempfile.gettempdir()) / "relevance-bench"
 RESULTS = REPO / "build" / "bench"

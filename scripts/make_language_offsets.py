@@ -15,14 +15,12 @@ import argparse
 from collections import defaultdict
 
 import numpy as np
-from benchlib import ESCO, ESCO_MORE, REPO, load_esco
+from benchlib import ESCO, ESCO_LANGUAGES, ESCO_MORE, REPO, load_esco
 
 from relevance.embed import embed_texts
 from relevance.embedders.e5 import OFFSETS_FILE, E5Embedder
 
-# ESCO's languages in the two title files the benchmarks read.
-LANGUAGES = ("en", "de", "fr", "es", "pl", "cs", "sk", "hu", "ro", "bg", "hr", "sl", "it", "nl", "pt", "sv", "da",
-             "no", "lt", "lv", "et")  # fmt: skip
+LANGUAGES = ESCO_LANGUAGES
 
 
 def main() -> None:
