@@ -166,7 +166,9 @@ def fit_bundle(
     weights = representativeness(fit.decisions, fit.others)
     oof_calibration = fit_platt(fit.decisions, y, weights)
     with one_thread():
-        pipeline = build_pipeline(network, settings.C, width if signals else 0).fit(inputs.X(signals), y)
+        pipeline = build_pipeline(network, settings.regularisation(smoothed), width if signals else 0).fit(
+            inputs.X(signals), y
+        )
     rows = inputs.population(signals)
     full_on_rows = pipeline.decision_function(rows) if decide is None else decide(pipeline)[len(y) :]
     rescale = rescaling(full_on_rows, fit.others)
@@ -245,7 +247,8 @@ def _choose_model(
     def cross_fit(signals: bool, smoothed: bool) -> CrossFit:
         X = inputs.X(signals)
         decide = _decider(inputs.hood if smoothed else None, inputs.everyone(signals), len(inputs.others))
-        make = lambda: build_pipeline(inputs.network, settings.C, width if signals else 0)  # noqa: E731
+        C = settings.regularisation(smoothed)
+        make = lambda: build_pipeline(inputs.network, C, width if signals else 0)  # noqa: E731
         return cross_fitted(make, X, y, seed=settings.seed, extra=inputs.population(signals), decide=decide)
 
     smoothed = inputs.hood is not None

@@ -17,6 +17,7 @@ from relevance.labels import load_labels
 from relevance.linear import LinearModel
 from relevance.score import score_connections, score_export
 from relevance.scored_file import read_scored, write_scored
+from relevance.settings import TrainingSettings
 from relevance.summary import removal_lines, summarise_rows
 from tests.fakes import HashEmbedder
 from tests.test_score import make_card, person, unit
@@ -164,7 +165,10 @@ def test_train_leaves_them_out_of_the_list_its_threshold_and_estimate_are_about(
 
     monkeypatch.setattr(training, "plan_removals", spy)
     export = read_export(tmp_path / "Connections.csv")
-    bundle = training.train(export, load_labels(tmp_path / "labels.csv"), HashEmbedder(), cache=None).bundle
+    # Ten rows the model may list: at a 3% limit their estimate's range is too wide for any list, and the list is
+    # what this test is about.
+    settings = TrainingSettings(max_wrong_removals=0.05)
+    bundle = training.train(export, load_labels(tmp_path / "labels.csv"), HashEmbedder(), settings, cache=None).bundle
     # the ten recruiters' most similar answer is the "yes" recruiter: never on the list, so not in its estimate
     assert seen == {"listed": 10, "unlisted": 10}
     # and `score` holds back the same rows: the list train sized is the list the model removes

@@ -13,6 +13,7 @@ from relevance.bundle import Bundle, load_bundle, save_bundle
 from relevance.linear import network_mean
 from relevance.neighbours import Neighbourhood, Smoothing, _top, distinct_rows, nearest, principal
 from relevance.pipeline import build_pipeline
+from relevance.settings import TrainingSettings
 from relevance.training import fit_bundle
 from tests.fakes import HashEmbedder
 
@@ -154,11 +155,21 @@ def test_smoothing_is_dropped_when_the_answers_disagree_with_the_neighbours() ->
     vectors = centres[group] + rng.standard_normal((300, 48)) * 0.3
     vectors[:, 0] = np.where(y, 2.0, -2.0)
     vectors = unit(vectors)
-    bundle = fit_on(vectors, y, rng.permutation(300)[:150])
+    labelled = rng.permutation(300)[:150]
+    bundle = fit_on(vectors, y, labelled)
     check = bundle.card.smoothing_check
     assert check["smoothed"] < check["each row alone"] - 0.005
     assert bundle.smoothing is None and bundle.card.smoothing is None
     assert np.allclose(bundle.decisions(vectors), bundle.model.decision_function(vectors))
+    # Each row alone, the regression reads the answers more closely than the smoothed model's C allows.
+    settings = TrainingSettings()
+    assert settings.unsmoothed_C > settings.C
+    closer, looser = (
+        build_pipeline(network_mean(vectors), C).fit(vectors[labelled], y[labelled]).decision_function(vectors)
+        for C in (settings.unsmoothed_C, settings.C)
+    )
+    assert np.allclose(bundle.model.decision_function(vectors), closer, atol=1e-6)
+    assert not np.allclose(closer, looser, atol=1e-3)
 
 
 def test_a_big_network_searches_its_neighbours_once_and_survives_a_damaged_file(
