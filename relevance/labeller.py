@@ -19,7 +19,6 @@ from relevance.embed import has_vector
 from relevance.guess import Guess, class_counts, cv_quality, fit_model
 from relevance.labels import Labels, append_rows, compact, label_row
 from relevance.linear import network_mean
-from relevance.neighbours import Neighbourhood
 from relevance.records import Connection
 from relevance.sampling import answered_rows, choose_picks, effective_strategy
 
@@ -119,8 +118,6 @@ class Session:
         self.strategy, self.seed, self.quality_every = strategy, seed, quality_every
         self.text = has_vector(vectors)
         self.mean = network_mean(vectors)
-        # Built once per session: the model's guesses are smoothed over the network as `relevance train`'s are.
-        self.neighbourhood = Neighbourhood(vectors, self.mean)
         self.answered, self.queued = answered_rows(connections, labels)
         self.skipped: set[int] = set()
         self.model: Guess | None = None
@@ -151,11 +148,11 @@ class Session:
     def _refresh(self) -> None:
         """Refit the model (milliseconds) and, every few answers, re-estimate its quality (a few fits)."""
         usable = {r: a for r, a in self.answered.items() if self.text[r]}
-        self.model = fit_model(self.vectors, usable, self.mean, self.neighbourhood)
+        self.model = fit_model(self.vectors, usable, self.mean)
         count = len(usable)
         self.history = [(n, q) for n, q in self.history if n <= count]  # an undo rewinds the history
         if not self.history or count - self.history[-1][0] >= self.quality_every:
-            quality = cv_quality(self.vectors, usable, self.mean, self.seed, self.neighbourhood)
+            quality = cv_quality(self.vectors, usable, self.mean, self.seed)
             if quality is not None:
                 self.history.append((count, quality))
 
@@ -258,7 +255,6 @@ class Labeller(Session):
                 seed=self.seed + len(self.answered),
                 mean=self.mean,
                 model=self.model,
-                neighbourhood=self.neighbourhood,
             )
             self._plan = [row for row, _ in picks]
             self._why.update(picks)

@@ -19,7 +19,7 @@ from relevance.groups import GROUP_SIZE
 from relevance.guess import Guess, class_counts, fit_model
 from relevance.labels import Labels, append_rows, label_row
 from relevance.linear import network_mean
-from relevance.neighbours import Neighbourhood, distinct_rows
+from relevance.neighbours import distinct_rows
 from relevance.records import Connection
 
 STRATEGIES: tuple[str, ...] = ("auto", "random", "diverse", "uncertain")
@@ -71,16 +71,14 @@ def choose(
     seed: int = 0,
     mean: np.ndarray | None = None,
     model: Guess | None = None,
-    neighbourhood: Neighbourhood | None = None,
 ) -> list[int]:
     """Up to n row indices worth labelling next, best first; never an answered, excluded or text-less row.
 
     ``random``; ``diverse`` (the centres of the parts of the network no answer covers yet); ``uncertain``
     (where the model is least sure, spread across the network); ``auto`` = diverse until there are MIN_EACH
     answers of each kind and MIN_ANSWERS in all, then the most uncertain rows spread across the network, a few at
-    random and a few drawn at random from the rows the model would remove. ``model`` saves a refit, ``neighbourhood`` (of
-    ``vectors``) the search for each row's neighbours (the model's scores are smoothed as `relevance train`'s
-    are). ``choose_picks`` also says why.
+    random and a few drawn at random from the rows the model would remove. ``model`` (relevance.guess) saves a
+    refit. ``choose_picks`` also says why.
     """
     return [
         row
@@ -93,7 +91,6 @@ def choose(
             seed=seed,
             mean=mean,
             model=model,
-            neighbourhood=neighbourhood,
         )
     ]
 
@@ -108,7 +105,6 @@ def choose_picks(
     seed: int = 0,
     mean: np.ndarray | None = None,
     model: Guess | None = None,
-    neighbourhood: Neighbourhood | None = None,
 ) -> list[tuple[int, str]]:
     """``choose``, with why each row was picked (relevance.labels.PICKED), to record in the labels file."""
     if strategy not in STRATEGIES:
@@ -124,8 +120,7 @@ def choose_picks(
         return _tagged(np.random.default_rng(seed).choice(candidates, n, replace=False).tolist(), "random")
     strategy = effective_strategy(strategy, answered)
     if strategy != "diverse" and model is None:
-        hood = neighbourhood if neighbourhood is not None else Neighbourhood(vectors, network_mean(vectors))
-        model = fit_model(vectors, answered, mean, hood)
+        model = fit_model(vectors, answered, mean)
     if strategy == "diverse" or model is None:  # uncertainty needs a model: one answer of each kind
         covered = covered[has_vector(vectors)[covered]]
         return _tagged(_diverse(vectors, candidates, covered, n, seed), "diverse")

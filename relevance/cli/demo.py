@@ -29,7 +29,6 @@ from relevance.io import Export, read_export, write_csv
 from relevance.labels import LABEL_COLUMNS, label_row, load_labels
 from relevance.language_offsets import labelling_vectors
 from relevance.linear import network_mean
-from relevance.neighbours import Neighbourhood
 from relevance.progress import Progress
 from relevance.records import Connection
 from relevance.report import report_scored
@@ -182,12 +181,9 @@ def _demo_pick(connections: Sequence[Connection], vectors: np.ndarray, key: dict
     answered: dict[int, bool] = {}
     why: dict[int, str] = {}
     mean = network_mean(vectors)
-    hood = Neighbourhood(vectors, mean)
     while len(answered) < DEMO_LABELS:
         mode = effective_strategy("auto", answered)
-        plan = choose_picks(
-            vectors, answered, DEMO_BATCH, strategy="auto", seed=len(answered), mean=mean, neighbourhood=hood
-        )
+        plan = choose_picks(vectors, answered, DEMO_BATCH, strategy="auto", seed=len(answered), mean=mean)
         if not plan:
             break
         for row, picked in plan:
