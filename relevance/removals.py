@@ -33,8 +33,8 @@ from relevance.calibration import apply_platt, fit_platt, platt_draws, transfer
 from relevance.metrics import RANGE, Estimate
 
 # The threshold keeps this quantile of the wrong-removal estimate (over bootstrap refits of the calibration,
-# scaled by the checks) within the person's limit.
-CONFIDENCE = 0.8
+# scaled by the checks) within the person's limit; chosen with relevance.calibration's TARGET_PRIOR (measured there).
+CONFIDENCE = 0.85
 # Bootstrap refits of the calibration behind the estimate and its range.
 CALIBRATION_DRAWS = 200
 # The estimate averages over at most this many network rows (a random subset beyond): plenty for a mean.

@@ -89,8 +89,11 @@ def test_checks_that_find_the_audience_shorten_the_list() -> None:
 
 def test_answers_given_while_working_through_the_list_correct_an_overcautious_estimate() -> None:
     # A network the model reads well: far below the boundary the audience thins out faster than Platt's logistic
-    # tail says, so the model-based estimate is too high and the list too short. The person removes the surest
-    # 1,000 of its list (answering "removed" / "kept" from the truth); retrained, the list grows within the limit.
+    # tail says, so the model-based estimate is too high and the list too short. Out of fold, two "yes" answers
+    # score low (each the only answer about its kind of title: the fold models that left it out could not place
+    # it), which fattens the tail further, as on benchmark networks. The person removes the surest 1,000 of the
+    # list (answering "removed" / "kept" from the truth); retrained, the list grows within the limit. The
+    # answers bring the estimate down cautiously (relevance.removals): it stays above the truth, not below it.
     rng = np.random.default_rng(7)
     d = rng.normal(-1.0, 2.0, 4000)
     p = 1.0 / (1.0 + np.exp(-(1.6 * d - 0.8)))
@@ -98,17 +101,19 @@ def test_answers_given_while_working_through_the_list_correct_an_overcautious_es
     asked = np.concatenate([np.argsort(np.abs(d - 0.5))[:80], rng.choice(4000, 20, replace=False)])
     asked = np.unique(asked)
     rest = np.setdiff1d(np.arange(4000), asked)
-    before = plan_removals(d[rest], d[asked], truth[asked].astype(int), 0.03, representative=np.zeros(len(asked), bool))
+    said = truth[asked].astype(int)
+    said[np.argsort(d[asked])[5:7]] = 1
+    before = plan_removals(d[rest], d[asked], said, 0.03, representative=np.zeros(len(asked), bool))
     assert before.decision is not None
     worked = rest[np.argsort(d[rest])[:1000]]  # the surest first, as the list is shown
     answered = np.concatenate([asked, worked])
     tags = np.concatenate([np.zeros(len(asked), bool), np.ones(1000, bool)])
     left = np.setdiff1d(np.arange(4000), answered)
-    after = plan_removals(d[left], d[answered], truth[answered].astype(int), 0.03, representative=tags)
+    after = plan_removals(d[left], d[answered], np.concatenate([said, truth[worked]]), 0.03, representative=tags)
     assert after.checks is not None and after.checks.lowered
     assert after.decision is not None and after.decision > before.decision  # the list reaches further
     realised = truth[left][d[left] <= after.decision].mean()
-    assert realised <= 0.03 and after.wrong_removals.low <= realised <= after.wrong_removals.high
+    assert realised <= 0.03 and realised <= after.wrong_removals.high
 
 
 def test_no_signal_no_list_and_a_hint_when_more_answers_would_help() -> None:
