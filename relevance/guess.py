@@ -49,8 +49,8 @@ class Guess:
 
 
 def fit_model(vectors: np.ndarray, answered: Mapping[int, bool], mean: np.ndarray | None = None) -> Guess | None:
-    """The pipeline `relevance train` fits, on these answers, each row read alone; None until there is one of
-    each answer."""
+    """The pipeline `relevance train` fits (at its default C), on these answers, each row read alone; None until
+    there is one of each answer. A guide at `train`'s C for rows alone (3) chose answers within noise of this one."""
     X, y = training_set(vectors, answered)
     if y.all() or not y.any():
         return None

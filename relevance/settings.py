@@ -28,15 +28,15 @@ class TrainingSettings:
     smoothing: Smoothing | None = DEFAULT_SMOOTHING
     # The logistic regression's inverse regularisation (0.1-30 moved held-out ROC-AUC by <= 0.02).
     C: float = 1.0
-    # The same once the smoothing check has dropped smoothing: answers that say similar titles differ are read
-    # more closely. Measured at 100 of the tool's answers (chosen by the smoothed guide of the time,
-    # relevance.guess), 5 networks each, held-out ROC-AUC / removal recall at 98% precision, C = 1 -> 3 -> 10:
-    # networks written as people write titles (decorated variants, a few titles shared by dozens; smoothing dropped
-    # in all 20) Polish 0.909 / 0.50 -> 0.934 / 0.62 -> 0.948 / 0.64, Kazakh 0.949 / 0.76 -> 0.973 / 0.87 -> 0.985 /
-    # 0.93, Czech 0.936 / 0.68 -> 0.949 / 0.72 -> 0.957 / 0.76; the gain is on titles no answer has, not only on
-    # copies of answered ones. Where every held-out title is a new occupation (ESCO labels; smoothing dropped in 10
-    # of 25) a closer fit generalises worse: 3 costs 0.001 / 0.02 there on average, 10 costs 0.004 / 0.06 (one
-    # network 0.843 / 0.40 -> 0.815 / 0.03).
+    # The same for a model that reads each row alone (smoothing off, or dropped by the smoothing check because the
+    # answers say similar titles differ): it reads the answers more closely. Measured at 100 of the tool's answers
+    # (chosen by the smoothed guide of the time, relevance.guess), 5 networks each, held-out ROC-AUC / removal recall
+    # at 98% precision, C = 1 -> 3 -> 10: networks written as people write titles (decorated variants, a few titles
+    # shared by dozens; smoothing dropped in all 20) Polish 0.909 / 0.50 -> 0.934 / 0.62 -> 0.948 / 0.64, Kazakh
+    # 0.949 / 0.76 -> 0.973 / 0.87 -> 0.985 / 0.93, Czech 0.936 / 0.68 -> 0.949 / 0.72 -> 0.957 / 0.76; the gain is
+    # on titles no answer has, not only on copies of answered ones. Where every held-out title is a new occupation
+    # (ESCO labels; smoothing dropped in 10 of 25) a closer fit generalises worse: 3 costs 0.001 / 0.02 there on
+    # average, 10 costs 0.004 / 0.06 (one network 0.843 / 0.40 -> 0.815 / 0.03).
     unsmoothed_C: float = 3.0
     # Out-of-fold ROC-AUC the other signals must add before the model uses them: with few answers a language or
     # an employer can line up with them by chance (measured: 24 answers turned a clear seller into a "no").

@@ -87,7 +87,7 @@ def make_card(
         metrics=metrics,
         thresholds=Thresholds(remove_at_or_below, keep_from, 0.03, 0.8, 100, 0.5),
         calibration=(1.0, 0.0),
-        evaluation="5-fold cross-validation, 4 repeats",
+        evaluation="10-fold cross-validation, 2 repeats",
         versions={},
     )
 
