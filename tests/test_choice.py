@@ -135,6 +135,8 @@ def test_info_says_whether_e5_can_run_here(monkeypatch: pytest.MonkeyPatch) -> N
 
 # ---- the real models: each language's titles land next to their English equivalents ---------------------------
 
+# How far behind the nearest English title a title's equivalent may be and still count as nearest.
+TIE = 0.005
 CANDIDATES = ["Sales Director", "Operations Director", "Software Developer", "HR Manager", "Accountant", "Nurse"]
 # (language, [(title, its English equivalent)]): the languages of scripts/bench_languages.py, and Russian,
 # Ukrainian and Kazakh. Raw cosine is a floor, not the benchmark (the classifier centres on the network and weighs
@@ -155,7 +157,7 @@ PAIRS: dict[str, list[tuple[str, str]]] = {
     "kk": [("Сату жөніндегі директор", "Sales Director"), ("Бас есепші", "Accountant"), ("Мейірбике", "Nurse"),
            ("Бағдарламашы", "Software Developer"), ("Кадр бөлімінің басшысы", "HR Manager")],
     "cs": [("Obchodní ředitel", "Sales Director"), ("Provozní ředitel", "Operations Director"),
-           ("Personální ředitel", "HR Manager"), ("Programátor", "Software Developer")],
+           ("Personální manažer", "HR Manager"), ("Programátor", "Software Developer")],
     "sk": [("Obchodný riaditeľ", "Sales Director"), ("Účtovník", "Accountant"), ("Zdravotná sestra", "Nurse")],
     "hu": [("Kereskedelmi igazgató", "Sales Director"), ("Könyvelő", "Accountant"), ("Ápoló", "Nurse")],
     "ro": [("Director de vânzări", "Sales Director"), ("Asistentă medicală", "Nurse")],
@@ -186,5 +188,9 @@ def test_the_model_chosen_for_a_network_in_each_language_ranks_its_titles_next_t
     assert choice.model == E5, choice.reason
     english = choice.embedder.encode(CANDIDATES)
     titles = choice.embedder.encode([title for title, _ in pairs])
-    nearest = [CANDIDATES[int(np.argmax(english @ v))] for v in titles]
-    assert nearest == [want for _, want in pairs], choice.reason
+    similar = titles @ english.T
+    wanted = similar[np.arange(len(pairs)), [CANDIDATES.index(want) for _, want in pairs]]
+    # Nearest, or tied with the nearest: the engine's 4-bit arithmetic differs by a thousandth between CPUs
+    # ("Personální ředitel" was 0.856 from both Sales Director and HR Manager on one, a hair apart on another).
+    behind = similar.max(axis=1) - wanted
+    assert (behind <= TIE).all(), [CANDIDATES[int(i)] for i in similar.argmax(axis=1)]
