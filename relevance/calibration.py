@@ -57,7 +57,7 @@ def fit_platt(decisions: np.ndarray, y: np.ndarray, weights: np.ndarray | None =
     for the answers the labeller chose, read off against the ~20 drawn at random, was noise too (runs meeting
     issue 12's goal 11 -> 5, over the limit 1 -> 4). The gap is not the folds' size (25 folds instead of 10: the
     lowest 60% still 1.6% said where 0.8% were) nor the smoothing (read row by row: 3.3% said, 1.7% were); even the
-    first, diverse answers hold more "yes" than the network's own curve gives their scores (1.4-1.6x), as if
+    first, diverse answers hold more "yes" than the network's own curve gives their scores (1.1-1.6x), as if
     each answer, the one example of its kind, were read less surely out of fold than its neighbours are by the
     final model.
     """
