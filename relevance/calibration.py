@@ -48,20 +48,17 @@ def fit_platt(decisions: np.ndarray, y: np.ndarray, weights: np.ndarray | None =
     twenty cleanly separated answers must not claim that nobody below them can be in the audience (an unbounded
     slope would put every wrong-removal estimate at 0%).
 
-    On benchmark networks the curve overstates the audience among the surest removals (an ESCO trainer's lowest
-    60%: 5.3% said, 1.7% were), but the answers themselves do not show it. Measured on the threshold step's inputs
-    at 100 of the tool's answers (21 runs, ESCO and realistic): a third parameter, a slope of its own below the
-    answers' 30% quantile, passed a likelihood-ratio test (5%) in none of them. Fitted anyway, it lengthened the
-    lists on noise (ESCO trainer removal yield 0.66 -> 0.77) and, on simulated networks where Platt's model is the
-    truth (tests/test_removals.py), its range held the realised rate in 73-78% of them instead of 85%. A level shift
-    for the answers the labeller chose, read off against the ~20 drawn at random, was noise too (runs meeting
-    issue 12's goal 11 -> 5, over the limit 1 -> 4). The gap is not the folds' size (25 folds instead of 10: the
-    lowest 60% still 1.6% said where 0.8% were), nor the smoothing (read row by row: 3.3% said, 1.7% were), nor
-    the list keeping out rows whose most similar answer is a "yes" (relevance.alike; calibrated only on answers
-    whose most similar other answer is a "no": 1.9% said, 0.8% were), nor the answers lacking out of fold what
-    the final model knows of the network's rows (read by fold models without their nearest answer, the
-    network's rows hold fewer "yes" still). Even the first, diverse answers hold more "yes" than the network's
-    own curve gives their scores (1.1-1.6x).
+    On benchmark networks the curve overstates the audience among the surest removals: over the lowest 60% of an
+    ESCO trainer's unanswered rows, 1.7% said where 0.8% were (25 runs at 100 of the tool's answers, ESCO and
+    realistic networks, the truth known). Tried on those runs and not kept: a slope of its own below the answers'
+    30% quantile (it passed a 5% likelihood-ratio test in none; fitted anyway it lengthened lists on noise, and on
+    simulated networks where Platt's model is the truth, tests/test_removals.py, its range held the realised rate
+    in 73-78% of them instead of 85%); a level shift for the labeller's own picks against the ~20 random ones
+    (runs meeting issue 12's goal 11 -> 5 of 21). Not the cause: the folds' size (25 folds: 1.6% said, 0.8%
+    were), the smoothing (off: 3.3% said, 1.7% were), relevance.alike keeping rows near a "yes" off the list
+    (calibrated only on answers whose most similar other answer is a "no": 1.9%, 0.8%). What remains: the
+    labeller's own picks hold more "yes" than the network's own curve gives their scores (uncertain 1.23x,
+    diverse 1.36x; random ones 1.14x, within noise).
     """
     d = np.asarray(decisions, dtype=np.float64)
     base = np.ones(len(d)) if weights is None else np.asarray(weights, dtype=np.float64)
