@@ -20,7 +20,10 @@ from relevance.guess import Guess, class_counts, cv_quality, fit_model
 from relevance.labels import Labels, append_rows, compact, label_row
 from relevance.linear import network_mean
 from relevance.records import Connection
+from relevance.removals import Removals
 from relevance.sampling import answered_rows, choose_picks, effective_strategy
+from relevance.settings import DEFAULT_SETTINGS
+from relevance.training import removal_outlook
 
 # Answers of each kind before the model's guess is worth showing.
 MIN_TO_GUESS = 2
@@ -38,7 +41,8 @@ class Status:
     skipped: int
     remaining: int  # connections with text and no answer, skipped ones included
     quality: float | None  # cross-validated ROC-AUC of a model trained on the answers now
-    hint: str | None  # set once more labels stop helping, or while the removal list needs more checks
+    hint: str | None  # set once more labels stop helping the model's quality (``stop_hint``)
+    outlook: Removals | None = None  # with the hint: what `relevance train` would suggest removing now
 
 
 # Below this probability of its own guess the model is said to have no view yet.
@@ -90,15 +94,38 @@ class Group:
         return len(self.rows)
 
 
-def stop_hint(history: Sequence[tuple[int, float]], window: int = WINDOW, tolerance: float = TOLERANCE) -> str | None:
-    """A nudge to train once quality (measured as (answers, ROC-AUC) pairs) has flattened over `window` answers."""
-    if not history:
+def stop_hint(
+    history: Sequence[tuple[int, float]],
+    window: int = WINDOW,
+    tolerance: float = TOLERANCE,
+    outlook: Removals | None = None,
+) -> str | None:
+    """A nudge once quality (measured as (answers, ROC-AUC) pairs) has flattened over `window` answers: to train,
+    or, when a training now would make no removal list (``outlook``, relevance.training.removal_outlook), to go on
+    answering, since the list is what the answers still buy."""
+    if not flattened(history, window, tolerance):
         return None
+    if outlook is not None and outlook.threshold is None:
+        return (
+            f"quality has not improved for the last {window} answers, but a model trained on them would not yet "
+            f"suggest removing anyone: {more_for_a_list(outlook)}"
+        )
+    return f"quality has not improved for the last {window} answers — good time to `relevance train`"
+
+
+def flattened(history: Sequence[tuple[int, float]], window: int = WINDOW, tolerance: float = TOLERANCE) -> bool:
+    """Whether quality (as (answers, ROC-AUC) pairs) gained less than ``tolerance`` over the last ``window`` answers."""
+    if not history:
+        return False
     now, quality = history[-1]
     earlier = [q for n, q in history if n <= now - window]
-    if not earlier or quality - earlier[-1] >= tolerance:
-        return None
-    return f"quality has not improved for the last {window} answers — good time to `relevance train`"
+    return bool(earlier) and quality - earlier[-1] < tolerance
+
+
+def more_for_a_list(outlook: Removals) -> str:
+    """How many more answers may bring a removal list, as `relevance train` would say it (relevance.removals)."""
+    more = f"about {outlook.more_answers:,} more answers" if outlook.more_answers else "more answers"
+    return f"{more} may make a removal list (at most {DEFAULT_SETTINGS.max_wrong_removals:.0%} of it your audience)"
 
 
 class Session:
@@ -113,23 +140,44 @@ class Session:
         strategy: str = "auto",
         seed: int = 0,
         quality_every: int = 5,
+        outlook: bool = True,
     ) -> None:
+        """``outlook``: work out what a training now would suggest removing before the stop hint sends the person
+        to train (``outlook()``, half a second at 30,000 connections); `relevance app` trains by itself instead."""
         self.connections, self.vectors, self.labels = connections, vectors, labels
         self.strategy, self.seed, self.quality_every = strategy, seed, quality_every
+        self.with_outlook = outlook
         self.text = has_vector(vectors)
         self.mean = network_mean(vectors)
         self.answered, self.queued = answered_rows(connections, labels)
         self.skipped: set[int] = set()
         self.model: Guess | None = None
         self.history: list[tuple[int, float]] = []  # (answers, cross-validated ROC-AUC)
+        self._outlook: tuple[int, Removals] | None = None  # (answers in the history, `outlook()` then)
         self._refresh()
 
     def status(self) -> Status:
         yes, no = class_counts(self.answered)
         open_rows = int(self.text.sum()) - sum(self.text[r] for r in self.answered)
         quality = self.history[-1][1] if self.history else None
-        hint = stop_hint(self.history)
-        return Status(yes, no, len(self.skipped), open_rows, quality, hint)
+        outlook = self.outlook() if self.with_outlook and flattened(self.history) else None
+        return Status(yes, no, len(self.skipped), open_rows, quality, stop_hint(self.history, outlook=outlook), outlook)
+
+    def outlook(self) -> Removals:
+        """What `relevance train` would suggest removing with the answers now (relevance.training.removal_outlook):
+        half a second on a large network, so worked out once for each point of the quality history."""
+        usable = {r: a for r, a in self.answered.items() if self.text[r]}
+        at = self.history[-1][0] if self.history else len(usable)
+        if self._outlook is None or self._outlook[0] != at:
+            rows = np.fromiter(usable, dtype=np.intp, count=len(usable))
+            others = np.flatnonzero(self.text)
+            others = others[~np.isin(others, rows)]
+            why = self.labels.picked  # reads the labels file: once
+            picked = [why.get(self.connections[r].id, "") for r in rows.tolist()]
+            answers = np.fromiter(usable.values(), dtype=bool, count=len(usable))
+            outlook = removal_outlook(self.vectors[rows], answers, self.mean, self.vectors[others], picked)
+            self._outlook = (at, outlook)
+        return self._outlook[1]
 
     def finish(self) -> None:
         """Fold the appended answers into one row per connection (an atomic rewrite)."""

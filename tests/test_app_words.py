@@ -30,6 +30,7 @@ from relevance.app.state import AppState
 from relevance.labeller import stop_hint
 from relevance.labels import load_labels
 from relevance.records import Connection
+from relevance.removals import Removals
 from relevance.score import ScoredRow
 from relevance.summary import summarise, summarise_rows
 
@@ -95,6 +96,9 @@ def test_the_stop_hint_and_too_few_answers_name_the_steps() -> None:
     history = [(0, 0.8), (40, 0.8)]
     assert "`relevance train`" in (stop_hint(history) or "")
     assert not cli_words(words.stop_hint()) and "step 2, Train" in words.stop_hint()
+    no_list = words.stop_hint(Removals.none(more_answers=40))
+    assert not cli_words(no_list) and "would not yet suggest removing anyone" in no_list
+    assert "about 40 more answers" in no_list and "Train" not in no_list
     assert not cli_words(words.too_few(3, 12)) and "you have 3 yes and 12 no" in words.too_few(3, 12)
 
 
@@ -110,6 +114,10 @@ def test_everything_the_page_shows_is_in_its_words(client: Client, tmp_path: Pat
     hint = client.get("/api/state")["label"]["status"]["hint"]
     assert hint == words.stop_hint()
     shown.append(train(client))
+    # Trained, the nudge knows whether that training made a removal list, and does not send to one that did not.
+    hint = client.get("/api/state")["label"]["status"]["hint"]
+    no_list = state.scored is not None and state.scored.bundle.card.thresholds.remove_at_or_below is None
+    assert hint and ("would not yet suggest removing anyone" in hint) == no_list
     shown += [client.get(f"/api/removals?batch={b}") for b in range(shown[-1]["remove"]["batches"])]
     assert shown[-1]["rows"] and not cli_words(shown)
     # The removal list's sentence is the one Summary's, in the page's words.

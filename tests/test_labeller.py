@@ -5,12 +5,16 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
-from fakes import fake_vectors
+from fakes import HashEmbedder, fake_vectors
 
 from relevance.labeller import ClusterLabeller, Labeller, stop_hint
 from relevance.labels import append_rows, label_row, load_labels
+from relevance.metrics import Estimate
 from relevance.records import Connection
+from relevance.removals import Removals
+from relevance.training import fit_bundle
 
 AUDIENCE = ["Head of Sales", "Sales Director", "Marketing Manager", "Recruiter", "Talent Acquisition Partner"]
 OTHERS = ["Nurse", "Teacher", "Accountant", "Civil Engineer", "Pharmacist", "Pilot", "Chef"]
@@ -144,6 +148,52 @@ def test_stop_hint_when_quality_flattens() -> None:
     assert stop_hint(rising) is None
     assert stop_hint(flat) is not None and "30 answers" in (stop_hint(flat) or "")
     assert stop_hint(flat[:5]) is None  # not enough answers to tell yet
+
+
+FLAT = [(n, 0.8 + (0.005 if n % 10 else 0)) for n in range(5, 80, 5)]
+
+
+def test_the_stop_hint_does_not_send_to_a_training_that_would_make_no_list() -> None:
+    """A first-time user was told "good time to `relevance train`" at 85 answers, and train then made no list."""
+    with_list = Removals(0.05, Estimate(0.01, 0.0, 0.02), Estimate(0.5, 0.4, 0.6), 0.4)
+    assert stop_hint(FLAT, outlook=with_list) == stop_hint(FLAT)
+    assert "good time to `relevance train`" in (stop_hint(FLAT, outlook=with_list) or "")
+    hint = stop_hint(FLAT, outlook=Removals.none(more_answers=120)) or ""
+    assert "would not yet suggest removing anyone" in hint and "about 120 more answers" in hint
+    assert "relevance train" not in hint
+    assert stop_hint(FLAT[:5], outlook=Removals.none()) is None  # not flat yet: no hint at all
+
+
+@pytest.mark.parametrize("answers_follow_the_titles", [True, False])
+def test_the_outlook_is_the_list_train_would_make(
+    connections: list[Connection], tmp_path: Path, answers_follow_the_titles: bool
+) -> None:
+    session = labeller(connections, tmp_path / "labels.csv")
+    coin = random.Random(3)
+    for _ in range(40):
+        question = session.current()
+        assert question is not None
+        session.answer(truth(question.connection.id) if answers_follow_the_titles else coin.random() < 0.3)
+    session.history = [(n, 0.8) for n in range(5, 45, 5)]  # quality has flattened
+    status = session.status()
+    assert status.outlook is not None and status.hint is not None
+    rows = list(session.answered)
+    others = [r for r in range(len(connections)) if r not in session.answered and session.text[r]]
+    labels = load_labels(tmp_path / "labels.csv")
+    trained = fit_bundle(
+        session.vectors[rows],
+        np.array([session.answered[r] for r in rows]),
+        session.mean,
+        embedder=HashEmbedder(),
+        ids=[connections[r].id for r in rows],
+        texts=["" for _ in rows],
+        population=session.vectors[others],
+        picked=[labels.picked.get(connections[r].id, "") for r in rows],
+    )
+    has_list = trained.card.thresholds.remove_at_or_below is not None
+    assert (status.outlook.threshold is not None) == has_list == answers_follow_the_titles
+    assert status.outlook.removed == pytest.approx(trained.card.thresholds.removed_share, abs=1e-6)
+    assert ("would not yet suggest" in status.hint) == (not has_list)
 
 
 def test_a_cluster_of_java_developers_is_cleared_with_one_key(tmp_path: Path) -> None:

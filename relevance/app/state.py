@@ -28,12 +28,13 @@ from relevance.card import ModelCard
 from relevance.embedders.choice import choose_for
 from relevance.errors import ModelError, RelevanceError
 from relevance.io import Export, read_export, scorable
-from relevance.labeller import Labeller, stop_hint
+from relevance.labeller import Labeller
 from relevance.labels import Labels, load_labels
 from relevance.language_offsets import labelling_vectors
 from relevance.matching import match_labels, require_same_network
 from relevance.progress import Progress
 from relevance.provenance import trained_on
+from relevance.removals import Removals
 from relevance.score import Scored, ScoredRow, score_connections
 from relevance.summary import summarise
 from relevance.training import check_label_counts
@@ -68,7 +69,11 @@ class AppState:
         self.connections = export.connections
         self.rows = {c.id: i for i, c in enumerate(self.connections)}
         self.lock = threading.RLock()
-        self.labeller = Labeller(self.connections, labelling_vectors(self.connections, vectors, embedder), labels)
+        # No outlook on the answer's path (half a second, against the page's 150 ms): the trainings it runs by itself
+        # every AUTO_TRAIN_EVERY answers say whether there is a removal list (``_outlook``).
+        self.labeller = Labeller(
+            self.connections, labelling_vectors(self.connections, vectors, embedder), labels, outlook=False
+        )
         self.trainer = Trainer(self.lock, export, vectors, embedder, reading)
         self.auto_train_every = auto_train_every  # 0: only the button trains
         self.learnt: dict[str, bool] = {}  # id -> answer, as the model in use (or training) learnt them
@@ -177,10 +182,23 @@ class AppState:
                     "note": question.note or "",
                     "picked": question.picked,
                 }
-            status = views.status(self.labeller.status())
-            if status["hint"] and status["hint"] == stop_hint(self.labeller.history):
-                status["hint"] = words.stop_hint()
+            labelling = self.labeller.status()
+            status = views.status(labelling)
+            if (
+                labelling.hint is not None
+            ):  # the labeller's one hint (relevance.labeller.stop_hint), in the page's words
+                status["hint"] = words.stop_hint(labelling.outlook)
             return {"card": card, "status": status, "answered": len(self.labeller.answered)}
+
+    def _outlook(self) -> Removals | None:
+        """What the labeller's stop hint needs to know: ``Removals.none`` (with how many more answers may make a list)
+        when the latest training made no removal list; None when it made one, or before any training."""
+        if self.scored is None:
+            return None
+        thresholds = self.scored.bundle.card.thresholds
+        if thresholds.remove_at_or_below is not None:
+            return None
+        return Removals.none(more_answers=thresholds.more_answers)
 
     def answer(self, connection_id: str, yes: bool) -> dict[str, Any]:
         """The person's answer for the card they saw; on disk before this returns. Answering a card that another
