@@ -15,15 +15,15 @@ from typing import Any
 import numpy as np
 
 from relevance.clustering import cluster
-from relevance.embed import has_vector
+from relevance.embed import embedding_text, has_vector
+from relevance.groups import title_keys
 from relevance.guess import Guess, class_counts, cv_quality, fit_model
 from relevance.labels import Labels, append_rows, compact, label_row
 from relevance.linear import network_mean
 from relevance.records import Connection
-from relevance.removals import Removals
 from relevance.sampling import answered_rows, choose_picks, effective_strategy
 from relevance.settings import DEFAULT_SETTINGS
-from relevance.training import removal_outlook
+from relevance.training import Outlook, removal_outlook
 
 # Answers of each kind before the model's guess is worth showing.
 MIN_TO_GUESS = 2
@@ -42,7 +42,7 @@ class Status:
     remaining: int  # connections with text and no answer, skipped ones included
     quality: float | None  # cross-validated ROC-AUC of a model trained on the answers now
     hint: str | None  # set once more labels stop helping the model's quality (``stop_hint``)
-    outlook: Removals | None = None  # with the hint: what `relevance train` would suggest removing now
+    outlook: Outlook | None = None  # with the hint: what `relevance train` would suggest removing now
 
 
 # Below this probability of its own guess the model is said to have no view yet.
@@ -98,17 +98,16 @@ def stop_hint(
     history: Sequence[tuple[int, float]],
     window: int = WINDOW,
     tolerance: float = TOLERANCE,
-    outlook: Removals | None = None,
+    outlook: Outlook | None = None,
 ) -> str | None:
     """A nudge once quality (measured as (answers, ROC-AUC) pairs) has flattened over `window` answers: to train,
-    or, when a training now would make no removal list (``outlook``, relevance.training.removal_outlook), to go on
-    answering, since the list is what the answers still buy."""
+    or, when a training now would make no removal list (``outlook``, relevance.training.removal_outlook), what the
+    answers still have to do for one."""
     if not flattened(history, window, tolerance):
         return None
-    if outlook is not None and outlook.threshold is None:
+    if outlook is not None and not outlook.has_list:
         return (
-            f"quality has not improved for the last {window} answers, but a model trained on them would not yet "
-            f"suggest removing anyone: {more_for_a_list(outlook)}"
+            f"quality has not improved for the last {window} answers, but a training now would {why_no_list(outlook)}"
         )
     return f"quality has not improved for the last {window} answers — good time to `relevance train`"
 
@@ -122,10 +121,20 @@ def flattened(history: Sequence[tuple[int, float]], window: int = WINDOW, tolera
     return bool(earlier) and quality - earlier[-1] < tolerance
 
 
-def more_for_a_list(outlook: Removals) -> str:
-    """How many more answers may bring a removal list, as `relevance train` would say it (relevance.removals)."""
+def why_no_list(outlook: Outlook) -> str:
+    """What a training now would do instead of making a removal list, said as `relevance train` says it
+    (relevance.summary), to follow "a training now would"."""
+    if outlook.listed:
+        return (
+            "hold back every connection it would suggest removing: they share titles you have not answered, so many "
+            "that a wrong guess about one title would break the limit; answer one of each"
+        )
     more = f"about {outlook.more_answers:,} more answers" if outlook.more_answers else "more answers"
-    return f"{more} may make a removal list (at most {DEFAULT_SETTINGS.max_wrong_removals:.0%} of it your audience)"
+    limit = DEFAULT_SETTINGS.max_wrong_removals
+    return (
+        f"not yet name anyone to remove with at most {limit:.0%} of them your audience (the default limit): "
+        f"{more} may make a list"
+    )
 
 
 class Session:
@@ -153,7 +162,7 @@ class Session:
         self.skipped: set[int] = set()
         self.model: Guess | None = None
         self.history: list[tuple[int, float]] = []  # (answers, cross-validated ROC-AUC)
-        self._outlook: tuple[int, Removals] | None = None  # (answers in the history, `outlook()` then)
+        self._outlook: tuple[int, Outlook] | None = None  # (answers in the history, `outlook()` then)
         self._refresh()
 
     def status(self) -> Status:
@@ -163,7 +172,7 @@ class Session:
         outlook = self.outlook() if self.with_outlook and flattened(self.history) else None
         return Status(yes, no, len(self.skipped), open_rows, quality, stop_hint(self.history, outlook=outlook), outlook)
 
-    def outlook(self) -> Removals:
+    def outlook(self) -> Outlook:
         """What `relevance train` would suggest removing with the answers now (relevance.training.removal_outlook):
         half a second on a large network, so worked out once for each point of the quality history."""
         usable = {r: a for r, a in self.answered.items() if self.text[r]}
@@ -175,7 +184,11 @@ class Session:
             why = self.labels.picked  # reads the labels file: once
             picked = [why.get(self.connections[r].id, "") for r in rows.tolist()]
             answers = np.fromiter(usable.values(), dtype=bool, count=len(usable))
-            outlook = removal_outlook(self.vectors[rows], answers, self.mean, self.vectors[others], picked)
+            titles = title_keys(
+                [embedding_text(self.connections[r]) for r in others.tolist()],
+                (embedding_text(self.connections[r]) for r in rows.tolist()),
+            )
+            outlook = removal_outlook(self.vectors[rows], answers, self.mean, self.vectors[others], picked, titles)
             self._outlook = (at, outlook)
         return self._outlook[1]
 
@@ -199,6 +212,8 @@ class Session:
         self.model = fit_model(self.vectors, usable, self.mean)
         count = len(usable)
         self.history = [(n, q) for n, q in self.history if n <= count]  # an undo rewinds the history
+        if self._outlook is not None and self._outlook[0] > count:
+            self._outlook = None  # and the outlook with it: the same count again may hold other answers
         if not self.history or count - self.history[-1][0] >= self.quality_every:
             quality = cv_quality(self.vectors, usable, self.mean, self.seed)
             if quality is not None:

@@ -160,18 +160,14 @@ def fit_bundle(
         None if settings.smoothing is None else Neighbourhood(np.vstack([vectors, others]), network, settings.smoothing)
     )
     inputs = _Inputs(vectors, y, network, others, block if width else None, population_block if width else None, hood)
-    plan = _fit_and_plan(inputs, width, settings, picked, removable)
+    plan = _fit_and_plan(inputs, width, settings, picked, removable, population_titles)
     fit, signals, smoothed, removals = plan.fit, plan.signals, plan.smoothed, plan.removals
     offered, featurizer = featurizer, featurizer if signals else None
-    oof_calibration, rescale, full_on_rows, listable = plan.calibration, plan.rescale, plan.full_on_rows, plan.listable
-    held, missed = 0, removals.missed
-    if removals.threshold is not None and population_titles is not None:
-        # The rows `relevance score` will put on the list before it holds back title groups, by the same test.
-        on_card = apply_platt(full_on_rows, transfer(oof_calibration, rescale)) <= _round_up(removals.threshold)
-        in_list = listable & on_card
-        held = int(np.count_nonzero(held_back(population_titles[in_list], settings.max_wrong_removals)))
+    oof_calibration, rescale, listable = plan.calibration, plan.rescale, plan.listable
+    held, missed = plan.held, removals.missed
+    if held:
         # The share of the non-audience the list holds shrinks with it (its rows are nearly all non-audience).
-        kept = 1.0 - held / max(int(np.count_nonzero(in_list)), 1)
+        kept = 1.0 - held / max(plan.listed, 1)
         missed = Estimate(*(1.0 - (1.0 - v) * kept for v in (missed.value, missed.low, missed.high)))
     scores = apply_platt(fit.decisions, oof_calibration)
     card = ModelCard(
@@ -219,29 +215,49 @@ def fit_bundle(
 OUTLOOK_ROWS = 5_000
 
 
+@dataclass(frozen=True)
+class Outlook:
+    """What `relevance train` would suggest removing with the answers so far (``removal_outlook``), or what the
+    latest training did (relevance.app)."""
+
+    listed: int  # the connections it would list (0: no removal list)
+    held: int = 0  # of them, those `relevance score` would hold back as title groups
+    more_answers: int | None = None  # with no list: about how many more answers may make one
+
+    @property
+    def has_list(self) -> bool:
+        return self.listed > self.held
+
+
 def removal_outlook(
     vectors: np.ndarray,
     answers: np.ndarray,
     network: np.ndarray,
     population: np.ndarray,
     picked: Sequence[str] | None = None,
+    population_titles: np.ndarray | None = None,
     settings: TrainingSettings = DEFAULT_SETTINGS,
-) -> Removals:
-    """What `relevance train` would suggest removing with these answers now: the same model choice, calibration
-    and threshold as ``fit_bundle``, on the titles alone and every row listable, over at most OUTLOOK_ROWS of the
-    ``population`` (the unanswered rows' vectors). No list (``threshold`` None) with fewer than MIN_PER_CLASS
-    answers of a kind. The labeller asks it before it says that now is a good time to train."""
+) -> Outlook:
+    """What `relevance train` would suggest removing with these answers now: the same model choice, calibration,
+    threshold and title groups as ``fit_bundle``, quicker: on the titles alone, every row listable, over at most
+    OUTLOOK_ROWS of the ``population`` (the unanswered rows' vectors; ``population_titles``: their titles as
+    relevance.groups.title_keys numbers them). No list with fewer than MIN_PER_CLASS answers of a kind. The
+    labeller asks it before it says that now is a good time to train."""
     y = np.asarray(answers, dtype=int)
     if min(int(y.sum()), int(len(y) - y.sum())) < MIN_PER_CLASS:
-        return Removals.none()
+        return Outlook(0)
     vectors = np.asarray(vectors, dtype=np.float32)
     others = np.asarray(population, dtype=np.float32)
+    titles = population_titles
     if len(others) > OUTLOOK_ROWS:
-        others = others[np.random.default_rng(settings.seed).choice(len(others), OUTLOOK_ROWS, replace=False)]
+        keep = np.random.default_rng(settings.seed).choice(len(others), OUTLOOK_ROWS, replace=False)
+        others, titles = others[keep], None if titles is None else np.asarray(titles)[keep]
     hood = (
         None if settings.smoothing is None else Neighbourhood(np.vstack([vectors, others]), network, settings.smoothing)
     )
-    return _fit_and_plan(_Inputs(vectors, y, network, others, None, None, hood), 0, settings, picked, None).removals
+    inputs = _Inputs(vectors, y, network, others, None, None, hood)
+    plan = _fit_and_plan(inputs, 0, settings, picked, None, titles)
+    return Outlook(plan.listed, plan.held, plan.removals.more_answers)
 
 
 @dataclass(frozen=True)
@@ -258,12 +274,20 @@ class _Plan:
     full_on_rows: np.ndarray  # the full fit's decisions on the population
     listable: np.ndarray  # which population rows may be suggested for removal
     removals: Removals
+    listed: int  # the population rows at or below the threshold that may be listed
+    held: int  # of them, those `relevance score` will hold back as title groups (relevance.groups)
 
 
 def _fit_and_plan(
-    inputs: _Inputs, width: int, settings: TrainingSettings, picked: Sequence[str] | None, removable: np.ndarray | None
+    inputs: _Inputs,
+    width: int,
+    settings: TrainingSettings,
+    picked: Sequence[str] | None,
+    removable: np.ndarray | None,
+    population_titles: np.ndarray | None,
 ) -> _Plan:
-    """Choose and fit the model, calibrate it out of fold, and set the removal threshold over the population."""
+    """Choose and fit the model, calibrate it out of fold, set the removal threshold over the population, and count
+    the rows the list would hold back as title groups."""
     y = inputs.y
     fit, signals, smoothed, smoothing_check = _choose_model(inputs, width, settings)
     decide = _decider(inputs.hood if smoothed else None, inputs.everyone(signals), len(inputs.others))
@@ -290,8 +314,28 @@ def _fit_and_plan(
         confidence=settings.confidence,
         unlisted=full_on_rows[~listable],
     )
+    listed = held = 0
+    if removals.threshold is not None:
+        # The rows `relevance score` will put on the list before it holds back title groups, by the same test.
+        in_list = listable & (
+            apply_platt(full_on_rows, transfer(calibration, rescale)) <= _round_up(removals.threshold)
+        )
+        listed = int(np.count_nonzero(in_list))
+        if population_titles is not None:
+            held = int(np.count_nonzero(held_back(population_titles[in_list], settings.max_wrong_removals)))
     return _Plan(
-        fit, signals, smoothed, smoothing_check, pipeline, calibration, rescale, full_on_rows, listable, removals
+        fit,
+        signals,
+        smoothed,
+        smoothing_check,
+        pipeline,
+        calibration,
+        rescale,
+        full_on_rows,
+        listable,
+        removals,
+        listed,
+        held,
     )
 
 

@@ -8,6 +8,7 @@ import errno
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from importlib.resources import files
 from pathlib import Path
 from types import SimpleNamespace
@@ -30,9 +31,9 @@ from relevance.app.state import AppState
 from relevance.labeller import stop_hint
 from relevance.labels import load_labels
 from relevance.records import Connection
-from relevance.removals import Removals
 from relevance.score import ScoredRow
 from relevance.summary import summarise, summarise_rows
+from relevance.training import Outlook
 
 # A command or a flag of the CLI, or its "retrain": terminal wording. (`relevance app` itself, which the person
 # typed to start the page, is how the page tells them to start it again.)
@@ -96,9 +97,12 @@ def test_the_stop_hint_and_too_few_answers_name_the_steps() -> None:
     history = [(0, 0.8), (40, 0.8)]
     assert "`relevance train`" in (stop_hint(history) or "")
     assert not cli_words(words.stop_hint()) and "step 2, Train" in words.stop_hint()
-    no_list = words.stop_hint(Removals.none(more_answers=40))
-    assert not cli_words(no_list) and "would not yet suggest removing anyone" in no_list
+    no_list = words.stop_hint(Outlook(listed=0, more_answers=40))
+    assert not cli_words(no_list) and "would not yet name anyone to remove" in no_list
     assert "about 40 more answers" in no_list and "Train" not in no_list
+    held = words.stop_hint(Outlook(listed=40, held=40))
+    assert not cli_words(held) and "hold back every connection" in held
+    assert words.stop_hint(Outlook(listed=300, held=40)) == words.stop_hint()
     assert not cli_words(words.too_few(3, 12)) and "you have 3 yes and 12 no" in words.too_few(3, 12)
 
 
@@ -114,10 +118,7 @@ def test_everything_the_page_shows_is_in_its_words(client: Client, tmp_path: Pat
     hint = client.get("/api/state")["label"]["status"]["hint"]
     assert hint == words.stop_hint()
     shown.append(train(client))
-    # Trained, the nudge knows whether that training made a removal list, and does not send to one that did not.
-    hint = client.get("/api/state")["label"]["status"]["hint"]
-    no_list = state.scored is not None and state.scored.bundle.card.thresholds.remove_at_or_below is None
-    assert hint and ("would not yet suggest removing anyone" in hint) == no_list
+    assert client.get("/api/state")["label"]["status"]["hint"] == words.stop_hint()  # that training made a list
     shown += [client.get(f"/api/removals?batch={b}") for b in range(shown[-1]["remove"]["batches"])]
     assert shown[-1]["rows"] and not cli_words(shown)
     # The removal list's sentence is the one Summary's, in the page's words.
@@ -126,6 +127,28 @@ def test_everything_the_page_shows_is_in_its_words(client: Client, tmp_path: Pat
     ).removal_sentence(words.STEPS)
     for name in ("index.html", "app.js"):
         assert not cli_words((files("relevance.app") / "static" / name).read_text(encoding="utf-8")), name
+
+
+@pytest.mark.slow  # a training: a process of its own
+def test_the_nudge_does_not_send_to_train_when_the_last_training_made_no_list(client: Client) -> None:
+    """The page's labeller does not work out an outlook on the answer's path (150 ms): the latest training's model
+    card says whether there is a list, and how many more answers it asked for, less those given since."""
+    state = client.server.state
+    answer_until_trainable(client)
+    train(client)
+    assert state.scored is not None
+    card = state.scored.bundle.card
+    state.scored.bundle.card = replace(
+        card, thresholds=replace(card.thresholds, remove_at_or_below=None, more_answers=60)
+    )
+    state.labeller.history = [(0, 0.8), (40, 0.8)]
+    hint = client.get("/api/state")["label"]["status"]["hint"]
+    assert "would not yet name anyone to remove" in hint and "about 60 more answers" in hint and not cli_words(hint)
+    for _ in range(3):
+        question = client.get("/api/state")["label"]["card"]
+        client.post("/api/answer", {"id": question["id"], "answer": "no"})
+    state.labeller.history = [(0, 0.8), (40, 0.8)]
+    assert "about 57 more answers" in client.get("/api/state")["label"]["status"]["hint"]
 
 
 def test_a_model_the_app_cannot_use_is_explained_in_its_words(export: Path, tmp_path: Path) -> None:

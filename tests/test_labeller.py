@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -11,10 +12,8 @@ from fakes import HashEmbedder, fake_vectors
 
 from relevance.labeller import ClusterLabeller, Labeller, stop_hint
 from relevance.labels import append_rows, label_row, load_labels
-from relevance.metrics import Estimate
 from relevance.records import Connection
-from relevance.removals import Removals
-from relevance.training import fit_bundle
+from relevance.training import Outlook, fit_bundle
 
 AUDIENCE = ["Head of Sales", "Sales Director", "Marketing Manager", "Recruiter", "Talent Acquisition Partner"]
 OTHERS = ["Nurse", "Teacher", "Accountant", "Civil Engineer", "Pharmacist", "Pilot", "Chef"]
@@ -155,31 +154,39 @@ FLAT = [(n, 0.8 + (0.005 if n % 10 else 0)) for n in range(5, 80, 5)]
 
 def test_the_stop_hint_does_not_send_to_a_training_that_would_make_no_list() -> None:
     """A first-time user was told "good time to `relevance train`" at 85 answers, and train then made no list."""
-    with_list = Removals(0.05, Estimate(0.01, 0.0, 0.02), Estimate(0.5, 0.4, 0.6), 0.4)
-    assert stop_hint(FLAT, outlook=with_list) == stop_hint(FLAT)
-    assert "good time to `relevance train`" in (stop_hint(FLAT, outlook=with_list) or "")
-    hint = stop_hint(FLAT, outlook=Removals.none(more_answers=120)) or ""
-    assert "would not yet suggest removing anyone" in hint and "about 120 more answers" in hint
+    assert stop_hint(FLAT, outlook=Outlook(listed=300, held=40)) == stop_hint(FLAT)
+    assert "good time to `relevance train`" in (stop_hint(FLAT) or "")
+    hint = stop_hint(FLAT, outlook=Outlook(listed=0, more_answers=120)) or ""
+    assert "would not yet name anyone to remove" in hint and "about 120 more answers" in hint
     assert "relevance train" not in hint
-    assert stop_hint(FLAT[:5], outlook=Removals.none()) is None  # not flat yet: no hint at all
+    held = stop_hint(FLAT, outlook=Outlook(listed=40, held=40)) or ""  # every removal shares an unanswered title
+    assert "hold back every connection" in held and "answer one of each" in held and "relevance train" not in held
+    assert stop_hint(FLAT[:5], outlook=Outlook(0)) is None  # not flat yet: no hint at all
+
+
+def answer_all(session: Labeller, count: int, answer: Callable[[str], bool]) -> None:
+    for _ in range(count):
+        question = session.current()
+        assert question is not None
+        session.answer(answer(question.connection.id))
 
 
 @pytest.mark.parametrize("answers_follow_the_titles", [True, False])
-def test_the_outlook_is_the_list_train_would_make(
+def test_the_outlook_reads_the_answers_as_training_does(
     connections: list[Connection], tmp_path: Path, answers_follow_the_titles: bool
 ) -> None:
+    """The outlook is `fit_bundle`'s model choice, calibration and threshold, quicker (titles alone): given the
+    session's answers, network and reasons for asking, both make a list or neither does."""
     session = labeller(connections, tmp_path / "labels.csv")
     coin = random.Random(3)
-    for _ in range(40):
-        question = session.current()
-        assert question is not None
-        session.answer(truth(question.connection.id) if answers_follow_the_titles else coin.random() < 0.3)
+    answer_all(session, 40, truth if answers_follow_the_titles else lambda _: coin.random() < 0.3)
     session.history = [(n, 0.8) for n in range(5, 45, 5)]  # quality has flattened
     status = session.status()
     assert status.outlook is not None and status.hint is not None
     rows = list(session.answered)
     others = [r for r in range(len(connections)) if r not in session.answered and session.text[r]]
     labels = load_labels(tmp_path / "labels.csv")
+    assert {labels.picked.get(connections[r].id) for r in rows} >= {"diverse", "random"}  # reasons to align
     trained = fit_bundle(
         session.vectors[rows],
         np.array([session.answered[r] for r in rows]),
@@ -191,9 +198,27 @@ def test_the_outlook_is_the_list_train_would_make(
         picked=[labels.picked.get(connections[r].id, "") for r in rows],
     )
     has_list = trained.card.thresholds.remove_at_or_below is not None
-    assert (status.outlook.threshold is not None) == has_list == answers_follow_the_titles
-    assert status.outlook.removed == pytest.approx(trained.card.thresholds.removed_share, abs=1e-6)
-    assert ("would not yet suggest" in status.hint) == (not has_list)
+    assert status.outlook.has_list == has_list == answers_follow_the_titles
+    assert status.outlook.listed == round(trained.card.thresholds.rows * trained.card.thresholds.removed_share)
+    assert ("would not yet name anyone" in status.hint) == (not has_list)
+
+
+def test_an_undone_answer_given_otherwise_is_a_new_outlook(connections: list[Connection], tmp_path: Path) -> None:
+    """The outlook is kept for one point of the quality history: an undo rewinds that history, and the same count
+    of answers again may hold another answer."""
+    session = labeller(connections, tmp_path / "labels.csv")
+    answer_all(session, 30, truth)
+    points = len(session.history)
+    while len(session.history) == points:  # up to the answer that makes the next point of the history
+        question = session.current()
+        assert question is not None
+        session.answer(truth(question.connection.id))
+    at = session.history[-1][0]
+    before = session.outlook()
+    assert session.outlook() is before  # kept while the answers stand
+    session.undo()
+    session.answer(not truth(question.connection.id))
+    assert session.history[-1][0] == at and session.outlook() is not before
 
 
 def test_a_cluster_of_java_developers_is_cleared_with_one_key(tmp_path: Path) -> None:

@@ -34,10 +34,9 @@ from relevance.language_offsets import labelling_vectors
 from relevance.matching import match_labels, require_same_network
 from relevance.progress import Progress
 from relevance.provenance import trained_on
-from relevance.removals import Removals
 from relevance.score import Scored, ScoredRow, score_connections
 from relevance.summary import summarise
-from relevance.training import check_label_counts
+from relevance.training import Outlook, check_label_counts
 
 log = logging.getLogger("relevance.app")
 
@@ -184,21 +183,20 @@ class AppState:
                 }
             labelling = self.labeller.status()
             status = views.status(labelling)
-            if (
-                labelling.hint is not None
-            ):  # the labeller's one hint (relevance.labeller.stop_hint), in the page's words
-                status["hint"] = words.stop_hint(labelling.outlook)
+            if labelling.hint is not None:  # the labeller's one hint (relevance.labeller.stop_hint): the page's words
+                status["hint"] = words.stop_hint(self._outlook())
             return {"card": card, "status": status, "answered": len(self.labeller.answered)}
 
-    def _outlook(self) -> Removals | None:
-        """What the labeller's stop hint needs to know: ``Removals.none`` (with how many more answers may make a list)
-        when the latest training made no removal list; None when it made one, or before any training."""
+    def _outlook(self) -> Outlook | None:
+        """What the labeller's stop hint needs to know, from the latest training (None before any): whether it made
+        a removal list, and with none, about how many more answers (counting those given since) may make one."""
         if self.scored is None:
             return None
-        thresholds = self.scored.bundle.card.thresholds
-        if thresholds.remove_at_or_below is not None:
-            return None
-        return Removals.none(more_answers=thresholds.more_answers)
+        t = self.scored.bundle.card.thresholds
+        listed = 0 if t.remove_at_or_below is None else round(t.rows * t.removed_share)
+        since = self.new_answers()
+        more = None if t.more_answers is None or t.more_answers <= since else t.more_answers - since
+        return Outlook(listed, t.held_groups, more)
 
     def answer(self, connection_id: str, yes: bool) -> dict[str, Any]:
         """The person's answer for the card they saw; on disk before this returns. Answering a card that another

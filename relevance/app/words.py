@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from relevance.labeller import WINDOW, more_for_a_list
+from relevance.labeller import WINDOW, why_no_list
 from relevance.metrics import MIN_PER_CLASS
-from relevance.removals import Removals
 from relevance.score import Scored, ScoredRow
 from relevance.summary import removal_lines, summarise
+from relevance.training import Outlook
 
 LABEL = "step 1, Label"
 TRAIN = "step 2, Train"
@@ -48,14 +48,11 @@ def removal_why(row: ScoredRow, state: str, dropped: bool) -> str:
     return row.why
 
 
-def stop_hint(outlook: Removals | None = None) -> str:
+def stop_hint(outlook: Outlook | None = None) -> str:
     """The labeller's nudge (`relevance.labeller.stop_hint`): to train, pointing at the page's step, or, when a
-    training now would make no removal list (``outlook``), to go on answering."""
-    if outlook is not None and outlook.threshold is None:
-        return (
-            f"Quality has not improved over your last {WINDOW} answers, but a model trained on them would not yet "
-            f"suggest removing anyone: {more_for_a_list(outlook)}."
-        )
+    training now would make no removal list (``outlook``), what the answers still have to do for one."""
+    if outlook is not None and not outlook.has_list:
+        return f"Quality has not improved over your last {WINDOW} answers, but a training now would {why_no_list(outlook)}."
     return f"Quality has not improved over your last {WINDOW} answers: a good time to train ({TRAIN})."
 
 
