@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from relevance.calibration import apply_platt, fit_platt, representativeness
-from relevance.removals import expected_wrong, plan_removals
+from relevance.removals import MAX_MORE, expected_wrong, more_answers, plan_removals
 
 
 def simulated(seed: int, answers: int = 100) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -123,7 +123,7 @@ def test_no_signal_no_list_and_a_hint_when_more_answers_would_help() -> None:
     few_population, _, decisions, y, _ = simulated(1, answers=30)
     plan = plan_removals(few_population, decisions, y, 0.005)
     if plan.threshold is None:
-        assert plan.more_answers is None or plan.more_answers >= 10
+        assert plan.more_answers is None or 10 <= plan.more_answers <= MAX_MORE
 
 
 @pytest.mark.parametrize(("count", "expected"), [(600, (12, 6, 24)), (0, (0, 0, 0))])
@@ -148,6 +148,16 @@ def test_a_short_list_says_how_many_more_answers_may_lengthen_it() -> None:
     population, _truth, decisions, y, _ = simulated(2, answers=60)
     plan = plan_removals(population, decisions, y, 0.03)
     assert plan.threshold is not None and plan.removed < 0.05  # a list, under 5% of the network
-    assert plan.more_answers is not None and plan.more_answers >= 10
+    assert plan.more_answers is not None and 10 <= plan.more_answers <= MAX_MORE
     longer = plan_removals(population, decisions, y, 0.10)
     assert longer.removed >= 0.05 and longer.more_answers is None  # a list of a useful length: nothing to add
+
+
+def test_more_answers_promises_a_step_not_the_range_narrowing_alone() -> None:
+    """The range narrowing alone asked 60 to 500 more answers where a list came 25 to 50 answers later: the model
+    learns too. At most MAX_MORE, then train again; never fewer than 10; None when the best guess is over."""
+    point = np.full(400, 0.02)
+    assert more_answers(point, np.full(400, 0.05), 0.03, 100) == MAX_MORE == 50  # the narrowing alone: 800
+    assert more_answers(point, np.full(400, 0.032), 0.03, 100) == 50  # 44, in tens
+    assert more_answers(point, np.full(400, 0.025), 0.03, 100) == 10  # a few more
+    assert more_answers(np.full(400, 0.04), np.full(400, 0.06), 0.03, 100) is None
