@@ -327,3 +327,21 @@ def test_sample_refuses_another_networks_labels_file(data: Path, tmp_path: Path)
     code, output = run("sample", data / "linkedin_2021.csv", "--labels", labels, "-n", "2")
     assert code == 1 and "the labels file belongs to another network" in output
     assert labels.read_bytes() == (data / "spanish_2021_labels.csv").read_bytes()
+
+
+def test_a_session_that_ends_with_no_list_in_sight_says_so(
+    export: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the answers stop improving the model and a training would make no list, the last line does not send
+    the person to train as if there were one."""
+    import relevance.labeller
+    from relevance.training import Outlook
+
+    monkeypatch.setattr(relevance.labeller, "flattened", lambda *_, **__: True)
+    monkeypatch.setattr(relevance.labeller, "removal_outlook", lambda *_, **__: Outlook(0, more_answers=50))
+    labels = tmp_path / "labels.csv"
+    code, output = run("label", export, "--labels", labels, input="y\nn\ny\nn\nq\n")
+    assert code == 0, output
+    text = " ".join(output.split())
+    assert "A training now would not yet name anyone to remove" in text and "about 50 more answers" in text
+    assert f"Label more, then: relevance train {export} --labels {labels}" in text and "Next:" not in text

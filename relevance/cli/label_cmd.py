@@ -62,7 +62,7 @@ def label(
     Example: relevance label Connections.csv --labels labels.csv
     """
     from relevance.cli.terminal import Keys, run_clusters, run_labeller
-    from relevance.labeller import ClusterLabeller, Labeller
+    from relevance.labeller import ClusterLabeller, Labeller, Session, why_no_list
     from relevance.labels import load_labels
     from relevance.language_offsets import labelling_vectors
 
@@ -74,16 +74,21 @@ def label(
         warn_unreadable(worksheet.unreadable, labels)
         vectors = labelling_vectors(result.connections, embed_with_progress(result.connections, embedder), embedder)
         options = {"strategy": strategy, "seed": seed}
+        session: Session
         with Keys() as keys:
             if clusters:
-                bulk = ClusterLabeller(result.connections, vectors, worksheet, **options)
-                run_clusters(bulk, keys, err)
-                bulk.finish()
+                session = ClusterLabeller(result.connections, vectors, worksheet, **options)
+                run_clusters(session, keys, err)
             else:
                 session = Labeller(result.connections, vectors, worksheet, **options)
                 run_labeller(session, keys, err)
-                session.finish()
-    say(f"Saved in {labels}. Next: relevance train {quote(str(export))} --labels {quote(str(labels))}")
+            session.finish()
+    train_next = f"relevance train {quote(str(export))} --labels {quote(str(labels))}"
+    outlook = session.status().outlook  # worked out once the answers stopped improving the model
+    if outlook is not None and not outlook.has_list:
+        say(f"Saved in {labels}. A training now would {why_no_list(outlook)}. Label more, then: {train_next}")
+    else:
+        say(f"Saved in {labels}. Next: {train_next}")
 
 
 def _check_strategy(strategy: str) -> None:
