@@ -52,7 +52,8 @@ def stop_hint(outlook: Outlook | None = None) -> str:
     """The labeller's nudge (`relevance.labeller.stop_hint`): to train, pointing at the page's step, or, when a
     training now would make no removal list (``outlook``), what the answers still have to do for one."""
     if outlook is not None and not outlook.has_list:
-        return f"Quality has not improved over your last {WINDOW} answers, but a training now would {why_no_list(outlook)}."
+        why = why_no_list(outlook)
+        return f"Quality has not improved over your last {WINDOW} answers, but a training now would {why}."
     return f"Quality has not improved over your last {WINDOW} answers: a good time to train ({TRAIN})."
 
 
