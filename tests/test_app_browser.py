@@ -8,6 +8,7 @@ Skipped when Chromium is not installed (`make test` installs it).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import os
 import re
 import signal
@@ -398,4 +399,26 @@ def test_it_trains_by_itself_after_new_answers_and_says_so(browser: Chromium, se
     browser.wait_until("document.body.dataset.training === 'done'", timeout=120)
     assert state.trainer.started == 2 and state.training.automatic
     assert browser.evaluate("document.getElementById('training-note').hidden") is True
+    assert_clean(browser, server)
+
+
+def test_the_nudge_says_when_the_last_training_made_no_list(browser: Chromium, server: AppServer) -> None:
+    """Answers that stopped improving the model, and a training that made no removal list: the label step does not
+    send the person to train, it says how many more answers may make one."""
+    state = server.state
+    answer_first(state)
+    state.start_training()
+    wait_for_training(state)
+    assert state.scored is not None
+    card = state.scored.bundle.card
+    thresholds = dataclasses.replace(card.thresholds, remove_at_or_below=None, more_answers=50)
+    state.scored.bundle.card = dataclasses.replace(card, thresholds=thresholds)
+    state.labeller.history = [(0, 0.8), (40, 0.8)]  # quality flat over the window
+    open_app(browser, server)
+    hint = "document.getElementById('label-hint')"
+    browser.wait_until(f"!{hint}.hidden")
+    text = browser.evaluate(f"{hint}.textContent")
+    assert "would not yet name anyone to remove" in text and "about 50 more answers may make a list" in text
+    assert "Train" not in text
+    browser.screenshot(ARTIFACTS / "app-no-list-hint.png")
     assert_clean(browser, server)
