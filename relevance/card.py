@@ -42,6 +42,11 @@ class Thresholds:
     more_answers: int | None = None  # with no list or a short one: about how many more answers may lengthen it
     held_groups: int = 0  # of the rows at or below the threshold, those held back as title groups (relevance.groups)
 
+    @property
+    def listed(self) -> int:
+        """The rows at or below the threshold (0 with no list), title groups held back included."""
+        return 0 if self.remove_at_or_below is None else round(self.rows * self.removed_share)
+
 
 @dataclass(frozen=True)
 class ModelCard:

@@ -302,7 +302,7 @@ def removal_lines(card: ModelCard, steps: tuple[str, str] | None = CLI_STEPS) ->
     if t.remove_at_or_below is None:  # without ``steps``, the caller's summary sentence says it
         return [no_list(t.max_wrong_removals, t.more_answers, steps)] if steps is not None else []
     rate = card.wrong_removals
-    count = round(t.rows * t.removed_share) - t.held_groups
+    count = t.listed - t.held_groups
     if count <= 0 and t.held_groups:
         return [held_groups_line(t.held_groups, steps, alone=True)]
     about, low, high = expected_wrong(count, rate)

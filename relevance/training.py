@@ -156,9 +156,7 @@ def fit_bundle(
         _check_block(block, len(vectors), width)
         if len(others):
             _check_block(population_block, len(others), width)
-    hood = (
-        None if settings.smoothing is None else Neighbourhood(np.vstack([vectors, others]), network, settings.smoothing)
-    )
+    hood = _neighbourhood(vectors, others, network, settings)
     inputs = _Inputs(vectors, y, network, others, block if width else None, population_block if width else None, hood)
     plan = _fit_and_plan(inputs, width, settings, picked, removable, population_titles)
     fit, signals, smoothed, removals = plan.fit, plan.signals, plan.smoothed, plan.removals
@@ -252,10 +250,7 @@ def removal_outlook(
     if len(others) > OUTLOOK_ROWS:
         keep = np.random.default_rng(settings.seed).choice(len(others), OUTLOOK_ROWS, replace=False)
         others, titles = others[keep], None if titles is None else np.asarray(titles)[keep]
-    hood = (
-        None if settings.smoothing is None else Neighbourhood(np.vstack([vectors, others]), network, settings.smoothing)
-    )
-    inputs = _Inputs(vectors, y, network, others, None, None, hood)
+    inputs = _Inputs(vectors, y, network, others, None, None, _neighbourhood(vectors, others, network, settings))
     plan = _fit_and_plan(inputs, 0, settings, picked, None, titles)
     return Outlook(plan.listed, plan.held, plan.removals.more_answers)
 
@@ -271,11 +266,19 @@ class _Plan:
     pipeline: Any  # the full fit on every answer
     calibration: tuple[float, float]  # Platt's, on the out-of-fold decisions
     rescale: tuple[float, float]  # from the full fit's decisions to the fold models'
-    full_on_rows: np.ndarray  # the full fit's decisions on the population
     listable: np.ndarray  # which population rows may be suggested for removal
     removals: Removals
     listed: int  # the population rows at or below the threshold that may be listed
     held: int  # of them, those `relevance score` will hold back as title groups (relevance.groups)
+
+
+def _neighbourhood(
+    vectors: np.ndarray, others: np.ndarray, network: np.ndarray, settings: TrainingSettings
+) -> Neighbourhood | None:
+    """The answers' rows then the others', for smoothing; None when the settings do not smooth."""
+    if settings.smoothing is None:
+        return None
+    return Neighbourhood(np.vstack([vectors, others]), network, settings.smoothing)
 
 
 def _fit_and_plan(
@@ -331,7 +334,6 @@ def _fit_and_plan(
         pipeline,
         calibration,
         rescale,
-        full_on_rows,
         listable,
         removals,
         listed,

@@ -193,10 +193,9 @@ class AppState:
         if self.scored is None:
             return None
         t = self.scored.bundle.card.thresholds
-        listed = 0 if t.remove_at_or_below is None else round(t.rows * t.removed_share)
         since = self.new_answers()
         more = None if t.more_answers is None or t.more_answers <= since else t.more_answers - since
-        return Outlook(listed, t.held_groups, more)
+        return Outlook(t.listed, t.held_groups, more)
 
     def answer(self, connection_id: str, yes: bool) -> dict[str, Any]:
         """The person's answer for the card they saw; on disk before this returns. Answering a card that another
