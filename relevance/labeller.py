@@ -178,12 +178,14 @@ class Session:
         usable = {r: a for r, a in self.answered.items() if self.text[r]}
         at = self.history[-1][0] if self.history else len(usable)
         if self._outlook is None or self._outlook[0] != at:
-            rows = np.fromiter(usable, dtype=np.intp, count=len(usable))
+            # In the export's order, as `relevance train` reads them: the folds of its cross-validation follow the
+            # order, and at a few dozen answers other folds can make another list (46 answers: 11 rows, not 73).
+            rows = np.array(sorted(usable), dtype=np.intp)
             others = np.flatnonzero(self.text)
             others = others[~np.isin(others, rows)]
             why = self.labels.picked  # reads the labels file: once
             picked = [why.get(self.connections[r].id, "") for r in rows.tolist()]
-            answers = np.fromiter(usable.values(), dtype=bool, count=len(usable))
+            answers = np.array([usable[r] for r in rows.tolist()], dtype=bool)
             titles = title_keys(
                 [embedding_text(self.connections[r]) for r in others.tolist()],
                 (embedding_text(self.connections[r]) for r in rows.tolist()),

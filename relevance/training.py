@@ -251,7 +251,9 @@ def removal_outlook(
         keep = np.random.default_rng(settings.seed).choice(len(others), OUTLOOK_ROWS, replace=False)
         others, titles = others[keep], None if titles is None else np.asarray(titles)[keep]
     inputs = _Inputs(vectors, y, network, others, None, None, _neighbourhood(vectors, others, network, settings))
-    plan = _fit_and_plan(inputs, 0, settings, picked, None, titles)
+    # As `train`: a connection whose most similar answer is a "yes" is never on the list (relevance.alike).
+    removable = ~most_alike_is_yes(others, vectors, y.astype(bool), network)
+    plan = _fit_and_plan(inputs, 0, settings, picked, removable, titles)
     return Outlook(plan.listed, plan.held, plan.removals.more_answers)
 
 

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import csv
 import random
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import pytest
 from fakes import HashEmbedder, fake_vectors
 
+from relevance.io import read_export
 from relevance.labeller import ClusterLabeller, Labeller, stop_hint
 from relevance.labels import append_rows, label_row, load_labels
 from relevance.records import Connection
-from relevance.training import Outlook, fit_bundle
+from relevance.training import Outlook, train
 
 AUDIENCE = ["Head of Sales", "Sales Director", "Marketing Manager", "Recruiter", "Talent Acquisition Partner"]
 OTHERS = ["Nurse", "Teacher", "Accountant", "Civil Engineer", "Pharmacist", "Pilot", "Chef"]
@@ -172,35 +173,29 @@ def answer_all(session: Labeller, count: int, answer: Callable[[str], bool]) -> 
 
 
 @pytest.mark.parametrize("answers_follow_the_titles", [True, False])
-def test_the_outlook_reads_the_answers_as_training_does(
-    connections: list[Connection], tmp_path: Path, answers_follow_the_titles: bool
-) -> None:
-    """The outlook is `fit_bundle`'s model choice, calibration and threshold, quicker (titles alone): given the
-    session's answers, network and reasons for asking, both make a list or neither does."""
-    session = labeller(connections, tmp_path / "labels.csv")
+def test_the_outlook_is_what_train_then_makes(tmp_path: Path, answers_follow_the_titles: bool) -> None:
+    """The outlook is `relevance train`'s procedure, quicker (titles alone, at most OUTLOOK_ROWS): on the same export
+    and labels file, it and `train` make the same list, or both none."""
+    export_path = tmp_path / "Connections.csv"
+    titles = [*AUDIENCE, *OTHERS]
+    with export_path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"])
+        for i in range(160):
+            url = f"https://www.linkedin.com/in/{'a' if i % 3 == 0 else 'o'}{i}"
+            writer.writerow([f"P{i}", "Test", url, "", "", titles[(i * 7) % len(titles)], "01 Mar 2024"])
+    export = read_export(export_path)
+    audience = {c.id for c in export.connections if c.position in AUDIENCE}
+    session = Labeller(export.connections, fake_vectors(export.connections), load_labels(tmp_path / "labels.csv"))
     coin = random.Random(3)
-    answer_all(session, 40, truth if answers_follow_the_titles else lambda _: coin.random() < 0.3)
-    session.history = [(n, 0.8) for n in range(5, 45, 5)]  # quality has flattened
+    answer_all(session, 60, (lambda i: i in audience) if answers_follow_the_titles else lambda _: coin.random() < 0.4)
+    session.history = [(n, 0.8) for n in range(5, 65, 5)]  # quality has flattened
     status = session.status()
     assert status.outlook is not None and status.hint is not None
-    rows = list(session.answered)
-    others = [r for r in range(len(connections)) if r not in session.answered and session.text[r]]
-    labels = load_labels(tmp_path / "labels.csv")
-    assert {labels.picked.get(connections[r].id) for r in rows} >= {"diverse", "random"}  # reasons to align
-    trained = fit_bundle(
-        session.vectors[rows],
-        np.array([session.answered[r] for r in rows]),
-        session.mean,
-        embedder=HashEmbedder(),
-        ids=[connections[r].id for r in rows],
-        texts=["" for _ in rows],
-        population=session.vectors[others],
-        picked=[labels.picked.get(connections[r].id, "") for r in rows],
-    )
-    has_list = trained.card.thresholds.remove_at_or_below is not None
-    assert status.outlook.has_list == has_list == answers_follow_the_titles
-    assert status.outlook.listed == round(trained.card.thresholds.rows * trained.card.thresholds.removed_share)
-    assert ("would not yet name anyone" in status.hint) == (not has_list)
+    trained = train(export, load_labels(tmp_path / "labels.csv"), HashEmbedder(), cache=None).bundle.card.thresholds
+    assert (status.outlook.listed, status.outlook.held) == (trained.listed, trained.held_groups)
+    assert status.outlook.has_list == answers_follow_the_titles
+    assert ("would not yet name anyone" in status.hint) == (not status.outlook.has_list)
 
 
 def test_an_undone_answer_given_otherwise_is_a_new_outlook(connections: list[Connection], tmp_path: Path) -> None:
