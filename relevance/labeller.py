@@ -172,11 +172,12 @@ class Session:
         outlook = self.outlook() if self.with_outlook and flattened(self.history) else None
         return Status(yes, no, len(self.skipped), open_rows, quality, stop_hint(self.history, outlook=outlook), outlook)
 
-    def outlook(self) -> Outlook:
+    def outlook(self, latest: bool = False) -> Outlook:
         """What `relevance train` would suggest removing with the answers now (relevance.training.removal_outlook):
-        half a second on a large network, so worked out once for each point of the quality history."""
+        half a second on a large network, so worked out once for each point of the quality history, or with
+        ``latest`` for every answer so far (a session's last word: one answer can make or unmake a list)."""
         usable = {r: a for r, a in self.answered.items() if self.text[r]}
-        at = self.history[-1][0] if self.history else len(usable)
+        at = len(usable) if latest or not self.history else self.history[-1][0]
         if self._outlook is None or self._outlook[0] != at:
             # In the export's order, as `relevance train` reads them: the folds of its cross-validation follow the
             # order, and at a few dozen answers other folds can make another list (46 answers: 11 rows, not 73).

@@ -282,3 +282,20 @@ def test_the_guess_in_words_says_when_the_model_cannot_tell_yet(guess: float | N
 
     assert Question(0, Connection(id="a"), guess).guess_said == said
     assert Question(0, Connection(id="a"), 0.2, picked="check").guess_said == ""  # no guess beside a check
+
+
+def test_the_last_word_reads_every_answer_not_the_last_quality_check(
+    connections: list[Connection], tmp_path: Path
+) -> None:
+    """Seen in a terminal: the hint, worked out at 45 answers, said no list; train at 46 listed 73. A session's last
+    line asks for the outlook of every answer so far."""
+    session = labeller(connections, tmp_path / "labels.csv")
+    answer_all(session, 30, truth)
+    points = len(session.history)
+    while len(session.history) == points:
+        answer_all(session, 1, truth)
+    answer_all(session, 1, truth)  # one answer past the quality check
+    checked = session.outlook()
+    assert session._outlook is not None and session._outlook[0] == session.history[-1][0] < len(session.answered)
+    latest = session.outlook(latest=True)
+    assert latest is not checked and session._outlook[0] == len(session.answered)

@@ -62,7 +62,7 @@ def label(
     Example: relevance label Connections.csv --labels labels.csv
     """
     from relevance.cli.terminal import Keys, run_clusters, run_labeller
-    from relevance.labeller import ClusterLabeller, Labeller, Session, why_no_list
+    from relevance.labeller import ClusterLabeller, Labeller, Session, flattened, why_no_list
     from relevance.labels import load_labels
     from relevance.language_offsets import labelling_vectors
 
@@ -84,7 +84,7 @@ def label(
                 run_labeller(session, keys, err)
             session.finish()
     train_next = f"relevance train {quote(str(export))} --labels {quote(str(labels))}"
-    outlook = session.status().outlook  # worked out once the answers stopped improving the model
+    outlook = session.outlook(latest=True) if flattened(session.history) else None  # once answers stopped helping
     if outlook is not None and not outlook.has_list:
         say(f"Saved in {labels}. A training now would {why_no_list(outlook)}. Label more, then: {train_next}")
     else:
