@@ -49,8 +49,9 @@ _MONTH_DAY_YEAR = re.compile(r"([^\W\d_]{3,11})\.? (\d{1,2}),? (\d{4})")
 _ISO = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
 # 16.09.2021, 4. 5. 2022 (European day first)
 _DOTTED = re.compile(r"(\d{1,2})\. ?(\d{1,2})\. ?(\d{4}|\d{2})(?!\d)")
-# 1/8/18, 6:14 PM (LinkedIn's 2018 archive: US month first)
-_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?!\d)")
+# 1/8/18, 6:14 PM (LinkedIn's 2018 archive: US month first) · 04-01-2023 (Excel in Denmark, the Netherlands,
+# India: day first)
+_NUMERIC = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4}|\d{2})(?!\d)")
 
 
 def _year(text: str) -> int:
@@ -72,9 +73,9 @@ def _make(year: int, month: int, day: int) -> date | None:
 def parse_date(text: str, day_first: bool = False) -> date | None:
     """The date in `text`, or None when it is empty or in no format seen in real exports.
 
-    `day_first` reads `04/01/2023` as 4 January (Excel in a European locale) instead of April 1 (LinkedIn's
-    US-formatted 2018 archive); `slashes_day_first` tells which a file uses. Cached: a network of 30,000
-    connections has a few thousand distinct days at most.
+    `day_first` reads `04/01/2023` or `04-01-2023` as 4 January (Excel in a European locale) instead of April 1
+    (LinkedIn's US-formatted 2018 archive); `numeric_day_first` tells which a file uses. Cached: a network of
+    30,000 connections has a few thousand distinct days at most.
     """
     text = text.strip()
     if not text:
@@ -89,8 +90,8 @@ def parse_date(text: str, day_first: bool = False) -> date | None:
         return _make(int(match[3]), month, int(match[2])) if month else None
     if match := _DOTTED.match(text):
         return _make(_year(match[3]), int(match[2]), int(match[1]))
-    if match := _SLASHED.match(text):
-        first, second, year = int(match[1]), int(match[2]), _year(match[3])
+    if match := _NUMERIC.match(text):
+        first, second, year = int(match[1]), int(match[3]), _year(match[4])
         if day_first:
             first, second = second, first
         # Month first as LinkedIn's US-formatted archive writes it, unless that cannot be a date.
@@ -98,18 +99,20 @@ def parse_date(text: str, day_first: bool = False) -> date | None:
     return None
 
 
-def slashes_day_first(values: Iterable[object]) -> bool:
-    """Whether a file's `a/b/yyyy` dates put the day first: some `a` is above 12 and no `b` is.
+def numeric_day_first(values: Iterable[object]) -> bool:
+    """Whether a file's `a/b/yyyy` or `a-b-yyyy` dates put the day first: some `a` is above 12 and no `b` is.
 
-    One file comes from one locale, so a single `16/09/2021` settles how `04/01/2023` reads.
+    One file comes from one locale, so a single `16/09/2021` settles how `04/01/2023` reads. With nothing to
+    settle it, slashes read month first (LinkedIn's own 2018 archive) and dashes day first (month-first dates with
+    dashes are rare; Danish, Dutch and Indian spreadsheets write `04-01-2023` for 4 January).
     """
-    day_first = False
+    day_first = month_first = dashes = False
     for value in values:
-        if isinstance(value, str) and (match := _SLASHED.match(value.strip())):
-            if int(match[2]) > 12:
-                return False
+        if isinstance(value, str) and (match := _NUMERIC.match(value.strip())):
+            month_first = month_first or int(match[3]) > 12
             day_first = day_first or int(match[1]) > 12
-    return day_first
+            dashes = dashes or match[2] == "-"
+    return not month_first and (day_first or dashes)
 
 
 def to_date(value: object, day_first: bool = False) -> date | None:

@@ -25,7 +25,7 @@ from relevance.columns import (
     map_columns,
     normalise_header,
 )
-from relevance.dates import slashes_day_first, to_date
+from relevance.dates import numeric_day_first, to_date
 from relevance.errors import ExportError, RelevanceError
 from relevance.identity import NO_URL, connection_id
 from relevance.records import Connection
@@ -107,7 +107,7 @@ def read_export(path: str | os.PathLike[str]) -> Export:
     rows with fewer cells than the header read the missing ones as empty, unless the next row completes it (a
     line break inside an unquoted cell: counted in `split_rows`, joined again); a row with more non-empty cells is
     counted in `misaligned_rows` and, when it ends in a date, its surplus is joined into the column before
-    the date; `a/b/yyyy` dates are month first unless some day in the file shows otherwise; rows with only a
+    the date; `a/b/yyyy` dates are month first and `a-b-yyyy` day first unless some day in the file shows otherwise; rows with only a
     date are ghosts (counted, skipped); the same profile URL twice is a duplicate (the first row is kept).
     """
     table = read_table(Path(path), _choose_delimiter)
@@ -233,7 +233,7 @@ def _fill(export: Export, body: Sequence[Sequence[Cell]], mapping: dict[str, int
     date_at = mapping.get("connected_on", -1)
     if date_at == width - 1 > 0 and export.encoding != "xlsx":  # a spreadsheet's cell holds its line breaks
         body = _rejoined(export, body, width)
-    day_first = date_at >= 0 and slashes_day_first(row[date_at] for row in body if date_at < len(row))
+    day_first = date_at >= 0 and numeric_day_first(row[date_at] for row in body if date_at < len(row))
     fields = [(name, index) for name, index in mapping.items() if name != "connected_on"]
     placeholders = [(name, _PLACEHOLDER_FIELDS[name]) for name, _ in fields if name in _PLACEHOLDER_FIELDS]
     extra_columns = [(i, name) for i, name in enumerate(header) if i not in mapping.values() and name]

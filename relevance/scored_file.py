@@ -19,7 +19,7 @@ from typing import cast
 from relevance.alike import is_alike_reason
 from relevance.cells import unsafe_cell
 from relevance.csv_records import records
-from relevance.dates import parse_date, slashes_day_first
+from relevance.dates import numeric_day_first, parse_date
 from relevance.errors import RelevanceError
 from relevance.files import read_bytes
 from relevance.groups import is_group_reason
@@ -59,7 +59,7 @@ def read_scored(path: str | os.PathLike[str]) -> list[ScoredRow]:
             continue
         found.append((line, {column: unsafe_cell(cell.strip()) for column, cell in zip(columns, cells, strict=False)}))
     # One file, one locale: a spreadsheet that saved 16/09/2021 saved 04/01/2023 day first too.
-    day_first = slashes_day_first(row.get("connected_on", "") for _, row in found)
+    day_first = numeric_day_first(row.get("connected_on", "") for _, row in found)
     return [scored_row(row, f"{target} line {line}", day_first=day_first) for line, row in found]
 
 
@@ -143,7 +143,7 @@ def write_scored(scored: Scored | Sequence[ScoredRow], path: str | Path) -> None
 
 def _day(text: str, day_first: bool) -> date:
     """A scored.csv date as relevance writes it (2024-03-01), or as a spreadsheet saved it again (01.03.2024;
-    ``day_first``: how the file's a/b/yyyy dates read, ``relevance.dates.slashes_day_first``)."""
+    ``day_first``: how the file's a/b/yyyy and a-b-yyyy dates read, ``relevance.dates.numeric_day_first``)."""
     day = parse_date(text, day_first)  # the reader of exports' dates: ISO, and every locale's
     if day is None:
         raise ValueError(text)

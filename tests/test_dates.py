@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from relevance.dates import MONTH_NAMES, parse_date, slashes_day_first, to_date
+from relevance.dates import MONTH_NAMES, numeric_day_first, parse_date, to_date
 
 
 @pytest.mark.parametrize(
@@ -53,12 +53,21 @@ def test_day_first() -> None:
     assert parse_date("12/24/2017", day_first=True) == date(2017, 12, 24)  # impossible either way round: the other
 
 
-def test_slashes_day_first_reads_the_whole_column() -> None:
-    assert slashes_day_first(["04/01/2023", "16/09/2021"])
-    assert not slashes_day_first(["04/01/2023", "03/02/2020"])  # no evidence: LinkedIn's US order
-    assert not slashes_day_first(["1/8/18, 6:14 PM", "12/24/17, 9:02 AM"])
-    assert not slashes_day_first(["16/09/2021", "12/24/17"])  # contradictory: keep the default
-    assert not slashes_day_first(["04 Jan 2023", datetime(2023, 1, 4), None, "16.09.2021"])
+def test_numeric_day_first_reads_the_whole_column() -> None:
+    assert numeric_day_first(["04/01/2023", "16/09/2021"])
+    assert not numeric_day_first(["04/01/2023", "03/02/2020"])  # no evidence: LinkedIn's US order
+    assert not numeric_day_first(["1/8/18, 6:14 PM", "12/24/17, 9:02 AM"])
+    assert not numeric_day_first(["16/09/2021", "12/24/17"])  # contradictory: keep the default
+    assert not numeric_day_first(["04 Jan 2023", datetime(2023, 1, 4), None, "16.09.2021"])
+
+
+def test_dashed_numbers_read_day_first_unless_the_file_shows_otherwise() -> None:
+    # Excel in Denmark, the Netherlands or India: 04-01-2023 is 4 January
+    assert numeric_day_first(["04-01-2023", "17-02-2021"])
+    assert numeric_day_first(["04-01-2023", "03-02-2020"])  # no evidence either way: day first, unlike slashes
+    assert not numeric_day_first(["04-01-2023", "12-24-2017"])  # a month-first file after all
+    assert parse_date("04-01-2023", day_first=True) == date(2023, 1, 4)
+    assert parse_date("30-10-2009") == date(2009, 10, 30)  # month first cannot be: day first
 
 
 def test_to_date_takes_excel_cells() -> None:
