@@ -11,6 +11,7 @@ import io
 import re
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -241,6 +242,7 @@ def _parse(text: str, delimiter: str, source: str) -> list[list[str]]:
     """Every row with something in it. Not `strict`: a stray quote inside a field is kept as a character."""
     reader = csv.reader(_lines(text), delimiter=delimiter, strict=False)
     rows: list[list[str]] = []
+    spans: list[tuple[int, int, int]] = []  # (row, first line, last line) of the rows that run over several lines
     limit = max_rows()
     line = 1
     try:
@@ -249,10 +251,32 @@ def _parse(text: str, delimiter: str, source: str) -> list[list[str]]:
                 rows.append(row)
                 if len(rows) > limit:
                     raise too_many_rows(source, ExportError)
+                if reader.line_num > line:
+                    spans.append((len(rows) - 1, line, reader.line_num))
             line = reader.line_num + 1
     except csv.Error as error:
         raise _parse_error(source, line, reader.line_num, error) from None
+    _check_swallowed(rows, spans, delimiter, source)
     return rows
+
+
+def _check_swallowed(rows: list[list[str]], spans: list[tuple[int, int, int]], delimiter: str, source: str) -> None:
+    """Refuse a quote left open that took in the rows below it as one cell (up to the end of the file, or to the
+    next stray quote): those rows would be lost without a word. A cell with a line break is one when a line of it
+    holds as many delimiters as a row of the file; a headline or a note broken over lines does not."""
+    if not spans or not delimiter:
+        return
+    width = Counter(len(row) for row in rows).most_common(1)[0][0]
+    if width < 3:
+        return
+    for at, first, last in spans:
+        for cell in rows[at]:
+            inside = cell.splitlines()[1:]
+            if any(part.count(delimiter) >= width - 1 for part in inside):
+                raise ExportError(
+                    f'{source} line {first}: a quote (") there opens a cell that runs over {last - first + 1} lines '
+                    "and takes in the rows below it: delete that quote, or close it, and run again"
+                )
 
 
 def _parse_error(source: str, line: int, reached: int, error: csv.Error) -> ExportError:

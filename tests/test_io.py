@@ -448,6 +448,19 @@ def test_split_rows_are_joined_only_where_the_pieces_make_one_row(tmp_path: Path
     assert read_export(ones).split_rows == 0
 
 
+@pytest.mark.parametrize("below", [1, 3, 300])
+def test_a_quote_left_open_near_the_end_is_refused_not_read_short(tmp_path: Path, below: int) -> None:
+    # Less than the csv module's field limit below the quote: it would read the rest as one cell, losing those rows.
+    path = tmp_path / "stray.csv"
+    row = "Bob,Roe,https://www.linkedin.com/in/bob{},,X,Y,05 Jan 2023\n"
+    rest = "".join(row.format(i) for i in range(below))
+    path.write_text(",".join(HEADER) + "\n" + row.format("a") + 'Tom,Fizz,,,Fizz,"Engineer,17 Feb 2021\n' + rest)
+    with pytest.raises(
+        ExportError, match=rf"stray\.csv line 3: a quote \(\"\) there opens a cell that runs over {below + 1} "
+    ):
+        read_export(path)
+
+
 def test_unmatched_quote_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "broken.csv"
     row = "Bob,Roe,https://www.linkedin.com/in/bob,,X,Y,05 Jan 2023\n"
