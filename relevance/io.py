@@ -47,6 +47,8 @@ _TEXT_FIELDS = (
 # A placeholder word only in a title: "NA" is North America in a location, and "None" may be a company's name.
 _PLACEHOLDER_FIELDS = {"position": True, "headline": True, "company": False, "location": False, "industry": False}
 _PLACEHOLDER_WORDS = frozenset({"n/a", "n.a.", "na", "none", "null", "nil", "-/-"})
+# A cell alone on its row with this many words is a note (LinkedIn's above its header is 20), not a name.
+_NOTE_WORDS = 6
 _EXPECTED = "First Name, Last Name, URL, Company, Position, Connected On (or a headline column from a scraping tool)"
 
 
@@ -72,6 +74,9 @@ class Export:
     # Rows split in two by a line break inside a cell nobody quoted: joined again when the pieces make exactly
     # one row that ends in a readable date; ``rows_read`` counts the row once.
     split_rows: int = 0
+    # The header again below the first (two exports pasted into one file): skipped with the notes above it, and
+    # not counted in ``rows_read``, as the first header is not.
+    repeated_headers: int = 0
 
     @property
     def without_title(self) -> int:
@@ -127,8 +132,29 @@ def read_export(path: str | os.PathLike[str]) -> Export:
         columns={name: header[index] for name, index in mapping.items()},
         connections=[],
     )
+    body, export.repeated_headers = _without_repeated_headers(body, header)
     _fill(export, body, mapping, header)
     return export
+
+
+def _without_repeated_headers(body: Sequence[Sequence[Cell]], header: list[str]) -> tuple[list[Sequence[Cell]], int]:
+    """The rows without copies of the header, and how many there were. Each copy takes with it the notes just
+    above it (``_is_note``): LinkedIn writes them above its header, and a person who pasted a second export below
+    the first pasted them too."""
+    names = [normalise_header(name) for name in header]
+    if sum(bool(name) for name in names) < 2:  # a header of one name: a person's row could match it
+        return list(body), 0
+    kept: list[Sequence[Cell]] = []
+    copies = 0
+    for row in body:
+        cells = [normalise_header(str(row[i])) if i < len(row) else "" for i in range(len(names))]
+        if cells == names and not any(str(cell).strip() for cell in row[len(names) :]):
+            copies += 1
+            while kept and _is_note(kept[-1]):
+                kept.pop()
+            continue
+        kept.append(row)
+    return kept, copies
 
 
 def scorable(export: Export) -> Export:
@@ -225,6 +251,13 @@ def _describe_first_row(rows: Sequence[Sequence[Cell]]) -> str:
     if not known:
         return f"{count}, none of them a column name relevance knows"
     return f"{count}, of which relevance knows only {', '.join(known)}"
+
+
+def _is_note(row: Sequence[Cell]) -> bool:
+    """A row of LinkedIn's notes above its header: one cell, "Notes:" or a sentence, never a name."""
+    cells = [str(cell).strip() for cell in row]
+    text = cells[0] if cells else ""
+    return bool(text) and not any(cells[1:]) and (text.endswith(":") or len(text.split()) >= _NOTE_WORDS)
 
 
 def _fill(export: Export, body: Sequence[Sequence[Cell]], mapping: dict[str, int], header: list[str]) -> None:

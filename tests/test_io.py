@@ -461,6 +461,23 @@ def test_a_quote_left_open_near_the_end_is_refused_not_read_short(tmp_path: Path
         read_export(path)
 
 
+def test_two_exports_pasted_into_one_file_read_as_their_connections(tmp_path: Path) -> None:
+    path = tmp_path / "both.csv"
+    first = "Jane,Doe,https://www.linkedin.com/in/jane,,Acme,Recruiter,04 Jan 2023\n"
+    second = "Bob,Roe,https://www.linkedin.com/in/bob,,X,CTO,05 Jan 2023\n"
+    path.write_text(NOTES + ",".join(HEADER) + "\n" + first + NOTES + ",".join(HEADER) + "\n" + second + first)
+    export = read_export(path)
+    assert [c.first_name for c in export.connections] == ["Jane", "Bob"]
+    assert (export.repeated_headers, export.rows_read, export.duplicate_rows, export.ghost_rows) == (1, 3, 1, 0)
+
+
+def test_a_lone_name_above_a_repeated_header_is_not_taken_for_its_notes(tmp_path: Path) -> None:
+    path = tmp_path / "both.csv"
+    rows = ["Ann,Lee,https://www.linkedin.com/in/ann,,Acme,Sales,04 Jan 2023", "Mo,,,,,,", "Notes:", ",".join(HEADER)]
+    path.write_text(",".join(HEADER) + "\n" + "\n".join(rows) + "\n")
+    assert [c.first_name for c in read_export(path).connections] == ["Ann", "Mo"]
+
+
 def test_unmatched_quote_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "broken.csv"
     row = "Bob,Roe,https://www.linkedin.com/in/bob,,X,Y,05 Jan 2023\n"

@@ -58,6 +58,14 @@ def render_inspection(result: Export, choice: Choice | None = None) -> None:
         ("Unreadable dates", f"{result.bad_dates:,}"),
         ("Misaligned rows", f"{result.misaligned_rows:,} (more cells than the header, e.g. an unquoted comma)"),
     ]
+    if result.repeated_headers:
+        lines.append(
+            (
+                "Repeated headers",
+                f"{result.repeated_headers:,} (the header again further down, e.g. two exports in one file: "
+                "skipped, with the notes above it)",
+            )
+        )
     if result.split_rows:
         lines.append(("Split rows", f"{result.split_rows:,} (a line break inside an unquoted cell: joined again)"))
     if choice is not None:
