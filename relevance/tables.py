@@ -193,8 +193,32 @@ def decode(
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return decode_legacy(data)  # saved by Excel in the region's own code page
+        # saved by Excel in the region's own code page, or a UTF-8 file with a few lines that are not
+        return _mostly_utf8(data) or decode_legacy(data)
     return text, "utf-8 (with BOM)" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, str] | None:
+    """A UTF-8 file with a few lines in a Windows code page (pasted or edited in by a program that writes one),
+    each line decoded as what it is; None unless UTF-8 holds at least half the lines with letters beyond ASCII.
+    Read whole as the code page, every UTF-8 line would turn to mojibake ("PlaketovÃ¡")."""
+    lines = data.removeprefix(codecs.BOM_UTF8).splitlines(keepends=True)
+    odd: list[int] = []
+    utf8 = 0
+    for i, line in enumerate(lines):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8 += 1
+        except UnicodeDecodeError:
+            odd.append(i)
+    if not utf8 or utf8 < len(odd):
+        return None
+    code_page = decode_legacy(b"".join(lines[i] for i in odd))[1]
+    legacy = set(odd)
+    texts = [line.decode(code_page if i in legacy else "utf-8") for i, line in enumerate(lines)]
+    return "".join(texts), f"mixed: utf-8, {len(odd):,} line{'s' if len(odd) != 1 else ''} in {code_page}"
 
 
 def _read_text(data: bytes, source: str, choose_delimiter: DelimiterChooser) -> Table:

@@ -238,6 +238,19 @@ REGIONAL_ROWS = {
 }
 
 
+def test_a_utf8_file_with_a_line_in_a_code_page_reads_each_line_as_what_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.csv"
+    utf8 = "Zorvina,Plaketová,https://www.linkedin.com/in/zp,,Acme,Ředitelka prodeje,04 Jan 2023\n"
+    pasted = "Jürgen,Wäldchen,https://www.linkedin.com/in/jw,,Müller,Geschäftsführer,05 Jan 2023\n"
+    path.write_bytes((",".join(HEADER) + "\n" + utf8 * 3).encode() + pasted.encode("cp1252"))
+    export = read_export(path)
+    assert [(c.last_name, c.position) for c in export.connections[-2:]] == [
+        ("Plaketová", "Ředitelka prodeje"),
+        ("Wäldchen", "Geschäftsführer"),
+    ]
+    assert export.encoding == "mixed: utf-8, 1 line in cp1252"
+
+
 @pytest.mark.parametrize("code_page", sorted(REGIONAL_ROWS))
 def test_excel_in_the_regions_own_code_page(tmp_path: Path, code_page: str) -> None:
     rows = REGIONAL_ROWS[code_page]
