@@ -6,6 +6,7 @@ This layer knows nothing about connections; `relevance.io` finds the header and 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import re
@@ -189,6 +190,9 @@ def decode(
                         f"{source} is {encoding.upper()} text but damaged ({problem.reason} at byte {problem.start}): "
                         "open it in a spreadsheet and save it as CSV UTF-8, or export it again"
                     ) from None
+        if guessed := _utf16_without_bom(data):
+            with contextlib.suppress(UnicodeDecodeError):
+                return data.decode(guessed), guessed
         raise error(f"{source} is a binary file, not {expected}")
     try:
         text = data.decode("utf-8-sig")
@@ -196,6 +200,17 @@ def decode(
         # saved by Excel in the region's own code page, or a UTF-8 file with a few lines that are not
         return _mostly_utf8(data) or decode_legacy(data)
     return text, "utf-8 (with BOM)" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16's byte order when text was written in it without a byte-order mark (some tools do): the zero high
+    bytes of Latin letters, digits and punctuation fall on every other byte, and nowhere else."""
+    sample = data[:4096]
+    even, odd = sample[0::2], sample[1::2]
+    for zeros, others, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= 0.4 * len(zeros) and others.count(0) <= 0.02 * len(others):
+            return encoding
+    return None
 
 
 def _mostly_utf8(data: bytes) -> tuple[str, str] | None:

@@ -238,6 +238,16 @@ REGIONAL_ROWS = {
 }
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "no-bom.csv"
+    row = "Tomasz\tNowak\thttps://www.linkedin.com/in/tn\t\tFabryka\tKierownik sprzedaży\t17 Feb 2021\n"
+    path.write_bytes(("\t".join(HEADER) + "\n" + row).encode(encoding))
+    export = read_export(path)
+    assert [c.position for c in export.connections] == ["Kierownik sprzedaży"]
+    assert export.encoding == encoding
+
+
 def test_a_utf8_file_with_a_line_in_a_code_page_reads_each_line_as_what_it_is(tmp_path: Path) -> None:
     path = tmp_path / "mixed.csv"
     utf8 = "Zorvina,Plaketová,https://www.linkedin.com/in/zp,,Acme,Ředitelka prodeje,04 Jan 2023\n"
