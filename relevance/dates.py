@@ -50,8 +50,8 @@ _ISO = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
 # 16.09.2021, 4. 5. 2022 (European day first)
 _DOTTED = re.compile(r"(\d{1,2})\. ?(\d{1,2})\. ?(\d{4}|\d{2})(?!\d)")
 # 1/8/18, 6:14 PM (LinkedIn's 2018 archive: US month first) · 04-01-2023 (Excel in Denmark, the Netherlands,
-# India: day first)
-_NUMERIC = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4}|\d{2})(?!\d)")
+# India: day first). Two-digit years with slashes only: 24-03-15 is as often year first.
+_NUMERIC = re.compile(r"(\d{1,2})(?:(/)(\d{1,2})/(\d{4}|\d{2})|(-)(\d{1,2})-(\d{4}))(?!\d)")
 
 
 def _year(text: str) -> int:
@@ -90,8 +90,8 @@ def parse_date(text: str, day_first: bool = False) -> date | None:
         return _make(int(match[3]), month, int(match[2])) if month else None
     if match := _DOTTED.match(text):
         return _make(_year(match[3]), int(match[2]), int(match[1]))
-    if match := _NUMERIC.match(text):
-        first, second, year = int(match[1]), int(match[3]), _year(match[4])
+    if numbers := _numeric(text):
+        first, second, year = numbers[0], numbers[1], _year(numbers[2])
         if day_first:
             first, second = second, first
         # Month first as LinkedIn's US-formatted archive writes it, unless that cannot be a date.
@@ -104,15 +104,26 @@ def numeric_day_first(values: Iterable[object]) -> bool:
 
     One file comes from one locale, so a single `16/09/2021` settles how `04/01/2023` reads. With nothing to
     settle it, slashes read month first (LinkedIn's own 2018 archive) and dashes day first (month-first dates with
-    dashes are rare; Danish, Dutch and Indian spreadsheets write `04-01-2023` for 4 January).
+    dashes are rare; Danish, Dutch and Indian spreadsheets write `04-01-2023` for 4 January), unless slashes are
+    there too: a US file where one date was typed by hand stays month first.
     """
-    day_first = month_first = dashes = False
+    day_first = month_first = dashes = slashes = False
     for value in values:
-        if isinstance(value, str) and (match := _NUMERIC.match(value.strip())):
-            month_first = month_first or int(match[3]) > 12
-            day_first = day_first or int(match[1]) > 12
-            dashes = dashes or match[2] == "-"
-    return not month_first and (day_first or dashes)
+        if isinstance(value, str) and (numbers := _numeric(value.strip())):
+            month_first = month_first or numbers[1] > 12
+            day_first = day_first or numbers[0] > 12
+            dashes, slashes = dashes or numbers[3] == "-", slashes or numbers[3] == "/"
+    return not month_first and (day_first or (dashes and not slashes))
+
+
+def _numeric(text: str) -> tuple[int, int, str, str] | None:
+    """(first number, second number, the year as written, the separator) of `a/b/yyyy` or `a-b-yyyy`."""
+    match = _NUMERIC.match(text)
+    if match is None:
+        return None
+    if match[2]:
+        return int(match[1]), int(match[3]), match[4], "/"
+    return int(match[1]), int(match[6]), match[7], "-"
 
 
 def to_date(value: object, day_first: bool = False) -> date | None:

@@ -29,7 +29,7 @@ from relevance.dates import numeric_day_first, to_date
 from relevance.errors import ExportError, RelevanceError
 from relevance.identity import NO_URL, connection_id
 from relevance.records import Connection
-from relevance.tables import SNIFF_ROWS, Cell, read_table
+from relevance.tables import SNIFF_ROWS, Cell, Table, read_table
 from relevance.write_errors import cannot_write
 
 _TEXT_FIELDS = (
@@ -47,6 +47,7 @@ _TEXT_FIELDS = (
 # A placeholder word only in a title: "NA" is North America in a location, and "None" may be a company's name.
 _PLACEHOLDER_FIELDS = {"position": True, "headline": True, "company": False, "location": False, "industry": False}
 _PLACEHOLDER_WORDS = frozenset({"n/a", "n.a.", "na", "none", "null", "nil", "-/-"})
+_PROFILE = "linkedin.com/"
 # A cell alone on its row with this many words is a note (LinkedIn's above its header is 20), not a name.
 _NOTE_WORDS = 6
 _EXPECTED = "First Name, Last Name, URL, Company, Position, Connected On (or a headline column from a scraping tool)"
@@ -132,9 +133,35 @@ def read_export(path: str | os.PathLike[str]) -> Export:
         columns={name: header[index] for name, index in mapping.items()},
         connections=[],
     )
+    _check_swallowed(table, header_at, len(header))
     body, export.repeated_headers = _without_repeated_headers(body, header)
     _fill(export, body, mapping, header)
     return export
+
+
+def _check_swallowed(table: Table, header_at: int | None, width: int) -> None:
+    """Refuse a quote left open that took the rows below it into one cell (to the end of the file, or to the next
+    stray quote): they would be lost without a word. Such a cell holds, after a line break, a line that reads as a
+    row: a row's worth of delimiters and a profile URL or a date at its end. A headline, an About text or a note
+    broken over lines, with commas or not, does not."""
+    if not table.spans or not table.delimiter or width < 3:
+        return
+    for span in table.spans:
+        if header_at is not None and span.row <= header_at:
+            continue
+        for cell in table.rows[span.row]:
+            if any(_reads_as_row(line, table.delimiter, width) for line in str(cell).splitlines()[1:]):
+                raise ExportError(
+                    f'{table.source} line {span.first}: a quote (") there opens a cell that runs over '
+                    f"{span.last - span.first + 1} lines and takes in the rows below it: delete that quote, or close "
+                    "it, and run again"
+                )
+
+
+def _reads_as_row(line: str, delimiter: str, width: int) -> bool:
+    if line.count(delimiter) < width - 1:
+        return False
+    return _PROFILE in line.casefold() or to_date(line.rsplit(delimiter, 1)[-1].strip().strip('"')) is not None
 
 
 def _without_repeated_headers(body: Sequence[Sequence[Cell]], header: list[str]) -> tuple[list[Sequence[Cell]], int]:

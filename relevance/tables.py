@@ -12,7 +12,6 @@ import io
 import re
 import zipfile
 import zlib
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +40,15 @@ Cell = object  # a str from CSV; str, number, datetime or None from a spreadshee
 DelimiterChooser = Callable[[dict[str, list[list[str]]]], str | None]
 
 
+@dataclass(frozen=True)
+class Span:
+    """A row of a CSV file that runs over several lines (a quoted cell with line breaks)."""
+
+    row: int  # its place in ``Table.rows``
+    first: int  # the file's line it starts on
+    last: int  # and ends on
+
+
 @dataclass
 class Table:
     """The raw rows of a file, and how they were decoded."""
@@ -49,6 +57,7 @@ class Table:
     encoding: str
     delimiter: str  # "" for spreadsheets
     source: str  # what was read: the file, or the member of a zip archive
+    spans: Sequence[Span] = ()  # the rows that run over several lines: a quote left open makes one
 
 
 def read_table(path: Path, choose_delimiter: DelimiterChooser) -> Table:
@@ -246,10 +255,10 @@ def _read_text(data: bytes, source: str, choose_delimiter: DelimiterChooser) -> 
         )
     heads = {delimiter: _sniff(text, delimiter) for delimiter in DELIMITERS}
     delimiter = choose_delimiter(heads) or ","
-    rows = _parse(text, delimiter, source)
+    rows, spans = _parse(text, delimiter, source)
     if not rows:  # a byte-order mark, blank lines or empty cells only
         raise ExportError(f"{source} is empty: export your connections again from LinkedIn")
-    return Table(rows=rows, encoding=encoding, delimiter=delimiter, source=source)
+    return Table(rows=rows, encoding=encoding, delimiter=delimiter, source=source, spans=spans)
 
 
 def _sniff(text: str, delimiter: str) -> list[list[str]]:
@@ -277,11 +286,12 @@ def _lines(text: str) -> Iterator[str]:
             yield line
 
 
-def _parse(text: str, delimiter: str, source: str) -> list[list[str]]:
-    """Every row with something in it. Not `strict`: a stray quote inside a field is kept as a character."""
+def _parse(text: str, delimiter: str, source: str) -> tuple[list[list[str]], list[Span]]:
+    """Every row with something in it, and the rows that run over several lines. Not `strict`: a stray quote
+    inside a field is kept as a character."""
     reader = csv.reader(_lines(text), delimiter=delimiter, strict=False)
     rows: list[list[str]] = []
-    spans: list[tuple[int, int, int]] = []  # (row, first line, last line) of the rows that run over several lines
+    spans: list[Span] = []
     limit = max_rows()
     line = 1
     try:
@@ -291,31 +301,11 @@ def _parse(text: str, delimiter: str, source: str) -> list[list[str]]:
                 if len(rows) > limit:
                     raise too_many_rows(source, ExportError)
                 if reader.line_num > line:
-                    spans.append((len(rows) - 1, line, reader.line_num))
+                    spans.append(Span(len(rows) - 1, line, reader.line_num))
             line = reader.line_num + 1
     except csv.Error as error:
         raise _parse_error(source, line, reader.line_num, error) from None
-    _check_swallowed(rows, spans, delimiter, source)
-    return rows
-
-
-def _check_swallowed(rows: list[list[str]], spans: list[tuple[int, int, int]], delimiter: str, source: str) -> None:
-    """Refuse a quote left open that took in the rows below it as one cell (up to the end of the file, or to the
-    next stray quote): those rows would be lost without a word. A cell with a line break is one when a line of it
-    holds as many delimiters as a row of the file; a headline or a note broken over lines does not."""
-    if not spans or not delimiter:
-        return
-    width = Counter(len(row) for row in rows).most_common(1)[0][0]
-    if width < 3:
-        return
-    for at, first, last in spans:
-        for cell in rows[at]:
-            inside = cell.splitlines()[1:]
-            if any(part.count(delimiter) >= width - 1 for part in inside):
-                raise ExportError(
-                    f'{source} line {first}: a quote (") there opens a cell that runs over {last - first + 1} lines '
-                    "and takes in the rows below it: delete that quote, or close it, and run again"
-                )
+    return rows, spans
 
 
 def _parse_error(source: str, line: int, reached: int, error: csv.Error) -> ExportError:

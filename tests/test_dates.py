@@ -68,6 +68,9 @@ def test_dashed_numbers_read_day_first_unless_the_file_shows_otherwise() -> None
     assert not numeric_day_first(["04-01-2023", "12-24-2017"])  # a month-first file after all
     assert parse_date("04-01-2023", day_first=True) == date(2023, 1, 4)
     assert parse_date("30-10-2009") == date(2009, 10, 30)  # month first cannot be: day first
+    # a US file with one date typed with dashes stays month first
+    assert not numeric_day_first(["1/8/18, 6:14 PM", "3/4/18, 9:00 AM", "2-5-2018"])
+    assert parse_date("24-03-15") is None  # two-digit years with dashes: as often year first; not guessed
 
 
 def test_to_date_takes_excel_cells() -> None:

@@ -484,6 +484,16 @@ def test_a_quote_left_open_near_the_end_is_refused_not_read_short(tmp_path: Path
         read_export(path)
 
 
+def test_a_closed_multiline_cell_with_many_commas_is_read(tmp_path: Path) -> None:
+    # A scraper's About text: after its line break, a line with a row's worth of commas that is not a row
+    path = tmp_path / "scraped.csv"
+    header = "linkedinProfileUrl,fullName,firstName,lastName,companyName,linkedinJobTitle,linkedinDescription"
+    about = '"I build data platforms.\nStack: Python, Go, Rust, Java, SQL, Kafka, Redis, AWS"'
+    row = f"https://www.linkedin.com/in/ann,Ann Lee,Ann,Lee,Acme,Data engineer,{about}\n"
+    path.write_text(header + "\n" + row + row.replace("/ann", "/bob"))
+    assert len(read_export(path).connections) == 2
+
+
 def test_two_exports_pasted_into_one_file_read_as_their_connections(tmp_path: Path) -> None:
     path = tmp_path / "both.csv"
     first = "Jane,Doe,https://www.linkedin.com/in/jane,,Acme,Recruiter,04 Jan 2023\n"
