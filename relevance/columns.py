@@ -15,6 +15,9 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "publicprofileurl",
         "profileurl",
         "linkedinurl",
+        "personlinkedinurl",  # Apollo
+        "linkedinprofile",  # Lusha, Kaspr, CRMs
+        "linkedinprofilelink",
         "url",
         "linkedin",
         "profilelink",
@@ -137,9 +140,11 @@ FIELD_NAMES: dict[str, str] = {
 
 # `title` means the headline in PhantomBuster's Connections Export and Dux-Soup, and the job title where a
 # file carries a headline of its own, or in a Sales Navigator export (its `title` is the role at `companyName`,
-# told apart by the columns only Sales Navigator writes).
+# told apart by the columns only Sales Navigator writes; or in Apollo's, by its seniority and departments).
 AMBIGUOUS_TITLE = "title"
-_TITLE_IS_JOB = frozenset({"companylocation", "titledescription", "durationinrole", "durationincompany"})
+_TITLE_IS_JOB = frozenset(
+    {"companylocation", "titledescription", "durationinrole", "durationincompany", "seniority", "departments"}
+)
 
 # A header names who a connection is, and something about them (or a profile URL, which is both).
 _WHO = {"url", "first_name", "last_name", "full_name"}

@@ -139,6 +139,22 @@ def test_the_connection_date_in_the_languages_people_keep_their_lists_in(name: s
     assert map_columns(["Jméno", "Pozice", name]) == {"first_name": 0, "position": 1, "connected_on": 2}
 
 
+@pytest.mark.parametrize(
+    ("header", "tool"),
+    [
+        (["First Name", "Last Name", "Title", "Company", "Person Linkedin Url"], "Apollo"),
+        (["First Name", "Last Name", "Job Title", "Company", "LinkedIn Profile"], "Lusha or Kaspr"),
+    ],
+)
+def test_prospecting_tools_profile_link_is_the_url(header: list[str], tool: str) -> None:
+    assert map_columns(header)["url"] == 4, tool
+
+
+def test_apollo_title_is_the_job_title() -> None:
+    header = ["First Name", "Last Name", "Title", "Company", "Seniority", "Departments", "Person Linkedin Url"]
+    assert map_columns(header)["position"] == 2
+
+
 def test_header_spellings() -> None:
     compact = read("header_compact.csv")
     assert compact.columns == {
