@@ -285,9 +285,9 @@ def short_list(more: int, steps: tuple[str, str] = CLI_STEPS) -> str:
     )
 
 
-def held_groups_line(held: int, steps: tuple[str, str] | None, alone: bool = False) -> str:
+def held_groups_line(held: int, steps: tuple[str, str], alone: bool = False) -> str:
     """What train says about the removals held back as title groups (relevance.groups)."""
-    label, retrain = steps or CLI_STEPS
+    label, retrain = steps
     start = "No removal list yet: the" if alone else "Held back besides:"
     return (
         f"{start} {held:,} connections the model would remove share titles you have not answered, so many that a "
@@ -295,12 +295,11 @@ def held_groups_line(held: int, steps: tuple[str, str] | None, alone: bool = Fal
     )
 
 
-def removal_lines(card: ModelCard, steps: tuple[str, str] | None = CLI_STEPS) -> list[str]:
-    """What a model card says about the removal list, as `relevance train` tells it (``steps`` None: without
-    the advice on a short list, for a caller that shows the summary's removal sentence, which gives it)."""
+def removal_lines(card: ModelCard, steps: tuple[str, str] = CLI_STEPS) -> list[str]:
+    """What a model card says about the removal list, as `relevance train` tells it."""
     t = card.thresholds
-    if t.remove_at_or_below is None:  # without ``steps``, the caller's summary sentence says it
-        return [no_list(t.max_wrong_removals, t.more_answers, steps)] if steps is not None else []
+    if t.remove_at_or_below is None:
+        return [no_list(t.max_wrong_removals, t.more_answers, steps)]
     rate = card.wrong_removals
     count = t.listed - t.held_groups
     if count <= 0 and t.held_groups:
@@ -313,18 +312,26 @@ def removal_lines(card: ModelCard, steps: tuple[str, str] | None = CLI_STEPS) ->
     ]
     if t.held_groups:
         lines.append(held_groups_line(t.held_groups, steps))
-    if t.more_answers and steps is not None:
+    if t.more_answers:
         lines.append(short_list(t.more_answers, steps))
-    if t.checks is not None and t.checks.answers:
-        expected = f"the {t.checks.expected:.1f} the model expected on average"
-        if t.checks.disagreed:
-            verdict = f"more than {expected}: the estimate was raised ×{t.checks.factor:.1f}"
-        elif t.checks.lowered:
-            verdict = f"fewer than {expected}: the estimate was lowered ×{t.checks.factor:.2f}"
-        else:
-            verdict = f"in line with {expected}"
-        lines.append(f"{_checks_found(t.checks.answers, t.checks.yes)}, {verdict}.")
+    if checks := checks_line(card):
+        lines.append(checks)
     return lines
+
+
+def checks_line(card: ModelCard) -> str:
+    """What the answers that test the model found below the removal threshold ("" when none fall there)."""
+    checks = card.thresholds.checks
+    if card.thresholds.remove_at_or_below is None or checks is None or not checks.answers:
+        return ""
+    expected = f"the {checks.expected:.1f} the model expected on average"
+    if checks.disagreed:
+        verdict = f"more than {expected}: the estimate was raised ×{checks.factor:.1f}"
+    elif checks.lowered:
+        verdict = f"fewer than {expected}: the estimate was lowered ×{checks.factor:.2f}"
+    else:
+        verdict = f"in line with {expected}"
+    return f"{_checks_found(checks.answers, checks.yes)}, {verdict}."
 
 
 def _checks_found(answers: int, yes: int) -> str:

@@ -145,6 +145,29 @@ def test_keys_label_and_a_reload_keeps_progress(browser: Chromium, server: AppSe
     assert_clean(browser, server)
 
 
+def test_a_held_key_answers_once_and_undo_names_the_card_asked_again(browser: Chromium, server: AppServer) -> None:
+    open_app(browser, server)
+    press(browser, "s")  # past the hostile card
+    browser.wait_until("document.getElementById('saved').textContent.startsWith('Skipped')")
+    first = browser.evaluate("document.body.dataset.card")
+    name = browser.evaluate("document.getElementById('card-name').textContent")
+    # a key held down: the keyboard repeats it until it is let go, long after the first answer was saved
+    browser.call("Input.dispatchKeyEvent", {"type": "keyDown", "key": "n", "text": "n"})
+    browser.wait_until("document.getElementById('label-status').textContent.startsWith('1 answered')")
+    for _ in range(3):
+        browser.call("Input.dispatchKeyEvent", {"type": "keyDown", "key": "n", "text": "n", "autoRepeat": True})
+        time.sleep(0.2)
+    browser.call("Input.dispatchKeyEvent", {"type": "keyUp", "key": "n"})
+    time.sleep(0.3)
+    assert answered(browser).startswith("1 answered (0 yes · 1 no)")
+    assert load_labels(server.state.labels.path).answers == {first: False}
+    press(browser, "u")
+    browser.wait_until("document.getElementById('saved').textContent.startsWith('Undone')")
+    assert browser.evaluate("document.body.dataset.card") == first
+    assert browser.evaluate("document.getElementById('saved').textContent") == f"Undone: {name} is asked again"
+    assert_clean(browser, server)
+
+
 def test_training_and_the_removal_buttons(browser: Chromium, server: AppServer) -> None:
     state = server.state
     answer_first(state)
@@ -189,7 +212,12 @@ def test_training_and_the_removal_buttons(browser: Chromium, server: AppServer) 
     browser.wait_until(READY)
     browser.wait_until(f"document.querySelector('tr[data-id=\"{first}\"]')?.className === 'removed'")
     assert browser.evaluate(f"document.querySelector('tr[data-id=\"{second}\"]').className") == "kept"
-    assert browser.evaluate("document.getElementById('remove-progress').textContent").startswith("2 of ")
+    progress = browser.evaluate("document.getElementById('remove-progress').textContent")
+    assert progress.startswith("1 of ") and " · 1 kept after all (your audience)" in progress
+    # one count of the list: the sentence's "Remove N" is what the progress counts down (the kept row is not in it)
+    sentence = browser.evaluate("document.getElementById('remove-sentence').textContent")
+    total = re.match(r"Remove ([\d,]+) ", sentence)
+    assert total and progress.startswith(f"1 of {total[1]} removed"), (sentence, progress)
     assert_clean(browser, server)
 
 

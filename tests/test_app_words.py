@@ -31,8 +31,9 @@ from relevance.app.state import AppState
 from relevance.labeller import stop_hint
 from relevance.labels import load_labels
 from relevance.records import Connection
+from relevance.removals import CheckTest
 from relevance.score import ScoredRow
-from relevance.summary import summarise, summarise_rows
+from relevance.summary import checks_line, summarise, summarise_rows
 from relevance.training import Outlook
 
 # A command or a flag of the CLI, or its "retrain": terminal wording. (`relevance app` itself, which the person
@@ -84,13 +85,24 @@ def test_without_a_removal_list_the_page_says_what_to_do_in_its_own_steps() -> N
     assert lines[-len(summary.lines()) :] == summary.lines(words.STEPS)
 
 
-def test_with_a_removal_list_the_page_reads_the_summary_and_the_card_as_they_are() -> None:
+def test_with_a_removal_list_the_page_counts_it_once_from_the_summary() -> None:
     run = scored(remove_at_or_below=0.1)
     summary = summarise(run)
     lines = words.training_lines(run)
     assert lines[-len(summary.lines()) :] == summary.lines(words.STEPS)
-    assert any(line.startswith("Remove at score ≤ 0.100") for line in lines)
+    # the card's own count, made before scoring, would be a second number for the same list (483 beside 462)
+    assert not any("Remove at score" in line for line in lines)
+    assert sum(line.startswith("Remove ") for line in lines) == 1
     assert not cli_words(lines)
+
+
+def test_the_page_says_what_the_checks_found_as_train_does() -> None:
+    run = scored(remove_at_or_below=0.1)
+    card = run.bundle.card
+    checks = CheckTest(answers=19, yes=0, expected=0.2, factor=1.0)
+    run.bundle.card = dataclasses.replace(card, thresholds=dataclasses.replace(card.thresholds, checks=checks))
+    found = [line for line in words.training_lines(run) if "answers that test the model" in line]
+    assert found == [checks_line(run.bundle.card)] and "none of them is your audience" in found[0]
 
 
 def test_the_stop_hint_and_too_few_answers_name_the_steps() -> None:

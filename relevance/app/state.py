@@ -35,7 +35,7 @@ from relevance.matching import match_labels, require_same_network
 from relevance.progress import Progress
 from relevance.provenance import trained_on
 from relevance.score import Scored, ScoredRow, score_connections
-from relevance.summary import summarise
+from relevance.summary import summarise_rows
 from relevance.training import Outlook, check_label_counts
 
 log = logging.getLogger("relevance.app")
@@ -183,8 +183,10 @@ class AppState:
                 }
             labelling = self.labeller.status()
             status = views.status(labelling)
-            if labelling.hint is not None:  # the labeller's one hint (relevance.labeller.stop_hint): the page's words
-                status["hint"] = words.stop_hint(self._outlook())
+            # the labeller's one hint (relevance.labeller.stop_hint), in the page's words; none while a training
+            # runs, which is what the hint would ask for
+            if labelling.hint is not None:
+                status["hint"] = "" if self.trainer.running else words.stop_hint(self._outlook())
             return {"card": card, "status": status, "answered": len(self.labeller.answered)}
 
     def _outlook(self) -> Outlook | None:
@@ -331,6 +333,23 @@ class AppState:
             self.removals = still + list(listed.values())
             self.listed = {row.connection.id: i for i, row in enumerate(self.removals)}
 
+    def _as_acted(self, rows: list[ScoredRow]) -> list[ScoredRow]:
+        """The scored rows with what the person did on the list since the scoring: each an answer, which decides
+        its row as it will at the next scoring (so the sentence's count is the one the progress counts down)."""
+        done = {i: ACTIONS[action][1] for i, action in self.acted.items()}
+        return [
+            row
+            if (yes := done.get(row.connection.id)) is None
+            else replace(
+                row,
+                suggestion="keep" if yes else "remove",
+                why=f"you answered {'yes' if yes else 'no'}",
+                label=yes,
+                source="label",
+            )
+            for row in rows
+        ]
+
     def _dropped(self, row: ScoredRow) -> bool:
         """On the list from an earlier model, not suggested by this one, and not yet acted on."""
         return row.suggestion != "remove" and row.connection.id not in self.acted
@@ -343,7 +362,7 @@ class AppState:
         with self.lock:
             if self.scored is None:
                 return {"ready": False, "note": self.model_note, "total": 0}
-            summary = summarise(self.scored)
+            summary = summarise_rows(self._as_acted(self.scored.rows), self.scored.bundle.card, self.export.ghost_rows)
             done = [
                 self.acted.get(row.connection.id, "dropped" if self._dropped(row) else None) for row in self.removals
             ]

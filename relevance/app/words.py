@@ -12,7 +12,7 @@ from pathlib import Path
 from relevance.labeller import WINDOW, why_no_list
 from relevance.metrics import MIN_PER_CLASS
 from relevance.score import Scored, ScoredRow
-from relevance.summary import removal_lines, summarise
+from relevance.summary import checks_line, summarise
 from relevance.training import Outlook
 
 LABEL = "step 1, Label"
@@ -31,8 +31,10 @@ def training_lines(scored: Scored) -> list[str]:
         f"Trained on {card.labels_yes + card.labels_no} answers ({card.labels_yes} yes, {card.labels_no} no).",
         f"Quality from {card.evaluation}, never from the training fit: ROC-AUC {auc.shown()}.",
     ]
-    if card.thresholds.remove_at_or_below is not None:  # without a list, the summary's sentence says it once
-        lines += removal_lines(card, None)  # the summary's removal sentence below says what a short list needs
+    # The removal list, its estimate and what is held back: the summary's lines alone, counted on the rows the page
+    # lists (the card's own count, made before scoring, would be a second number for the same list).
+    if checks := checks_line(card):
+        lines.append(checks)
     return [*lines, *summary.lines(STEPS)]  # the summary's own lines, naming the page's steps
 
 

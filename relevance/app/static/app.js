@@ -131,8 +131,11 @@ async function labelKey(key) {
     page.state.label = data.label;
     renderLabel(data.label);
     if (data.train) renderTrain(data.train); // an answer may have started a training by itself
-    const what = { y: "yes", n: "no", s: "skipped (not saved, as in the terminal)", u: "undone" }[key];
-    saved(key === "s" ? `Skipped: ${card.name || "(no name)"}` : `Saved ✓ ${what}${card ? ` — ${card.name || "(no name)"}` : ""}`);
+    const name = (person) => (person && person.name) || "(no name)";
+    if (key === "s") saved(`Skipped: ${name(card)}`);
+    // undone: the card taken back is the one asked again now
+    else if (key === "u") saved(data.label.card ? `Undone: ${name(data.label.card)} is asked again` : "Nothing to undo");
+    else saved(`Saved ✓ ${key === "y" ? "yes" : "no"} — ${name(card)}`);
   } catch (error) {
     saved(`Not saved: ${error.message}`, "failed");
   } finally {
@@ -146,7 +149,8 @@ document.addEventListener("keydown", (event) => {
   const key = event.key.toLowerCase();
   if (["y", "n", "s", "u", "o"].includes(key)) {
     event.preventDefault();
-    labelKey(key);
+    // A key held down repeats: one press is one answer, never several for cards the person has not seen.
+    if (!event.repeat) labelKey(key);
   }
 });
 
@@ -225,13 +229,15 @@ function renderRemoveSummary(remove) {
     return;
   }
   $("remove-sentence").textContent = remove.sentence;
-  const done = remove.removed + remove.kept;
   // Rows a newer model no longer suggests stay, greyed, where they were: the batches hold them too.
   const greyed = remove.dropped
     ? ` · ${remove.dropped.toLocaleString("en")} no longer suggested, greyed in their batches`
     : "";
+  // Kept after all, a row stays in its place but is no longer a removal: out of the count the sentence above gives.
+  const kept = remove.kept ? ` · ${remove.kept.toLocaleString("en")} kept after all (your audience)` : "";
+  const removals = remove.total - remove.kept;
   $("remove-progress").textContent =
-    `${done.toLocaleString("en")} of ${remove.total.toLocaleString("en")} done (${remove.removed} removed, ${remove.kept} kept after all)${greyed}`;
+    `${remove.removed.toLocaleString("en")} of ${removals.toLocaleString("en")} removed${kept}${greyed}`;
   $("remove-report").hidden = !remove.report;
 }
 
