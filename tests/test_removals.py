@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from relevance.calibration import apply_platt, fit_platt, representativeness
-from relevance.removals import MAX_MORE, expected_wrong, more_answers, plan_removals
+from relevance.removals import MAX_MORE, expected_wrong, more_answers, most_likely, plan_removals
 
 
 def simulated(seed: int, answers: int = 100) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -54,6 +54,21 @@ def test_the_estimate_is_unbiased_and_its_range_covers_the_truth() -> None:
     assert np.mean((low <= realised) & (realised <= high)) >= 0.8  # the 90% range holds the truth
     assert np.mean(realised <= 0.03 + 0.005) >= 0.8  # the person's limit holds in most networks
     assert np.mean(removed) > 0.3  # and the list is worth having
+
+
+def test_many_sure_removals_do_not_carry_the_list_over_rows_the_model_thinks_are_the_audience() -> None:
+    # A network the model reads well: thousands of rows near 0, a few hundred near 1. The list's average stays far
+    # below 3% well past the gap, so the average alone let it run on to rows scored 0.999 ("Remove at score <=
+    # 0.999" on a first-time user's network, two of them her audience).
+    rng = np.random.default_rng(0)
+    population = np.concatenate([rng.normal(-6.0, 0.5, 3000), rng.normal(6.0, 0.5, 300)])
+    decisions = np.concatenate([rng.normal(-6.0, 0.5, 60), rng.normal(6.0, 0.5, 40)])
+    y = np.array([0] * 60 + [1] * 40)
+    plan = plan_removals(population, decisions, y, 0.03)
+    assert plan.threshold is not None and plan.threshold <= most_likely(0.03) == pytest.approx(0.09)
+    assert plan.removed == pytest.approx(3000 / 3300, abs=0.02)  # every sure removal, none of the sure keeps
+    assert plan_removals(population, decisions, y, 0.2).threshold <= 0.5  # never above even odds
+    assert most_likely(0.2) == 0.5
 
 
 def test_the_threshold_lies_between_the_list_and_the_next_row_so_rounding_it_keeps_the_count() -> None:
