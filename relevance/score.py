@@ -182,8 +182,8 @@ def _hold_back_groups(rows: list[ScoredRow], learnt: dict[str, bool], known: dic
 
 
 def signal_reasons(decisions: np.ndarray, scores: np.ndarray, bundle: Bundle, block: np.ndarray | None) -> list[str]:
-    """For each row, the signal beside the title that drives its score, as "title in Russian, which you mostly
-    marked no" — or "" when the signals move the score by less than SIGNAL_SHIFT (the title decides).
+    """For each row, the signal beside the title that drives its score, as "title in Russian lowers its score" —
+    or "" when the signals move the score by less than SIGNAL_SHIFT (the title decides).
 
     A linear model's decision is a sum: the signal block's share is its coefficients times its columns, so
     the score without the signals is one subtraction away, and the biggest term in the same direction names it.
@@ -200,7 +200,10 @@ def signal_reasons(decisions: np.ndarray, scores: np.ndarray, bundle: Bundle, bl
             reasons.append("")
             continue
         j = int(np.argmax(parts[i] * np.sign(total[i])))
-        reasons.append(f"{featurizer.phrase(j)}, which you mostly marked {'yes' if total[i] > 0 else 'no'}")
+        # What the model learnt, not what the person answered: a signal's weight is what it adds beside the title,
+        # so Polish titles can raise a score where most Polish titles were answered "no" (a walk-through: 9 yes, 48
+        # no, and the reason said "which you mostly marked yes").
+        reasons.append(f"{featurizer.phrase(j)} {'raises' if total[i] > 0 else 'lowers'} its score")
     return reasons
 
 

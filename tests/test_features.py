@@ -157,8 +157,8 @@ def test_why_names_the_signal_that_drives_a_suggestion() -> None:
     rows = {r.connection.id: r for r in score_connections(new, vectors[:4], bundle, answers={})}
     # new-p1: an English-speaking seller, outside a Polish-speaking audience
     assert rows["new-p1"].why.startswith(("title in English", "employer's legal form", "based in", "works at"))
-    assert "which you mostly marked no; like '" in rows["new-p1"].why
-    assert "which you mostly marked yes" in rows["new-p0"].why
+    assert "lowers its score; like '" in rows["new-p1"].why
+    assert "raises its score" in rows["new-p0"].why
 
 
 def test_parse_signals() -> None:
