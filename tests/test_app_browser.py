@@ -208,6 +208,22 @@ def test_training_and_the_removal_buttons(browser: Chromium, server: AppServer) 
     # The buttons stay on the page, whatever a title holds (a hostile one here has long runs without spaces).
     assert browser.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     browser.screenshot(ARTIFACTS / "app-remove.png")
+    # On a phone the rows are cards: nothing wider than the screen, the buttons on it, words not broken apart
+    browser.call(
+        "Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
+    )
+    try:
+        browser.wait_until("window.innerWidth === 390")
+        assert browser.evaluate("document.documentElement.scrollWidth <= 390")
+        rights = browser.evaluate(
+            "Array.from(document.querySelectorAll('td.done button')).map(b => b.getBoundingClientRect().right)"
+        )
+        assert rights and max(rights) <= 390
+        title = "document.querySelector('#removals tbody td[data-label=\"Title\"]')"
+        assert browser.evaluate(f"{title}.getBoundingClientRect().width") > 300  # a whole line, not a sliver
+        browser.screenshot(ARTIFACTS / "app-remove-phone.png", full_page=False)
+    finally:
+        browser.call("Emulation.clearDeviceMetricsOverride")
     browser.reload()
     browser.wait_until(READY)
     browser.wait_until(f"document.querySelector('tr[data-id=\"{first}\"]')?.className === 'removed'")

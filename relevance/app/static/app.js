@@ -272,13 +272,21 @@ function removalRow(row, number) {
   kept.setAttribute("aria-pressed", String(row.state === "kept"));
   removed.addEventListener("click", () => act(tr, row, "removed"));
   kept.addEventListener("click", () => act(tr, row, "kept"));
+  // data-label: the caption a phone's card layout shows beside each cell (app.css), where the table has its header
+  const cell = (label, ...children) => {
+    const td = el("td", {}, ...children);
+    td.dataset.label = label;
+    return td;
+  };
+  const why = cell("Why", row.why);
+  why.className = "why";
   tr.append(
     el("td", {}, String(number)),
     el("td", {}, row.href ? profileLink(row, row.name || "(no name)") : row.name || "(no name)"),
-    el("td", {}, row.headline || row.position),
-    el("td", {}, row.company),
-    el("td", {}, score),
-    el("td", { className: "why" }, row.why),
+    cell("Title", row.headline || row.position),
+    cell("Company", row.company),
+    cell("Score", score),
+    why,
     el("td", { className: "done" }, removed, kept),
   );
   return tr;
