@@ -248,6 +248,9 @@ def test_the_report_opens_from_the_app(browser: Chromium, server: AppServer) -> 
     browser.wait_until("document.body.dataset.plots === 'ready'", timeout=60)
     assert browser.errors == []
     assert [url for url in browser.requests if not url.startswith((server.origin + "/", "data:", "blob:"))] == []
+    # Served sandboxed, the report cannot keep ticks: it says so, and no longer also says it keeps them
+    shown = "['storage', 'no-storage'].filter((id) => !document.getElementById(id).hidden)"
+    assert browser.evaluate(shown) == ["no-storage"]
 
 
 class Tab:
