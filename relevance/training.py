@@ -70,12 +70,14 @@ def describe(connection: Connection) -> str:
 
 def check_label_counts(yes: int, no: int) -> None:
     """Refuse to train on too few or one-sided answers, saying what to do."""
-    for count, kind in ((yes, "yes"), (no, "no")):
-        if count < MIN_PER_CLASS:
-            raise ModelError(
-                f"you have {count} '{kind}' answer{'s' if count != 1 else ''} ({yes} yes, {no} no); label at least "
-                f"{MIN_PER_CLASS} of each — `relevance label` picks the ones that help most"
-            )
+    short = [(count, kind) for count, kind in ((yes, "yes"), (no, "no")) if count < MIN_PER_CLASS]
+    if short:
+        # both kinds named when both are short: "3 'yes' answers" alone read as if the 3 'no' were enough
+        have = " and ".join(f"{count} '{kind}' answer{'s' if count != 1 else ''}" for count, kind in short)
+        raise ModelError(
+            f"you have {have} ({yes} yes, {no} no); label at least {MIN_PER_CLASS} of each — `relevance label` "
+            "picks the ones that help most"
+        )
 
 
 @dataclass

@@ -131,7 +131,10 @@ def test_too_few_labels(network: tuple[Path, Path], tmp_path: Path) -> None:
     few.write_text("id,label\n" + "".join(f"linkedin.com/in/person-{i},yes\n" for i in range(3)))
     result = runner.invoke(app, ["train", str(export), "--labels", str(few), "--model", str(tmp_path / "m.npz")])
     assert result.exit_code == 1
-    assert "you have 3 'yes' answers (3 yes, 0 no)" in result.output and "label at least 10 of each" in result.output
+    assert (
+        "you have 3 'yes' answers and 0 'no' answers (3 yes, 0 no)" in result.output
+        and "label at least 10 of each" in result.output
+    )
 
 
 @pytest.mark.parametrize("damage", ["forged", "newer", "stranger", "embedder"])

@@ -91,7 +91,14 @@ def test_metrics_come_with_ranges_and_thresholds_are_ordered() -> None:
     assert scores.min() >= 0 and scores.max() <= 1
 
 
-@pytest.mark.parametrize(("yes", "no", "message"), [(3, 50, "you have 3 'yes' answers"), (40, 0, "0 'no'")])
+@pytest.mark.parametrize(
+    ("yes", "no", "message"),
+    [
+        (3, 50, r"you have 3 'yes' answers \(3 yes"),
+        (40, 0, "0 'no'"),
+        (3, 3, "you have 3 'yes' answers and 3 'no' answers"),
+    ],
+)
 def test_too_few_or_one_sided_labels_are_refused_with_guidance(yes: int, no: int, message: str) -> None:
     with pytest.raises(ModelError, match=message) as caught:
         check_label_counts(yes, no)
