@@ -230,6 +230,13 @@ def test_training_and_the_removal_buttons(browser: Chromium, server: AppServer) 
     assert browser.evaluate(f"document.querySelector('tr[data-id=\"{second}\"]').className") == "kept"
     progress = browser.evaluate("document.getElementById('remove-progress').textContent")
     assert progress.startswith("1 of ") and " · 1 kept after all (your audience)" in progress
+    # the next batch from the buttons below the table too, shown from its first row
+    browser.evaluate("document.getElementById('batch-next-end').click()")
+    browser.wait_until("document.body.dataset.batch === '1'")
+    assert browser.evaluate("document.getElementById('batch-name-end').textContent").startswith("batch 2 of ")
+    browser.wait_until("Math.abs(document.getElementById('removals').getBoundingClientRect().top) < 2")
+    browser.evaluate("document.getElementById('batch-prev').click()")
+    browser.wait_until("document.body.dataset.batch === '0'")
     # one count of the list: the sentence's "Remove N" is what the progress counts down (the kept row is not in it)
     sentence = browser.evaluate("document.getElementById('remove-sentence').textContent")
     total = re.match(r"Remove ([\d,]+) ", sentence)

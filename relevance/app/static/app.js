@@ -251,9 +251,12 @@ async function loadBatch(batch) {
     page.batch = batch;
     page.state.remove = data.progress;
     renderRemoveSummary(data.progress);
-    $("batch-name").textContent = `batch ${batch + 1} of ${data.progress.batches}`;
-    $("batch-prev").disabled = batch === 0;
-    $("batch-next").disabled = batch >= data.progress.batches - 1;
+    // the same buttons above the table and below it: after the 50th row, no scrolling back up for the next 50
+    for (const end of ["", "-end"]) {
+      $(`batch-name${end}`).textContent = `batch ${batch + 1} of ${data.progress.batches}`;
+      $(`batch-prev${end}`).disabled = batch === 0;
+      $(`batch-next${end}`).disabled = batch >= data.progress.batches - 1;
+    }
     const size = data.progress.batch_size;
     $("removals").tBodies[0].replaceChildren(...data.rows.map((row, i) => removalRow(row, batch * size + i + 1)));
     document.body.dataset.batch = String(batch);
@@ -307,8 +310,12 @@ async function act(tr, row, action) {
   }
 }
 
-$("batch-prev").addEventListener("click", () => loadBatch(page.batch - 1));
-$("batch-next").addEventListener("click", () => loadBatch(page.batch + 1));
+for (const end of ["", "-end"]) {
+  // from the buttons below the table, the next batch is shown from its first row
+  const then = () => end && $("removals").scrollIntoView({ block: "start" });
+  $(`batch-prev${end}`).addEventListener("click", () => loadBatch(page.batch - 1).then(then));
+  $(`batch-next${end}`).addEventListener("click", () => loadBatch(page.batch + 1).then(then));
+}
 
 // ----- start
 
