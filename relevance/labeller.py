@@ -74,7 +74,8 @@ class Question:
     def note(self) -> str | None:
         """What to tell the person about why this connection is asked, if anything."""
         if self.picked == "check":
-            return "checking the removal list: a connection picked at random from those the model would remove"
+            # "the removal list" read as a list the person should already have, before any training made one
+            return "a check on the model: picked at random from those it would suggest removing so far"
         if self.picked == "group":
             return "many of your connections share this title: your answer decides how the model reads all of them"
         return None
