@@ -39,7 +39,7 @@ class Status:
     yes: int
     no: int
     skipped: int
-    remaining: int  # connections with text and no answer, skipped ones included
+    remaining: int  # connections with text, neither answered nor skipped: "not asked yet" beside the two counts
     quality: float | None  # cross-validated ROC-AUC of a model trained on the answers now
     hint: str | None  # set once more labels stop helping the model's quality (``stop_hint``)
     outlook: Outlook | None = None  # with the hint: what `relevance train` would suggest removing now
@@ -168,7 +168,8 @@ class Session:
 
     def status(self) -> Status:
         yes, no = class_counts(self.answered)
-        open_rows = int(self.text.sum()) - sum(self.text[r] for r in self.answered)
+        asked = self.answered.keys() | self.skipped  # a skipped card is not "not asked yet": the counts add up
+        open_rows = int(self.text.sum()) - sum(bool(self.text[r]) for r in asked)
         quality = self.history[-1][1] if self.history else None
         outlook = self.outlook() if self.with_outlook and flattened(self.history) else None
         return Status(yes, no, len(self.skipped), open_rows, quality, stop_hint(self.history, outlook=outlook), outlook)

@@ -130,6 +130,16 @@ def test_skips_everything_then_stops(tmp_path: Path) -> None:
     while session.current() is not None:
         session.skip()
     assert session.status().skipped == 4 and not (tmp_path / "labels.csv").exists()
+    assert session.status().remaining == 0  # skipped are not "not asked yet": answered + skipped + left = all
+
+
+def test_the_counts_add_up_to_the_network(connections: list[Connection], tmp_path: Path) -> None:
+    session = labeller(connections, tmp_path / "labels.csv")
+    session.answer(True)
+    session.skip()
+    status = session.status()
+    titled = sum(bool(c.title) for c in connections)  # one has no title: never asked, not counted
+    assert status.yes + status.no + status.skipped + status.remaining == titled == len(connections) - 1
 
 
 def test_finish_compacts_the_file(connections: list[Connection], tmp_path: Path) -> None:
