@@ -176,11 +176,16 @@ def _without_repeated_headers(body: Sequence[Sequence[Cell]], header: list[str])
     kept: list[Sequence[Cell]] = []
     copies = 0
     first = _bare(header[0])
-    for row in body:
+
+    def is_copy(row: Sequence[Cell]) -> bool:
         # the first cell alone rules out nearly every row (normalising seven cells a row took 0.3 s on 30,000)
-        maybe = bool(row) and _bare(str(row[0])) == first
-        cells = [normalise_header(str(row[i])) if i < len(row) else "" for i in range(len(names))] if maybe else []
-        if maybe and cells == names and not any(str(cell).strip() for cell in row[len(names) :]):
+        if not row or _bare(str(row[0])) != first:
+            return False
+        cells = [normalise_header(str(row[i])) if i < len(row) else "" for i in range(len(names))]
+        return cells == names and not any(str(cell).strip() for cell in row[len(names) :])
+
+    for row in body:
+        if is_copy(row):
             copies += 1
             while kept and _is_note(kept[-1]):
                 kept.pop()

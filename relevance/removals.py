@@ -163,8 +163,8 @@ def plan_removals(
     cut = (ranked[k] + ranked[k + 1]) / 2 if k + 1 < len(ranked) else ranked[k]
     on_cut = slope * cut + intercept
     # and never past most_likely: across a wide gap between the list and the next row, halfway is far up
-    a, b = fitted[0]
-    on_cut = min(on_cut, (np.log(most_likely(limit) / (1.0 - most_likely(limit))) - b) / a)
+    a, b, bound = fitted[0, 0], fitted[0, 1], most_likely(limit)
+    on_cut = min(on_cut, (np.log(bound / (1.0 - bound)) - b) / a)
     cut = (on_cut - intercept) / slope
     # A list shorter than MIN_LIST of the network: say how many more answers may lengthen it, as for no list.
     short = (k + 1) / len(ranked) < MIN_LIST

@@ -127,8 +127,7 @@ def score_connections(
         label = known.get(connection.id)
         rule = next((r for r in rules if r.matches(connection)), None)
         if label is not None:
-            answered = f"you answered {'yes' if label else 'no'}"
-            row = ScoredRow(connection, score, "keep" if label else "remove", answered, source="label")
+            row = answered_row(connection, score, label)
         elif rule is not None:
             row = ScoredRow(connection, score, "keep", f"kept: {rule.text}", source="rule")
         elif cutoff is not None and newer_than and connection.connected_on and connection.connected_on >= cutoff:
@@ -161,6 +160,13 @@ def score_connections(
     # the report's checklist and the app's removal list.
     rows.sort(key=lambda r: (rank[r.suggestion], r.label is not None, r.score is None, r.score or 0.0))
     return rows
+
+
+def answered_row(connection: Connection, score: float | None, yes: bool) -> ScoredRow:
+    """A row the person's answer decides: kept for a "yes", removed for a "no", whatever its score."""
+    return ScoredRow(
+        connection, score, "keep" if yes else "remove", f"you answered {'yes' if yes else 'no'}", yes, "label"
+    )
 
 
 def _hold_back_groups(rows: list[ScoredRow], learnt: dict[str, bool], known: dict[str, bool], limit: float) -> None:

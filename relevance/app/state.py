@@ -34,7 +34,7 @@ from relevance.language_offsets import labelling_vectors
 from relevance.matching import match_labels, require_same_network
 from relevance.progress import Progress
 from relevance.provenance import trained_on
-from relevance.score import Scored, ScoredRow, score_connections
+from relevance.score import Scored, ScoredRow, answered_row, score_connections
 from relevance.summary import summarise_rows
 from relevance.training import Outlook, check_label_counts
 
@@ -340,13 +340,7 @@ class AppState:
         return [
             row
             if (yes := done.get(row.connection.id)) is None
-            else replace(
-                row,
-                suggestion="keep" if yes else "remove",
-                why=f"you answered {'yes' if yes else 'no'}",
-                label=yes,
-                source="label",
-            )
+            else replace(answered_row(row.connection, row.score, yes), model=row.model)
             for row in rows
         ]
 
