@@ -613,6 +613,33 @@ def test_a_row_the_new_model_no_longer_suggests_stays_in_its_place_and_says_so(e
     state.close()
 
 
+def test_a_removal_clicked_by_mistake_is_taken_back_to_what_the_row_was(export: Path, tmp_path: Path) -> None:
+    state = trained_state(export, tmp_path, auto_train_every=0)
+    answered = {r: a for r, a in state.labeller.answered.items()}
+    rows = state.removal_batch(0)["rows"]
+    fresh = next(row["id"] for row in rows if row["answer"] == "")  # never answered: only the model suggests it
+    said_no = [row.connection.id for row in state.removals if answered.get(state.rows[row.connection.id]) is False]
+    assert said_no, "the list has the person's own 'no' answers after the model's"
+    before = state.removal_view()
+    for connection_id in (fresh, said_no[0]):
+        state.act(connection_id, "removed")
+        assert "Click it again to take that back" in state._removal_row(state.removals[state.listed[connection_id]])["why"]
+        undone = state.act(connection_id, "undo")
+        assert undone["row"]["state"] == "" and undone["progress"]["removed"] == before["removed"]
+    state.act(said_no[0], "kept")  # a "no" from labelling, kept after all, then taken back: a "no" again
+    state.act(said_no[0], "undo")
+    labels = load_labels(state.labels.path)
+    assert fresh not in labels.answers and labels.answers[said_no[0]] is False
+    assert state.removal_view() == before
+    # A new app on the same files agrees: nothing acted on, the same answers.
+    again = AppState.open(export, state.labels.path, state.model_path, cache=None, auto_train_every=0)
+    assert again.acted == {} and again.labels.answers == labels.answers
+    assert state.act(fresh, "undo")["row"]["state"] == ""  # nothing to take back: nothing written
+    assert len(load_labels(state.labels.path).rows) == len(labels.rows)
+    state.close()
+    again.close()
+
+
 @pytest.mark.slow  # two trainings
 def test_the_report_counts_the_answers_given_while_it_trained_as_the_page_does(export: Path, tmp_path: Path) -> None:
     from html import escape

@@ -230,6 +230,14 @@ def test_training_and_the_removal_buttons(browser: Chromium, server: AppServer) 
     assert browser.evaluate(f"document.querySelector('tr[data-id=\"{second}\"]').className") == "kept"
     progress = browser.evaluate("document.getElementById('remove-progress').textContent")
     assert progress.startswith("1 of ") and " · 1 kept after all (your audience)" in progress
+    # a "removed" clicked by mistake: the same button again takes it back
+    third = "document.querySelector('#removals tbody tr:nth-child(3)')"
+    browser.evaluate(f"{third}.querySelector('button.removed').click()")
+    browser.wait_until(f"{third}.className === 'removed'")
+    assert "Click it again to take that back" in browser.evaluate(f"{third}.querySelector('td.why').textContent")
+    browser.evaluate(f"{third}.querySelector('button.removed').click()")
+    browser.wait_until(f"{third}.className === ''")
+    assert browser.evaluate("document.getElementById('remove-progress').textContent") == progress
     # the next batch from the buttons below the table too, shown from its first row
     browser.evaluate("document.getElementById('batch-next-end').click()")
     browser.wait_until("document.body.dataset.batch === '1'")

@@ -29,7 +29,7 @@ from relevance.embedders.choice import choose_for
 from relevance.errors import ModelError, RelevanceError
 from relevance.io import Export, read_export, scorable
 from relevance.labeller import Labeller
-from relevance.labels import Labels, load_labels
+from relevance.labels import Labels, load_labels, parse_label
 from relevance.language_offsets import labelling_vectors
 from relevance.matching import match_labels, require_same_network
 from relevance.progress import Progress
@@ -42,6 +42,7 @@ log = logging.getLogger("relevance.app")
 
 # The removal list's two answers, as they are written to the labels file: the `picked` tag and the label.
 ACTIONS: dict[str, tuple[str, bool]] = {"removed": ("removed", False), "kept": ("kept", True)}
+UNDO = "undo"  # takes back the last of them (a click meant for another row)
 # Once a model is in use, it trains again by itself after this many answers it has not learnt from: about a
 # minute of labelling, against a training of seconds (30,000 connections: scripts/bench_app.py).
 AUTO_TRAIN_EVERY = 25
@@ -83,7 +84,7 @@ class AppState:
         self.acted: dict[str, str] = {}  # id -> "removed" / "kept", while that is the latest answer for it
         for row in labels.rows:
             tag = row.get("picked", "").strip().casefold()
-            if tag in ACTIONS:
+            if tag in ACTIONS and row.get("label", "").strip():  # an action taken back leaves no answer
                 self.acted[row["id"]] = tag
             else:
                 self.acted.pop(row["id"], None)
@@ -382,18 +383,25 @@ class AppState:
             return {"batch": batch, "rows": [self._removal_row(row) for row in rows], "progress": self.removal_view()}
 
     def act(self, connection_id: str, action: str) -> dict[str, Any]:
-        """ "removed" (not my audience) or "kept" (my audience after all): an answer like any other, on disk now."""
-        if action not in ACTIONS:
-            raise RelevanceError(f"unknown action {action!r}: use removed or kept")
+        """ "removed" (not my audience) or "kept" (my audience after all): an answer like any other, on disk now.
+        "undo" takes the last of them back: the row is as it was before the person acted on it."""
+        if action not in ACTIONS and action != UNDO:
+            raise RelevanceError(f"unknown action {action!r}: use removed, kept or undo")
         with self.lock:
             row = self._row(connection_id)
             if connection_id not in self.listed:
                 raise RelevanceError("that connection is not on the removal list")
-            picked, yes = ACTIONS[action]
-            if self.acted.get(connection_id) != action or self.labeller.answered.get(row) != yes:
-                self.labeller.record(row, yes, picked)
-                self.acted[connection_id] = action
-                self._train_if_due()
+            if action == UNDO:
+                if connection_id in self.acted:
+                    answer, picked = self._before_acting(connection_id)
+                    self.labeller.record(row, answer, picked)
+                    del self.acted[connection_id]
+            else:
+                picked, yes = ACTIONS[action]
+                if self.acted.get(connection_id) != action or self.labeller.answered.get(row) != yes:
+                    self.labeller.record(row, yes, picked)
+                    self.acted[connection_id] = action
+                    self._train_if_due()
             return {
                 "row": self._removal_row(self.removals[self.listed[connection_id]]),
                 "progress": self.removal_view(),
@@ -410,6 +418,18 @@ class AppState:
             return self.report_path
 
     # ----- helpers
+
+    def _before_acting(self, connection_id: str) -> tuple[bool | None, str]:
+        """The answer and its reason a row had before the person last acted on it on the removal list: its latest
+        row in the labels file not written by an action. None (unanswered) when the file no longer says, as after
+        `relevance label` folded an answer and the action that replaced it into one row."""
+        for record in reversed(self.labels.rows):
+            if record["id"] == connection_id and record.get("picked", "").strip().casefold() not in ACTIONS:
+                try:
+                    return parse_label(record.get("label", "")), record.get("picked", "")
+                except ValueError:
+                    return None, record.get("picked", "")
+        return None, ""
 
     def _row(self, connection_id: str) -> int:
         row = self.rows.get(connection_id)

@@ -20,6 +20,8 @@ TRAIN = "step 2, Train"
 # How a model trained on another network is replaced (relevance.provenance.trained_on's ``fix``).
 TRAIN_HERE = f"train a model on this export ({TRAIN})"
 STEPS = (f"({LABEL})", f"train again ({TRAIN})")
+# A row's "removed" or "keep after all" clicked again is taken back (relevance.app.state.UNDO): a misclick's way out.
+TAKE_BACK = "Click it again to take that back."
 
 
 def training_lines(scored: Scored) -> list[str]:
@@ -42,9 +44,9 @@ def removal_why(row: ScoredRow, state: str, dropped: bool) -> str:
     """The reason beside a row of the removal list: what the person did with it (a model trained since says
     "you answered no" of a row they removed), or that the model trained since no longer suggests it."""
     if state == "removed":
-        return "You removed them: an answer (not your audience) the next training learns from."
+        return f"You removed them: an answer (not your audience) the next training learns from. {TAKE_BACK}"
     if state == "kept":
-        return "You kept them after all: an answer (your audience) the next training learns from."
+        return f"You kept them after all: an answer (your audience) the next training learns from. {TAKE_BACK}"
     if dropped:
         return f"The model trained since no longer suggests removing them (now {row.suggestion}): {row.why}"
     return row.why

@@ -273,8 +273,9 @@ function removalRow(row, number) {
   const kept = el("button", { type: "button", className: "kept" }, "keep after all");
   removed.setAttribute("aria-pressed", String(row.state === "removed"));
   kept.setAttribute("aria-pressed", String(row.state === "kept"));
-  removed.addEventListener("click", () => act(tr, row, "removed"));
-  kept.addEventListener("click", () => act(tr, row, "kept"));
+  // a pressed button clicked again takes the answer back (a click meant for another row)
+  removed.addEventListener("click", () => act(tr, row, row.state === "removed" ? "undo" : "removed"));
+  kept.addEventListener("click", () => act(tr, row, row.state === "kept" ? "undo" : "kept"));
   // data-label: the caption a phone's card layout shows beside each cell (app.css), where the table has its header
   const cell = (label, ...children) => {
     const td = el("td", {}, ...children);
