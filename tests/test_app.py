@@ -622,8 +622,7 @@ def test_a_removal_clicked_by_mistake_is_taken_back_to_what_the_row_was(export: 
     assert said_no, "the list has the person's own 'no' answers after the model's"
     before = state.removal_view()
     for connection_id in (fresh, said_no[0]):
-        state.act(connection_id, "removed")
-        assert "Click it again to take that back" in state._removal_row(state.removals[state.listed[connection_id]])["why"]
+        assert "Click it again to take that back" in state.act(connection_id, "removed")["row"]["why"]
         undone = state.act(connection_id, "undo")
         assert undone["row"]["state"] == "" and undone["progress"]["removed"] == before["removed"]
     state.act(said_no[0], "kept")  # a "no" from labelling, kept after all, then taken back: a "no" again
