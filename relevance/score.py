@@ -57,6 +57,12 @@ class ScoredRow:
     model: str = ""  # the model that scored it (``ModelCard.short_id``); "" when not known
 
     @property
+    def shown_score(self) -> str:
+        """The score as scored.csv, the report and the app show it: to three places, as the threshold is given (the
+        surest removals all read 0.00 to two)."""
+        return "" if self.score is None else f"{self.score:.3f}"
+
+    @property
     def is_model_removal(self) -> bool:
         """On the removal list on the model's word (not the person's own "no")."""
         return self.suggestion == "remove" and self.source == "model"

@@ -66,7 +66,7 @@ def read_scored(path: str | os.PathLike[str]) -> list[ScoredRow]:
 def scored_cells(row: ScoredRow) -> dict[str, object]:
     """A scored row as the columns of scored.csv (``SCORED_COLUMNS``), the score rounded to 3 decimals."""
     cells: dict[str, object] = dict(row.connection.as_row())
-    cells["score"] = "" if row.score is None else f"{row.score:.3f}"
+    cells["score"] = row.shown_score
     cells["suggestion"] = row.suggestion
     cells["why"] = row.why
     cells["label"] = "" if row.label is None else ("yes" if row.label else "no")

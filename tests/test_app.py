@@ -617,6 +617,9 @@ def test_a_removal_clicked_by_mistake_is_taken_back_to_what_the_row_was(export: 
     state = trained_state(export, tmp_path, auto_train_every=0)
     answered = {r: a for r, a in state.labeller.answered.items()}
     rows = state.removal_batch(0)["rows"]
+    # the score as scored.csv writes it: the surest removals do not all read 0.00
+    assert [row["score"] for row in rows] == [row.shown_score for row in state.removals[: len(rows)]]
+    assert all(len(row["score"]) == 5 for row in rows) and len({row["score"] for row in rows}) > 1
     fresh = next(row["id"] for row in rows if row["answer"] == "")  # never answered: only the model suggests it
     said_no = [row.connection.id for row in state.removals if answered.get(state.rows[row.connection.id]) is False]
     assert said_no, "the list has the person's own 'no' answers after the model's"

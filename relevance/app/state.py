@@ -441,7 +441,7 @@ class AppState:
         answer = self.labeller.answered.get(self.rows[row.connection.id])
         state = self.acted.get(row.connection.id, "")
         return views.person(row.connection) | {
-            "score": None if row.score is None else float(row.score),
+            "score": row.shown_score,
             "why": words.removal_why(row, state, self._dropped(row)),
             "state": state,
             "dropped": self._dropped(row),

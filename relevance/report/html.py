@@ -149,9 +149,8 @@ def profile_link(row: ScoredRow) -> tuple[str, bool]:
 
 def _person(row: ScoredRow) -> list[str]:
     c = row.connection
-    score = "" if row.score is None else f"{row.score:.2f}"
     label = "" if row.label is None else ("yes" if row.label else "no")
-    return [c.id, c.name, _cut(c.title, 120), _cut(c.company, 80), score, row.suggestion, label]
+    return [c.id, c.name, _cut(c.title, 120), _cut(c.company, 80), row.shown_score, row.suggestion, label]
 
 
 def _cut(text: str, limit: int) -> str:

@@ -268,7 +268,6 @@ async function loadBatch(batch) {
 function removalRow(row, number) {
   const tr = el("tr", { className: row.state || (row.dropped ? "dropped" : "") });
   tr.dataset.id = row.id;
-  const score = row.score === null ? "" : row.score.toFixed(2);
   const removed = el("button", { type: "button", className: "removed" }, "removed");
   const kept = el("button", { type: "button", className: "kept" }, "keep after all");
   removed.setAttribute("aria-pressed", String(row.state === "removed"));
@@ -289,7 +288,7 @@ function removalRow(row, number) {
     el("td", {}, row.href ? profileLink(row, row.name || "(no name)") : row.name || "(no name)"),
     cell("Title", row.headline || row.position),
     cell("Company", row.company),
-    cell("Score", score),
+    cell("Score", row.score),
     why,
     el("td", { className: "done" }, removed, kept),
   );
