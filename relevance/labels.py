@@ -40,6 +40,9 @@ LABEL_COLUMNS: tuple[str, ...] = (
     "headline",
     "picked",
 )
+# What a row says about the person when the answer was given: a newer export with another title there sets the
+# answer aside (relevance.matching).
+ANSWERED_ABOUT = ("company", "position", "headline")
 # Why a row was asked about: to cover the network, where the model was unsure, uniformly at random from the
 # whole network, or uniformly at random from the rows the model would remove (to check that list); or what the
 # person did with it on the removal list (`relevance app`): removed it on LinkedIn (no), or kept it after all (yes).
@@ -96,17 +99,21 @@ class Labels:
     delimiter: str = ","
     unreadable: list[str] = field(default_factory=list)  # label values that mean neither yes nor no
     encoding: str = "utf-8"  # as read; a spreadsheet may have saved it as Windows-1252
+    # Answered ids whose connection has another title in the export now (relevance.matching): id -> (the title
+    # answered about, the title now). The answer was about the old job, so it is set aside until given again.
+    outdated: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def answers(self) -> dict[str, bool]:
-        """id -> the user's answer, for every answered id (the last row for an id decides)."""
-        return {i: a for i, a in self.latest().items() if a is not None}
+        """id -> the user's answer, for every answered id (the last row for an id decides), but the ``outdated``."""
+        return {i: a for i, a in self.latest().items() if a is not None and i not in self.outdated}
 
     @property
     def queued(self) -> list[str]:
-        """Ids in the file without an answer yet, in file order."""
+        """Ids in the file without an answer yet, in file order: the ``outdated`` ones too, to be asked again."""
         latest = self.latest()
-        return [i for i in dict.fromkeys(row["id"] for row in self.rows) if latest[i] is None]
+        ids = dict.fromkeys(row["id"] for row in self.rows)
+        return [i for i in ids if latest[i] is None or i in self.outdated]
 
     @property
     def picked(self) -> dict[str, str]:
@@ -208,6 +215,8 @@ def append_rows(labels: Labels, rows: Sequence[Mapping[str, str]]) -> None:
     """
     if not rows:
         return
+    for row in rows:  # an answer given again is about the title as it is now
+        labels.outdated.pop(row["id"], None)
     target = labels.path
     if "picked" not in labels.columns and any(row.get("picked") for row in rows):
         # An older (or hand-made) file without the column: add it at the end, in the rewrite below.
@@ -265,8 +274,9 @@ def _append(target: Path, payload: bytes) -> None:
 
 
 def compact(labels: Labels) -> None:
-    """Fold appended answers into one row per id, keeping each id's first row, its last label and its ``picked``
-    (as ``Labels.picked`` reads it: a random draw stays one).
+    """Fold appended answers into one row per id, keeping each id's first row, its last label, what its last row
+    says the person was (``ANSWERED_ABOUT``) and its ``picked`` (as ``Labels.picked`` reads it: a random draw stays
+    one).
 
     The file means the same before and after: each id's answer, why it was asked, and the ``picked`` of its last
     row, which says whether its latest answer was given on the removal list (``relevance app`` reads "removed" /
@@ -280,6 +290,8 @@ def compact(labels: Labels) -> None:
     for row in labels.rows:
         if row["id"] in merged:
             merged[row["id"]]["label"] = row.get("label", "")
+            # and what the person was when last answered: an answer about a title they no longer have is set aside
+            merged[row["id"]].update({k: row[k] for k in ANSWERED_ABOUT if k in row})
             kept = merged[row["id"]].get("picked", "").strip().casefold()
             if row.get("picked") and kept not in DRAWN_AT_RANDOM:
                 merged[row["id"]]["picked"] = row["picked"]

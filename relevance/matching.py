@@ -36,6 +36,11 @@ BY_ID = "id"
 BY_NAME_DAY = "name and connection day"
 BY_NAME_JOB = "name, company and position"
 STEPS = (BY_URL, BY_ID, BY_NAME_DAY, BY_NAME_JOB)
+# Answers about a title the person no longer has are set aside, unless more than this share of the answers are:
+# then the titles are written another way (a spreadsheet, another tool's export), not new jobs.
+OUTDATED_SHARE = 0.5
+# How many of them a sentence names.
+OUTDATED_SHOWN = 3
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,8 @@ class LabelMatch:
     answers: int  # of them, answered
     matched: dict[str, str] = field(default_factory=dict)  # labels id -> how it was matched (``STEPS``)
     answered: frozenset[str] = frozenset()  # the answered ids
+    # answered ids whose connection has another title now: id -> (the title answered about, the title now)
+    outdated: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def matched_answers(self) -> int:
@@ -93,6 +100,18 @@ class LabelMatch:
             text += f"; {self.unmatched_answers:,} did not (kept in the file, not used)"
         return text + "."
 
+    def outdated_sentence(self, labels: str, ask: str) -> str | None:
+        """Which answers were about a title the person no longer has, or None. ``ask``: how they are asked again."""
+        if not self.outdated:
+            return None
+        n = len(self.outdated)
+        shown = "; ".join(f"'{then}' → '{now}'" for then, now in list(self.outdated.values())[:OUTDATED_SHOWN])
+        more = f"; and {n - OUTDATED_SHOWN:,} more" if n > OUTDATED_SHOWN else ""
+        return (
+            f"{n:,} of your answers in {labels} {'was' if n == 1 else 'were'} about a job the person no longer has "
+            f"({shown}{more}): set aside until you answer again ({ask} asks them first)."
+        )
+
 
 def match_labels(export: Export, labels: Labels) -> LabelMatch:
     """Match the ids of a labels file to the connections of an export (see the module docstring)."""
@@ -111,13 +130,43 @@ def match_labels(export: Export, labels: Labels) -> LabelMatch:
         for label_id, rows in found.items():
             if len(rows) == 1 and claims[row := next(iter(rows))] == 1:  # one answer, one connection
                 matched[label_id] = (row, step)
+    renamed = _renamed(export, {row: label_id for label_id, (row, _) in matched.items()})
+    outdated = _outdated(labels, {label_id: renamed.connections[row] for label_id, (row, _) in matched.items()})
+    labels.outdated = outdated
     return LabelMatch(
-        export=_renamed(export, {row: label_id for label_id, (row, _) in matched.items()}),
+        export=renamed,
         entries=len(entries),
         answers=len(answered),
         matched={label_id: step for label_id, (_, step) in matched.items()},
         answered=answered,
+        outdated=outdated,
     )
+
+
+def _outdated(labels: Labels, matched: Mapping[str, Connection]) -> dict[str, tuple[str, str]]:
+    """The answered ids whose connection's title is not the one the answer was given about (a newer export, after
+    a change of job): id -> (then, now). Compared field by field, headline with headline and position with
+    position, so answers given on a tool's export (headlines) still hold on LinkedIn's own (positions); nothing
+    is outdated when most answers would be, which is another way of writing the titles rather than new jobs."""
+    then: dict[str, Mapping[str, str]] = {}
+    for row in labels.rows:  # the row of each id's latest answer
+        if row["id"] in matched and row.get("label", "").strip():
+            then[row["id"]] = row
+    answers = labels.latest()
+    found: dict[str, tuple[str, str]] = {}
+    compared = 0
+    for label_id, given in then.items():
+        if answers.get(label_id) is None:
+            continue
+        connection = matched[label_id]
+        for column, now in (("headline", connection.headline), ("position", connection.position)):
+            old = given.get(column, "")
+            if old.strip() and now.strip():
+                compared += 1
+                if _job("", old) != _job("", now):
+                    found[label_id] = (" ".join(old.split()), " ".join(now.split()))
+                break
+    return found if len(found) <= OUTDATED_SHARE * compared else {}
 
 
 class _Candidates:

@@ -15,7 +15,7 @@ from typing import Literal, get_args
 import numpy as np
 
 from relevance.alike import alike_answer, alike_reason, nearest_answers
-from relevance.bundle import Bundle
+from relevance.bundle import Bundle, Examples
 from relevance.embed import DEFAULT_CACHE, Embedder, VectorCache, embed_connections, embedding_text, has_vector
 from relevance.errors import ModelError
 from relevance.groups import group_reason, held_back, title_keys
@@ -41,6 +41,9 @@ NO_TEXT = "no position or headline to judge by"
 LOST_TEXT = "title is question marks where its letters were (the file was saved without them): yours to judge"
 # Reasons name this many of the most similar labelled connections.
 NEIGHBOURS = 2
+# An answer the model learnt holds for a connection whose title vector is still this close to the one learnt (the
+# same title gives the same vector; another job, another one).
+SAME_TITLE = 0.999
 # A signal beside the title (language, employer, ...) is named in the reason when it moves the calibrated
 # score by at least this much.
 SIGNAL_SHIFT = 0.15
@@ -111,6 +114,7 @@ def score_connections(
     examples = bundle.examples
     nearest, similarity = nearest_answers(titles, examples.vectors, bundle.model.mean)
     given = np.array([known[i] for i in examples.ids], dtype=bool)  # each answer the model learnt, as it is now
+    known = {i: a for i, a in known.items() if i not in moved_on(connections, titles, examples, answers)}
     reasons = explain(nearest, bundle, given)
     # A connection whose most similar answer is a "yes" is never removed on its score (relevance.alike).
     alike = alike_answer(nearest, similarity, given)
@@ -231,6 +235,22 @@ def explain(nearest: np.ndarray, bundle: Bundle, given: np.ndarray) -> list[str]
         "like " + ", ".join(list(dict.fromkeys(shown[j] for j in row))[:NEIGHBOURS]) for row in distinct.tolist()
     ]
     return [phrased[i] for i in inverse.ravel().tolist()]
+
+
+def moved_on(
+    connections: Sequence[Connection], titles: np.ndarray, examples: Examples, answers: dict[str, bool] | None
+) -> set[str]:
+    """The ids whose answer the model learnt about another title than the one they have now (a newer export, after a
+    change of job), unless the person's own ``answers`` give it again: the model judges them as anyone else. The
+    labels file sets such answers aside as well (relevance.matching)."""
+    at = {c.id: i for i, c in enumerate(connections)}
+    pairs = [(at[i], j) for j, i in enumerate(examples.ids) if i in at and i not in (answers or {})]
+    if not pairs:
+        return set()
+    rows, learnt = (np.array(side) for side in zip(*pairs, strict=True))
+    now, then = titles[rows], examples.vectors[learnt]
+    cosine = (now * then).sum(1) / np.maximum(np.linalg.norm(now, axis=1) * np.linalg.norm(then, axis=1), 1e-12)
+    return {connections[r].id for r, same in zip(rows.tolist(), cosine > SAME_TITLE, strict=True) if not same}
 
 
 def shown_answers(bundle: Bundle, given: np.ndarray) -> list[str]:

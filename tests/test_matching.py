@@ -13,7 +13,7 @@ import pytest
 
 from relevance.errors import LabelsError
 from relevance.io import Export, read_export
-from relevance.labels import load_labels
+from relevance.labels import append_rows, compact, label_row, load_labels
 from relevance.matching import BY_ID, BY_NAME_DAY, BY_NAME_JOB, BY_URL, match_labels, require_same_network
 from relevance.records import Connection
 from relevance.sampling import answered_rows
@@ -94,3 +94,63 @@ def test_a_profile_url_typed_into_the_file_in_another_spelling_matches(tmp_path:
     match = match_labels(Export("x.csv", "test", "utf-8", ",", [], {}, [jane]), load_labels(labels))
     assert match.matched == {"https://www.linkedin.com/in/Jane-Doe/": BY_URL}
     assert match.export.connections[0].id == "https://www.linkedin.com/in/Jane-Doe/"
+
+
+def people(titles: list[str], *, headline: bool = False) -> Export:
+    connections = [
+        Connection(
+            id=f"linkedin.com/in/p{i}",
+            url=f"https://linkedin.com/in/p{i}",
+            first_name=f"P{i}",
+            company="Acme",
+            **({"headline": title} if headline else {"position": title}),
+        )
+        for i, title in enumerate(titles)
+    ]
+    return Export("Connections.csv", "test", "utf-8", ",", [], {}, connections)
+
+
+def answered(tmp_path: Path, export: Export, answers: list[bool]) -> Path:
+    path = tmp_path / "labels.csv"
+    append_rows(
+        load_labels(path), [label_row(c, a, "diverse") for c, a in zip(export.connections, answers, strict=True)]
+    )
+    return path
+
+
+def test_an_answer_about_a_job_the_person_no_longer_has_is_set_aside_until_answered_again(tmp_path: Path) -> None:
+    titles = ["Coach", "Teacher", "HR manager", "Recruiter", "Accountant", "Nurse"]
+    answers = [False, False, True, True, False, False]
+    path = answered(tmp_path, people(titles), answers)
+    # a month later: the coach is an HR manager now, the HR manager sells; the rest wrote their titles another way
+    later = people(["HR Manager", "teacher ", "Sales manager", "Recruiter", "ACCOUNTANT", "Nurse"])
+    labels = load_labels(path)
+    match = match_labels(later, labels)
+    assert match.outdated == {
+        "linkedin.com/in/p0": ("Coach", "HR Manager"),
+        "linkedin.com/in/p2": ("HR manager", "Sales manager"),
+    }
+    assert set(labels.answers) == {f"linkedin.com/in/p{i}" for i in (1, 3, 4, 5)}
+    assert labels.queued == ["linkedin.com/in/p0", "linkedin.com/in/p2"]  # asked again, first
+    assert match.outdated_sentence("labels.csv", "`relevance label`") == (
+        "2 of your answers in labels.csv were about a job the person no longer has ('Coach' → 'HR Manager'; 'HR "
+        "manager' → 'Sales manager'): set aside until you answer again (`relevance label` asks them first)."
+    )
+    # answered again, about the job as it is now: an answer like any other, after the file is folded too
+    append_rows(labels, [label_row(later.connections[0], True, "diverse")])
+    assert labels.answers["linkedin.com/in/p0"] is True and labels.queued == ["linkedin.com/in/p2"]
+    compact(labels)
+    again = load_labels(path)
+    assert match_labels(later, again).outdated == {"linkedin.com/in/p2": ("HR manager", "Sales manager")}
+    assert again.answers["linkedin.com/in/p0"] is True
+
+
+def test_titles_written_another_way_are_not_new_jobs(tmp_path: Path) -> None:
+    titles = ["Coach", "Teacher", "HR manager", "Recruiter"]
+    path = answered(tmp_path, people(titles, headline=True), [False, False, True, True])
+    # LinkedIn's own export of the network answered on a tool's (headlines): positions are compared with nothing
+    assert match_labels(people(["Head coach", "Lecturer", "HRBP", "Talent"]), load_labels(path)).outdated == {}
+    # most titles changed at once: another way of writing them (a spreadsheet, a translation), not new jobs
+    changed = people(["Trenér", "Učitel", "HR manažer", "Recruiter"], headline=True)
+    labels = load_labels(path)
+    assert match_labels(changed, labels).outdated == {} and len(labels.answers) == 4

@@ -138,6 +138,17 @@ def test_keep_rules_and_the_users_answers_override_the_model() -> None:
     assert got["mine"] == ("keep", "you answered yes")
 
 
+def test_an_answer_the_model_learnt_about_another_job_no_longer_decides_the_row() -> None:
+    # "lab-yes" answered yes as a Sales Manager, "lab-no" no as a Java developer; a newer export: new jobs
+    connections = [person("lab-yes", "Backend Developer"), person("lab-no", "Java Developer")]
+    moved = score_connections(connections, np.stack([unit(-0.8), unit(-0.9)]), make_bundle())
+    got = {r.connection.id: (r.suggestion, r.source) for r in moved}
+    assert got == {"lab-yes": ("remove", "model"), "lab-no": ("remove", "label")}  # not "you answered yes"
+    # unless the person answers again, about the job as it is now
+    again = score_connections(connections, np.stack([unit(-0.8), unit(-0.9)]), make_bundle(), answers={"lab-yes": True})
+    assert {r.connection.id: r.source for r in again} == {"lab-yes": "label", "lab-no": "label"}
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -264,7 +264,11 @@ class AppState:
                 raise RelevanceError(words.too_few(yes, no)) from None
             # A copy: answers given while it trains go to the file and the next training, not into this one.
             answers = replace(
-                self.labels, rows=list(self.labels.rows), columns=list(self.labels.columns), unreadable=[]
+                self.labels,
+                rows=list(self.labels.rows),
+                columns=list(self.labels.columns),
+                unreadable=[],
+                outdated=dict(self.labels.outdated),
             )
             self.learnt = answers.answers
             self.trainer.start(answers, self._install, self._train_if_due, automatic=automatic)

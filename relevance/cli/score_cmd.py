@@ -15,6 +15,8 @@ from relevance.cli.together import labels_if_they_belong, model_fits
 from relevance.io import read_export, scorable
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from relevance.bundle import Examples
     from relevance.io import Export
     from relevance.score import Scored
@@ -101,7 +103,7 @@ def score(
         if (
             worksheet is not None
             and not quiet
-            and (used := answers_used(worksheet.answers, result, bundle.examples, labels))
+            and (used := answers_used(worksheet.answers, result, bundle.examples, labels, worksheet.outdated))
         ):
             say(used)
         model_embedder = load_embedder(embedder or bundle.embedder)
@@ -137,10 +139,13 @@ def score(
             err.print(f"Wrote {report_path}: open it in your browser (it works offline).", markup=False)
 
 
-def answers_used(answers: dict[str, bool], export: Export, examples: Examples, path: Path) -> str:
+def answers_used(
+    answers: dict[str, bool], export: Export, examples: Examples, path: Path, outdated: Collection[str] = ()
+) -> str:
     """Which answers decide the person's own rows (the labels file's, and the model's own where the file is
-    silent), and what in the file the model has not learnt: the file is found by its default name in the
-    folder, so a file from another session must not go unsaid. "" when the file answers no one here."""
+    silent, but for ``outdated`` ones: about a job the person no longer has), and what in the file the model has not
+    learnt: the file is found by its default name in the folder, so a file from another session must not go
+    unsaid. "" when the file answers no one here."""
     from relevance.embed import embedding_text
     from relevance.summary import counted
 
@@ -149,7 +154,7 @@ def answers_used(answers: dict[str, bool], export: Export, examples: Examples, p
     if not mine:
         return ""
     learnt = examples.learnt()
-    more = sum(i in here and i not in mine for i in learnt)
+    more = sum(i in here and i not in mine and i not in outdated for i in learnt)
     parts = [f"{len(mine):,} in {path}"] + ([f"{more:,} more the model learnt from"] if more else [])
     text = f"Your answers ({', '.join(parts)}) decide their own rows."
     unlearnt = [bool(embedding_text(here[i])) for i in mine if i not in learnt]  # each: can a training read it?

@@ -56,6 +56,8 @@ def labels_if_they_belong(export: Export, labels: Labels, path: Path, *, quiet: 
 def _say_carried_over(match: LabelMatch, path: Path) -> None:
     if sentence := match.sentence(str(path)):
         say(sentence)
+    if sentence := match.outdated_sentence(str(path), "`relevance label`"):
+        say(sentence)
 
 
 def model_fits(card: ModelCard, export: Export, model: Path, *, quiet: bool = False) -> Overlap | None:
