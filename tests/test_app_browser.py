@@ -165,6 +165,10 @@ def test_a_held_key_answers_once_and_undo_names_the_card_asked_again(browser: Ch
     browser.wait_until("document.getElementById('saved').textContent.startsWith('Undone')")
     assert browser.evaluate("document.body.dataset.card") == first
     assert browser.evaluate("document.getElementById('saved').textContent") == f"Undone: {name} is asked again"
+    press(browser, "u")  # the skip before it
+    browser.wait_until(f"document.body.dataset.card !== {first!r}")
+    press(browser, "u")  # nothing left: it says so, naming no one
+    browser.wait_until("document.getElementById('saved').textContent === 'Nothing to undo'")
     assert_clean(browser, server)
 
 
@@ -249,6 +253,16 @@ def test_training_and_the_removal_buttons(browser: Chromium, server: AppServer) 
     sentence = browser.evaluate("document.getElementById('remove-sentence').textContent")
     total = re.match(r"Remove ([\d,]+) ", sentence)
     assert total and progress.startswith(f"1 of {total[1]} removed"), (sentence, progress)
+    # a training that ends while the person works through batch 2 leaves them there
+    browser.evaluate("document.getElementById('batch-next').click()")
+    browser.wait_until("document.body.dataset.batch === '1'")
+    browser.evaluate("location.hash = 'train'")
+    browser.evaluate("document.getElementById('train-button').click()")
+    browser.wait_until("document.body.dataset.training === 'running'")
+    browser.evaluate("location.hash = 'remove'")
+    browser.wait_until("document.body.dataset.training === 'done'", timeout=120)
+    time.sleep(1)  # the list loads again after the training
+    assert browser.evaluate("document.body.dataset.batch") == "1"
     assert_clean(browser, server)
 
 

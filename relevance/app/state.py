@@ -226,9 +226,10 @@ class AppState:
     def undo(self) -> dict[str, Any]:
         """Take back this session's last answer or skip (on disk too) and ask it again."""
         with self.lock:
-            if self.labeller.undo() and (question := self.labeller.current()) is not None:
+            undone = self.labeller.undo()
+            if undone and (question := self.labeller.current()) is not None:
                 self.acted.pop(question.connection.id, None)
-            return self.label_view()
+            return self.label_view() | {"undone": undone}
 
     # ----- step 2: train
 

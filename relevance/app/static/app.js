@@ -134,7 +134,7 @@ async function labelKey(key) {
     const name = (person) => (person && person.name) || "(no name)";
     if (key === "s") saved(`Skipped: ${name(card)}`);
     // undone: the card taken back is the one asked again now
-    else if (key === "u") saved(data.label.card ? `Undone: ${name(data.label.card)} is asked again` : "Nothing to undo");
+    else if (key === "u") saved(data.label.undone ? `Undone: ${name(data.label.card)} is asked again` : "Nothing to undo");
     else saved(`Saved ✓ ${key === "y" ? "yes" : "no"} — ${name(card)}`);
   } catch (error) {
     saved(`Not saved: ${error.message}`, "failed");
@@ -196,10 +196,10 @@ function renderTrain(train) {
 }
 
 async function afterTraining() {
-  // A new model: new guesses on the cards, a new removal list (from its first batch not yet done).
-  page.batch = null;
+  // A new model: new guesses on the cards, and the removal list again, where the person is working through it
+  // (rows stay in their places); the first time, from its first batch not yet done.
   await poll();
-  if (step() === "remove") loadBatch(null);
+  if (step() === "remove") loadBatch(page.batch);
 }
 
 async function poll() {
