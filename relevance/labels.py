@@ -45,8 +45,10 @@ LABEL_COLUMNS: tuple[str, ...] = (
 ANSWERED_ABOUT = ("company", "position", "headline")
 # Why a row was asked about: to cover the network, where the model was unsure, uniformly at random from the
 # whole network, or uniformly at random from the rows the model would remove (to check that list); or what the
-# person did with it on the removal list (`relevance app`): removed it on LinkedIn (no), or kept it after all (yes).
-PICKED: tuple[str, ...] = ("diverse", "uncertain", "random", "check", "group", "removed", "kept")
+# person did with it on the removal list (`relevance app`): removed it on LinkedIn (no), kept it after all (yes), or
+# kept it though not the audience (no: a friend, family), which keeps them off the list.
+PICKED: tuple[str, ...] = ("diverse", "uncertain", "random", "check", "group", "removed", "kept", "spared")
+SPARED = "spared"
 # The draws the wrong-removal estimate can trust. A connection drawn at random stays a random draw whatever is
 # recorded for it later (a changed answer, "removed" on the removal list): the tag sticks.
 DRAWN_AT_RANDOM = frozenset({"random", "check"})
@@ -125,6 +127,16 @@ class Labels:
             if (tag or row["id"] not in why) and why.get(row["id"]) not in DRAWN_AT_RANDOM:
                 why[row["id"]] = tag
         return why
+
+    @property
+    def spared(self) -> frozenset[str]:
+        """The ids the person keeps though they are not the audience: their latest answer, a "no", was given as
+        ``SPARED`` (a friend kept on the removal list of `relevance app`)."""
+        tag: dict[str, str] = {}
+        for row in self.rows:
+            tag[row["id"]] = row.get("picked", "").strip().casefold()
+        answers = self.answers
+        return frozenset(i for i, t in tag.items() if t == SPARED and answers.get(i) is False)
 
     def latest(self) -> dict[str, bool | None]:
         state: dict[str, bool | None] = {}

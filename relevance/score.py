@@ -6,7 +6,7 @@ rule keeps, and a row with nothing to judge by is never suggested for removal.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -37,6 +37,7 @@ Source = Literal["model", "label", "rule", "no text", "lost title", "unread", "a
 SOURCES: tuple[Source, ...] = get_args(Source)
 SUGGESTIONS: tuple[str, ...] = ("remove", "review", "keep")
 NO_TEXT = "no position or headline to judge by"
+SPARED_WHY = "you keep them, though not your audience"
 # A title that is question marks where its letters were (relevance.records.Connection.lost_title).
 LOST_TEXT = "title is question marks where its letters were (the file was saved without them): yours to judge"
 # Reasons name this many of the most similar labelled connections.
@@ -99,10 +100,12 @@ def score_connections(
     rules: Sequence[KeepRule] = (),
     newer_than: timedelta | None = None,
     today: date | None = None,
+    spared: Collection[str] = (),
 ) -> list[ScoredRow]:
     """Score, suggest and explain every connection, in the order of ``SUGGESTIONS``, most certain first.
 
     ``answers`` are the user's own (by id); the bundle's training answers apply where ``answers`` is silent.
+    ``spared``: ids the person answered "no" and keeps all the same (``Labels.spared``).
     """
     # The answers that decide rows: the model's own, each replaced by the person's latest, and the person's others.
     learnt = bundle.examples.learnt()
@@ -137,7 +140,7 @@ def score_connections(
         label = known.get(connection.id)
         rule = next((r for r in rules if r.matches(connection)), None)
         if label is not None:
-            row = answered_row(connection, score, label)
+            row = answered_row(connection, score, label, connection.id in spared)
         elif rule is not None:
             row = ScoredRow(connection, score, "keep", f"kept: {rule.text}", source="rule")
         elif cutoff is not None and newer_than and connection.connected_on and connection.connected_on >= cutoff:
@@ -172,8 +175,11 @@ def score_connections(
     return rows
 
 
-def answered_row(connection: Connection, score: float | None, yes: bool) -> ScoredRow:
-    """A row the person's answer decides: kept for a "yes", removed for a "no", whatever its score."""
+def answered_row(connection: Connection, score: float | None, yes: bool, spared: bool = False) -> ScoredRow:
+    """A row the person's answer decides: kept for a "yes", removed for a "no", whatever its score; kept for a "no"
+    the person keeps all the same (``spared``: a friend, family)."""
+    if spared and not yes:
+        return ScoredRow(connection, score, "keep", SPARED_WHY, False, "label")
     return ScoredRow(
         connection, score, "keep" if yes else "remove", f"you answered {'yes' if yes else 'no'}", yes, "label"
     )
@@ -289,7 +295,14 @@ def score_export(
     answers = labels.answers if labels is not None else None
     newer_from = newer_reference(export, newer_than, today) if newer_than is not None else None
     rows = score_connections(
-        export.connections, vectors, bundle, answers=answers, rules=rules, newer_than=newer_than, today=newer_from
+        export.connections,
+        vectors,
+        bundle,
+        answers=answers,
+        rules=rules,
+        newer_than=newer_than,
+        today=newer_from,
+        spared=labels.spared if labels is not None else (),
     )
     return Scored(
         rows=rows,

@@ -29,7 +29,7 @@ from relevance.errors import ModelError
 from relevance.features import TITLE_ONLY, Featurizer
 from relevance.groups import held_back, title_keys
 from relevance.io import Export
-from relevance.labels import DRAWN_AT_RANDOM, Labels
+from relevance.labels import DRAWN_AT_RANDOM, SPARED, Labels
 from relevance.language_offsets import (
     LanguageOffsets,
     embedder_offsets,
@@ -50,9 +50,9 @@ from relevance.unread import reads_languages, unread
 
 # Answers that test the calibration (relevance.removals), picked by chance or by the score alone, never for the
 # model's doubt (relevance.labels.PICKED): drawn at random from the network or from the removal region, and the
-# answers given while working through the removal list in `relevance app` (removed: no; kept after all: yes),
-# the one plentiful source of answers from the tail the estimate is about.
-REPRESENTATIVE = DRAWN_AT_RANDOM | {"removed", "kept"}
+# answers given while working through the removal list in `relevance app` (removed: no; kept after all: yes;
+# kept though not the audience: no), the one plentiful source of answers from the tail the estimate is about.
+REPRESENTATIVE = DRAWN_AT_RANDOM | {"removed", "kept", SPARED}
 
 
 @dataclass

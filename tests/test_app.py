@@ -642,6 +642,29 @@ def test_a_removal_clicked_by_mistake_is_taken_back_to_what_the_row_was(export: 
     again.close()
 
 
+def test_a_friend_kept_anyway_is_a_no_that_stays_off_the_list(export: Path, tmp_path: Path) -> None:
+    state = trained_state(export, tmp_path, auto_train_every=0)
+    before = state.removal_view()
+    friend = state.removal_batch(0)["rows"][0]["id"]
+    done = state.act(friend, "spared")
+    assert done["row"]["state"] == "spared" and "though not your audience" in done["row"]["why"]
+    view = done["progress"]
+    assert (view["spared"], view["removed"], view["kept"]) == (1, 0, 0)
+    # one fewer to remove: the sentence counts what the progress counts down
+    assert f"Remove {before['total'] - 1:,} " in view["sentence"]
+    labels = load_labels(state.labels.path)
+    assert labels.answers[friend] is False and labels.spared == {friend}  # a "no" the model learns
+    # A new app on the same files: scored keep, "you keep them", still in its place on the list.
+    again = AppState.open(export, state.labels.path, state.model_path, cache=None, auto_train_every=0)
+    row = next(r for r in again.scored.rows if r.connection.id == friend)
+    assert (row.suggestion, row.label, row.why) == ("keep", False, "you keep them, though not your audience")
+    assert again.acted == {friend: "spared"} and again.removal_view()["spared"] == 1
+    # changed to a removal after all: then it is one
+    assert again.act(friend, "removed")["row"]["state"] == "removed" and load_labels(state.labels.path).spared == set()
+    state.close()
+    again.close()
+
+
 @pytest.mark.slow  # two trainings
 def test_the_report_counts_the_answers_given_while_it_trained_as_the_page_does(export: Path, tmp_path: Path) -> None:
     from html import escape

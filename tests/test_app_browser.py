@@ -253,6 +253,14 @@ def test_training_and_the_removal_buttons(browser: Chromium, server: AppServer) 
     sentence = browser.evaluate("document.getElementById('remove-sentence').textContent")
     total = re.match(r"Remove ([\d,]+) ", sentence)
     assert total and progress.startswith(f"1 of {total[1]} removed"), (sentence, progress)
+    # a friend kept anyway: off the list, and said apart from the people kept as the audience
+    fourth = "document.querySelector('#removals tbody tr:nth-child(4)')"
+    browser.evaluate(f"{fourth}.querySelector('button.spared').click()")
+    browser.wait_until(f"{fourth}.className === 'spared'")
+    spared = browser.evaluate("document.getElementById('remove-progress').textContent")
+    assert " · 1 kept after all (your audience) · 1 kept though not your audience" in spared
+    assert spared.startswith(f"1 of {int(total[1].replace(',', '')) - 1:,} removed")
+    assert browser.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # three buttons fit
     # a training that ends while the person works through batch 2 leaves them there
     browser.evaluate("document.getElementById('batch-next').click()")
     browser.wait_until("document.body.dataset.batch === '1'")

@@ -64,3 +64,21 @@ def test_a_random_draw_stays_one_whatever_is_recorded_later(tmp_path: Path) -> N
     compact(labels)
     again = load_labels(tmp_path / "labels.csv")
     assert again.picked == {"id1": "check", "id2": "kept"} and again.answers == {"id1": False, "id2": True}
+
+
+def test_a_friend_kept_anyway_stays_kept_through_compaction(tmp_path: Path) -> None:
+    path = tmp_path / "labels.csv"
+    rows = [
+        {"id": "a", "label": "no", "picked": "check"},
+        {"id": "b", "label": "no", "picked": "diverse"},
+        {"id": "a", "label": "no", "picked": "spared"},
+        {"id": "b", "label": "no", "picked": "spared"},
+        {"id": "c", "label": "no", "picked": "spared"},
+        {"id": "c", "label": "yes", "picked": "kept"},  # changed: a "yes" now
+    ]
+    labels = load_labels(path)
+    append_rows(labels, rows)
+    assert labels.spared == {"a", "b"}
+    compact(labels)
+    again = load_labels(path)
+    assert again.spared == {"a", "b"} and again.picked["a"] == "check"  # a random draw stays one

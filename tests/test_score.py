@@ -149,6 +149,22 @@ def test_an_answer_the_model_learnt_about_another_job_no_longer_decides_the_row(
     assert {r.connection.id: r.source for r in again} == {"lab-yes": "label", "lab-no": "label"}
 
 
+def test_a_no_kept_anyway_is_kept_and_says_so() -> None:
+    connections = [person("friend", "Backend Developer"), person("other", "Backend Developer")]
+    rows = score_connections(
+        connections,
+        np.stack([unit(-0.8)] * 2),
+        make_bundle(),
+        answers={"friend": False, "other": False},
+        spared={"friend"},
+    )
+    got = {r.connection.id: (r.suggestion, r.label, r.why) for r in rows}
+    assert got == {
+        "friend": ("keep", False, "you keep them, though not your audience"),
+        "other": ("remove", False, "you answered no"),
+    }
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -29,7 +29,7 @@ from relevance.embedders.choice import choose_for
 from relevance.errors import ModelError, RelevanceError
 from relevance.io import Export, read_export, scorable
 from relevance.labeller import Labeller
-from relevance.labels import Labels, load_labels, parse_label
+from relevance.labels import SPARED, Labels, load_labels, parse_label
 from relevance.language_offsets import labelling_vectors
 from relevance.matching import match_labels, require_same_network
 from relevance.progress import Progress
@@ -41,7 +41,13 @@ from relevance.training import Outlook, check_label_counts
 log = logging.getLogger("relevance.app")
 
 # The removal list's two answers, as they are written to the labels file: the `picked` tag and the label.
-ACTIONS: dict[str, tuple[str, bool]] = {"removed": ("removed", False), "kept": ("kept", True)}
+# What the person did with a row of the removal list: (``picked`` in labels.csv, the answer). "spared": kept though
+# not the audience (a friend): a "no" the model learns, that keeps the row off the list (``Labels.spared``).
+ACTIONS: dict[str, tuple[str, bool]] = {
+    "removed": ("removed", False),
+    "kept": ("kept", True),
+    SPARED: (SPARED, False),
+}
 UNDO = "undo"  # takes back the last of them (a click meant for another row)
 # Once a model is in use, it trains again by itself after this many answers it has not learnt from: about a
 # minute of labelling, against a training of seconds (30,000 connections: scripts/bench_app.py).
@@ -81,7 +87,7 @@ class AppState:
         self.removals: list[ScoredRow] = []  # the removal list: surest first, then kept in place (``_use``)
         self.listed: dict[str, int] = {}  # id -> its place on that list
         self.model_note = ""  # why there is no removal list, when a saved model could not be used
-        self.acted: dict[str, str] = {}  # id -> "removed" / "kept", while that is the latest answer for it
+        self.acted: dict[str, str] = {}  # id -> an action (``ACTIONS``), while that is the latest answer for it
         for row in labels.rows:
             tag = row.get("picked", "").strip().casefold()
             if tag in ACTIONS and row.get("label", "").strip():  # an action taken back leaves no answer
@@ -296,8 +302,8 @@ class AppState:
         """
         bundle = load_bundle(folder / MODEL, self.embedder.name)
         with self.lock:
-            answers = dict(self.labels.answers)
-        scored = self._scoring(bundle, answers)
+            answers, spared = dict(self.labels.answers), self.labels.spared
+        scored = self._scoring(bundle, answers, spared)
         save_bundle(bundle, self.model_path)
         if answers == self.learnt:  # the training's own report counts what the page will
             with atomic_write(self.report_path, "wb") as out, (folder / REPORT).open("rb") as report:
@@ -309,26 +315,28 @@ class AppState:
 
     # ----- step 3: remove
 
-    def _scoring(self, bundle: Bundle, answers: dict[str, bool] | None = None) -> Scored:
-        """Score everyone with the vectors already in memory; the person's latest answers (or ``answers``) decide
-        their rows. Without the lock: a few tenths of a second (30,000 rows) that the person's next card need not
-        wait for."""
+    def _scoring(
+        self, bundle: Bundle, answers: dict[str, bool] | None = None, spared: frozenset[str] = frozenset()
+    ) -> Scored:
+        """Score everyone with the vectors already in memory; the person's latest answers (or ``answers``, with the
+        ``spared`` among them) decide their rows. Without the lock: a few tenths of a second (30,000 rows) that the
+        person's next card need not wait for."""
         if answers is None:
             with self.lock:
-                answers = self.labels.answers
-        rows = score_connections(self.connections, self.vectors, bundle, answers=answers)
+                answers, spared = self.labels.answers, self.labels.spared
+        rows = score_connections(self.connections, self.vectors, bundle, answers=answers, spared=spared)
         return Scored(rows=rows, export=self.export, bundle=bundle, vectors=self.vectors)
 
     def _use(self, scored: Scored) -> None:
         """Make ``scored`` the removal list the page shows."""
         with self.lock:
             self.scored, self.model_note = scored, ""
-            # A restart scores with the latest answers: a "keep after all" is then a "yes" the model keeps, and
-            # stays on the list (at its end) so that the person's progress through it reads the same.
+            # A restart scores with the latest answers: a row kept on the list ("kept", SPARED) is then one the model
+            # keeps, and stays on the list (at its end) so that the person's progress through it reads the same.
             listed = {
                 row.connection.id: row
                 for row in scored.rows
-                if row.suggestion == "remove" or self.acted.get(row.connection.id) == "kept"
+                if row.suggestion == "remove" or self.acted.get(row.connection.id) in ("kept", SPARED)
             }
             # A model trained while the person works through the list keeps the list where it was: its rows stay
             # in their places, with their new scores (one it no longer suggests says so, ``_dropped``), and the
@@ -346,7 +354,9 @@ class AppState:
         return [
             row
             if (yes := done.get(row.connection.id)) is None
-            else replace(answered_row(row.connection, row.score, yes), model=row.model)
+            else replace(
+                answered_row(row.connection, row.score, yes, self.acted[row.connection.id] == SPARED), model=row.model
+            )
             for row in rows
         ]
 
@@ -373,6 +383,7 @@ class AppState:
                 "total": len(self.removals) - done.count("dropped"),
                 "removed": done.count("removed"),
                 "kept": done.count("kept"),
+                "spared": done.count(SPARED),
                 "dropped": done.count("dropped"),  # greyed in their batches: why there are more batches than total/size
                 "batch_size": size,
                 "batches": -(-len(self.removals) // size),
@@ -388,10 +399,11 @@ class AppState:
             return {"batch": batch, "rows": [self._removal_row(row) for row in rows], "progress": self.removal_view()}
 
     def act(self, connection_id: str, action: str) -> dict[str, Any]:
-        """ "removed" (not my audience) or "kept" (my audience after all): an answer like any other, on disk now.
+        """ "removed" (not my audience), "kept" (my audience after all) or SPARED (kept, though not my audience): an
+        answer like any other, on disk now.
         "undo" takes the last of them back: the row is as it was before the person acted on it."""
         if action not in ACTIONS and action != UNDO:
-            raise RelevanceError(f"unknown action {action!r}: use removed, kept or undo")
+            raise RelevanceError(f"unknown action {action!r}: use {', '.join(ACTIONS)} or {UNDO}")
         with self.lock:
             row = self._row(connection_id)
             if connection_id not in self.listed:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from relevance.labeller import WINDOW, why_no_list
+from relevance.labels import SPARED
 from relevance.metrics import MIN_PER_CLASS
 from relevance.score import Scored, ScoredRow
 from relevance.summary import checks_line, summarise
@@ -47,6 +48,11 @@ def removal_why(row: ScoredRow, state: str, dropped: bool) -> str:
         return f"You removed them: an answer (not your audience) the next training learns from. {TAKE_BACK}"
     if state == "kept":
         return f"You kept them after all: an answer (your audience) the next training learns from. {TAKE_BACK}"
+    if state == SPARED:
+        return (
+            "You keep them, though not your audience: an answer (not your audience) the next training learns from, "
+            f"and they stay off the list. {TAKE_BACK}"
+        )
     if dropped:
         return f"The model trained since no longer suggests removing them (now {row.suggestion}): {row.why}"
     return row.why

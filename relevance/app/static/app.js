@@ -233,11 +233,12 @@ function renderRemoveSummary(remove) {
   const greyed = remove.dropped
     ? ` · ${remove.dropped.toLocaleString("en")} no longer suggested, greyed in their batches`
     : "";
-  // Kept after all, a row stays in its place but is no longer a removal: out of the count the sentence above gives.
+  // Kept, a row stays in its place but is no longer a removal: out of the count the sentence above gives.
   const kept = remove.kept ? ` · ${remove.kept.toLocaleString("en")} kept after all (your audience)` : "";
-  const removals = remove.total - remove.kept;
+  const spared = remove.spared ? ` · ${remove.spared.toLocaleString("en")} kept though not your audience` : "";
+  const removals = remove.total - remove.kept - remove.spared;
   $("remove-progress").textContent =
-    `${remove.removed.toLocaleString("en")} of ${removals.toLocaleString("en")} removed${kept}${greyed}`;
+    `${remove.removed.toLocaleString("en")} of ${removals.toLocaleString("en")} removed${kept}${spared}${greyed}`;
   $("remove-report").hidden = !remove.report;
 }
 
@@ -268,13 +269,18 @@ async function loadBatch(batch) {
 function removalRow(row, number) {
   const tr = el("tr", { className: row.state || (row.dropped ? "dropped" : "") });
   tr.dataset.id = row.id;
-  const removed = el("button", { type: "button", className: "removed" }, "removed");
-  const kept = el("button", { type: "button", className: "kept" }, "keep after all");
-  removed.setAttribute("aria-pressed", String(row.state === "removed"));
-  kept.setAttribute("aria-pressed", String(row.state === "kept"));
-  // a pressed button clicked again takes the answer back (a click meant for another row)
-  removed.addEventListener("click", () => act(tr, row, row.state === "removed" ? "undo" : "removed"));
-  kept.addEventListener("click", () => act(tr, row, row.state === "kept" ? "undo" : "kept"));
+  // "keep after all" says the model was wrong (your audience); "keep anyway" keeps a friend who is not
+  const buttons = [
+    ["removed", "removed", "Removed on LinkedIn: not your audience"],
+    ["kept", "keep after all", "Your audience after all: the model was wrong"],
+    ["spared", "keep anyway", "Not your audience, but you keep them (a friend, family): they stay off the list"],
+  ].map(([action, text, title]) => {
+    const button = el("button", { type: "button", className: action, title }, text);
+    button.setAttribute("aria-pressed", String(row.state === action));
+    // a pressed button clicked again takes the answer back (a click meant for another row)
+    button.addEventListener("click", () => act(tr, row, row.state === action ? "undo" : action));
+    return button;
+  });
   // data-label: the caption a phone's card layout shows beside each cell (app.css), where the table has its header
   const cell = (label, ...children) => {
     const td = el("td", {}, ...children);
@@ -290,7 +296,7 @@ function removalRow(row, number) {
     cell("Company", row.company),
     cell("Score", row.score),
     why,
-    el("td", { className: "done" }, removed, kept),
+    el("td", { className: "done" }, ...buttons),
   );
   return tr;
 }
