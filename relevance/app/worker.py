@@ -209,9 +209,7 @@ def _train(job: Job, phase: Callable[[int, str], None]) -> None:
     folder = Path(job.folder)
     save_bundle(trained.bundle, folder / MODEL)
     phase(3, "Scoring everyone")
-    rows = score_connections(
-        connections, vectors, trained.bundle, answers=job.labels.answers, spared=job.labels.spared
-    )
+    rows = score_connections(connections, vectors, trained.bundle, answers=job.labels.answers, spared=job.labels.spared)
     scored = Scored(rows=rows, export=export, bundle=trained.bundle, vectors=vectors)
     phase(4, "Writing the report")
     from relevance.report import report_scored  # here: plotly is heavy, and only this step needs it
