@@ -8,6 +8,8 @@ from datetime import date
 
 # Three or more question marks not right after a letter: a word a code page could not write.
 _LOST_WORD = re.compile(r"(?<![^\W\d_])\?{3,}")
+# A run of letters and question marks: a word, whose "?" before its last letter stood for letters.
+_WORD_WITH_MARKS = re.compile(r"(?:[^\W\d_]|\?)+")
 # The columns of a canonical record, in the order they are written to CSV.
 CANONICAL_COLUMNS: tuple[str, ...] = (
     "id",
@@ -72,9 +74,12 @@ def lost_letters(title: str) -> bool:
     """Whether a title lost its words to question marks: "???????? ?? ????????" is what a Russian title becomes
     in a file saved in a code page that cannot write its letters (Excel puts "?" for each), "HR-???????? |
     Freelancer" a mixed one. More question marks than letters, or a word of three or more of them: what is
-    left reads as something else. A letter or two lost ("Operator w?zka", "Piel?gniarka") is still read, and so
-    is a headline's "Open to work???"."""
+    left reads as something else; and so does a word that lost two letters or more: Kazakh in a Russian code
+    page, "М??алім" (Мұғалім, teacher), "??рылтайшы" (founder). A letter lost here and there ("Operator w?zka",
+    "Kierownik dzia?u sprzeda?y") is still read, and so is a headline's "Open to work???"."""
     if "?" not in title:  # nearly every title: one scan, and every row of every count asks
         return False
     marks = title.count("?")
-    return marks > sum(ch.isalpha() for ch in title) or bool(_LOST_WORD.search(title))
+    if marks > sum(ch.isalpha() for ch in title) or _LOST_WORD.search(title):
+        return True
+    return any(word.rstrip("?").count("?") >= 2 for word in _WORD_WITH_MARKS.findall(title))
