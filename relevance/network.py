@@ -36,6 +36,10 @@ KINDS = (URL, NAME_DAY)  # the surer first: used when both exports have it as of
 # Sampled connections of this export that must all miss the old network before the two are called unrelated.
 EVIDENCE = 5
 _DIGEST = 4  # bytes: 32-bit hashes; among 30,000 connections a pair may share one now and then, a count off by one
+# Below this share in common in both directions, an export is another person's network, not another export of the
+# model's: a newer export keeps most of the old one (a grown network all of it, a pruned one is all in it), and
+# two trainers in one city share some connections (a helper's two invented Almaty networks: 2% and 10%).
+ANOTHER_NETWORK = 0.25
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,11 @@ class Overlap:
     def disjoint(self) -> bool:
         """Not one connection in common: another person's network."""
         return self.new == self.connections and self.gone == self.fingerprinted
+
+    @property
+    def another_network(self) -> bool:
+        """Too little in common to be another export of the same network: another person's (``ANOTHER_NETWORK``)."""
+        return self.disjoint or self.shared < ANOTHER_NETWORK
 
     @property
     def shared(self) -> float:

@@ -31,12 +31,15 @@ def trained_on(
     fix: str = "train a model on this export",
 ) -> Overlap | None:
     """How these connections (of ``source``) compare with the export the model was trained on; None when the card
-    does not say or they cannot be compared. ModelError, ending in ``fix``, when they share no connection: another
-    person's network, whose scores and estimates the model cannot speak for."""
+    does not say or they cannot be compared. ModelError, ending in ``fix``, when they share too little to be one
+    network (``Overlap.another_network``): another person's, whose scores and estimates the model cannot speak
+    for."""
     overlap = compare(card.network, connections) if card.network is not None else None
-    if overlap is not None and overlap.disjoint:
+    if overlap is not None and overlap.another_network:
+        about = "" if overlap.exact else "about "
+        few = "none" if overlap.disjoint else f"only {about}{1 - overlap.new / max(overlap.connections, 1):.0%}"
         raise ModelError(
-            f"{model} was trained on another network: none of the connections in {source} were in the export it "
+            f"{model} was trained on another network: {few} of the connections in {source} were in the export it "
             f"was trained on — {fix}"
         )
     return overlap

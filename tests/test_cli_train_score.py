@@ -520,27 +520,29 @@ def test_score_with_a_newer_export_of_the_same_network_says_what_changed(
     assert code == 0 and "Note:" not in talk and "Warning:" not in talk
 
 
-def test_score_with_a_network_that_shares_little_with_the_models_is_a_warning(
+def test_score_with_a_network_that_shares_little_with_the_models_is_a_warning_or_too_little_an_error(
     network: tuple[Path, Path], tmp_path: Path
 ) -> None:
     export, labels = network
     model = tmp_path / "m.npz"
     train(export, labels, model)
     theirs = other_export(export, tmp_path / "Theirs.csv", stranger=True)
-    mixed = tmp_path / "Mixed.csv"  # 30 of this network's people among 122 others: a colleague's network
-    mixed.write_text(
-        export.read_text().splitlines()[0]
-        + "\n"
-        + "\n".join([*export.read_text().splitlines()[1:31], *theirs.read_text().splitlines()[1:]])
-        + "\n"
-    )
-    code, _, talk = score(mixed, model, tmp_path)
-    assert code == 0, talk
-    assert (
-        f"Warning: only 20% of this export's connections were in the export {model} was trained on: is it the same "
-        "network? Its thresholds and estimates were measured on that one — train a model on this export for its own."
-        in " ".join(talk.split())
-    )
+    mine = export.read_text().splitlines()
+    mixed = tmp_path / "Mixed.csv"
+    for shared, warned in ((50, True), (20, False)):  # of this network's 122 people among 122 others
+        mixed.write_text("\n".join([mine[0], *mine[1 : shared + 1], *theirs.read_text().splitlines()[1:]]) + "\n")
+        code, _, talk = score(mixed, model, tmp_path)
+        said = " ".join(talk.split())
+        if warned:  # 29% of this export, 41% of the model's: another export of it, perhaps
+            assert code == 0, talk
+            assert (
+                f"Warning: only 29% of this export's connections were in the export {model} was trained on: is it "
+                "the same network? Its thresholds and estimates were measured on that one — train a model on this "
+                "export for its own." in said
+            )
+        else:  # 14% and 16%: a colleague's network, another person's
+            assert code == 1, talk
+            assert f"Error: {model} was trained on another network: only 14% of the connections in Mixed.csv" in said
 
 
 def test_score_sets_aside_another_networks_labels_file_with_a_note(

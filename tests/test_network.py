@@ -69,6 +69,10 @@ def test_another_persons_network_shares_nothing_or_little() -> None:
     assert stranger is not None and stranger.disjoint
     colleague = compare(mine, [*network(range(1_000)), *network(range(4_000), prefix="q")])  # 1,000 in common
     assert colleague is not None and not colleague.disjoint and colleague.shared < 0.5
+    # 20% in common: another person's network, as good as a stranger's for the model
+    assert colleague.another_network and stranger.another_network
+    newer = compare(mine, [*network(range(2_000, 5_000)), *network(range(1_500), prefix="q")])  # a year of churn
+    assert newer is not None and not newer.another_network
 
 
 def test_an_excel_round_trip_is_the_same_network_by_name_and_day(data: Path) -> None:
