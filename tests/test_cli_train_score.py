@@ -697,3 +697,20 @@ def test_a_model_named_by_its_card_is_the_same_model(network: tuple[Path, Path],
     )
     assert result.exit_code == 1 and "will not write" in result.stderr and "your labels file" in result.stderr
     assert answers.read_bytes() == labels.read_bytes()
+
+
+def test_train_says_how_many_in_the_labels_file_wait_for_an_answer(network: tuple[Path, Path], tmp_path: Path) -> None:
+    export, labels = network
+    text = labels.read_text().splitlines()
+    # two cells emptied in a spreadsheet: unanswered, as `relevance sample` leaves the ones it adds
+    for i in (1, 2):
+        text[i] = text[i].split(",")[0] + ","
+    labels.write_text("\n".join(text) + "\n")
+    result = runner.invoke(app, ["train", str(export), "--labels", str(labels), "--model", str(tmp_path / "m.npz")])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "Trained on 88 answers" in said
+    assert (
+        f"Note: 2 connections in {labels} have no answer yet (an empty label cell): not learnt from; `relevance label` "
+        "asks them first." in said
+    )

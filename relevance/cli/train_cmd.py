@@ -98,6 +98,13 @@ def train(
         save_bundle(trained.bundle, model)
     if not quiet:
         warn_unreadable(trained.unreadable, labels)
+        here = {c.id for c in result.connections}
+        if waiting := sum(i in here and i not in worksheet.outdated for i in worksheet.queued):
+            one = waiting == 1
+            say(
+                f"Note: {waiting:,} connection{'' if one else 's'} in {labels} {'has' if one else 'have'} no answer "
+                f"yet (an empty label cell): not learnt from; `relevance label` asks {'it' if one else 'them'} first."
+            )
         for line in training_lines(trained, model):
             err.print(line, markup=False)
         say(f"Next: relevance score {quote(str(export))} --model {quote(str(model))} --out scored.csv")
