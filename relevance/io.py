@@ -194,6 +194,11 @@ def _without_repeated_headers(body: Sequence[Sequence[Cell]], header: list[str])
     return kept, copies
 
 
+# Columns of LinkedIn's Profile.csv (the member's own profile, in the same archive as Connections.csv) that no
+# connections export has: it would otherwise read as one connection with a headline.
+_OWN_PROFILE = frozenset({"maidenname", "birthdate", "zipcode", "geolocation", "twitterhandles", "instantmessengers"})
+
+
 def scorable(export: Export) -> Export:
     """The export, if it has connections and a column saying what they do: what labelling, training and scoring
     need (``inspect`` describes any file). Raises ExportError with the fix otherwise: a header-only file, one
@@ -205,6 +210,11 @@ def scorable(export: Export) -> Export:
         raise ExportError(
             f"{export.source} is a scored file relevance wrote, not an export: pass the Connections.csv from "
             "LinkedIn (`relevance report` opens a scored file)"
+        )
+    if named & _OWN_PROFILE:
+        raise ExportError(
+            f"{export.source} is your own profile (LinkedIn's Profile.csv), not your connections: pass the "
+            "Connections.csv from the same archive"
         )
     if {"id", "label"} <= named and "connectedon" not in named:
         raise ExportError(

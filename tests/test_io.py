@@ -795,3 +795,15 @@ def test_relevances_own_files_are_not_taken_for_an_export(tmp_path: Path) -> Non
         scorable(read_export(labels))
     with pytest.raises(ExportError, match="is a scored file relevance wrote, not an export"):
         scorable(read_export(scored))
+
+
+def test_the_members_own_profile_from_the_same_archive_is_not_taken_for_one_connection(tmp_path: Path) -> None:
+    from relevance.io import scorable
+
+    profile = tmp_path / "Profile.csv"
+    profile.write_text(
+        "First Name,Last Name,Maiden Name,Address,Birth Date,Headline,Summary,Industry,Zip Code,Geo Location,"
+        'Twitter Handles,Websites,Instant Messengers\nAnn,Test,,,,HR trainer,,Human Resources,,"Almaty, KZ",,,\n'
+    )
+    with pytest.raises(ExportError, match=r"is your own profile \(LinkedIn's Profile\.csv\), not your connections"):
+        scorable(read_export(profile))
