@@ -345,10 +345,18 @@ def score(export: Path, model: Path, tmp_path: Path, *extra: str) -> tuple[int, 
 def test_each_keep_rule_says_how_many_it_kept(network: tuple[Path, Path], tmp_path: Path) -> None:
     export, labels = network
     train(export, labels, tmp_path / "m.npz")
-    code, _, talk = score(export, tmp_path / "m.npz", tmp_path, "--keep", "company=ACME", "--keep", "company=NoSuchXYZ")
+    code, _, talk = score(
+        export, tmp_path / "m.npz", tmp_path, "--keep", "company=ACME", "--keep", "company=NoSuchXYZ", "--keep",
+        "last_name=dev",  # the ACME row's
+    )  # fmt: skip
     assert code == 0, talk
     assert '--keep "company=ACME": kept 1.' in talk
     assert '--keep "company=NoSuchXYZ": kept 0 (does it match anyone? check the field and the spelling).' in talk
+    # a rule whose rows an earlier one kept: it matches, and says so
+    assert (
+        '--keep "last_name=dev": kept 0 more: the 1 it matches were kept already, by an earlier rule or '
+        "your answers." in " ".join(talk.split())
+    )
 
 
 def test_a_keep_rule_that_mixes_the_syntax_is_rejected(network: tuple[Path, Path], tmp_path: Path) -> None:

@@ -191,7 +191,11 @@ def rule_lines(scored: Scored, keep_newer_than: str | None, today: date | None =
         if text == NEWER_RULE and scored.newer_from is not None and keep_newer_than:
             lines.append(f"--keep-newer-than {keep_newer_than}: kept {kept:,} {_since(scored, today)}.")
         elif text != NEWER_RULE:
-            check = " (does it match anyone? check the field and the spelling)" if not kept else ""
+            check = ""
+            if not kept and (matched := scored.rule_matches.get(text, 0)):
+                check = f" more: the {matched:,} it matches were kept already, by an earlier rule or your answers"
+            elif not kept:
+                check = " (does it match anyone? check the field and the spelling)"
             lines.append(f'--keep "{text}": kept {kept:,}{check}.')
     return lines
 
