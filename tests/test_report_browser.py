@@ -189,6 +189,45 @@ def test_ticks_survive_a_reload(browser: Chromium, full_report: Path) -> None:
     assert_clean(browser)
 
 
+def test_ticks_carry_over_to_the_report_of_the_next_export_but_not_to_another_persons(
+    browser: Chromium, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    def report(rows: list[ScoredRow], name: str) -> Path:
+        return write_report(build_report(rows, vectors_for(rows), model_card()), tmp_path / name / "report.html")
+
+    def ticked() -> list[str]:
+        return browser.evaluate(
+            "Array.from(document.querySelectorAll('#batches input:checked')).map(box => box.closest('tr').dataset.id)"
+        )
+
+    rows = scored_rows(300, hostile=False)
+    first = report(rows, "march")
+    open_report(browser, first)
+    browser.evaluate("localStorage.clear(); location.reload()")
+    browser.wait_for_event("Page.loadEventFired")
+    browser.wait_until(PLOTS_DRAWN)
+    done = browser.evaluate(
+        "Array.from(document.querySelectorAll('#batches input[type=checkbox]')).slice(0, 4)"
+        ".map(box => { box.click(); return box.closest('tr').dataset.id; })"
+    )
+    # a month later: the first ticked one gone from the export, 20 new connections: another network key
+    later = [row for row in rows if row.connection.id != done[0]] + [
+        replace(row, connection=replace(row.connection, id=f"new-{i}")) for i, row in enumerate(rows[-20:])
+    ]
+    open_report(browser, report(later, "april"))
+    assert sorted(ticked()) == sorted(done[1:])
+    assert browser.evaluate("document.getElementById('carried').textContent") == (
+        "3 ticks carried over from the report of an earlier export of your network."
+    )
+    # another person's network on this computer: none of theirs is among the ticked
+    theirs = [replace(row, connection=replace(row.connection, id=f"theirs-{i}")) for i, row in enumerate(rows)]
+    open_report(browser, report(theirs, "theirs"))
+    assert ticked() == [] and browser.evaluate("document.getElementById('carried').hidden")
+    assert_clean(browser)
+
+
 @pytest.mark.parametrize("broken", ["no WebGL at all", "WebGL plotly cannot use"])
 def test_map_without_webgl_falls_back_to_svg(browser: Chromium, tmp_path: Path, broken: str) -> None:
     rows = scored_rows(60)

@@ -333,7 +333,7 @@ def _checklist(data: ReportData) -> str:
         "choose <b>More → Remove connection</b>, then tick the box here. Removing cannot be undone and LinkedIn does "
         "not tell them. Do it by hand: tools that remove connections for you break LinkedIn's terms.</p>"
         "<p id='storage'>Your ticks are kept in this browser on this computer, so you can close the file and carry on "
-        "another day.</p>"
+        "another day, and in the report of your next export.</p><p id='carried' hidden></p>"
         "<p id='no-storage' class='warn' hidden>This browser does not let the file remember ticks: they will be lost when you close it.</p>"
         "<div id='progress'><b><span id='done-count'>0</span> done</b> · <span id='left-count'></span> to go "
         "<label style='margin-left:16px'><input type='checkbox' id='hide-done'> hide the done ones</label>"
