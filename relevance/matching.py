@@ -114,7 +114,8 @@ class LabelMatch:
 
 
 def match_labels(export: Export, labels: Labels) -> LabelMatch:
-    """Match the ids of a labels file to the connections of an export (see the module docstring)."""
+    """Match the ids of a labels file to the connections of an export (see the module docstring), and set aside on
+    ``labels`` (``Labels.outdated``) the answers about a job the person no longer has in it."""
     entries = _entries(labels.rows)
     answered = frozenset(labels.answers)
     candidates = _Candidates(export.connections)

@@ -40,7 +40,6 @@ from relevance.training import Outlook, check_label_counts
 
 log = logging.getLogger("relevance.app")
 
-# The removal list's two answers, as they are written to the labels file: the `picked` tag and the label.
 # What the person did with a row of the removal list: (``picked`` in labels.csv, the answer). "spared": kept though
 # not the audience (a friend): a "no" the model learns, that keeps the row off the list (``Labels.spared``).
 ACTIONS: dict[str, tuple[str, bool]] = {
