@@ -665,6 +665,27 @@ def test_a_friend_kept_anyway_is_a_no_that_stays_off_the_list(export: Path, tmp_
     again.close()
 
 
+def test_the_report_opened_from_the_page_counts_the_list_worked_through_as_the_page_does(
+    export: Path, tmp_path: Path
+) -> None:
+    from html import escape
+
+    from relevance.summary import summarise_rows
+
+    state = trained_state(export, tmp_path, auto_train_every=0)
+    first = state.report_file()
+    assert first is not None
+    written = first.stat().st_mtime_ns
+    assert state.report_file() == first and first.stat().st_mtime_ns == written  # nothing done: not written again
+    rows = [row["id"] for row in state.removal_batch(0)["rows"]]
+    state.act(rows[0], "removed")
+    state.act(rows[1], "spared")
+    state.act(rows[2], "kept")
+    page = summarise_rows(state._as_acted(state.scored.rows), state.scored.bundle.card).removal_sentence()
+    assert f"<p id='removal-answer'><b>{escape(page)}</b></p>" in state.report_file().read_text(encoding="utf-8")
+    state.close()
+
+
 @pytest.mark.slow  # two trainings
 def test_the_report_counts_the_answers_given_while_it_trained_as_the_page_does(export: Path, tmp_path: Path) -> None:
     from html import escape

@@ -94,6 +94,9 @@ class AppState:
             else:
                 self.acted.pop(row["id"], None)
         self._report_lock = threading.Lock()
+        # What the person had done on the list when the report on disk was written (None: not known, as for a
+        # report from an earlier session).
+        self._reported: dict[str, str] | None = None
 
     @classmethod
     def open(
@@ -304,11 +307,14 @@ class AppState:
             answers, spared = dict(self.labels.answers), self.labels.spared
         scored = self._scoring(bundle, answers, spared)
         save_bundle(bundle, self.model_path)
-        if answers == self.learnt:  # the training's own report counts what the page will
-            with atomic_write(self.report_path, "wb") as out, (folder / REPORT).open("rb") as report:
-                out.write(report.read())
-        else:  # answers given while it trained decide their rows on the page: the report must count them too
-            report_tools().report_scored(scored, self.report_path)
+        with self._report_lock:
+            if answers == self.learnt:  # the training's own report counts what the page will
+                with atomic_write(self.report_path, "wb") as out, (folder / REPORT).open("rb") as report:
+                    out.write(report.read())
+            else:  # answers given while it trained decide their rows on the page: the report must count them too
+                report_tools().report_scored(scored, self.report_path)
+            with self.lock:
+                self._reported = dict(self.acted)  # each of them one of the answers it was scored with
         self._use(scored)
         return words.training_lines(scored)
 
@@ -424,13 +430,17 @@ class AppState:
             }
 
     def report_file(self) -> Path | None:
-        """The latest scoring's HTML report, written now if the saved model has none yet."""
+        """The latest scoring's HTML report, written again when the person has worked through the list since it
+        was: the report counts the rows as the page does (``_as_acted``)."""
         with self._report_lock:
             scored = self.scored
             if scored is None:
                 return None
-            if not self.report_path.exists():
-                report_tools().report_scored(scored, self.report_path)
+            with self.lock:
+                acted, rows = dict(self.acted), self._as_acted(scored.rows)
+            if not self.report_path.exists() or acted != self._reported:
+                report_tools().report_scored(replace(scored, rows=rows), self.report_path)
+                self._reported = acted
             return self.report_path
 
     # ----- helpers
