@@ -659,6 +659,7 @@ def test_a_friend_kept_anyway_is_a_no_that_stays_off_the_list(export: Path, tmp_
     row = next(r for r in again.scored.rows if r.connection.id == friend)
     assert (row.suggestion, row.label, row.why) == ("keep", False, "you keep them, though not your audience")
     assert again.acted == {friend: "spared"} and again.removal_view()["spared"] == 1
+    assert any("ROC-AUC" in line for line in again.train_view()["lines"])  # the Train step shows the saved model's
     # changed to a removal after all: then it is one
     assert again.act(friend, "removed")["row"]["state"] == "removed" and load_labels(state.labels.path).spared == set()
     state.close()

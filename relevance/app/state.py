@@ -86,6 +86,7 @@ class AppState:
         self.removals: list[ScoredRow] = []  # the removal list: surest first, then kept in place (``_use``)
         self.listed: dict[str, int] = {}  # id -> its place on that list
         self.model_note = ""  # why there is no removal list, when a saved model could not be used
+        self.saved_lines: list[str] = []  # what the saved model found, for the Train step before any training
         self.acted: dict[str, str] = {}  # id -> an action (``ACTIONS``), while that is the latest answer for it
         for row in labels.rows:
             tag = row.get("picked", "").strip().casefold()
@@ -159,6 +160,8 @@ class AppState:
             return
         self._use(self._scoring(bundle))
         self.learnt = bundle.examples.learnt()
+        if self.scored is not None:
+            self.saved_lines = words.training_lines(self.scored)
 
     def close(self) -> None:
         """The app is closing: a running training ends with it (the saved model stays as it was)."""
@@ -249,6 +252,8 @@ class AppState:
         with self.lock:
             yes, no = self.labels.counts()
             view = self.training.view()
+            if not view["lines"]:  # no training yet in this session: what the saved model found
+                view["lines"] = self.saved_lines
             if view["state"] == "failed":
                 view["message"] = words.training_failed(view["message"], self.scored is not None)
             auto = self.auto_train_every if self.scored is not None else 0
