@@ -20,6 +20,7 @@ from relevance.groups import title_keys
 from relevance.guess import Guess, class_counts, cv_quality, fit_model
 from relevance.labels import Labels, append_rows, compact, label_row
 from relevance.linear import network_mean
+from relevance.metrics import MIN_PER_CLASS
 from relevance.records import Connection
 from relevance.sampling import answered_rows, choose_picks, effective_strategy
 from relevance.settings import DEFAULT_SETTINGS
@@ -27,6 +28,9 @@ from relevance.training import Outlook, removal_outlook
 
 # Answers of each kind before the model's guess is worth showing.
 MIN_TO_GUESS = 2
+# ... and before its cross-validated quality is (training's own minimum): from 3 "yes" it read 0.46 on a helper's
+# network at 11-18 answers, below chance, which says nothing but alarms.
+MIN_TO_SHOW_QUALITY = MIN_PER_CLASS
 # The stop hint: cross-validated quality that gained less than TOLERANCE over the last WINDOW answers.
 WINDOW = 30
 TOLERANCE = 0.01
@@ -170,7 +174,7 @@ class Session:
         yes, no = class_counts(self.answered)
         asked = self.answered.keys() | self.skipped  # a skipped card is not "not asked yet": the counts add up
         open_rows = int(self.text.sum()) - sum(bool(self.text[r]) for r in asked)
-        quality = self.history[-1][1] if self.history else None
+        quality = self.history[-1][1] if self.history and min(yes, no) >= MIN_TO_SHOW_QUALITY else None
         outlook = self.outlook() if self.with_outlook and flattened(self.history) else None
         return Status(yes, no, len(self.skipped), open_rows, quality, stop_hint(self.history, outlook=outlook), outlook)
 

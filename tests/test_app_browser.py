@@ -261,6 +261,12 @@ def test_training_and_the_removal_buttons(browser: Chromium, server: AppServer) 
     assert " · 1 kept after all (your audience) · 1 kept though not your audience" in spared
     assert spared.startswith(f"1 of {int(total[1].replace(',', '')) - 1:,} removed")
     assert browser.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # three buttons fit
+    # answers given on the list are counted on the Label step too
+    yes, no = server.state.labels.counts()
+    browser.evaluate("location.hash = 'label'")
+    browser.wait_until(f"document.getElementById('label-status').textContent.includes('({yes} yes · {no} no)')")
+    browser.evaluate("location.hash = 'remove'")
+    browser.wait_until("document.querySelectorAll('#removals tbody tr').length > 1")
     # a training that ends while the person works through batch 2 leaves them there
     browser.evaluate("document.getElementById('batch-next').click()")
     browser.wait_until("document.body.dataset.batch === '1'")

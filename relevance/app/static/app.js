@@ -207,6 +207,12 @@ async function poll() {
     render(await call("GET", "/api/state"));
   } catch (error) {
     notice(error.message);
+    // the app stopped (or lost its key): no training runs in it any more, and polling it again says nothing new
+    $("training-note").hidden = true;
+    if (page.polling) {
+      clearInterval(page.polling);
+      page.polling = null;
+    }
   }
 }
 
@@ -328,7 +334,10 @@ for (const end of ["", "-end"]) {
 for (const button of document.querySelectorAll(".keys button")) {
   button.addEventListener("click", () => labelKey(button.dataset.key));
 }
-window.addEventListener("hashchange", () => show(location.hash.slice(1)));
+window.addEventListener("hashchange", () => {
+  show(location.hash.slice(1));
+  poll(); // answers given on another step (the removal list's) change this one's counts
+});
 
 (async () => {
   try {
