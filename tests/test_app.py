@@ -587,6 +587,10 @@ def test_a_new_model_keeps_the_removal_list_in_the_order_being_worked_through(ex
     assert [row.connection.id for row in state.scored.rows[:5]] != before[:5]  # what a fresh order would have done
     rows = state.removal_batch(0)["rows"]
     assert rows[0]["why"].startswith("You removed them")  # not "you answered no": the person removed them here
+    # the page says how the new model moved the list, counting the model's own removals before and after
+    model_rows = sum(row.is_model_removal for row in state.scored.rows)
+    change = state.removal_view()["change"]
+    assert change.startswith("The model trained again on 45 answers suggests ") and f"({model_rows:,}" in change
     state.close()
 
 

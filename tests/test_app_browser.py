@@ -277,6 +277,10 @@ def test_training_and_the_removal_buttons(browser: Chromium, server: AppServer) 
     browser.wait_until("document.body.dataset.training === 'done'", timeout=120)
     time.sleep(1)  # the list loads again after the training
     assert browser.evaluate("document.body.dataset.batch") == "1"
+    # and the page says what the new model did to the list
+    assert browser.evaluate("document.getElementById('remove-change').textContent").startswith(
+        "The model trained again on "
+    )
     assert_clean(browser, server)
 
 

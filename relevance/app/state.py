@@ -87,6 +87,7 @@ class AppState:
         self.listed: dict[str, int] = {}  # id -> its place on that list
         self.model_note = ""  # why there is no removal list, when a saved model could not be used
         self.saved_lines: list[str] = []  # what the saved model found, for the Train step before any training
+        self.list_change = ""  # how the latest training changed the model's removals (``words.list_change``)
         self.acted: dict[str, str] = {}  # id -> an action (``ACTIONS``), while that is the latest answer for it
         for row in labels.rows:
             tag = row.get("picked", "").strip().casefold()
@@ -340,6 +341,12 @@ class AppState:
     def _use(self, scored: Scored) -> None:
         """Make ``scored`` the removal list the page shows."""
         with self.lock:
+            if self.scored is not None:  # a model trained in this session replaces one in use: say how the list moved
+                before = sum(row.is_model_removal for row in self.scored.rows)
+                card = scored.bundle.card
+                self.list_change = words.list_change(
+                    card.labels_yes + card.labels_no, before, sum(row.is_model_removal for row in scored.rows)
+                )
             self.scored, self.model_note = scored, ""
             # A restart scores with the latest answers: a row kept on the list ("kept", SPARED) is then one the model
             # keeps, and stays on the list (at its end) so that the person's progress through it reads the same.
@@ -390,6 +397,7 @@ class AppState:
             return {
                 "ready": True,
                 "sentence": summary.removal_sentence(words.STEPS),
+                "change": self.list_change,
                 "total": len(self.removals) - done.count("dropped"),
                 "removed": done.count("removed"),
                 "kept": done.count("kept"),

@@ -58,6 +58,19 @@ def removal_why(row: ScoredRow, state: str, dropped: bool) -> str:
     return row.why
 
 
+def list_change(answers: int, before: int, after: int) -> str:
+    """What a model trained while the person works through the list did to it (the rows stay in their places)."""
+    places = "rows it no longer suggests are greyed where they were, and new ones are added at the end."
+    if before == after:
+        return f"The model trained again on {answers:,} answers suggests as many removals ({after:,}): {places}"
+    how = "fewer" if after < before else "more"
+    return (
+        f"The model trained again on {answers:,} answers suggests {abs(after - before):,} {how} removals ({after:,} "
+        f"where the one before suggested {before:,}): each answer moves its estimate of how many may be your "
+        f"audience, and the list with it; {places}"
+    )
+
+
 def stop_hint(outlook: Outlook | None = None) -> str:
     """The labeller's nudge (`relevance.labeller.stop_hint`): to train, pointing at the page's step, or, when a
     training now would make no removal list (``outlook``), what the answers still have to do for one."""

@@ -235,6 +235,8 @@ function renderRemoveSummary(remove) {
     return;
   }
   $("remove-sentence").textContent = remove.sentence;
+  $("remove-change").textContent = remove.change || "";
+  $("remove-change").hidden = !remove.change;
   // Rows a newer model no longer suggests stay, greyed, where they were: the batches hold them too.
   const greyed = remove.dropped
     ? ` · ${remove.dropped.toLocaleString("en")} no longer suggested, greyed in their batches`
