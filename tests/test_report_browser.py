@@ -221,6 +221,11 @@ def test_ticks_carry_over_to_the_report_of_the_next_export_but_not_to_another_pe
     assert browser.evaluate("document.getElementById('carried').textContent") == (
         "3 ticks carried over from the report of an earlier export of your network."
     )
+    # carried once: a tick taken off here stays off
+    browser.evaluate("document.querySelector('#batches input:checked').click()")
+    browser.reload()
+    browser.wait_until(PLOTS_DRAWN)
+    assert len(ticked()) == 2 and browser.evaluate("document.getElementById('carried').hidden")
     # another person's network on this computer: none of theirs is among the ticked
     theirs = [replace(row, connection=replace(row.connection, id=f"theirs-{i}")) for i, row in enumerate(rows)]
     open_report(browser, report(theirs, "theirs"))

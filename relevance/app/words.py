@@ -21,7 +21,7 @@ TRAIN = "step 2, Train"
 # How a model trained on another network is replaced (relevance.provenance.trained_on's ``fix``).
 TRAIN_HERE = f"train a model on this export ({TRAIN})"
 STEPS = (f"({LABEL})", f"train again ({TRAIN})")
-# A row's "removed" or "keep after all" clicked again is taken back (relevance.app.state.UNDO): a misclick's way out.
+# A removal-list button clicked again takes its answer back (relevance.app.state.UNDO): a misclick's way out.
 TAKE_BACK = "Click it again to take that back."
 
 
