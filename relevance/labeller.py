@@ -61,6 +61,7 @@ class Question:
     connection: Connection
     guess: float | None
     picked: str = ""  # why it is asked (relevance.labels.PICKED); "check": a random draw from the removal list
+    then: str = ""  # asked again: the title an earlier answer was about, a job they no longer have (Labels.outdated)
 
     @property
     def guess_said(self) -> str:
@@ -77,6 +78,8 @@ class Question:
     @property
     def note(self) -> str | None:
         """What to tell the person about why this connection is asked, if anything."""
+        if self.then:
+            return f"asked again: your answer was about the job they had then, '{self.then}'"
         if self.picked == "check":
             # "the removal list" read as a list the person should already have, before any training made one
             return "a check on the model: picked at random from those it would suggest removing so far"
@@ -253,7 +256,9 @@ class Labeller(Session):
         row = self._next()
         if row is None:
             return None
-        return Question(row, self.connections[row], self._guess([row]), self._picked(row))
+        connection = self.connections[row]
+        then = self.labels.outdated.get(connection.id, ("", ""))[0]
+        return Question(row, connection, self._guess([row]), self._picked(row), then)
 
     def answer(self, yes: bool) -> None:
         """Save the answer for the current connection (on disk before this returns)."""

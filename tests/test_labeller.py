@@ -313,3 +313,27 @@ def test_the_last_word_reads_every_answer_not_the_last_quality_check(
     assert session._outlook is not None and session._outlook[0] == session.history[-1][0] < len(session.answered)
     latest = session.outlook(latest=True)
     assert latest is not checked and session._outlook[0] == len(session.answered)
+
+
+def test_an_answer_about_a_job_they_no_longer_have_is_asked_again_first_saying_why(
+    connections: list[Connection], tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from relevance.io import Export
+    from relevance.matching import match_labels
+
+    path = tmp_path / "labels.csv"
+    append_rows(load_labels(path), [label_row(c, truth(c.id), "diverse") for c in connections[38:44]])
+    coach = connections[40]  # answered "no" as what they were; a recruiter now
+    now = [replace(c, position="Recruiter") if c.id == coach.id else c for c in connections]
+    labels = load_labels(path)
+    match_labels(Export("Connections.csv", "test", "utf-8", ",", [], {}, now), labels)
+    session = Labeller(now, fake_vectors(now), labels)
+    question = session.current()
+    assert question is not None and question.connection.id == coach.id
+    assert question.note == f"asked again: your answer was about the job they had then, '{coach.position}'"
+    session.answer(True)
+    assert labels.answers[coach.id] is True and not labels.outdated
+    after = session.current()
+    assert after is not None and after.note != question.note
