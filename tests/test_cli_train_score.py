@@ -722,3 +722,38 @@ def test_train_says_how_many_in_the_labels_file_wait_for_an_answer(network: tupl
         f"Note: 2 connections in {labels} have no answer yet (an empty label cell): not learnt from; `relevance label` "
         "asks them first." in said
     )
+
+
+def test_a_newer_export_sets_aside_answers_about_a_job_the_person_no_longer_has(
+    network: tuple[Path, Path], tmp_path: Path
+) -> None:
+    from relevance.io import read_export
+    from relevance.labels import append_rows, label_row, load_labels
+
+    export, old_labels = network
+    answers = load_labels(old_labels).answers
+    connections = read_export(export).connections
+    labels = tmp_path / "answered.csv"  # as `relevance label` writes it: what each answer was about
+    append_rows(load_labels(labels), [label_row(c, answers[c.id], "diverse") for c in connections if c.id in answers])
+    model = tmp_path / "m.npz"
+    assert runner.invoke(app, ["train", str(export), "--labels", str(labels), "--model", str(model)]).exit_code == 0
+    # a month later: the first person (answered yes, a sales manager) is a nurse now
+    with export.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[1][5] == "Sales Manager" and answers[connections[0].id] is True
+    rows[1][5] = "Nurse"
+    later = tmp_path / "Later.csv"
+    with later.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    out = tmp_path / "s.csv"  # where ``score`` writes
+    code, _, talk = score(later, model, tmp_path, "--labels", str(labels))
+    assert code == 0, talk
+    assert (
+        f"1 of your answers in {labels} was about a job the person no longer has ('Sales Manager' → 'Nurse'): set "
+        "aside until you answer again (`relevance label` asks them first)." in " ".join(talk.split())
+    )
+    with out.open(encoding="utf-8-sig") as handle:
+        row = next(r for r in csv.DictReader(handle) if r["id"] == connections[0].id)
+    assert row["decided_by"] == "model" and row["label"] == ""  # the model judges the nurse, not the old "yes"
+    result = runner.invoke(app, ["train", str(later), "--labels", str(labels), "--model", str(tmp_path / "n.npz")])
+    assert result.exit_code == 0 and "Trained on 89 answers" in result.output
