@@ -18,7 +18,7 @@ from relevance.clustering import cluster
 from relevance.embed import embedding_text, has_vector
 from relevance.groups import title_keys
 from relevance.guess import Guess, class_counts, cv_quality, fit_model
-from relevance.labels import Labels, append_rows, compact, label_row
+from relevance.labels import ON_THE_LIST, Labels, append_rows, compact, label_row
 from relevance.linear import network_mean
 from relevance.metrics import MIN_PER_CLASS
 from relevance.records import Connection
@@ -28,8 +28,9 @@ from relevance.training import Outlook, removal_outlook
 
 # Answers of each kind before the model's guess is worth showing.
 MIN_TO_GUESS = 2
-# ... and before its cross-validated quality is (training's own minimum): from 3 "yes" it read 0.46 on a helper's
-# network at 11-18 answers, below chance, which says nothing but alarms.
+# ... and before its cross-validated quality is, and the hint that reads it (training's own minimum): from 3 "yes" it
+# read 0.46 on a helper's network at 11-18 answers, below chance, which says nothing but alarms; and "a good time
+# to train" before training would accept the answers sends the person to a refusal.
 MIN_TO_SHOW_QUALITY = MIN_PER_CLASS
 # The stop hint: cross-validated quality that gained less than TOLERANCE over the last WINDOW answers.
 WINDOW = 30
@@ -177,9 +178,11 @@ class Session:
         yes, no = class_counts(self.answered)
         asked = self.answered.keys() | self.skipped  # a skipped card is not "not asked yet": the counts add up
         open_rows = int(self.text.sum()) - sum(bool(self.text[r]) for r in asked)
-        quality = self.history[-1][1] if self.history and min(yes, no) >= MIN_TO_SHOW_QUALITY else None
-        outlook = self.outlook() if self.with_outlook and flattened(self.history) else None
-        return Status(yes, no, len(self.skipped), open_rows, quality, stop_hint(self.history, outlook=outlook), outlook)
+        shown = min(yes, no) >= MIN_TO_SHOW_QUALITY  # and the hint that reads it: "train" would refuse before
+        quality = self.history[-1][1] if self.history and shown else None
+        outlook = self.outlook() if shown and self.with_outlook and flattened(self.history) else None
+        hint = stop_hint(self.history, outlook=outlook) if shown else None
+        return Status(yes, no, len(self.skipped), open_rows, quality, hint, outlook)
 
     def outlook(self, latest: bool = False) -> Outlook:
         """What `relevance train` would suggest removing with the answers now (relevance.training.removal_outlook):
@@ -306,8 +309,10 @@ class Labeller(Session):
             self._plan = []
 
     def _picked(self, row: int) -> str:
-        """Why a row is asked: the sampler's reason, or the one `relevance sample` wrote in the file."""
-        return self._why.get(row) or self.labels.picked.get(self.connections[row].id, "")
+        """Why a row is asked: the sampler's reason, or the one `relevance sample` wrote in the file; never what the
+        person did on the removal list (``ON_THE_LIST``), which an answer given here is not."""
+        why = self._why.get(row) or self.labels.picked.get(self.connections[row].id, "")
+        return "" if why in ON_THE_LIST else why
 
     def _drop(self, row: int) -> None:
         for pending in (self._pinned, self.queued, self._plan):

@@ -49,6 +49,8 @@ ANSWERED_ABOUT = ("company", "position", "headline")
 # kept it though not the audience (no: a friend, family), which keeps them off the list.
 PICKED: tuple[str, ...] = ("diverse", "uncertain", "random", "check", "group", "removed", "kept", "spared")
 SPARED = "spared"
+# The tags of answers given on the removal list: what the person did there, never why a row was asked.
+ON_THE_LIST = frozenset({"removed", "kept", SPARED})
 # The draws the wrong-removal estimate can trust. A connection drawn at random stays a random draw whatever is
 # recorded for it later (a changed answer, "removed" on the removal list): the tag sticks.
 DRAWN_AT_RANDOM = frozenset({"random", "check"})
@@ -135,8 +137,8 @@ class Labels:
         tag: dict[str, str] = {}
         for row in self.rows:
             tag[row["id"]] = row.get("picked", "").strip().casefold()
-        answers = self.answers
-        return frozenset(i for i, t in tag.items() if t == SPARED and answers.get(i) is False)
+        latest = self.latest()  # a friend stays one whatever their job: not ``answers``, which sets jobs aside
+        return frozenset(i for i, t in tag.items() if t == SPARED and latest.get(i) is False)
 
     def latest(self) -> dict[str, bool | None]:
         state: dict[str, bool | None] = {}
@@ -227,8 +229,6 @@ def append_rows(labels: Labels, rows: Sequence[Mapping[str, str]]) -> None:
     """
     if not rows:
         return
-    for row in rows:  # an answer given again is about the title as it is now
-        labels.outdated.pop(row["id"], None)
     target = labels.path
     if "picked" not in labels.columns and any(row.get("picked") for row in rows):
         # An older (or hand-made) file without the column: add it at the end, in the rewrite below.
@@ -248,6 +248,7 @@ def append_rows(labels: Labels, rows: Sequence[Mapping[str, str]]) -> None:
             raise
         labels.rows.extend(dict(row) for row in rows)
         labels.encoding = "utf-8"
+        _answered_again(labels, rows)
         return
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=labels.delimiter)
@@ -258,6 +259,13 @@ def append_rows(labels: Labels, rows: Sequence[Mapping[str, str]]) -> None:
     except OSError as error:
         raise cannot_write(target, error, LabelsError, _SAFE) from None
     labels.rows.extend(dict(row) for row in rows)
+    _answered_again(labels, rows)
+
+
+def _answered_again(labels: Labels, rows: Sequence[Mapping[str, str]]) -> None:
+    """Rows on disk now: an answer given again is about the title as it is now, no longer set aside."""
+    for row in rows:
+        labels.outdated.pop(row["id"], None)
 
 
 def _append(target: Path, payload: bytes) -> None:

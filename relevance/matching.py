@@ -27,8 +27,8 @@ from functools import cached_property
 from relevance.errors import LabelsError
 from relevance.identity import NO_URL, connection_id, fold, normalise_url
 from relevance.io import Export
-from relevance.labels import Labels
-from relevance.records import Connection
+from relevance.labels import SPARED, Labels
+from relevance.records import Connection, lost_letters
 
 # How an answer was matched, surest first (the module docstring's steps).
 BY_URL = "profile URL"
@@ -39,6 +39,10 @@ STEPS = (BY_URL, BY_ID, BY_NAME_DAY, BY_NAME_JOB)
 # Answers about a title the person no longer has are set aside, unless more than this share of the answers are:
 # then the titles are written another way (a spreadsheet, another tool's export), not new jobs.
 OUTDATED_SHARE = 0.5
+# ... a share read from this many answers compared at least (fewer: each is judged on its own).
+OUTDATED_FROM = 10
+# A "?" on its own, not inside a word: an emoji or symbol a code page could not write.
+_LOST_SYMBOL = re.compile(r"(?<!\w)\?+(?!\w)")
 # How many of them a sentence names.
 OUTDATED_SHOWN = 3
 
@@ -146,9 +150,8 @@ def match_labels(export: Export, labels: Labels) -> LabelMatch:
 
 def _outdated(labels: Labels, matched: Mapping[str, Connection]) -> dict[str, tuple[str, str]]:
     """The answered ids whose connection's title is not the one the answer was given about (a newer export, after
-    a change of job): id -> (then, now). Compared field by field, headline with headline and position with
-    position, so answers given on a tool's export (headlines) still hold on LinkedIn's own (positions); nothing
-    is outdated when most answers would be, which is another way of writing the titles rather than new jobs."""
+    a change of job): id -> (then, now); nothing is outdated when most answers would be, which is another way of
+    writing the titles rather than new jobs. A friend kept anyway (``SPARED``) stays one, whatever their job."""
     then: dict[str, Mapping[str, str]] = {}
     for row in labels.rows:  # the row of each id's latest answer
         if row["id"] in matched and row.get("label", "").strip():
@@ -157,17 +160,49 @@ def _outdated(labels: Labels, matched: Mapping[str, Connection]) -> dict[str, tu
     found: dict[str, tuple[str, str]] = {}
     compared = 0
     for label_id, given in then.items():
-        if answers.get(label_id) is None:
+        if answers.get(label_id) is None or given.get("picked", "").strip().casefold() == SPARED:
             continue
-        connection = matched[label_id]
-        for column, now in (("headline", connection.headline), ("position", connection.position)):
-            old = given.get(column, "")
-            if old.strip() and now.strip():
-                compared += 1
-                if _job("", old) != _job("", now):
-                    found[label_id] = (" ".join(old.split()), " ".join(now.split()))
-                break
-    return found if len(found) <= OUTDATED_SHARE * compared else {}
+        change = job_change(given, matched[label_id])
+        if change is not None:
+            compared += 1
+            if change[0]:
+                found[label_id] = change[1:]
+    return found if len(found) <= OUTDATED_SHARE * compared or compared < OUTDATED_FROM else {}
+
+
+def job_change(given: Mapping[str, str], connection: Connection) -> tuple[bool, str, str] | None:
+    """Whether the title a labels row was answered about is another job than the connection's now: (changed, then,
+    now), or None when the two cannot be compared. Compared as the model reads titles (without the employer,
+    emoji and spacing: ``embed.clean_text``, ``without_employer``), field by field, headline with headline and
+    position with position, so answers given on a tool's export (headlines) still hold on LinkedIn's own; not
+    where either lost letters to "?" (a file saved in a code page without them), and a "?" that stands for one
+    letter or emoji on one side matches it on the other."""
+    from relevance.embed import clean_text, without_employer  # the model's reading; embed imports much
+
+    for column, now in (("headline", connection.headline), ("position", connection.position)):
+        old = given.get(column, "")
+        if old.strip() and now.strip():
+            if lost_letters(old) or lost_letters(now):
+                return None
+            read_then = clean_text(without_employer(old, given.get("company", "")))
+            read_now = clean_text(without_employer(now, connection.company))
+            changed = not _same_reading(read_then, read_now)
+            return changed, " ".join(old.split()), " ".join(now.split())
+    return None
+
+
+def _same_reading(a: str, b: str) -> bool:
+    """Equal when folded, a "?" on either side standing for one letter of the other (a "?" on its own, for an
+    emoji or symbol the other side has, or lost with the emoji it was)."""
+    a, b = (" ".join(_LOST_SYMBOL.sub(" ", fold(text)).split()) for text in (a, b))
+    if a == b:
+        return True
+    for marked, other in ((a, b), (b, a)):
+        if "?" in marked:
+            pattern = "".join(".{1,2}" if ch == "?" else re.escape(ch) for ch in marked)
+            if re.fullmatch(pattern, other):
+                return True
+    return False
 
 
 class _Candidates:

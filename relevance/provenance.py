@@ -37,7 +37,8 @@ def trained_on(
     overlap = compare(card.network, connections) if card.network is not None else None
     if overlap is not None and overlap.another_network:
         about = "" if overlap.exact else "about "
-        few = "none" if overlap.disjoint else f"only {about}{1 - overlap.new / max(overlap.connections, 1):.0%}"
+        share = 1 - overlap.new / max(overlap.connections, 1)
+        few = "none" if overlap.disjoint else f"only {about}{share:.0%}" if share >= 0.01 else "fewer than 1%"
         raise ModelError(
             f"{model} was trained on another network: {few} of the connections in {source} were in the export it "
             f"was trained on — {fix}"

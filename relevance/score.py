@@ -83,7 +83,7 @@ class Scored:
     # How many connections each keep rule kept (by its text; a row goes to the first rule it matches, and a
     # person's own answer beats every rule). The age rule, when given, is the last entry, under rules.NEWER_RULE.
     rule_counts: dict[str, int] = field(default_factory=dict)
-    # How many connections each keep rule matches at all, kept by it or before it (by an earlier rule, an answer).
+    # How many connections each keep rule matches that are kept, by it or before it (an earlier rule, an answer).
     rule_matches: dict[str, int] = field(default_factory=dict)
     # The age rule counts back from this day: today, or the export's newest connection when that is older
     # than the span (an old export would otherwise have nobody "new").
@@ -312,7 +312,9 @@ def score_export(
         bundle=bundle,
         vectors=vectors,
         rule_counts=count_rules(rows, rules, newer_than is not None),
-        rule_matches={rule.text: sum(rule.matches(row.connection) for row in rows) for rule in rules},
+        rule_matches={
+            rule.text: sum(row.suggestion == "keep" and rule.matches(row.connection) for row in rows) for rule in rules
+        },
         newer_from=newer_from,
         network=network,
     )

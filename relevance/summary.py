@@ -42,6 +42,7 @@ class Summary:
     alike: int = 0  # the model would remove them, but the person's most similar answer is a "yes": review
     alike_no: int = 0  # the model would keep them, but the person's most similar answer is a "no": review
     grouped: int = 0  # the model would remove them, but many share each one's title and no answer has it: review
+    answered_spared: int = 0  # the person's own "no" answers they keep anyway (a friend): kept, not on the list
 
     @property
     def on_linkedin(self) -> int:
@@ -215,7 +216,8 @@ def summarise_rows(
         counts={name: counts.get(name, 0) for name in SUGGESTIONS},
         model_removals=model_removals,
         answered_removals=sources[("label", "remove")],
-        answered_keeps=sources[("label", "keep")],
+        answered_keeps=sum(row.source == "label" and row.label is True for row in rows),
+        answered_spared=sum(row.source == "label" and row.label is False and row.suggestion == "keep" for row in rows),
         wrong_rate=wrong if model_removals else None,
         limit=card.thresholds.max_wrong_removals if card is not None else DEFAULT_MAX_WRONG_REMOVALS,
         more_answers=card.thresholds.more_answers if card is not None else None,

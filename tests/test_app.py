@@ -651,7 +651,7 @@ def test_a_friend_kept_anyway_is_a_no_that_stays_off_the_list(export: Path, tmp_
     before = state.removal_view()
     friend = state.removal_batch(0)["rows"][0]["id"]
     done = state.act(friend, "spared")
-    assert done["row"]["state"] == "spared" and "though not your audience" in done["row"]["why"]
+    assert done["row"]["state"] == "spared" and "though they are not your audience" in done["row"]["why"]
     view = done["progress"]
     assert (view["spared"], view["removed"], view["kept"]) == (1, 0, 0)
     # one fewer to remove: the sentence counts what the progress counts down
@@ -734,3 +734,34 @@ def test_a_port_that_is_taken_is_one_error_naming_the_fix(export: Path, tmp_path
     assert result.exit_code == 1
     assert "Traceback" not in result.output and "AttributeError" not in result.output
     assert f"cannot listen on 127.0.0.1:{taken.port}" in result.output and "--port" in result.output
+
+
+def test_taking_back_an_action_on_an_answer_without_a_tag_or_about_an_old_job(export: Path, tmp_path: Path) -> None:
+    state = trained_state(export, tmp_path, auto_train_every=0)
+    fresh = [
+        r.connection.id for r in state.removals if state.labeller.answered.get(state.rows[r.connection.id]) is None
+    ]
+    friend, other = fresh[:2]
+    for connection_id in (friend, other):  # a "no" from a spreadsheet or another window: no tag
+        state.labeller.record(state.rows[connection_id], False, "")
+    state.act(friend, "spared")
+    state.act(friend, "undo")
+    assert friend not in state.labels.spared and state.labels.answers[friend] is False
+    # a "no" given about a job they no longer have (relevance.matching), acted on and taken back: unanswered now,
+    # not a "no" about the new job
+    said_no = next(
+        r.connection.id
+        for r in state.removals
+        if state.labels.answers.get(r.connection.id) is False and r.connection.id not in (friend, other)
+    )
+    row = state.rows[said_no]
+    state.connections[row] = dataclasses.replace(state.connections[row], position="Head of Sales")
+    state.act(said_no, "removed")
+    state.act(said_no, "undo")
+    assert said_no not in load_labels(state.labels.path).answers
+    state.close()
+    again = AppState.open(export, state.labels.path, state.model_path, cache=None, auto_train_every=0)
+    assert friend not in again.acted and friend not in again.labels.spared  # the take-back held after a restart
+    row_of = {r.connection.id: r for r in again.scored.rows}
+    assert (row_of[friend].suggestion, row_of[friend].why) == ("remove", "you answered no")
+    again.close()

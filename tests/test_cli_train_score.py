@@ -354,7 +354,7 @@ def test_each_keep_rule_says_how_many_it_kept(network: tuple[Path, Path], tmp_pa
     assert '--keep "company=NoSuchXYZ": kept 0 (does it match anyone? check the field and the spelling).' in talk
     # a rule whose rows an earlier one kept: it matches, and says so
     assert (
-        '--keep "last_name=dev": kept 0 more: the 1 it matches were kept already, by an earlier rule or '
+        '--keep "last_name=dev": kept 0 more: the 1 it matches was kept already, by an earlier rule or '
         "your answers." in " ".join(talk.split())
     )
 

@@ -123,6 +123,7 @@ def test_guess_and_quality_appear_once_a_model_can_be_fitted(connections: list[C
         status = session.status()
         # the quality only once training could use the answers: from 3 of a kind it is noise (0.46 was seen)
         assert (status.quality is None) == (min(status.yes, status.no) < MIN_PER_CLASS)
+        assert status.hint is None or min(status.yes, status.no) >= MIN_PER_CLASS  # "train" would refuse before
         session.answer(truth(question.connection.id))
     status = session.status()
     assert seen_guess and status.quality is not None and status.quality > 0.8

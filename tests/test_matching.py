@@ -7,6 +7,7 @@ Last Name column gone, dates as 17.02.2021, and one row (Sofía, answered no) de
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -146,11 +147,53 @@ def test_an_answer_about_a_job_the_person_no_longer_has_is_set_aside_until_answe
 
 
 def test_titles_written_another_way_are_not_new_jobs(tmp_path: Path) -> None:
-    titles = ["Coach", "Teacher", "HR manager", "Recruiter"]
-    path = answered(tmp_path, people(titles, headline=True), [False, False, True, True])
+    titles = ["Coach", "Teacher", "HR manager", "Recruiter"] * 3
+    path = answered(tmp_path, people(titles, headline=True), [False, False, True, True] * 3)
     # LinkedIn's own export of the network answered on a tool's (headlines): positions are compared with nothing
-    assert match_labels(people(["Head coach", "Lecturer", "HRBP", "Talent"]), load_labels(path)).outdated == {}
+    assert match_labels(people(["Head coach", "Lecturer", "HRBP", "Talent"] * 3), load_labels(path)).outdated == {}
     # most titles changed at once: another way of writing them (a spreadsheet, a translation), not new jobs
-    changed = people(["Trenér", "Učitel", "HR manažer", "Recruiter"], headline=True)
+    changed = people(["Trenér", "Učitel", "HR manažer", "Recruiter"] * 3, headline=True)
     labels = load_labels(path)
-    assert match_labels(changed, labels).outdated == {} and len(labels.answers) == 4
+    assert match_labels(changed, labels).outdated == {} and len(labels.answers) == 12
+
+
+def test_what_is_not_a_new_job(tmp_path: Path) -> None:
+    titles = ["Sales Manager at Acme", "Właściciel firmy", "Founder 🚀 Acme", "Chef", "Nurse", "Teacher", "Pilot"]
+    export = people(titles)
+    path = answered(tmp_path, export, [True, True, True, False, False, False, False])
+    labels = load_labels(path)
+    append_rows(labels, [label_row(export.connections[3], False, "spared")])  # a friend kept anyway
+    later = people(
+        [
+            "Sales Manager at Globex",  # another employer, the same job: as the model reads it
+            "W?a?ciciel firmy",  # the export saved in a code page without ł and ś
+            "Founder ? Acme",  # an emoji lost the same way
+            "Pilot",  # the friend changed jobs: still a friend
+            "Nurse",
+            "Teacher",
+            "Pilot",
+        ]
+    )
+    later.connections[0] = replace(later.connections[0], company="Globex")
+    assert match_labels(later, load_labels(path)).outdated == {}
+
+
+def test_an_answer_set_aside_stays_aside_when_the_new_one_cannot_be_saved(tmp_path: Path) -> None:
+    import relevance.labels
+
+    export = people(["Coach"])
+    path = answered(tmp_path, export, [False])
+    labels = load_labels(path)
+    match_labels(people(["HR manager"]), labels)
+    assert labels.outdated
+
+    def full(target: Path, payload: bytes) -> None:
+        raise OSError(28, "No space left on device")
+
+    original, relevance.labels._append = relevance.labels._append, full
+    try:
+        with pytest.raises(LabelsError):
+            append_rows(labels, [label_row(people(["HR manager"]).connections[0], True, "diverse")])
+    finally:
+        relevance.labels._append = original
+    assert labels.outdated and labels.answers == {}  # not the old answer about the coach

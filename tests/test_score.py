@@ -166,6 +166,8 @@ def test_a_no_kept_anyway_is_kept_and_says_so() -> None:
         "friend": ("keep", False, "you keep them, though not your audience"),
         "other": ("remove", False, "you answered no"),
     }
+    summary = summarise_rows(rows, make_card())  # a friend kept anyway is not counted as the audience
+    assert (summary.answered_keeps, summary.answered_removals, summary.answered_spared) == (0, 1, 1)
 
 
 @pytest.mark.parametrize(

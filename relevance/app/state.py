@@ -31,7 +31,7 @@ from relevance.io import Export, read_export, scorable
 from relevance.labeller import Labeller
 from relevance.labels import SPARED, Labels, load_labels, parse_label
 from relevance.language_offsets import labelling_vectors
-from relevance.matching import match_labels, require_same_network
+from relevance.matching import job_change, match_labels, require_same_network
 from relevance.progress import Progress
 from relevance.provenance import trained_on
 from relevance.score import Scored, ScoredRow, answered_row, score_connections
@@ -91,10 +91,11 @@ class AppState:
         self.acted: dict[str, str] = {}  # id -> an action (``ACTIONS``), while that is the latest answer for it
         for row in labels.rows:
             tag = row.get("picked", "").strip().casefold()
-            if tag in ACTIONS and row.get("label", "").strip():  # an action taken back leaves no answer
-                self.acted[row["id"]] = tag
-            else:
-                self.acted.pop(row["id"], None)
+            with contextlib.suppress(ValueError):  # an action taken back leaves no answer: no action
+                if tag in ACTIONS and parse_label(row.get("label", "")) == ACTIONS[tag][1]:
+                    self.acted[row["id"]] = tag
+                    continue
+            self.acted.pop(row["id"], None)
         self._report_lock = threading.Lock()
         # What the person had done on the list when the report on disk was written (None: not known, as for a
         # report from an earlier session).
@@ -461,13 +462,20 @@ class AppState:
     def _before_acting(self, connection_id: str) -> tuple[bool | None, str]:
         """The answer and its reason a row had before the person last acted on it on the removal list: its latest
         row in the labels file not written by an action. None (unanswered) when the file no longer says, as after
-        `relevance label` folded an answer and the action that replaced it into one row."""
+        `relevance label` folded an answer and the action that replaced it into one row, or when that answer was
+        about a job the person no longer has (relevance.matching: set aside, not an answer about this one)."""
+        connection = self.connections[self._row(connection_id)]
         for record in reversed(self.labels.rows):
-            if record["id"] == connection_id and record.get("picked", "").strip().casefold() not in ACTIONS:
-                try:
-                    return parse_label(record.get("label", "")), record.get("picked", "")
-                except ValueError:
-                    return None, record.get("picked", "")
+            tag = record.get("picked", "").strip().casefold()
+            if record["id"] != connection_id or tag in ACTIONS:
+                continue
+            change = job_change(record, connection)
+            if change is not None and change[0]:
+                return None, tag
+            try:
+                return parse_label(record.get("label", "")), tag
+            except ValueError:
+                return None, tag
         return None, ""
 
     def _row(self, connection_id: str) -> int:

@@ -50,8 +50,8 @@ def removal_why(row: ScoredRow, state: str, dropped: bool) -> str:
         return f"You kept them after all: an answer (your audience) the next training learns from. {TAKE_BACK}"
     if state == SPARED:
         return (
-            "You keep them, though not your audience: an answer (not your audience) the next training learns from, "
-            f"and they stay off the list. {TAKE_BACK}"
+            "You keep them, though they are not your audience: the next training learns a 'no', and they will not "
+            f"be suggested for removal again. {TAKE_BACK}"
         )
     if dropped:
         return f"The model trained since no longer suggests removing them (now {row.suggestion}): {row.why}"

@@ -193,7 +193,8 @@ def rule_lines(scored: Scored, keep_newer_than: str | None, today: date | None =
         elif text != NEWER_RULE:
             check = ""
             if not kept and (matched := scored.rule_matches.get(text, 0)):
-                check = f" more: the {matched:,} it matches were kept already, by an earlier rule or your answers"
+                were = "was" if matched == 1 else "were"
+                check = f" more: the {matched:,} it matches {were} kept already, by an earlier rule or your answers"
             elif not kept:
                 check = " (does it match anyone? check the field and the spelling)"
             lines.append(f'--keep "{text}": kept {kept:,}{check}.')

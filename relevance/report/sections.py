@@ -74,9 +74,11 @@ def _headline(data: ReportData) -> str:
     """The numbers at the top, each counted by the run's Summary: the same numbers the terminal says."""
     h, s = data.headline, data.summary
     left = s.connections - s.removals
+    spared = f" ({s.answered_spared:,} of them kept anyway)" if s.answered_spared else ""
     labelled = (
-        f"You labelled {s.answered_keeps:,} as your audience and {s.answered_removals:,} as not."
-        if s.answered_keeps + s.answered_removals
+        f"You labelled {s.answered_keeps:,} as your audience and {s.answered_removals + s.answered_spared:,} as "
+        f"not{spared}."
+        if s.answered_keeps + s.answered_removals + s.answered_spared
         else "You have not labelled anyone in this file."
     )
     cards = [
