@@ -765,3 +765,25 @@ def test_taking_back_an_action_on_an_answer_without_a_tag_or_about_an_old_job(ex
     row_of = {r.connection.id: r for r in again.scored.rows}
     assert (row_of[friend].suggestion, row_of[friend].why) == ("remove", "you answered no")
     again.close()
+
+
+@pytest.mark.slow  # two trainings
+def test_a_friend_kept_anyway_while_it_trains_is_off_the_report_opened_from_the_page(
+    export: Path, tmp_path: Path
+) -> None:
+    import json
+    import re
+
+    state = trained_state(export, tmp_path, auto_train_every=0)
+    said_no = [r.connection.id for r in state.removals if state.labels.answers.get(r.connection.id) is False]
+    friend = said_no[0]
+    state.start_training()
+    state.act(friend, "spared")  # while it trains: the answer stays "no", only what it means changes
+    assert wait_for_training(state)["state"] == "done"
+    path = state.report_file()
+    assert path is not None
+    found = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', path.read_text(), re.S)
+    assert found is not None
+    data = json.loads(found.group(1))
+    assert friend not in {data["people"][c[0]][0] for c in data["checklist"]}
+    state.close()

@@ -82,6 +82,7 @@ class AppState:
         self.trainer = Trainer(self.lock, export, vectors, embedder, reading)
         self.auto_train_every = auto_train_every  # 0: only the button trains
         self.learnt: dict[str, bool] = {}  # id -> answer, as the model in use (or training) learnt them
+        self.learnt_spared: frozenset[str] = frozenset()  # and the friends kept anyway it was scored with
         self.scored: Scored | None = None
         self.removals: list[ScoredRow] = []  # the removal list: surest first, then kept in place (``_use``)
         self.listed: dict[str, int] = {}  # id -> its place on that list
@@ -286,7 +287,7 @@ class AppState:
                 unreadable=[],
                 outdated=dict(self.labels.outdated),
             )
-            self.learnt = answers.answers
+            self.learnt, self.learnt_spared = answers.answers, answers.spared
             self.trainer.start(answers, self._install, self._train_if_due, automatic=automatic)
             return self.train_view()
 
@@ -311,18 +312,20 @@ class AppState:
         """
         bundle = load_bundle(folder / MODEL, self.embedder.name)
         with self.lock:
-            answers, spared = dict(self.labels.answers), self.labels.spared
+            answers, spared, acted = dict(self.labels.answers), self.labels.spared, dict(self.acted)
         scored = self._scoring(bundle, answers, spared)
         save_bundle(bundle, self.model_path)
-        with self._report_lock:
-            if answers == self.learnt:  # the training's own report counts what the page will
+        with self._report_lock:  # the report and the list it counts, put in place together (``report_file``)
+            if (answers, spared) == (
+                self.learnt,
+                self.learnt_spared,
+            ):  # the training's report counts what the page will
                 with atomic_write(self.report_path, "wb") as out, (folder / REPORT).open("rb") as report:
                     out.write(report.read())
             else:  # answers given while it trained decide their rows on the page: the report must count them too
                 report_tools().report_scored(scored, self.report_path)
-            with self.lock:
-                self._reported = dict(self.acted)  # each of them one of the answers it was scored with
-        self._use(scored)
+            self._reported = acted  # each of them one of the answers it was scored with
+            self._use(scored)
         return words.training_lines(scored)
 
     # ----- step 3: remove
