@@ -119,7 +119,8 @@ def score_connections(
     examples = bundle.examples
     nearest, similarity = nearest_answers(titles, examples.vectors, bundle.model.mean)
     given = np.array([known[i] for i in examples.ids], dtype=bool)  # each answer the model learnt, as it is now
-    known = {i: a for i, a in known.items() if i not in moved_on(connections, titles, examples, answers)}
+    moved = moved_on(connections, titles, examples, answers)
+    known = {i: a for i, a in known.items() if i not in moved}
     reasons = explain(nearest, bundle, given)
     # A connection whose most similar answer is a "yes" is never removed on its score (relevance.alike).
     alike = alike_answer(nearest, similarity, given)
