@@ -63,9 +63,6 @@ PRIOR: dict[str, float] = {
 # A title gets a language only when that language is likelier than all the others together (py3langid's
 # probability times the prior, renormalised over the candidates); otherwise it has no language of its own.
 MIN_CONFIDENCE = 0.5
-# A title with letters of another script beside Latin ones is in that script unless its Latin letters are more than
-# three times as many (``script_of``).
-OTHER_SCRIPT_SHARE = 1 / 3
 
 LANGUAGE_NAMES: dict[str, str] = {
     "en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
@@ -179,17 +176,13 @@ class Detection:
 
 
 def script_of(text: str) -> str:
-    """The script a title is written in ("Latin", "Cyrillic", ...), or "" with no letters: the one most of its
-    letters are in, but Latin only when it has over OTHER_SCRIPT_SHARE times the letters of the other. Latin
-    letters beside another script are mostly names, brands and English words ("Программист в Shanyraq Foods",
-    "Senior HR менеджер | Python | SQL"): read by their Latin majority, such titles were taken for Lithuanian."""
+    """The script most of the letters are written in ("Latin", "Cyrillic", ...), or "" with no letters."""
     if not _BEYOND_LATIN.search(text):  # the common case, cheaply
         return "Latin" if _LATIN.search(text) else ""
     counts = {name: len(pattern.findall(text)) for name, pattern in _SCRIPT_PATTERNS}
-    other = max(counts, key=lambda name: counts[name])
-    if not counts[other]:
-        return "Latin" if _LATIN.search(text) else ""
-    return "Latin" if len(_LATIN.findall(text)) > counts[other] / OTHER_SCRIPT_SHARE else other
+    counts["Latin"] = len(_LATIN.findall(text))
+    best = max(counts, key=lambda name: counts[name])
+    return best if counts[best] else ""
 
 
 @lru_cache(maxsize=1)

@@ -80,10 +80,6 @@ def test_titles_without_a_language_of_their_own_may_abstain() -> None:
 def test_scripts_and_names() -> None:
     assert script_of("HR-директор") == "Cyrillic"
     assert script_of("Sales Director") == "Latin"
-    # Latin letters beside another script are mostly names, brands and English words
-    assert detect("Программист в Shanyraq Foods").language == "ru"  # was Lithuanian, by its Latin majority
-    assert script_of("Senior HR менеджер | Python | SQL") == "Cyrillic"
-    assert script_of("Software Engineer, Google Cloud Platform | Москва") == "Latin"
     assert script_of("42") == ""
     assert language_name("de") == "German"
     assert language_name(UNKNOWN) == "no clear language"
