@@ -49,8 +49,10 @@ ANSWERED_ABOUT = ("company", "position", "headline")
 # kept it though not the audience (no: a friend, family), which keeps them off the list.
 PICKED: tuple[str, ...] = ("diverse", "uncertain", "random", "check", "group", "removed", "kept", "spared")
 SPARED = "spared"
-# The tags of answers given on the removal list: what the person did there, never why a row was asked.
-ON_THE_LIST = frozenset({"removed", "kept", SPARED})
+# The answers given on the removal list, by what the person did there (never why a row was asked): removed on
+# LinkedIn and kept though not the audience are a "no", kept after all a "yes".
+LIST_ANSWERS: dict[str, bool] = {"removed": False, "kept": True, SPARED: False}
+ON_THE_LIST = frozenset(LIST_ANSWERS)
 # The draws the wrong-removal estimate can trust. A connection drawn at random stays a random draw whatever is
 # recorded for it later (a changed answer, "removed" on the removal list): the tag sticks.
 DRAWN_AT_RANDOM = frozenset({"random", "check"})
@@ -134,11 +136,30 @@ class Labels:
     def spared(self) -> frozenset[str]:
         """The ids the person keeps though they are not the audience: their latest answer, a "no", was given as
         ``SPARED`` (a friend kept on the removal list of `relevance app`)."""
-        tag: dict[str, str] = {}
+        # a friend stays one whatever their job: not ``answers``, which sets answers about another job aside
+        return frozenset(i for i, action in self.on_the_list.items() if action == SPARED)
+
+    @property
+    def removed(self) -> frozenset[str]:
+        """The ids the person marked removed on LinkedIn on the removal list of `relevance app`: done."""
+        return frozenset(i for i, action in self.on_the_list.items() if action == "removed")
+
+    @property
+    def on_the_list(self) -> dict[str, str]:
+        """id -> what the person did with the row on the removal list (``LIST_ANSWERS``: "removed", "kept",
+        ``SPARED``), while that is their latest answer: an action taken back, or answered over since, is not."""
+        done: dict[str, str] = {}
         for row in self.rows:
-            tag[row["id"]] = row.get("picked", "").strip().casefold()
-        latest = self.latest()  # a friend stays one whatever their job: not ``answers``, which sets jobs aside
-        return frozenset(i for i, t in tag.items() if t == SPARED and latest.get(i) is False)
+            tag = row.get("picked", "").strip().casefold()
+            try:
+                answer = parse_label(row.get("label", ""))
+            except ValueError:
+                answer = None
+            if tag in LIST_ANSWERS and answer == LIST_ANSWERS[tag]:
+                done[row["id"]] = tag
+            else:
+                done.pop(row["id"], None)
+        return done
 
     def latest(self) -> dict[str, bool | None]:
         state: dict[str, bool | None] = {}

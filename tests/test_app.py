@@ -687,7 +687,14 @@ def test_the_report_opened_from_the_page_counts_the_list_worked_through_as_the_p
     state.act(rows[1], "spared")
     state.act(rows[2], "kept")
     page = summarise_rows(state._as_acted(state.scored.rows), state.scored.bundle.card).removal_sentence()
-    assert f"<p id='removal-answer'><b>{escape(page)}</b></p>" in state.report_file().read_text(encoding="utf-8")
+    html = state.report_file().read_text(encoding="utf-8")
+    assert f"<p id='removal-answer'><b>{escape(page)}</b></p>" in html
+    # the one marked removed is ticked on the report's checklist, not the others
+    assert f'"removed":["{rows[0]}"]' in html and "The 1 person you marked removed in" in html
+    # taken back: written again, and no longer ticked
+    state.act(rows[0], "undo")
+    html = state.report_file().read_text(encoding="utf-8")
+    assert '"removed":[]' in html and "you marked removed" not in html
     state.close()
 
 

@@ -289,15 +289,27 @@ def test_the_report_opens_from_the_app(browser: Chromium, server: AppServer) -> 
     answer_first(state)
     state.start_training()
     wait_for_training(state)
+    first = state.removal_batch(0)["rows"][0]["id"]
+    state.act(first, "removed")
     open_app(browser, server, "remove")
     browser.errors.clear()
     browser.open(f"{server.origin}/report")
     browser.wait_until("document.body.dataset.plots === 'ready'", timeout=60)
+    browser.wait_until("document.body.dataset.checklist === 'ready'")
     assert browser.errors == []
     assert [url for url in browser.requests if not url.startswith((server.origin + "/", "data:", "blob:"))] == []
-    # Served sandboxed, the report cannot keep ticks: it says so, and no longer also says it keeps them
+    # Served sandboxed, the report cannot keep ticks: it says so, and where they are kept
     shown = "['storage', 'no-storage'].filter((id) => !document.getElementById(id).hidden)"
     assert browser.evaluate(shown) == ["no-storage"]
+    assert "mark people removed on its Remove step" in browser.evaluate(
+        "document.getElementById('no-storage').textContent"
+    )
+    # the person marked removed in the app is done here: counted, ticked, and the tick cannot be taken off
+    assert browser.evaluate("document.getElementById('done-count').textContent") == "1"
+    browser.evaluate("document.querySelectorAll('details.batch').forEach((d) => { d.open = true; })")
+    tick = f"document.querySelector('tr[data-id=\"{first}\"] input')"
+    browser.wait_until(f"{tick} !== null")
+    assert browser.evaluate(f"[{tick}.checked, {tick}.disabled]") == [True, True]
 
 
 class Tab:

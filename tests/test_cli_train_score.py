@@ -757,3 +757,20 @@ def test_a_newer_export_sets_aside_answers_about_a_job_the_person_no_longer_has(
     assert row["decided_by"] == "model" and row["label"] == ""  # the model judges the nurse, not the old "yes"
     result = runner.invoke(app, ["train", str(later), "--labels", str(labels), "--model", str(tmp_path / "n.npz")])
     assert result.exit_code == 0 and "Trained on 89 answers" in result.output
+
+
+def test_the_report_of_score_ticks_who_was_marked_removed_in_the_app(
+    network: tuple[Path, Path], tmp_path: Path
+) -> None:
+    export, labels = network
+    train(export, labels, tmp_path / "m.npz")
+    # person-60 was answered "no", then marked removed on the app's list (a "no" whose picked is "removed")
+    labels.write_text(
+        "id,label,picked\n" + labels.read_text().split("\n", 1)[1] + "linkedin.com/in/person-60,no,removed\n"
+    )
+    code, _, talk = score(
+        export, tmp_path / "m.npz", tmp_path, "--labels", str(labels), "--report", str(tmp_path / "r.html")
+    )
+    assert code == 0, talk
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert '"removed":["linkedin.com/in/person-60"]' in html and "The 1 person you marked removed in" in html

@@ -82,3 +82,20 @@ def test_a_friend_kept_anyway_stays_kept_through_compaction(tmp_path: Path) -> N
     compact(labels)
     again = load_labels(path)
     assert again.spared == {"a", "b"} and again.picked["a"] == "check"  # a random draw stays one
+
+
+def test_what_was_done_on_the_removal_list_is_the_latest_answer_given_there(tmp_path: Path) -> None:
+    labels = load_labels(tmp_path / "labels.csv")
+    record_answer(labels, person(1), False, "uncertain")
+    record_answer(labels, person(1), False, "removed")  # a "no" from labelling, then removed on LinkedIn
+    record_answer(labels, person(2), False, "removed")
+    record_answer(labels, person(2), None, "removed")  # taken back: no answer, so nothing done
+    record_answer(labels, person(3), False, "spared")
+    record_answer(labels, person(4), False, "removed")
+    record_answer(labels, person(4), True, "kept")  # answered over: kept after all
+    record_answer(labels, person(5), True, "removed")  # a hand edit that contradicts the action: not done
+    again = load_labels(tmp_path / "labels.csv")
+    assert again.on_the_list == {"id1": "removed", "id3": "spared", "id4": "kept"}
+    assert again.removed == {"id1"} and again.spared == {"id3"}
+    compact(again)  # folding the file keeps what was done
+    assert load_labels(tmp_path / "labels.csv").on_the_list == {"id1": "removed", "id3": "spared", "id4": "kept"}

@@ -29,7 +29,7 @@ from relevance.embedders.choice import choose_for
 from relevance.errors import ModelError, RelevanceError
 from relevance.io import Export, read_export, scorable
 from relevance.labeller import Labeller
-from relevance.labels import SPARED, Labels, load_labels, parse_label
+from relevance.labels import LIST_ANSWERS, SPARED, Labels, load_labels, parse_label
 from relevance.language_offsets import labelling_vectors
 from relevance.matching import job_change, match_labels, require_same_network
 from relevance.progress import Progress
@@ -42,11 +42,7 @@ log = logging.getLogger("relevance.app")
 
 # What the person did with a row of the removal list: (``picked`` in labels.csv, the answer). "spared": kept though
 # not the audience (a friend): a "no" the model learns, that keeps the row off the list (``Labels.spared``).
-ACTIONS: dict[str, tuple[str, bool]] = {
-    "removed": ("removed", False),
-    "kept": ("kept", True),
-    SPARED: (SPARED, False),
-}
+ACTIONS: dict[str, tuple[str, bool]] = {action: (action, yes) for action, yes in LIST_ANSWERS.items()}
 UNDO = "undo"  # takes back the last of them (a click meant for another row)
 # Once a model is in use, it trains again by itself after this many answers it has not learnt from: about a
 # minute of labelling, against a training of seconds (30,000 connections: scripts/bench_app.py).
@@ -83,20 +79,14 @@ class AppState:
         self.auto_train_every = auto_train_every  # 0: only the button trains
         self.learnt: dict[str, bool] = {}  # id -> answer, as the model in use (or training) learnt them
         self.learnt_spared: frozenset[str] = frozenset()  # and the friends kept anyway it was scored with
+        self.learnt_acted: dict[str, str] = {}  # and what the person had done on the list (``acted``) then
         self.scored: Scored | None = None
         self.removals: list[ScoredRow] = []  # the removal list: surest first, then kept in place (``_use``)
         self.listed: dict[str, int] = {}  # id -> its place on that list
         self.model_note = ""  # why there is no removal list, when a saved model could not be used
         self.saved_lines: list[str] = []  # what the saved model found, for the Train step before any training
         self.list_change = ""  # how the latest training changed the model's removals (``words.list_change``)
-        self.acted: dict[str, str] = {}  # id -> an action (``ACTIONS``), while that is the latest answer for it
-        for row in labels.rows:
-            tag = row.get("picked", "").strip().casefold()
-            with contextlib.suppress(ValueError):  # an action taken back leaves no answer: no action
-                if tag in ACTIONS and parse_label(row.get("label", "")) == ACTIONS[tag][1]:
-                    self.acted[row["id"]] = tag
-                    continue
-            self.acted.pop(row["id"], None)
+        self.acted: dict[str, str] = labels.on_the_list  # id -> an action (``ACTIONS``) while it is the latest answer
         self._report_lock = threading.Lock()
         # What the person had done on the list when the report on disk was written (None: not known, as for a
         # report from an earlier session).
@@ -287,7 +277,7 @@ class AppState:
                 unreadable=[],
                 outdated=dict(self.labels.outdated),
             )
-            self.learnt, self.learnt_spared = answers.answers, answers.spared
+            self.learnt, self.learnt_spared, self.learnt_acted = answers.answers, answers.spared, dict(self.acted)
             self.trainer.start(answers, self._install, self._train_if_due, automatic=automatic)
             return self.train_view()
 
@@ -316,15 +306,15 @@ class AppState:
         scored = self._scoring(bundle, answers, spared)
         save_bundle(bundle, self.model_path)
         with self._report_lock:  # the report and the list it counts, put in place together (``report_file``)
-            if (answers, spared) == (
-                self.learnt,
-                self.learnt_spared,
-            ):  # the training's report counts what the page will
+            # the training's report counts what the page will when no answer came in meanwhile
+            if (answers, spared) == (self.learnt, self.learnt_spared):
                 with atomic_write(self.report_path, "wb") as out, (folder / REPORT).open("rb") as report:
                     out.write(report.read())
+                # it ticks who was marked removed when the training started: written again if more were since
+                self._reported = self.learnt_acted
             else:  # answers given while it trained decide their rows on the page: the report must count them too
-                report_tools().report_scored(scored, self.report_path)
-            self._reported = acted  # each of them one of the answers it was scored with
+                report_tools().report_scored(scored, self.report_path, removed=_removed(acted))
+                self._reported = acted  # each of them one of the answers it was scored with
             self._use(scored)
         return words.training_lines(scored)
 
@@ -456,7 +446,7 @@ class AppState:
             with self.lock:
                 acted, rows = dict(self.acted), self._as_acted(scored.rows)
             if not self.report_path.exists() or acted != self._reported:
-                report_tools().report_scored(replace(scored, rows=rows), self.report_path)
+                report_tools().report_scored(replace(scored, rows=rows), self.report_path, removed=_removed(acted))
                 self._reported = acted
             return self.report_path
 
@@ -497,3 +487,8 @@ class AppState:
             "dropped": self._dropped(row),
             "answer": "" if answer is None else ("yes" if answer else "no"),
         }
+
+
+def _removed(acted: dict[str, str]) -> frozenset[str]:
+    """The ids marked removed on LinkedIn (``acted``: id -> action): ticked on the report's checklist."""
+    return frozenset(i for i, action in acted.items() if action == "removed")

@@ -214,4 +214,4 @@ def _train(job: Job, phase: Callable[[int, str], None]) -> None:
     phase(4, "Writing the report")
     from relevance.report import report_scored  # here: plotly is heavy, and only this step needs it
 
-    report_scored(scored, folder / REPORT)
+    report_scored(scored, folder / REPORT, removed=job.labels.removed)

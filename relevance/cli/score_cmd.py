@@ -129,7 +129,8 @@ def score(
 
         written = "the scored CSV" if out_path == STDOUT else str(out_path)
         with user_errors(f"Interrupted: {written} is written; {report_path} is as it was."):
-            report_scored(scored, report_path, target_size=target_size)
+            removed = worksheet.removed if worksheet is not None else None  # marked removed in `relevance app`
+            report_scored(scored, report_path, target_size=target_size, removed=removed)
     if not quiet:
         for line in [*rule_lines(scored, keep_newer_than), *summarise(scored, target_size).lines()]:
             err.print(line, markup=False)

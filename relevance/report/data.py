@@ -9,7 +9,7 @@ the same the terminal prints. Every part works without the optional inputs and s
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -70,6 +70,9 @@ class ReportData:
     notes: list[str] = field(default_factory=list)
     by_language: list[Share] = field(default_factory=list)  # the title's language (relevance.language)
     by_location: list[Share] = field(default_factory=list)  # the location's last part; empty when unknown
+    # The people marked removed on LinkedIn in `relevance app` (labels.csv says so): ticked on the checklist.
+    # None: the caller does not know (a report of a scored file alone).
+    removed: frozenset[str] | None = None
 
     @property
     def model_removals(self) -> list[ScoredRow]:
@@ -96,11 +99,13 @@ def build_report(
     summary: Summary | None = None,
     ghost_rows: int | None = None,
     target_size: int | None = None,
+    removed: Collection[str] | None = None,
 ) -> ReportData:
     """Compute the report's data. ``vectors`` (one row per scored row, same order) enable the map and title
     groups; ``card`` adds the thresholds and the cross-validated quality. ``summary`` is the run's summary
     (made from the rows, the card, ``ghost_rows`` and ``target_size`` when not given; ``ghost_rows`` None: not
-    known, as for a scored file, which does not list hidden members). Raises RelevanceError on no rows."""
+    known, as for a scored file, which does not list hidden members). ``removed``: the ids the person marked removed
+    on the app's removal list (``Labels.on_the_list``), ticked on the checklist. Raises RelevanceError on no rows."""
     if not rows:
         raise RelevanceError(f"{source or 'The scored file'} has no rows: nothing to report")
     rows = list(rows)
@@ -123,6 +128,7 @@ def build_report(
         notes=notes,
         by_language=shares_by_language(rows),
         by_location=shares_by_location(rows),
+        removed=None if removed is None else frozenset(removed),
     )
     if model is None:
         notes.append("No model card was given, so there is no cross-validated model quality section.")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from html import escape
 from importlib.resources import files
 from pathlib import Path
@@ -46,6 +46,8 @@ def render_html(data: ReportData) -> str:
         "people": [_person(row) for row in data.rows],
         "checklist": [[at[id(row)], *profile_link(row), row.why] for row in data.removals],
         "batches": checklist_batches(len(data.model_removals), len(data.answered_no)),
+        # ids on the checklist marked removed in `relevance app`: done, whatever this browser remembers
+        "removed": sorted({row.connection.id for row in data.removals} & (data.removed or frozenset())),
     }
     slots = {
         "title": escape(f"Your network — {data.source}" if data.source else "Your network"),
@@ -81,16 +83,22 @@ def make_report(
     card: ModelCard | None = None,
     summary: Summary | None = None,
     source: str = "",
+    removed: Collection[str] | None = None,
 ) -> ReportData:
     """Build the report's data and write it to ``path`` in one call (what ``relevance report`` does)."""
-    data = build_report(rows, vectors, card, source, summary=summary)
+    data = build_report(rows, vectors, card, source, summary=summary, removed=removed)
     write_report(data, path)
     return data
 
 
-def report_scored(scored: Scored, path: str | os.PathLike[str], target_size: int | None = None) -> ReportData:
+def report_scored(
+    scored: Scored,
+    path: str | os.PathLike[str],
+    target_size: int | None = None,
+    removed: Collection[str] | None = None,
+) -> ReportData:
     """The report for a fresh `score_export` result: its vectors, its model's card and the run's summary (hidden
-    members included), nothing re-embedded."""
+    members included), nothing re-embedded. ``removed``: the people marked removed in `relevance app`, ticked."""
     vectors = align_vectors(scored.rows, [c.id for c in scored.export.connections], scored.vectors)
     return make_report(
         scored.rows,
@@ -99,6 +107,7 @@ def report_scored(scored: Scored, path: str | os.PathLike[str], target_size: int
         card=scored.bundle.card,
         summary=summarise(scored, target_size),
         source=Path(scored.export.source).name,
+        removed=removed,
     )
 
 

@@ -316,6 +316,15 @@ def _time(data: ReportData, plots: set[str]) -> str:
     return head + story + _plot("plot-time", plots, "") + undated + "</section>"
 
 
+def _marked_in_app(data: ReportData) -> str:
+    """The sentence on the people ticked because they were marked removed in `relevance app`; "" for none."""
+    marked = len({row.connection.id for row in data.removals} & (data.removed or frozenset()))
+    if not marked:
+        return ""
+    who = "person" if marked == 1 else "people"
+    return f"<p id='marked'>The {marked:,} {who} you marked removed in <code>relevance app</code> are ticked.</p>"
+
+
 def _checklist(data: ReportData) -> str:
     s = data.summary
     if not data.removals:
@@ -336,7 +345,10 @@ def _checklist(data: ReportData) -> str:
         "not tell them. Do it by hand: tools that remove connections for you break LinkedIn's terms.</p>"
         "<p id='storage'>Your ticks are kept in this browser on this computer, so you can close the file and carry on "
         "another day, and in the report of your next export.</p><p id='carried' hidden></p>"
-        "<p id='no-storage' class='warn' hidden>This browser does not let the file remember ticks: they will be lost when you close it.</p>"
+        f"{_marked_in_app(data)}"
+        "<p id='no-storage' class='warn' hidden>This browser does not let the page remember ticks: they will be lost "
+        "when you close it. In <code>relevance app</code>, mark people <b>removed</b> on its Remove step instead: "
+        "that is kept, and they are ticked here.</p>"
         "<div id='progress'><b><span id='done-count'>0</span> done</b> · <span id='left-count'></span> to go "
         "<label style='margin-left:16px'><input type='checkbox' id='hide-done'> hide the done ones</label>"
         "<div class='bar'><span></span></div></div>"
