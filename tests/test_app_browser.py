@@ -86,9 +86,11 @@ def open_app(browser: Chromium, server: AppServer, step: str = "label") -> None:
     browser.wait_until(READY)
 
 
-def press(browser: Chromium, key: str) -> None:
+def press(browser: Chromium, key: str, code: str = "") -> None:
+    """A key as typed: ``key`` what the layout writes, ``code`` the key's place on the keyboard ("KeyY")."""
     for kind in ("keyDown", "keyUp"):
-        browser.call("Input.dispatchKeyEvent", {"type": kind, "key": key, "text": key if kind == "keyDown" else ""})
+        event = {"type": kind, "key": key, "text": key if kind == "keyDown" else ""} | ({"code": code} if code else {})
+        browser.call("Input.dispatchKeyEvent", event)
 
 
 def assert_clean(browser: Chromium, server: AppServer) -> None:
@@ -138,6 +140,13 @@ def test_keys_label_and_a_reload_keeps_progress(browser: Chromium, server: AppSe
     press(browser, "s")
     browser.wait_until("document.getElementById('saved').textContent.startsWith('Skipped')")
     assert load_labels(server.state.labels.path).answers == {hostile: True, second: False}
+    # with a Russian keyboard layout, the key in the place of n writes "т": it answers no all the same
+    third = browser.evaluate("document.body.dataset.card")
+    press(browser, "т", "KeyN")
+    browser.wait_until("document.getElementById('label-status').textContent.startsWith('3 answered')")
+    press(browser, "u")
+    browser.wait_until("document.getElementById('label-status').textContent.startsWith('2 answered')")
+    assert third not in load_labels(server.state.labels.path).answers
     browser.reload()
     browser.wait_until(READY)
     assert answered(browser).startswith("2 answered (1 yes · 1 no)")

@@ -198,6 +198,22 @@ def test_single_keys_in_a_terminal_without_enter(export: Path, tmp_path: Path) -
     assert list(load_labels(tmp_path / "labels.csv").answers.values()) == [True]
 
 
+def test_keys_typed_in_a_cyrillic_layout_are_the_keys_in_their_place(export: Path, tmp_path: Path) -> None:
+    session = Terminal("label", export, "--labels", "labels.csv", cwd=tmp_path)
+    session.expect("0 answered")
+    session.press("н")  # y
+    session.expect("1 answered (1 yes · 0 no)")
+    session.press("т")  # n
+    session.expect("2 answered (1 yes · 1 no)")
+    session.press("г")  # u
+    session.expect("1 answered (1 yes · 0 no)")
+    session.press("ы")  # s
+    session.expect("1 skipped")
+    session.press("й")  # q
+    assert session.wait() == 0
+    assert list(load_labels(tmp_path / "labels.csv").answers.values()) == [True]
+
+
 @pytest.mark.slow
 def test_ctrl_c_keeps_the_answers_and_restores_the_terminal(export: Path, tmp_path: Path) -> None:
     session = Terminal("label", export, "--labels", "labels.csv", cwd=tmp_path)

@@ -36,6 +36,9 @@ _CTRL_D = "\x04"
 # Words a scripted line may give for a key, whole ("yes" is y, not y, e and then s for skip).
 _WORDS = {"yes": "y", "no": "n", "skip": "s", "undo": "u", "open": "o", "quit": "q"}
 _KEYS = frozenset(_WORDS.values())
+# The same keys in a Cyrillic layout (Russian, Kazakh, Ukrainian, Belarusian ЙЦУКЕН): a person who writes her
+# titles in Russian need not switch the keyboard to answer.
+_CYRILLIC = {"н": "y", "т": "n", "ы": "s", "і": "s", "г": "u", "щ": "o", "ў": "o", "й": "q"}
 
 
 class Keys:
@@ -65,7 +68,12 @@ class Keys:
             self._saved = None
 
     def read(self) -> str:
-        """The next key, lowercased; "" for a key that means nothing (an arrow key, an empty line)."""
+        """The next key, lowercased, a Cyrillic layout's read as the Latin key in its place; "" for a key that means
+        nothing (an arrow key, an empty line)."""
+        key = self._read()
+        return _CYRILLIC.get(key, key)
+
+    def _read(self) -> str:
         if not self.raw:
             while not self._pending:
                 line = self.stream.readline()
@@ -73,7 +81,13 @@ class Keys:
                     return QUIT
                 for word in line.lower().split():
                     # keys typed together ("nnyq") are each a key; any other word ("maybe") is one unknown key
-                    keys = [_WORDS[word]] if word in _WORDS else list(word) if set(word) <= _KEYS else [word]
+                    keys = (
+                        [_WORDS[word]]
+                        if word in _WORDS
+                        else list(word)
+                        if set(word) <= _KEYS | _CYRILLIC.keys()
+                        else [word]
+                    )
                     self._pending += keys
                 if not self._pending:
                     return ""  # an empty line: a key that means nothing

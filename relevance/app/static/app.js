@@ -146,7 +146,10 @@ async function labelKey(key) {
 document.addEventListener("keydown", (event) => {
   if (event.ctrlKey || event.metaKey || event.altKey || step() !== "label") return;
   if (event.target instanceof HTMLElement && ["INPUT", "TEXTAREA", "SELECT"].includes(event.target.tagName)) return;
-  const key = event.key.toLowerCase();
+  // The key in its place on the keyboard when the layout writes no Latin letter there (Cyrillic, Greek...): a
+  // person who writes in Russian need not switch the keyboard to answer.
+  const typed = event.key.toLowerCase();
+  const key = /^[a-z]$/.test(typed) ? typed : ({ KeyY: "y", KeyN: "n", KeyS: "s", KeyU: "u", KeyO: "o" })[event.code] || typed;
   if (["y", "n", "s", "u", "o"].includes(key)) {
     event.preventDefault();
     // A key held down repeats: one press is one answer, never several for cards the person has not seen.
