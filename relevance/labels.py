@@ -59,24 +59,59 @@ DRAWN_AT_RANDOM = frozenset({"random", "check"})
 
 _SAFE = "; every earlier answer is safe"
 _OTHER_PATH = "pass another path or let `relevance sample` create it"
-_YES = {
-    "yes",
-    "y",
-    "1",
-    "true",
-    "t",
-    "keep",
-    "target",
-    "audience",
-    "ja",
-    "tak",
-    "да",
-    "si",
-    "sí",
-    "oui",
-    "ano",
-}
-_NO = {"no", "n", "0", "false", "f", "remove", "other", "not", "nein", "nie", "нет", "non", "ne"}
+# Yes and no as people write them in a spreadsheet: English, the tool's own words, and the languages of the
+# networks it is for (German, Polish, Russian, Spanish, French, Czech and Slovak, Ukrainian, Kazakh, Hungarian,
+# Romanian and the South Slavic languages, Lithuanian, Turkish).
+_YES = frozenset(
+    [
+        "yes",
+        "y",
+        "1",
+        "true",
+        "t",
+        "keep",
+        "target",
+        "audience",
+        "ja",
+        "tak",
+        "да",
+        "si",
+        "sí",
+        "oui",
+        "ano",
+        "áno",
+        "так",
+        "иә",
+        "ия",
+        "igen",
+        "da",
+        "taip",
+        "evet",
+    ]
+)
+_NO = frozenset(
+    [
+        "no",
+        "n",
+        "0",
+        "false",
+        "f",
+        "remove",
+        "other",
+        "not",
+        "nein",
+        "nie",
+        "нет",
+        "non",
+        "ne",
+        "ні",
+        "жоқ",
+        "nem",
+        "nu",
+        "hayır",
+        "hayir",
+    ]
+)
 
 
 def parse_label(value: str) -> bool | None:

@@ -99,11 +99,14 @@ def train(
     if not quiet:
         warn_unreadable(trained.unreadable, labels)
         here = {c.id for c in result.connections}
-        if waiting := sum(i in here and i not in worksheet.outdated for i in worksheet.queued):
+        # an unreadable cell is queued too, but said above; the answers set aside are said with the matching
+        cell = {row["id"]: row.get("label", "").strip() for row in worksheet.rows}
+        if waiting := sum(i in here and i not in worksheet.outdated and not cell[i] for i in worksheet.queued):
             one = waiting == 1
             say(
                 f"Note: {waiting:,} connection{'' if one else 's'} in {labels} {'has' if one else 'have'} no answer "
-                f"yet (an empty label cell): not learnt from; `relevance label` asks {'it' if one else 'them'} first."
+                f"yet (the label cell is empty: queued, or an answer taken back): not learnt from; `relevance label` "
+                f"asks {'it' if one else 'them'} first."
             )
         for line in training_lines(trained, model):
             err.print(line, markup=False)
