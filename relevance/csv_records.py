@@ -19,13 +19,18 @@ def records(text: str, delimiter: str, source: str, error: type[RelevanceError])
     """(line, cells) for each record of ``text``. Raises ``error`` naming the line (never the content) where a
     quote opens a cell that takes in further rows, or where the csv module gives up."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    line = 1
+    line, last = 1, _last_line(text)
     try:
         for cells in reader:
             if reader.line_num > line and any(_swallows(cell, delimiter) for cell in cells):
                 raise error(
                     f'{source} line {line}: a quote (") there opens a cell that runs over '
                     f"{reader.line_num - line + 1} lines and takes in the rows below it: delete that quote, "
+                    "or close it, and run again"
+                )
+            if reader.line_num >= last and _left_open(text, line, delimiter):
+                raise error(
+                    f'{source} line {line}: a quote (") there opens a cell that is never closed: delete that quote, '
                     "or close it, and run again"
                 )
             yield line, cells
@@ -38,3 +43,21 @@ def records(text: str, delimiter: str, source: str, error: type[RelevanceError])
 
 def _swallows(cell: str, delimiter: str) -> bool:
     return ("\n" in cell or "\r" in cell) and delimiter in cell
+
+
+def _last_line(text: str) -> int:
+    """The number of the file's last line with anything on it."""
+    return text.rstrip("\r\n").count("\n") + 1
+
+
+def _left_open(text: str, line: int, delimiter: str) -> bool:
+    """Whether the file's last record, from ``line`` on, leaves a quote open: the csv module then ends the cell at
+    the end of the file, silently (a row '"broken,row,yes' is one cell). Its strict mode says so; its other
+    complaints (text after a closing quote) are quirks the lenient reading takes."""
+    rest = text.split("\n", line - 1)[-1]
+    try:
+        for _ in csv.reader(io.StringIO(rest, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as problem:
+        return "unexpected end of data" in str(problem)
+    return False

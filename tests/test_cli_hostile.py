@@ -134,6 +134,17 @@ def test_stray_quote_in_labels(export: Path, tmp_path: Path) -> None:
         'labels.csv line 2: a quote (") there opens a cell that runs over 3 lines and takes in the rows below it: '
         "delete that quote, or close it, and run again"
     )
+    # on the last line, the quote takes in no row below: the csv module would end the cell at the file's end
+    for end in ("", "\n", "\r\n"):
+        labels.write_text(f'id,label,position\nu1,yes,Nurse\n"u2,no,Chef{end}')
+        assert fails("sample", export, "--labels", labels, "--quiet").endswith(
+            'labels.csv line 3: a quote (") there opens a cell that is never closed: delete that quote, or close it, '
+            "and run again"
+        )
+    labels.write_text('id,label,position\nu1,yes,"Head of Sales, EMEA"\nu2,no,"Chef, ""the best"""\n')
+    assert load_labels(labels).answers == {"u1": True, "u2": False}  # closed quotes, doubled quotes: fine
+    labels.write_text('id,label,position\nu1,yes,Nurse\nu2,no,"Chef" de cuisine\nu3,no,5" screen fitter')
+    assert load_labels(labels).answers == {"u1": True, "u2": False, "u3": False}  # quirks read leniently, as before
 
 
 def test_a_file_with_nobody_in_it_is_refused_by_every_command_that_needs_people(tmp_path: Path) -> None:
