@@ -670,6 +670,21 @@ def test_a_friend_kept_anyway_is_a_no_that_stays_off_the_list(export: Path, tmp_
     again.close()
 
 
+def test_how_a_training_moved_the_list_is_counted_as_the_page_counted_it(export: Path, tmp_path: Path) -> None:
+    state = trained_state(export, tmp_path, auto_train_every=0)
+    rows = [row["id"] for row in state.removal_batch(0)["rows"]]
+    for i in rows[:3]:
+        state.act(i, "removed")
+    shown = state.removal_view()["sentence"]  # "Remove N (K suggested by the model + ...)"
+    model = int(shown.split("(")[1].split(" suggested")[0].replace(",", ""))
+    # a model that suggests what the one in use did, on the same answers: the page's count does not move
+    state._use(state._scoring(state.scored.bundle))
+    assert state.list_change.startswith("The model trained again on ") and f"as many removals ({model:,})" in (
+        state.list_change
+    ), (shown, state.list_change)
+    state.close()
+
+
 def test_the_report_opened_from_the_page_counts_the_list_worked_through_as_the_page_does(
     export: Path, tmp_path: Path
 ) -> None:

@@ -336,11 +336,12 @@ class AppState:
         """Make ``scored`` the removal list the page shows."""
         with self.lock:
             if self.scored is not None:  # a model trained in this session replaces one in use: say how the list moved
-                before = sum(row.is_model_removal for row in self.scored.rows)
-                card = scored.bundle.card
-                self.list_change = words.list_change(
-                    card.labels_yes + card.labels_no, before, sum(row.is_model_removal for row in scored.rows)
+                # counted as the page counts them (``removal_view``): the number it showed, then the one it will show
+                before, after = (
+                    sum(row.is_model_removal for row in self._as_acted(s.rows)) for s in (self.scored, scored)
                 )
+                card = scored.bundle.card
+                self.list_change = words.list_change(card.labels_yes + card.labels_no, before, after)
             self.scored, self.model_note = scored, ""
             # A restart scores with the latest answers: a row kept on the list ("kept", SPARED) is then one the model
             # keeps, and stays on the list (at its end) so that the person's progress through it reads the same.
