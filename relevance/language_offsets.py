@@ -154,7 +154,10 @@ def offsets_note(offsets: LanguageOffsets | None, kept_for_the_answers: bool) ->
     if not offsets:
         return ""
     names = ", ".join(language_name(code) for code in offsets.languages)
-    return f"Titles in {names} are read alike: each language's own offset in the embedding is taken out."
+    return (
+        f"Titles in {names} are read by what they say, not by their language: the embedding's own shift for each "
+        "of these languages is taken out."
+    )
 
 
 def labelling_vectors(connections: Sequence[Connection], vectors: np.ndarray, embedder: object) -> np.ndarray:

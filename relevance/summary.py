@@ -321,32 +321,41 @@ def removal_lines(card: ModelCard, steps: tuple[str, str] = CLI_STEPS) -> list[s
     return lines
 
 
+def ranking_quality(card: ModelCard) -> str:
+    """ "ROC-AUC 0.96 (0.93–0.98): how often it scores ..." — the model's quality, said as a person can read it."""
+    return (
+        f"ROC-AUC {card.metrics['roc_auc'].shown()}: how often it scores one of your audience above one who is not "
+        "(0.5 is guessing, 1 is perfect)"
+    )
+
+
 def checks_line(card: ModelCard) -> str:
     """What the answers that test the model found below the removal threshold ("" when none fall there)."""
     checks = card.thresholds.checks
     if card.thresholds.remove_at_or_below is None or checks is None or not checks.answers:
         return ""
-    expected = f"the {checks.expected:.1f} the model expected on average"
+    expected = f"the model expected {checks.expected:.1f} of them to be, on average"
     if checks.disagreed:
-        verdict = f"more than {expected}: the estimate was raised ×{checks.factor:.1f}"
+        verdict = f"more than {expected}: its estimate was raised ×{checks.factor:.1f}"
     elif checks.lowered:
-        verdict = f"fewer than {expected}: the estimate was lowered ×{checks.factor:.2f}"
+        verdict = f"fewer than {expected}: its estimate was lowered ×{checks.factor:.2f}"
     else:
-        verdict = f"in line with {expected}"
-    return f"{_checks_found(checks.answers, checks.yes)}, {verdict}."
+        verdict = f"in line with the model, which expected {checks.expected:.1f} of them to be, on average"
+    found = _checks_found(checks.answers, checks.yes, card.thresholds.remove_at_or_below)
+    return f"{found}, {verdict}."
 
 
-def _checks_found(answers: int, yes: int) -> str:
-    """ "19 of your answers that test the model ... fall below that score; 1 of them is your audience" (the
-    verb and the count agree: "1 of them is", "none of them is", "it is not")."""
+def _checks_found(answers: int, yes: int, threshold: float) -> str:
+    """ "19 of your answers that test the model ... score ≤ 0.090, the removal list's; 1 of them is your audience"
+    (the verb and the count agree: "1 of them is", "none of them is", "it is not")."""
     if answers == 1:
         found = "it is your audience" if yes else "it is not your audience"
     elif not yes:
         found = "none of them is your audience"
     else:
         found = f"{yes} of them {'is' if yes == 1 else 'are'} your audience"
-    falls = "falls" if answers == 1 else "fall"
+    score = "scores" if answers == 1 else "score"
     return (
-        f"{answers} of your answers that test the model (drawn at random, or given on the removal list) {falls} "
-        f"below that score; {found}"
+        f"{answers} of your answers that test the model (drawn at random, or given on the removal list) {score} "
+        f"≤ {threshold:.3f}, the removal list's; {found}"
     )

@@ -13,7 +13,7 @@ from relevance.labeller import WINDOW, why_no_list
 from relevance.labels import SPARED
 from relevance.metrics import MIN_PER_CLASS
 from relevance.score import Scored, ScoredRow
-from relevance.summary import checks_line, summarise
+from relevance.summary import checks_line, ranking_quality, summarise
 from relevance.training import Outlook
 
 LABEL = "step 1, Label"
@@ -28,11 +28,10 @@ TAKE_BACK = "Click it again to take that back."
 def training_lines(scored: Scored) -> list[str]:
     """What a finished training found, in the report's plain words."""
     card = scored.bundle.card
-    auc = card.metrics["roc_auc"]
     summary = summarise(scored)
     lines = [
         f"Trained on {card.labels_yes + card.labels_no} answers ({card.labels_yes} yes, {card.labels_no} no).",
-        f"Quality from {card.evaluation}, never from the training fit: ROC-AUC {auc.shown()}.",
+        f"Quality from {card.evaluation}, never from the training fit: {ranking_quality(card)}.",
     ]
     # The removal list, its estimate and what is held back: the summary's lines alone, counted on the rows the page
     # lists (the card's own count, made before scoring, would be a second number for the same list).

@@ -109,7 +109,8 @@ def run_demo(
         vectors = embed_connections(network.connections, embedder, progress=embedding)
     say(
         f"\nStep 3 — relevance sample, then relevance label (strategy auto), {DEMO_LABELS} answers in batches "
-        f"of {DEMO_BATCH}: the first cover the network, then the model asks where it is least sure, and once about each title many of its removals would share"
+        f"of {DEMO_BATCH}: the first cover the network; then the model asks where it is least sure, and asks once "
+        "about each title that many of its removals share."
     )
     say("Answering them from the sample's answer key, as if you typed them:")
     picked = _demo_pick(network.connections, labelling_vectors(network.connections, vectors, embedder), key)

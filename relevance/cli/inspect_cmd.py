@@ -39,7 +39,10 @@ def render_inspection(result: Export, choice: Choice | None = None) -> None:
         ("Rows read", f"{result.rows_read:,}"),
         ("Connections", f"{total:,}"),
         ("Usable for scoring", f"{total - result.without_title - result.lost_titles:,}"),
-        ("Without a title", f"{result.without_title:,} (no position or headline, or only '-': kept, marked review)"),
+        (
+            "Without a title",
+            f"{result.without_title:,} (no position or headline, or only '-': not scored: suggested for your review)",
+        ),
         *(
             [
                 (

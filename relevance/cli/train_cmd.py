@@ -116,7 +116,7 @@ def train(
 def training_lines(trained: TrainResult, model: Path) -> list[str]:
     """What `relevance train` tells the user: data used, honest quality, the removal list, files."""
     from relevance.bundle import sidecar
-    from relevance.summary import removal_lines
+    from relevance.summary import ranking_quality, removal_lines
 
     card = trained.bundle.card
     metrics = card.metrics
@@ -128,9 +128,8 @@ def training_lines(trained: TrainResult, model: Path) -> list[str]:
         lines.append(card.languages)
     lines.append(f"Quality from {card.evaluation} (each answer scored by a model that did not see it):")
     lines.append(
-        f"  ROC-AUC {metrics['roc_auc'].shown()}: how often it scores one of your audience above one who is not "
-        "(0.5 is guessing, 1 is perfect); average precision "
-        f"{metrics['average_precision'].shown()}: how clean the top of its ranking is"
+        f"  {ranking_quality(card)}; average precision {metrics['average_precision'].shown()}: how clean the top of "
+        "its ranking is"
     )
     lines.extend("  " + line for line in removal_lines(card))
     lines.append(f"  Keep from score {card.thresholds.keep_from:.2f}; in between: review.")
