@@ -642,8 +642,13 @@ def _difference(diffs: list[float]) -> tuple[str, str]:
 
 
 def _worst(verdicts: list[str]) -> str:
-    for v in ("**MISS**", "within noise", "not run"):
-        if v in verdicts:
+    """The row's verdict: its worst budget's; a budget with no training in either strategy is left out ("not run"
+    only when none ran)."""
+    ran = [v for v in verdicts if v != "not run"]
+    if not ran:
+        return "not run"
+    for v in ("**MISS**", "within noise"):
+        if v in ran:
             return v
     return "PASS"
 
