@@ -138,6 +138,35 @@ def test_every_chart_reads_on_a_phone(browser: Chromium, full_report: Path, widt
     assert_clean(browser)
 
 
+# Table cells a phone's width squeezed: a number split over lines, or a checklist reason a few letters wide.
+SQUEEZED = """[...document.querySelectorAll('td.n, th')].filter((cell) => {
+    if (!cell.offsetParent || cell.textContent.trim().includes(' ')) return false;  // a word or number alone
+    const text = document.createRange();
+    text.selectNodeContents(cell);
+    return text.getClientRects().length > 1;  // one box per line: a number or a header word split over lines
+  }).map((cell) => cell.textContent)
+  .concat([...document.querySelectorAll('details.batch td.why')].filter((td) => td.offsetWidth < 150)
+  .map((td) => 'why ' + td.offsetWidth))"""
+
+
+@pytest.mark.parametrize("width", [400, 1300])
+def test_tables_keep_numbers_whole_and_reasons_readable_on_a_phone(
+    browser: Chromium, full_report: Path, width: int
+) -> None:
+    """A helper's report at 400 px: counts split '3 / 8', headers 'connection / s', and the checklist's reasons one
+    letter a line, each row 2,000 px tall. The checklist now scrolls sideways instead."""
+    browser.call(
+        "Emulation.setDeviceMetricsOverride", {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False}
+    )
+    try:
+        open_report(browser, full_report)
+        browser.wait_until("document.querySelector('details.batch td.why') !== null")
+        assert browser.evaluate(SQUEEZED) == []
+    finally:
+        browser.call("Emulation.clearDeviceMetricsOverride")
+    assert_clean(browser)
+
+
 def test_hostile_text_is_shown_as_text(browser: Chromium, full_report: Path) -> None:
     open_report(browser, full_report)
     first = "document.querySelector('#batches tr[data-id=\"hostile\"]')"
