@@ -182,7 +182,12 @@ def test_headline_counts_labels_as_certain_and_estimates_wrong_removals() -> Non
     assert "about 2 of the 2 left that could be judged" in render_html(build_report(rows))
     # From a scored file, which does not list hidden members: the count says so, not "hidden members included".
     page = render_html(build_report(rows))
-    assert "the hidden members a scored file does not list on top" in page and "leaving at most" in page
+    # (a helper read 'LinkedIn counts 5,000 connections' there, where the score's report of the export said 5,035)
+    assert "LinkedIn counts 6" not in page and "leaving at most" in page
+    assert (
+        "This scored file lists 6 connections; LinkedIn counts them and the hidden members the file does not " in page
+    )
+    assert "so you are at most 29,994 below LinkedIn's 30,000 cap." in page
     assert "(hidden members included)" in render_html(build_report(rows, ghost_rows=0))
     # Without the model's card, the page says what the terminal says: no estimate, one answer in both places.
     assert s.wrong_rate is None and "Without the model's card, no estimate" in s.removal_sentence()

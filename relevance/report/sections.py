@@ -103,8 +103,13 @@ def _headline(data: ReportData) -> str:
         f", {s.ghost_rows:,} of them hidden members the export lists without a name (they cannot be scored)"
         if s.ghost_rows
         else " (hidden members included)"
+    )
+    counts = (
+        f"LinkedIn counts {s.on_linkedin:,} connections{hidden}: {s.cap_room(h.cap)}."
         if h.hidden_known
-        else ", and the hidden members a scored file does not list on top"
+        # a scored file does not list hidden members: its count is a floor, and the room a ceiling
+        else f"This scored file lists {s.on_linkedin:,} connections; LinkedIn counts them and the hidden members the "
+        f"file does not list, so you are at most {s.cap_room(h.cap)}."
     )
     freed = (
         f" Removing the {s.removals:,} on the removal list frees as many places, leaving "
@@ -123,8 +128,7 @@ def _headline(data: ReportData) -> str:
         "<section id='headline'><h2>Summary</h2>"
         f"<div class='cards'>{''.join(cards)}</div>"
         f"<p id='removal-answer'><b>{escape(s.removal_sentence())}</b></p>"
-        f"<h3>The 30,000 cap</h3><p>LinkedIn allows at most {h.cap:,} connections. LinkedIn counts "
-        f"{s.on_linkedin:,} connections{hidden}: {s.cap_room(h.cap)}.{freed}</p>"
+        f"<h3>The 30,000 cap</h3><p>LinkedIn allows at most {h.cap:,} connections. {counts}{freed}</p>"
         f"<div class='capbar' role='img' aria-label='connections by suggestion out of {h.cap:,}'>{bar}</div>"
         "<div class='legend'>"
         + "".join(f"<span><i class='dot {n}'></i>{names.get(n, n)}</span>" for n in legend)
