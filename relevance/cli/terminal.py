@@ -167,8 +167,11 @@ def run_clusters(session: ClusterLabeller, keys: Keys, console: Console) -> None
 
 
 def render_status(console: Console, status: Status) -> None:
-    # "titles alone": `relevance train` measures the full model (company, language...) and says another figure
-    quality = f" · quality so far (ROC-AUC, titles alone) {status.quality:.2f}" if status.quality is not None else ""
+    # the ROC-AUC of the titles alone (`relevance train` measures the full model and may say another figure), in
+    # the words train explains it with
+    quality = (
+        f" · quality so far {status.quality:.2f} (0.5 is guessing, 1 is perfect)" if status.quality is not None else ""
+    )
     skipped = f" · {status.skipped} skipped" if status.skipped else ""
     console.print(
         f"[bold]{status.yes + status.no} answered[/] ({status.yes} yes · {status.no} no){skipped}"

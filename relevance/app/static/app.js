@@ -65,7 +65,7 @@ function render(state) {
 
 function renderLabel(label) {
   const s = label.status;
-  const quality = s.quality === null ? "" : ` · quality so far (ROC-AUC, titles alone) ${s.quality.toFixed(2)}`;
+  const quality = s.quality === null ? "" : ` · quality so far ${s.quality.toFixed(2)} (0.5 is guessing, 1 is perfect)`;
   const skipped = s.skipped ? ` · ${s.skipped} skipped` : "";
   $("label-status").textContent =
     `${s.yes + s.no} answered (${s.yes} yes · ${s.no} no)${skipped} · ${s.remaining.toLocaleString("en")} not asked yet${quality}`;
