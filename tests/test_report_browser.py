@@ -115,6 +115,9 @@ def test_full_report_renders_every_plot_offline(browser: Chromium, full_report: 
     assert browser.evaluate("document.getElementById('plot-map').data.every(t => t.type === 'scattergl')")
     assert browser.evaluate("document.querySelector('#plot-map canvas') !== null")
     assert browser.evaluate("document.querySelector('.no-webgl') === null")
+    # the audience share's axis reads in round steps (a helper saw 14%, 28%, 41%...)
+    shares = browser.evaluate("[...document.querySelectorAll('#plot-time .y2tick text')].map((t) => t.textContent)")
+    assert shares == ["0%", "20%", "40%", "60%", "80%", "100%"]
     assert_clean(browser)
     ARTIFACTS.mkdir(exist_ok=True)
     browser.screenshot(ARTIFACTS / "report.png")
