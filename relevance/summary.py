@@ -334,28 +334,29 @@ def checks_line(card: ModelCard) -> str:
     checks = card.thresholds.checks
     if card.thresholds.remove_at_or_below is None or checks is None or not checks.answers:
         return ""
-    expected = f"the model expected {checks.expected:.1f} of them to be, on average"
+    many = f"{checks.expected:.1f}" if checks.expected >= 0.05 else "almost none"  # not "0.0 of them"
+    expected = f"the model expected {many} of them to be, on average"
     if checks.disagreed:
         verdict = f"more than {expected}: its estimate was raised ×{checks.factor:.1f}"
     elif checks.lowered:
         verdict = f"fewer than {expected}: its estimate was lowered ×{checks.factor:.2f}"
     else:
-        verdict = f"in line with the model, which expected {checks.expected:.1f} of them to be, on average"
+        verdict = f"in line with the model, which expected {many} of them to be, on average"
     found = _checks_found(checks.answers, checks.yes, card.thresholds.remove_at_or_below)
     return f"{found}, {verdict}."
 
 
 def _checks_found(answers: int, yes: int, threshold: float) -> str:
-    """ "19 of your answers that test the model ... score ≤ 0.090, the removal list's; 1 of them is your audience"
-    (the verb and the count agree: "1 of them is", "none of them is", "it is not")."""
+    """ "19 of your answers that test the model ... fall in the removal list's range (score ≤ 0.090); 1 of them is
+    your audience" (the verb and the count agree: "1 of them is", "none of them is", "it is not")."""
     if answers == 1:
         found = "it is your audience" if yes else "it is not your audience"
     elif not yes:
         found = "none of them is your audience"
     else:
         found = f"{yes} of them {'is' if yes == 1 else 'are'} your audience"
-    score = "scores" if answers == 1 else "score"
+    falls = "falls" if answers == 1 else "fall"
     return (
-        f"{answers} of your answers that test the model (drawn at random, or given on the removal list) {score} "
-        f"≤ {threshold:.3f}, the removal list's; {found}"
+        f"{answers} of your answers that test the model (drawn at random, or given on the removal list) {falls} in "
+        f"the removal list's range (score ≤ {threshold:.3f}); {found}"
     )

@@ -103,6 +103,13 @@ def test_the_page_says_what_the_checks_found_as_train_does() -> None:
     run.bundle.card = dataclasses.replace(card, thresholds=dataclasses.replace(card.thresholds, checks=checks))
     found = [line for line in words.training_lines(run) if "answers that test the model" in line]
     assert found == [checks_line(run.bundle.card)] and "none of them is your audience" in found[0]
+    # the score they fall under is named on the page, which shows no "Remove at score" line, and what 0.2 counts
+    assert "fall in the removal list's range (score ≤ 0.100)" in found[0]
+    assert found[0].endswith("in line with the model, which expected 0.2 of them to be, on average.")
+    # a model expecting 0.02 of them says "almost none", not "0.0 of them"
+    few = dataclasses.replace(checks, expected=0.02)
+    card = dataclasses.replace(card, thresholds=dataclasses.replace(card.thresholds, checks=few))
+    assert checks_line(card).endswith("which expected almost none of them to be, on average.")
 
 
 def test_the_stop_hint_and_too_few_answers_name_the_steps() -> None:

@@ -110,8 +110,12 @@ def test_off_a_terminal_a_long_step_prints_a_line_of_progress_now_and_then(
 
 def test_the_checks_sentence_counts_in_words_that_agree() -> None:
     """ "1 of them are your audience" was what `relevance train` printed for one "yes" among 19 checks."""
-    assert _checks_found(19, 1, 0.09).endswith("score ≤ 0.090, the removal list's; 1 of them is your audience")
+    assert _checks_found(19, 1, 0.09).endswith(
+        "fall in the removal list's range (score ≤ 0.090); 1 of them is your audience"
+    )
     assert _checks_found(19, 3, 0.09).endswith("3 of them are your audience")
     assert _checks_found(19, 0, 0.09).endswith("none of them is your audience")
-    assert _checks_found(1, 0, 0.09).endswith("scores ≤ 0.090, the removal list's; it is not your audience")
+    assert _checks_found(1, 0, 0.09).endswith(
+        "falls in the removal list's range (score ≤ 0.090); it is not your audience"
+    )
     assert _checks_found(1, 1, 0.09).endswith("it is your audience")
