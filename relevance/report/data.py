@@ -89,6 +89,12 @@ class ReportData:
         """The checklist: the model's removals, then the person's own "no" answers."""
         return self.model_removals + self.answered_no
 
+    @property
+    def marked_removed(self) -> list[str]:
+        """The ids on the checklist the person marked removed in `relevance app`, in the checklist's order: done."""
+        marked = self.removed or frozenset()
+        return [row.connection.id for row in self.removals if row.connection.id in marked]
+
 
 def build_report(
     rows: Sequence[ScoredRow],

@@ -46,8 +46,8 @@ def render_html(data: ReportData) -> str:
         "people": [_person(row) for row in data.rows],
         "checklist": [[at[id(row)], *profile_link(row), row.why] for row in data.removals],
         "batches": checklist_batches(len(data.model_removals), len(data.answered_no)),
-        # ids on the checklist marked removed in `relevance app`: done, whatever this browser remembers
-        "removed": sorted({row.connection.id for row in data.removals} & (data.removed or frozenset())),
+        # marked removed in `relevance app`: done, whatever this browser remembers
+        "removed": data.marked_removed,
     }
     slots = {
         "title": escape(f"Your network — {data.source}" if data.source else "Your network"),

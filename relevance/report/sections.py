@@ -322,7 +322,7 @@ def _time(data: ReportData, plots: set[str]) -> str:
 
 def _marked_in_app(data: ReportData) -> str:
     """The sentence on the people ticked because they were marked removed in `relevance app`; "" for none."""
-    marked = len({row.connection.id for row in data.removals} & (data.removed or frozenset()))
+    marked = len(data.marked_removed)
     if not marked:
         return ""
     who = "person" if marked == 1 else "people"
