@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from relevance.labels import LABEL_COLUMNS, Labels, append_rows, compact, label_row, load_labels
 from relevance.records import Connection
 
@@ -99,3 +101,20 @@ def test_what_was_done_on_the_removal_list_is_the_latest_answer_given_there(tmp_
     assert again.removed == {"id1"} and again.spared == {"id3"}
     compact(again)  # folding the file keeps what was done
     assert load_labels(tmp_path / "labels.csv").on_the_list == {"id1": "removed", "id3": "spared", "id4": "kept"}
+
+
+def test_a_quote_left_open_is_looked_for_once_at_the_end_whatever_ends_the_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from relevance import csv_records
+
+    calls = []
+    check = csv_records._left_open
+    monkeypatch.setattr(csv_records, "_left_open", lambda *a: calls.append(a[1]) or check(*a))
+    path = tmp_path / "labels.csv"
+    # an old Mac's "CSV (Macintosh)": lines end in a lone CR (the check read the whole file again for each row)
+    path.write_bytes(("id,label\r" + "".join(f"u{i},yes\r" for i in range(3000))).encode())
+    assert len(load_labels(path).answers) == 3000 and calls == [3001]
+    # a lone CR inside a quoted cell, and a line break inside another: valid, not a quote left open
+    path.write_text('id,label,note\nx,yes,"a\rb"\ny,no,"l1\n"\nz,no,ok\n', encoding="utf-8", newline="")
+    assert load_labels(path).answers == {"x": True, "y": False, "z": False}
