@@ -92,6 +92,10 @@ def test_piped_keys_on_one_line_are_answers_each_and_whole_words_are_their_key(e
     code, output = run("label", export, "--labels", labels, input="maybe\nq\n")
     assert code == 0, output
     assert len(load_labels(labels).answers) == 5
+    # a yes or no in the person's language is that answer, never the Cyrillic layout's keys ("ні" is not н y, і s)
+    code, output = run("label", export, "--labels", labels, input="ні\nда\nnie\nq\n")
+    assert code == 0, output
+    assert list(load_labels(labels).answers.values())[5:] == [False, True, False]
 
 
 def test_undo_takes_the_answer_back_on_disk(export: Path, tmp_path: Path) -> None:

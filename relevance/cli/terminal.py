@@ -24,6 +24,7 @@ from rich.console import Console
 from relevance.cli.render import shown
 from relevance.dates import shown_day
 from relevance.labeller import ClusterLabeller, Group, Labeller, Question, Status
+from relevance.labels import parse_label
 
 try:  # POSIX only; elsewhere keys are read a line at a time
     import termios
@@ -80,15 +81,7 @@ class Keys:
                 if not line:
                     return QUIT
                 for word in line.lower().split():
-                    # keys typed together ("nnyq") are each a key; any other word ("maybe") is one unknown key
-                    keys = (
-                        [_WORDS[word]]
-                        if word in _WORDS
-                        else list(word)
-                        if set(word) <= _KEYS | _CYRILLIC.keys()
-                        else [word]
-                    )
-                    self._pending += keys
+                    self._pending += _keys_in(word)
                 if not self._pending:
                     return ""  # an empty line: a key that means nothing
             return self._pending.pop(0)
@@ -107,6 +100,23 @@ class Keys:
             except UnicodeDecodeError:
                 data += os.read(fd, 1)
         return data.decode("utf-8", errors="replace").lower()
+
+
+def _keys_in(word: str) -> list[str]:
+    """The keys a word of a scripted line (or of a terminal read a line at a time, as on Windows) stands for: a
+    whole word for a key ("yes", "skip"); Latin keys typed together ("nnyq"), each a key; a yes or no the labels
+    file reads ("nie", "да", "ні": never split into the Cyrillic layout's keys, н і being y s); else the word
+    itself, one key that means nothing ("maybe"). A single Cyrillic letter is read by ``Keys.read``'s layout."""
+    if word in _WORDS:
+        return [_WORDS[word]]
+    if set(word) <= _KEYS:
+        return list(word)
+    if len(word) > 1:
+        with contextlib.suppress(ValueError):
+            answer = parse_label(word)
+            if answer is not None:
+                return ["y" if answer else "n"]
+    return [word]
 
 
 def _exit_on_term(signum: int, frame: FrameType | None) -> None:
