@@ -114,6 +114,11 @@ _NO = frozenset(
 )
 
 
+def marked_removed(on_the_list: Mapping[str, str]) -> frozenset[str]:
+    """The ids marked removed on LinkedIn, of what was done on the removal list (id -> action, ``LIST_ANSWERS``)."""
+    return frozenset(i for i, action in on_the_list.items() if action == "removed")
+
+
 def parse_label(value: str) -> bool | None:
     """True for "in my audience", False for "not", None for unanswered. Raises ValueError if unreadable."""
     folded = value.strip().casefold()
@@ -177,7 +182,7 @@ class Labels:
     @property
     def removed(self) -> frozenset[str]:
         """The ids the person marked removed on LinkedIn on the removal list of `relevance app`: done."""
-        return frozenset(i for i, action in self.on_the_list.items() if action == "removed")
+        return marked_removed(self.on_the_list)
 
     @property
     def on_the_list(self) -> dict[str, str]:

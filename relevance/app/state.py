@@ -29,7 +29,7 @@ from relevance.embedders.choice import choose_for
 from relevance.errors import ModelError, RelevanceError
 from relevance.io import Export, read_export, scorable
 from relevance.labeller import Labeller
-from relevance.labels import LIST_ANSWERS, SPARED, Labels, load_labels, parse_label
+from relevance.labels import LIST_ANSWERS, SPARED, Labels, load_labels, marked_removed, parse_label
 from relevance.language_offsets import labelling_vectors
 from relevance.matching import job_change, match_labels, require_same_network
 from relevance.progress import Progress
@@ -313,7 +313,7 @@ class AppState:
                 # it ticks who was marked removed when the training started: written again if more were since
                 self._reported = self.learnt_acted
             else:  # answers given while it trained decide their rows on the page: the report must count them too
-                report_tools().report_scored(scored, self.report_path, removed=_removed(acted))
+                report_tools().report_scored(scored, self.report_path, removed=marked_removed(acted))
                 self._reported = acted  # each of them one of the answers it was scored with
             self._use(scored)
         return words.training_lines(scored)
@@ -447,7 +447,9 @@ class AppState:
             with self.lock:
                 acted, rows = dict(self.acted), self._as_acted(scored.rows)
             if not self.report_path.exists() or acted != self._reported:
-                report_tools().report_scored(replace(scored, rows=rows), self.report_path, removed=_removed(acted))
+                report_tools().report_scored(
+                    replace(scored, rows=rows), self.report_path, removed=marked_removed(acted)
+                )
                 self._reported = acted
             return self.report_path
 
@@ -488,8 +490,3 @@ class AppState:
             "dropped": self._dropped(row),
             "answer": "" if answer is None else ("yes" if answer else "no"),
         }
-
-
-def _removed(acted: dict[str, str]) -> frozenset[str]:
-    """The ids marked removed on LinkedIn (``acted``: id -> action): ticked on the report's checklist."""
-    return frozenset(i for i, action in acted.items() if action == "removed")
