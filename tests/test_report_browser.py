@@ -67,9 +67,18 @@ UNREADABLE = """
     }
     parts.forEach(([kind, text, e], i) => parts.slice(i + 1).forEach(([other, otherText, o]) => {
       const a = box(e), b = box(o);
-      const ticks = kind.endsWith("ticks") && other.endsWith("ticks");  // x and y meet at the corner by design
-      if (kind !== other && !ticks && a.width && b.width && meet(a, b)) problems.push(div.id + ": '" + text + "' overlaps '" + otherText + "'");
+      // (the two axes' "0%" met in the corner of the quality charts: "0%0%")
+      if (kind !== other && a.width && b.width && meet(a, b)) problems.push(div.id + ": '" + text + "' overlaps '" + otherText + "'");
     }));
+    // a threshold's label beside its dashed line stands off it (one centred on its line is over it by design)
+    for (const note of div.querySelectorAll("g.annotation")) {
+      const r = box(note);
+      for (const line of div.querySelectorAll("g.shapelayer path")) {
+        const x = box(line).left;
+        const gap = Math.min(Math.abs(r.left - x), Math.abs(r.right - x));
+        if (r.width && gap < 2 && r.top < box(line).bottom) problems.push(div.id + ": '" + note.textContent + "' touches its line");
+      }
+    }
   }
   return problems;
 })()
