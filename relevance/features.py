@@ -35,7 +35,7 @@ from typing import NamedTuple
 import numpy as np
 
 from relevance.language import UNKNOWN, language_name
-from relevance.language_offsets import title_languages
+from relevance.language_offsets import Languages, title_languages
 from relevance.records import Connection
 
 __all__ = [
@@ -172,11 +172,13 @@ class Featurizer:
         self.signals = signals
         self.min_count = min_count
 
-    def fit(self, connections: Sequence[Connection]) -> Featurizer:
+    def fit(self, connections: Sequence[Connection], languages: Languages | None = None) -> Featurizer:
+        """Learn the columns from a whole network; ``languages``: its titles' (``title_languages``), when the
+        caller has them already (detecting them again costs a tenth of a second on 30,000 rows)."""
         signals = check_signals(self.signals)
         columns: list[tuple[str, str, str]] = []  # (signal, value, phrase)
         if "language" in signals:
-            counts = Counter(title_languages(connections).tolist())
+            counts = Counter(_languages_of(connections, languages))
             counts.pop(UNKNOWN, None)
             columns += [("language", code, f"title in {language_name(code)}") for code in self._frequent(counts)]
         if "company" in signals:
@@ -224,14 +226,15 @@ class Featurizer:
         """How a column is named in reasons: "title in German", "works at Acme", ..."""
         return self.columns_[column][2]
 
-    def block(self, connections: Sequence[Connection]) -> np.ndarray:
-        """float32 (len(connections), width): the weighted one-hot columns set for each connection."""
+    def block(self, connections: Sequence[Connection], languages: Languages | None = None) -> np.ndarray:
+        """float32 (len(connections), width): the weighted one-hot columns set for each connection (``languages``:
+        their titles' languages, when the caller has them already)."""
         out = np.zeros((len(connections), self.width), dtype=np.float32)
         if not self.width:
             return out
         index = self.index_
-        languages = title_languages(connections) if "language" in self.signals_ else [None] * len(connections)
-        for i, (connection, language) in enumerate(zip(connections, languages, strict=True)):
+        read = _languages_of(connections, languages) if "language" in self.signals_ else [None] * len(connections)
+        for i, (connection, language) in enumerate(zip(connections, read, strict=True)):
             keys: list[tuple[str, str]] = []
             if language is not None:
                 keys.append(("language", language))
@@ -249,6 +252,14 @@ class Featurizer:
                 if j is not None:
                     out[i, j] = WEIGHTS[key[0]]
         return out
+
+
+def _languages_of(connections: Sequence[Connection], languages: Languages | None) -> list[str]:
+    if languages is None:
+        return title_languages(connections).tolist()
+    if len(languages) != len(connections):
+        raise ValueError(f"give one language per connection: {len(languages)} for {len(connections)}")
+    return list(languages)
 
 
 class Features(NamedTuple):

@@ -424,14 +424,15 @@ def train(
     rows = [i for i, c in enumerate(connections) if c.id in answers and judged[i]]
     offsets, matters = LanguageOffsets.none(vectors.shape[1]), False
     known = embedder_offsets(embedder)
+    # detected once: the offsets, the featurizer and its blocks all read them
+    languages = title_languages(connections)
     if known:
-        languages = title_languages(connections)
         matters = language_matters(languages[rows], [answers[connections[i].id] for i in rows])
         if not matters:
             offsets = LanguageOffsets.for_network(known, vectors, languages)
             vectors = offsets.apply(vectors, languages)
     reads = reads_languages(embedder)
-    featurizer = Featurizer(settings.signals).fit(connections)
+    featurizer = Featurizer(settings.signals).fit(connections, languages)
     # The network's unlabelled rows: what the wrong-removal estimate and the threshold are about.
     others = [i for i in np.flatnonzero(judged) if connections[i].id not in answers]
     mean = network_mean(vectors)
@@ -446,9 +447,9 @@ def train(
         texts=[describe(connections[i]) for i in rows],
         settings=settings,
         featurizer=featurizer,
-        block=featurizer.block([connections[i] for i in rows]),
+        block=featurizer.block([connections[i] for i in rows], languages[rows]),
         population=vectors[others],
-        population_block=featurizer.block([connections[i] for i in others]),
+        population_block=featurizer.block([connections[i] for i in others], languages[others]),
         picked=[picked.get(connections[i].id, "") for i in rows],
         offsets=offsets,
         # What `relevance score` will not remove on the model's word: titles it cannot read (relevance.unread), and

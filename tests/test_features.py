@@ -10,6 +10,7 @@ import pytest
 
 from relevance.bundle import load_bundle, save_bundle
 from relevance.features import SIGNALS, TITLE_ONLY, Featurizer, build, company_key, legal_form, parse_signals
+from relevance.language_offsets import title_languages
 from relevance.linear import network_mean
 from relevance.pipeline import build_pipeline
 from relevance.records import Connection
@@ -105,6 +106,19 @@ def test_the_featurizer_reads_what_and_where_never_who() -> None:
     assert np.array_equal(featurizer.block(connections), featurizer.block(renamed))
     names_only = [Connection(id=c.id, first_name=c.first_name, last_name=c.last_name) for c in connections]
     assert not Featurizer().fit(names_only).width
+
+
+def test_languages_given_by_the_caller_are_the_ones_it_would_detect() -> None:
+    """`relevance train` detects the titles' languages once and hands them to the featurizer: the same columns
+    and block as when it detects them itself, and a wrong count is refused rather than misaligned."""
+    connections = network(8)
+    languages = title_languages(connections)
+    detected = Featurizer().fit(connections)
+    given = Featurizer().fit(connections, languages)
+    assert given.columns_ == detected.columns_
+    assert np.array_equal(given.block(connections, languages), detected.block(connections))
+    with pytest.raises(ValueError, match="one language per connection"):
+        detected.block(connections, languages[:-1])
 
 
 def test_changing_names_leaves_scores_identical() -> None:
