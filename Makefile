@@ -48,7 +48,8 @@ test: lint typecheck unit
 # The scoreboard, docs/BENCHMARKS.md (~13 min on a quiet 2-core machine, ~5 more the first time e5 embeds the
 # networks that call for it; not part of `make test`). The realistic personas (scripts/realistic.py) lengthen the
 # accuracy run by about a third (measured at budgets 50 100 without baselines: 8.6 -> 11.5 min). Speed first: it waits for a
-# quiet machine. bench_sampling.py stays as an investigation tool; bench_accuracy.py covers it.
+# quiet machine. bench_sampling.py stays as an investigation tool; bench_accuracy.py covers it. bench_removals.py
+# judges a change to the threshold or calibration on the same captured answers (paired), before a full run.
 BENCH := build/bench
 bench: $(VENV)/.installed-dev
 	@mkdir -p $(BENCH)

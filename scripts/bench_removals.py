@@ -1,0 +1,156 @@
+"""Paired A/B of the removal list: the same labels judged by two checkouts or two settings, network by network.
+
+A change to the threshold or the calibration moves a persona's "N of 5" by +-2 through floating point alone
+(docs/BENCHMARKS.md), so it is judged here on the same answers: the tool's own labels (`auto`, as
+scripts/bench_accuracy.py draws and answers them) are captured once per network in ``--dir`` and kept; every later
+run re-trains and re-scores those very labels with whatever code and settings it runs with. Labelling is the slow
+part (~20 s a network); judging again takes a few seconds.
+
+    # the baseline, on main: 10 networks of each goal persona at 100 answers (labels written on first use)
+    .venv/bin/python scripts/bench_removals.py --name main
+    # a setting, or the same command from another checkout after a code change, on the same labels
+    .venv/bin/python scripts/bench_removals.py --name conf70 --set confidence=0.7
+    .venv/bin/python scripts/bench_removals.py --compare main conf70
+
+Per persona: the removal yield (held-out non-audience in `remove`), the realised wrong rate, the card's estimate,
+runs over the 3% limit, runs meeting issue 12's goal, and the paired yield difference (mean +- sd).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from bench_accuracy import (
+    GOAL,
+    GOAL_PERSONAS,
+    RESULTS,
+    TARGET_BUDGET,
+    as_export,
+    judge,
+    network_cache,
+    realistic_cache,
+    run_tool,
+    say,
+)
+from benchlib import CACHE, ESCO, ESCO_MORE, PERSONAS, draw_network, load_esco, network_vectors, persona_langs
+from realistic import REALISTIC, draw_realistic
+
+from relevance.embed import embed_connections
+from relevance.embedders import choose_for
+from relevance.labels import load_labels
+from relevance.settings import TrainingSettings
+
+DIR = RESULTS / "removals"
+
+
+def settings(pairs: list[str]) -> dict[str, Any]:
+    """``["confidence=0.7"]`` as TrainingSettings options (numbers as floats)."""
+    fields = TrainingSettings.__dataclass_fields__
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        name, _, value = pair.partition("=")
+        if name not in fields:
+            raise SystemExit(f"--set {pair}: TrainingSettings has no {name!r} (it has {', '.join(fields)})")
+        out[name] = float(value)
+    return out
+
+
+def run(args: argparse.Namespace) -> None:
+    """Judge every network's captured labels (capturing them first where there are none) with this checkout."""
+    esco = [key for key in args.personas if key in PERSONAS]
+    titles = load_esco(ESCO, ESCO_MORE, langs=persona_langs(esco)) if esco else []
+    options = settings(args.set)
+    for key in args.personas:
+        for seed in range(args.networks):
+            net = (
+                draw_network(titles, PERSONAS[key], seed=seed)
+                if key in PERSONAS
+                else draw_realistic(REALISTIC[key], seed)
+            )
+            embedder = choose_for(net.connections, None).embedder
+            work = args.dir / f"{key}-{seed}"
+            work.mkdir(parents=True, exist_ok=True)
+            if net.rows is None:
+                vectors = embed_connections(net.connections, embedder, cache=realistic_cache())
+            else:
+                vectors = network_vectors(titles, net.rows, embedder, CACHE / "texts")[net.rows]
+            cache = network_cache(net, vectors, embedder, work / "cache")
+            labels = work / f"labels-{net.persona.key}-auto-{seed}.csv"
+            if not labels.exists():  # the tool's own answers, as bench_accuracy gets them; kept for every later run
+                run_tool(net, embedder, cache, work, strategy="auto", budgets=[args.answers], seed=seed, variants={})
+            record = judge(net, as_export(net), load_labels(labels), embedder, cache, options)
+            record.pop("curve", None)
+            out = work / f"{args.name}.json"
+            out.write_text(json.dumps(record | {"persona": key, "seed": seed, "settings": options}, default=float))
+            say(f"  {key} network {seed}: yield {record.get('tool_recall', 0):.3f}")
+
+
+def passes(r: dict[str, Any]) -> bool:
+    """Issue 12's goal for one run: a list holding GOAL's yield, realised within the limit, estimate within 2 pts."""
+    realised = r.get("realised")
+    return bool(
+        r.get("list")
+        and r["tool_recall"] >= GOAL["yield"]
+        and realised is not None
+        and realised <= GOAL["realised"]
+        and abs(r["estimate"] - realised) <= GOAL["gap"]
+    )
+
+
+def compare(directory: Path, names: list[str]) -> str:
+    """A table per persona and name, with the yield's paired difference against the first name."""
+    runs: dict[str, dict[str, dict[int, dict[str, Any]]]] = {}
+    for path in sorted(directory.glob("*/*.json")):
+        if path.stem in names:
+            record = json.loads(path.read_text())
+            runs.setdefault(record["persona"], {}).setdefault(path.stem, {})[record["seed"]] = record
+    lines = [
+        "| persona | run | networks | yield | realised (mean, max) | estimate | over 3% | meeting the goal | yield − "
+        f"{names[0]} (paired) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for persona, by_name in runs.items():
+        shared = sorted(set.intersection(*(set(by_name.get(n, {})) for n in names)))
+        for name in names:
+            rs = [by_name[name][s] for s in shared]
+            if not rs:
+                continue
+            yields = np.array([r["tool_recall"] if r.get("trained") else 0.0 for r in rs])
+            realised = [r["realised"] for r in rs if r.get("realised") is not None]
+            estimate = [r["estimate"] for r in rs if r.get("list")]
+            diff = yields - np.array([by_name[names[0]][s].get("tool_recall", 0.0) for s in shared])
+            lines.append(
+                f"| {persona} | {name} | {len(rs)} | {yields.mean():.3f} ± {yields.std():.3f} | "
+                f"{np.mean(realised) if realised else 0:.2%}, {max(realised, default=0):.2%} | "
+                f"{np.mean(estimate) if estimate else 0:.2%} | {sum(x > GOAL['realised'] for x in realised)} | "
+                f"{sum(passes(r) for r in rs)} of {len(rs)} | {diff.mean():+.3f} ± {diff.std():.3f} |"
+            )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dir", type=Path, default=DIR, help=f"where the labels and results are kept (default {DIR})")
+    parser.add_argument("--name", default="run", help="this run's name (its results: DIR/<network>/<name>.json)")
+    parser.add_argument("--set", nargs="*", default=[], help="TrainingSettings options, e.g. confidence=0.7")
+    parser.add_argument("--personas", nargs="+", default=list(GOAL_PERSONAS), choices=[*PERSONAS, *REALISTIC])
+    parser.add_argument("--networks", type=int, default=10, help="networks per persona (seeds 0, 1, ...)")
+    parser.add_argument("--answers", type=int, default=TARGET_BUDGET, help="the tool's answers per network")
+    parser.add_argument(
+        "--compare", nargs="+", metavar="NAME", help="print the table of these runs, the first the base"
+    )
+    args = parser.parse_args()
+    if args.compare:
+        print(compare(args.dir, args.compare))
+        return
+    run(args)
+    print(compare(args.dir, [args.name]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
