@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> None:
                 else draw_realistic(REALISTIC[key], seed)
             )
             embedder = choose_for(net.connections, None).embedder
-            work = args.dir / f"{key}-{seed}"
+            work = args.dir / f"{key}-{seed}-{args.answers}"  # labels kept per network and number of answers
             work.mkdir(parents=True, exist_ok=True)
             if net.rows is None:
                 vectors = embed_connections(net.connections, embedder, cache=realistic_cache())
@@ -86,7 +86,8 @@ def run(args: argparse.Namespace) -> None:
             record = judge(net, as_export(net), load_labels(labels), embedder, cache, options)
             record.pop("curve", None)
             out = work / f"{args.name}.json"
-            out.write_text(json.dumps(record | {"persona": key, "seed": seed, "settings": options}, default=float))
+            about = {"persona": key, "seed": seed, "answers": args.answers, "settings": options}
+            out.write_text(json.dumps(record | about, default=float))
             say(f"  {key} network {seed}: yield {record.get('tool_recall', 0):.3f}")
 
 
@@ -108,9 +109,10 @@ def compare(directory: Path, names: list[str]) -> str:
     for path in sorted(directory.glob("*/*.json")):
         if path.stem in names:
             record = json.loads(path.read_text())
-            runs.setdefault(record["persona"], {}).setdefault(path.stem, {})[record["seed"]] = record
+            where = f"{record['persona']} @{record['answers']}"
+            runs.setdefault(where, {}).setdefault(path.stem, {})[record["seed"]] = record
     lines = [
-        "| persona | run | networks | yield | realised (mean, max) | estimate | over 3% | meeting the goal | yield − "
+        "| persona @ answers | run | networks | yield | realised (mean, max) | estimate | over 3% | meeting the goal | yield − "
         f"{names[0]} (paired) |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
