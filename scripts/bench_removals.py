@@ -11,6 +11,9 @@ part (~20 s a network); judging again takes a few seconds.
     # a setting, or the same command from another checkout after a code change, on the same labels
     .venv/bin/python scripts/bench_removals.py --name conf70 --set confidence=0.7
     .venv/bin/python scripts/bench_removals.py --compare main conf70
+    # a change to the labeller needs its own labels: a fresh --dir from the changed checkout, paired by network
+    .venv/bin/python scripts/bench_removals.py --dir /tmp/checks30 --name checks30     # (in that checkout)
+    .venv/bin/python scripts/bench_removals.py --compare main /tmp/checks30:checks30
 
 Per persona: the removal yield (held-out non-audience in `remove`), the realised wrong rate, the card's estimate,
 runs over the 3% limit, runs meeting issue 12's goal, and the paired yield difference (mean +- sd).
@@ -104,13 +107,16 @@ def passes(r: dict[str, Any]) -> bool:
 
 
 def compare(directory: Path, names: list[str]) -> str:
-    """A table per persona and name, with the yield's paired difference against the first name."""
+    """A table per persona and name, with the yield's paired difference against the first name. A name is a run
+    in ``directory``, or ``OTHER_DIR:NAME`` for one in another (a labeller change: its own labels, the same
+    networks)."""
     runs: dict[str, dict[str, dict[int, dict[str, Any]]]] = {}
-    for path in sorted(directory.glob("*/*.json")):
-        if path.stem in names:
+    for name in names:
+        where_from, _, stem = name.rpartition(":")
+        for path in sorted((Path(where_from) if where_from else directory).glob(f"*/{stem}.json")):
             record = json.loads(path.read_text())
             where = f"{record['persona']} @{record['answers']}"
-            runs.setdefault(where, {}).setdefault(path.stem, {})[record["seed"]] = record
+            runs.setdefault(where, {}).setdefault(name, {})[record["seed"]] = record
     lines = [
         "| persona @ answers | run | networks | yield | realised (mean, max) | estimate | over 3% | meeting the goal | yield − "
         f"{names[0]} (paired) |",
