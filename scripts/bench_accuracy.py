@@ -140,6 +140,11 @@ def say(message: str) -> None:
 # ------------------------------------------------------------------------------------------------ the tool, as a user
 
 
+def draw(titles: Sequence[Title], key: str, seed: int) -> Network:
+    """A persona's network for a seed: ESCO titles for an ESCO persona (``titles``), else a realistic one."""
+    return draw_network(titles, PERSONAS[key], seed=seed) if key in PERSONAS else draw_realistic(REALISTIC[key], seed)
+
+
 def network_cache(net: Network, vectors: np.ndarray, embedder: Embedder, directory: Path) -> VectorCache:
     """A vector cache holding this network's titles, as the user's cache holds them after a first `sample`."""
     cache = VectorCache(directory)
@@ -378,11 +383,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     titles = load_esco(args.esco, args.esco_more, langs=persona_langs(esco_personas)) if esco_personas else []
     # The networks do not depend on the vectors: drawn first, so only their titles are embedded, by the model the
     # tool chooses for each network (or the one asked for).
-    nets = {
-        (key, r): draw_network(titles, PERSONAS[key], seed=r) if key in PERSONAS else draw_realistic(REALISTIC[key], r)
-        for key in args.personas
-        for r in range(args.repeats)
-    }
+    nets = {(key, r): draw(titles, key, r) for key in args.personas for r in range(args.repeats)}
     asked = None if args.embedder == CHOSEN else args.embedder
     picked = {k: choose_for(net.connections, asked) for k, net in nets.items()}
     models = {c.embedder.name: c.embedder for c in picked.values()}
@@ -602,7 +603,7 @@ def _needed(n: int) -> int:
     return int(np.ceil(GOAL_RUNS * n - 1e-9))
 
 
-def _run_passes(r: dict[str, Any]) -> bool:
+def run_passes(r: dict[str, Any]) -> bool:
     """One run meets the goal: a list holding >= 70% of the held-out non-audience, <= 3% of it audience, and the
     tool's estimate within 2 points of that."""
     if not r.get("trained") or r.get("realised") is None:
@@ -663,7 +664,7 @@ def goal_table(result: dict[str, Any]) -> list[str]:
     for persona in [p for p in GOAL_PERSONAS if p in result["config"]["personas"]]:
         tool = _select(records, persona=persona, method=TOOL, budget=TARGET_BUDGET)
         if tool:
-            n, passed = len(tool), sum(_run_passes(r) for r in tool)
+            n, passed = len(tool), sum(run_passes(r) for r in tool)
             lists = sum(bool(r.get("list")) for r in tool)
             low3 = sum(r.get("realised") is not None and r["realised"] <= GOAL["realised"] for r in tool)
             close = len([g for g in _gaps(tool) if g <= GOAL["gap"]])
@@ -728,7 +729,7 @@ def removal_table(result: dict[str, Any], persona: str) -> list[str]:
             lines.append(
                 f"| {chosen} | {budget} | {lists} of {n} | {mean_sd(_values(rs, 'tool_recall'))} "
                 f"| {mean_sd(_values(rs, 'realised'), percent=True)} | {_estimate_cell(rs)} | {low3} of {n} "
-                f"| {close} of {n} | {sum(_run_passes(r) for r in rs)} of {n} |"
+                f"| {close} of {n} | {sum(run_passes(r) for r in rs)} of {n} |"
             )
     return lines
 

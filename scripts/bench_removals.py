@@ -34,14 +34,16 @@ from bench_accuracy import (
     RESULTS,
     TARGET_BUDGET,
     as_export,
+    draw,
     judge,
     network_cache,
     realistic_cache,
+    run_passes,
     run_tool,
     say,
 )
-from benchlib import CACHE, ESCO, ESCO_MORE, PERSONAS, draw_network, load_esco, network_vectors, persona_langs
-from realistic import REALISTIC, draw_realistic
+from benchlib import CACHE, ESCO, ESCO_MORE, PERSONAS, load_esco, network_vectors, persona_langs
+from realistic import REALISTIC
 
 from relevance.embed import embed_connections
 from relevance.embedders import choose_for
@@ -70,11 +72,7 @@ def run(args: argparse.Namespace) -> None:
     options = settings(args.set)
     for key in args.personas:
         for seed in range(args.networks):
-            net = (
-                draw_network(titles, PERSONAS[key], seed=seed)
-                if key in PERSONAS
-                else draw_realistic(REALISTIC[key], seed)
-            )
+            net = draw(titles, key, seed)
             embedder = choose_for(net.connections, None).embedder
             work = args.dir / f"{key}-{seed}-{args.answers}"  # labels kept per network and number of answers
             work.mkdir(parents=True, exist_ok=True)
@@ -92,18 +90,6 @@ def run(args: argparse.Namespace) -> None:
             about = {"persona": key, "seed": seed, "answers": args.answers, "settings": options}
             out.write_text(json.dumps(record | about, default=float))
             say(f"  {key} network {seed}: yield {record.get('tool_recall', 0):.3f}")
-
-
-def passes(r: dict[str, Any]) -> bool:
-    """Issue 12's goal for one run: a list holding GOAL's yield, realised within the limit, estimate within 2 pts."""
-    realised = r.get("realised")
-    return bool(
-        r.get("list")
-        and r["tool_recall"] >= GOAL["yield"]
-        and realised is not None
-        and realised <= GOAL["realised"]
-        and abs(r["estimate"] - realised) <= GOAL["gap"]
-    )
 
 
 def compare(directory: Path, names: list[str]) -> str:
@@ -136,7 +122,7 @@ def compare(directory: Path, names: list[str]) -> str:
                 f"| {persona} | {name} | {len(rs)} | {yields.mean():.3f} ± {yields.std():.3f} | "
                 f"{np.mean(realised) if realised else 0:.2%}, {max(realised, default=0):.2%} | "
                 f"{np.mean(estimate) if estimate else 0:.2%} | {sum(x > GOAL['realised'] for x in realised)} | "
-                f"{sum(passes(r) for r in rs)} of {len(rs)} | {diff.mean():+.3f} ± {diff.std():.3f} |"
+                f"{sum(run_passes(r) for r in rs)} of {len(rs)} | {diff.mean():+.3f} ± {diff.std():.3f} |"
             )
     return "\n".join(lines)
 
