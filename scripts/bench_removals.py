@@ -16,7 +16,8 @@ part (~20 s a network); judging again takes a few seconds.
     .venv/bin/python scripts/bench_removals.py --compare main /tmp/checks30:checks30
 
 Per persona: the removal yield (held-out non-audience in `remove`), the realised wrong rate, the card's estimate,
-runs over the 3% limit, runs meeting issue 12's goal, and the paired yield difference (mean +- sd).
+runs over the 3% limit, runs meeting issue 12's goal, and the paired differences (mean +- sd) of the yield and of the
+ranking's ROC-AUC on the unanswered rows.
 """
 
 from __future__ import annotations
@@ -105,8 +106,8 @@ def compare(directory: Path, names: list[str]) -> str:
             runs.setdefault(where, {}).setdefault(name, {})[record["seed"]] = record
     lines = [
         "| persona @ answers | run | networks | yield | realised (mean, max) | estimate | over 3% | meeting the goal | yield − "
-        f"{names[0]} (paired) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        f"{names[0]} (paired) | ROC-AUC − {names[0]} (paired) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for persona, by_name in runs.items():
         shared = sorted(set.intersection(*(set(by_name.get(n, {})) for n in names)))
@@ -118,11 +119,14 @@ def compare(directory: Path, names: list[str]) -> str:
             realised = [r["realised"] for r in rs if r.get("realised") is not None]
             estimate = [r["estimate"] for r in rs if r.get("list")]
             diff = yields - np.array([by_name[names[0]][s].get("tool_recall", 0.0) for s in shared])
+            # the ranking on the unanswered rows: a labeller change must not buy its list with it
+            auc = np.array([r.get("roc_auc", np.nan) - by_name[names[0]][r["seed"]].get("roc_auc", np.nan) for r in rs])
             lines.append(
                 f"| {persona} | {name} | {len(rs)} | {yields.mean():.3f} ± {yields.std():.3f} | "
                 f"{np.mean(realised) if realised else 0:.2%}, {max(realised, default=0):.2%} | "
                 f"{np.mean(estimate) if estimate else 0:.2%} | {sum(x > GOAL['realised'] for x in realised)} | "
-                f"{sum(run_passes(r) for r in rs)} of {len(rs)} | {diff.mean():+.3f} ± {diff.std():.3f} |"
+                f"{sum(run_passes(r) for r in rs)} of {len(rs)} | {diff.mean():+.3f} ± {diff.std():.3f} | "
+                f"{np.nanmean(auc):+.4f} ± {np.nanstd(auc):.4f} |"
             )
     return "\n".join(lines)
 
