@@ -98,7 +98,7 @@ from relevance.neighbours import Neighbourhood
 from relevance.pipeline import build_pipeline
 from relevance.removals import CONFIDENCE
 from relevance.sampling import add_sample
-from relevance.score import score_export
+from relevance.score import Scored, score_export
 from relevance.settings import DEFAULT_MAX_WRONG_REMOVALS, TrainingSettings
 from relevance.training import train
 
@@ -237,15 +237,28 @@ def judge(
     net: Network, export: Export, worksheet: Labels, embedder: Embedder, cache: VectorCache, options: dict[str, Any]
 ) -> dict[str, Any]:
     """`relevance train` + `relevance score` on the network; figures on the held-out rows."""
-    yes, no = worksheet.counts()
+    return figures(net, worksheet, *train_and_score(export, worksheet, embedder, cache, options))
+
+
+def train_and_score(
+    export: Export, worksheet: Labels, embedder: Embedder, cache: VectorCache, options: dict[str, Any]
+) -> tuple[Scored | None, float]:
+    """`relevance train` + `relevance score` (None: too few answers of a kind to train), and the seconds taken."""
     started = time.perf_counter()
     try:
         trained = train(export, worksheet, embedder, TrainingSettings(**options), cache=cache)
     except ModelError:  # fewer than 10 answers of a kind: the user is told to label more
+        return None, time.perf_counter() - started
+    scored = score_export(export, trained.bundle, embedder, cache=cache)
+    return scored, time.perf_counter() - started
+
+
+def figures(net: Network, worksheet: Labels, scored: Scored | None, seconds: float) -> dict[str, Any]:
+    """``judge``'s figures on the held-out rows of a scoring of the network."""
+    yes, no = worksheet.counts()
+    if scored is None:
         return {"trained": False, "yes": yes, "no": no}
-    bundle = trained.bundle
-    scored = score_export(export, bundle, embedder, cache=cache)
-    seconds = time.perf_counter() - started
+    bundle = scored.bundle
     row_of = {r.connection.id: r for r in scored.rows}
     held = [row_of[net.connections[i].id] for i in net.held_out]
     scores = np.array([np.nan if r.score is None else r.score for r in held], dtype=float)

@@ -15,6 +15,10 @@ part (~20 s a network); judging again takes a few seconds.
     .venv/bin/python scripts/bench_removals.py --dir /tmp/checks30 --name checks30     # (in that checkout)
     .venv/bin/python scripts/bench_removals.py --compare main /tmp/checks30:checks30
 
+    # the list after the person has worked through its first 100 rows (kept or removed, retrained every 25)
+    .venv/bin/python scripts/bench_removals.py --name worked100 --work-through 100
+    .venv/bin/python scripts/bench_removals.py --compare main worked100
+
 Per persona: the removal yield (held-out non-audience in `remove`), the realised wrong rate, the card's estimate,
 runs over the 3% limit, runs meeting issue 12's goal, and the paired differences (mean +- sd) of the yield and of the
 ranking's ROC-AUC on the unanswered rows.
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -36,19 +41,22 @@ from bench_accuracy import (
     TARGET_BUDGET,
     as_export,
     draw,
+    figures,
     judge,
     network_cache,
     realistic_cache,
     run_passes,
     run_tool,
     say,
+    train_and_score,
 )
-from benchlib import CACHE, ESCO, ESCO_MORE, PERSONAS, load_esco, network_vectors, persona_langs
+from benchlib import CACHE, ESCO, ESCO_MORE, PERSONAS, Network, load_esco, network_vectors, persona_langs
 from realistic import REALISTIC
 
-from relevance.embed import embed_connections
+from relevance.app.state import AUTO_TRAIN_EVERY
+from relevance.embed import Embedder, VectorCache, embed_connections
 from relevance.embedders import choose_for
-from relevance.labels import load_labels
+from relevance.labels import append_rows, label_row, load_labels
 from relevance.settings import TrainingSettings
 
 DIR = RESULTS / "removals"
@@ -85,12 +93,46 @@ def run(args: argparse.Namespace) -> None:
             labels = work / f"labels-{net.persona.key}-auto-{seed}.csv"
             if not labels.exists():  # the tool's own answers, as bench_accuracy gets them; kept for every later run
                 run_tool(net, embedder, cache, work, strategy="auto", budgets=[args.answers], seed=seed, variants={})
-            record = judge(net, as_export(net), load_labels(labels), embedder, cache, options)
+            if args.work_through:
+                record = work_through(net, labels, embedder, cache, options, args.work_through)
+            else:
+                record = judge(net, as_export(net), load_labels(labels), embedder, cache, options)
             record.pop("curve", None)
             out = work / f"{args.name}.json"
             about = {"persona": key, "seed": seed, "answers": args.answers, "settings": options}
             out.write_text(json.dumps(record | about, default=float))
             say(f"  {key} network {seed}: yield {record.get('tool_recall', 0):.3f}")
+
+
+def work_through(
+    net: Network, labels: Path, embedder: Embedder, cache: VectorCache, options: dict[str, Any], actions: int
+) -> dict[str, Any]:
+    """The figures after the person has worked through the first ``actions`` of the removal list as `relevance app`
+    has them do it: surest first, each "removed" (not their audience) or "kept" (their audience after all), both
+    answers the next training learns from, and a training after every AUTO_TRAIN_EVERY of them. Never a held-out
+    row: those stay unanswered, for judging what is left of the list."""
+    sheet = labels.with_name(f"worked-{actions}-{labels.name}")
+    shutil.copyfile(labels, sheet)
+    export, held = as_export(net), {net.connections[i].id for i in net.held_out}
+    truth = {c.id: bool(t) for c, t in zip(net.connections, net.truth, strict=True)}
+    done: dict[str, bool] = {}
+    scored, seconds = train_and_score(export, load_labels(sheet), embedder, cache, options)
+    while scored is not None and len(done) < actions:
+        listed = [r for r in scored.rows if r.is_model_removal and r.connection.id not in held | done.keys()]
+        step = sorted(listed, key=lambda r: r.score or 0.0)[: min(AUTO_TRAIN_EVERY, actions - len(done))]
+        if not step:
+            break
+        answers = {r.connection.id: truth[r.connection.id] for r in step}
+        append_rows(
+            load_labels(sheet),
+            [
+                label_row(r.connection, answers[r.connection.id], "kept" if answers[r.connection.id] else "removed")
+                for r in step
+            ],
+        )
+        done |= answers
+        scored, seconds = train_and_score(export, load_labels(sheet), embedder, cache, options)
+    return figures(net, load_labels(sheet), scored, seconds) | {"acted": len(done), "kept": sum(done.values())}
 
 
 def compare(directory: Path, names: list[str]) -> str:
@@ -139,6 +181,13 @@ def main() -> None:
     parser.add_argument("--personas", nargs="+", default=list(GOAL_PERSONAS), choices=[*PERSONAS, *REALISTIC])
     parser.add_argument("--networks", type=int, default=10, help="networks per persona (seeds 0, 1, ...)")
     parser.add_argument("--answers", type=int, default=TARGET_BUDGET, help="the tool's answers per network")
+    parser.add_argument(
+        "--work-through",
+        type=int,
+        default=0,
+        metavar="N",
+        help="judge the list after the person has acted on its first N rows (retrained every 25, as the app does)",
+    )
     parser.add_argument(
         "--compare", nargs="+", metavar="NAME", help="print the table of these runs, the first the base"
     )
