@@ -56,7 +56,7 @@ from realistic import REALISTIC
 from relevance.app.state import AUTO_TRAIN_EVERY
 from relevance.embed import Embedder, VectorCache, embed_connections
 from relevance.embedders import choose_for
-from relevance.labels import append_rows, label_row, load_labels
+from relevance.labels import LIST_ANSWERS, SPARED, append_rows, label_row, load_labels
 from relevance.settings import TrainingSettings
 
 DIR = RESULTS / "removals"
@@ -115,24 +115,25 @@ def work_through(
     shutil.copyfile(labels, sheet)
     export, held = as_export(net), {net.connections[i].id for i in net.held_out}
     truth = {c.id: bool(t) for c, t in zip(net.connections, net.truth, strict=True)}
+    acted = {answer: tag for tag, answer in LIST_ANSWERS.items() if tag != SPARED}  # True: "kept", False: "removed"
     done: dict[str, bool] = {}
-    scored, seconds = train_and_score(export, load_labels(sheet), embedder, cache, options)
+    worksheet = load_labels(sheet)
+    scored, seconds = train_and_score(export, worksheet, embedder, cache, options)
     while scored is not None and len(done) < actions:
-        listed = [r for r in scored.rows if r.is_model_removal and r.connection.id not in held | done.keys()]
+        skip = held | done.keys()
+        listed = [r for r in scored.rows if r.is_model_removal and r.connection.id not in skip]
         step = sorted(listed, key=lambda r: r.score or 0.0)[: min(AUTO_TRAIN_EVERY, actions - len(done))]
         if not step:
             break
         answers = {r.connection.id: truth[r.connection.id] for r in step}
         append_rows(
-            load_labels(sheet),
-            [
-                label_row(r.connection, answers[r.connection.id], "kept" if answers[r.connection.id] else "removed")
-                for r in step
-            ],
+            worksheet,
+            [label_row(r.connection, answers[r.connection.id], acted[answers[r.connection.id]]) for r in step],
         )
         done |= answers
-        scored, seconds = train_and_score(export, load_labels(sheet), embedder, cache, options)
-    return figures(net, load_labels(sheet), scored, seconds) | {"acted": len(done), "kept": sum(done.values())}
+        worksheet = load_labels(sheet)  # as the app's next training reads it
+        scored, seconds = train_and_score(export, worksheet, embedder, cache, options)
+    return figures(net, worksheet, scored, seconds) | {"acted": len(done), "kept": sum(done.values())}
 
 
 def compare(directory: Path, names: list[str]) -> str:
@@ -186,7 +187,8 @@ def main() -> None:
         type=int,
         default=0,
         metavar="N",
-        help="judge the list after the person has acted on its first N rows (retrained every 25, as the app does)",
+        help=f"judge the list after the person has acted on its first N rows (retrained every {AUTO_TRAIN_EVERY}, as "
+        "the app does)",
     )
     parser.add_argument(
         "--compare", nargs="+", metavar="NAME", help="print the table of these runs, the first the base"
