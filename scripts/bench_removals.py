@@ -20,8 +20,9 @@ part (~20 s a network); judging again takes a few seconds.
     .venv/bin/python scripts/bench_removals.py --compare main worked100
 
 Per persona: the removal yield (held-out non-audience in `remove`), the realised wrong rate, the card's estimate,
-runs over the 3% limit, runs meeting issue 12's goal, and the paired differences (mean +- sd) of the yield and of the
-ranking's ROC-AUC on the unanswered rows.
+runs over the 3% limit, runs meeting issue 12's goal, the paired differences (mean +- sd) of the yield and of the
+ranking's ROC-AUC on the unanswered rows, and the runs whose ranking allowed the goal's yield at all (a threshold
+that knew the truth: what no threshold rule can beat).
 """
 
 from __future__ import annotations
@@ -149,8 +150,9 @@ def compare(directory: Path, names: list[str]) -> str:
             runs.setdefault(where, {}).setdefault(name, {})[record["seed"]] = record
     lines = [
         "| persona @ answers | run | networks | yield | realised (mean, max) | estimate | over 3% | meeting the goal | yield − "
-        f"{names[0]} (paired) | ROC-AUC − {names[0]} (paired) |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        f"{names[0]} (paired) | ROC-AUC − {names[0]} (paired) | the ranking allowed the goal (a threshold knowing "
+        "the truth) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for persona, by_name in runs.items():
         shared = sorted(set.intersection(*(set(by_name.get(n, {})) for n in names)))
@@ -169,9 +171,18 @@ def compare(directory: Path, names: list[str]) -> str:
                 f"{np.mean(realised) if realised else 0:.2%}, {max(realised, default=0):.2%} | "
                 f"{np.mean(estimate) if estimate else 0:.2%} | {sum(x > GOAL['realised'] for x in realised)} | "
                 f"{sum(run_passes(r) for r in rs)} of {len(rs)} | {diff.mean():+.3f} ± {diff.std():.3f} | "
-                f"{np.nanmean(auc):+.4f} ± {np.nanstd(auc):.4f} |"
+                f"{np.nanmean(auc):+.4f} ± {np.nanstd(auc):.4f} | "
+                f"{reachable(rs)} |"
             )
     return "\n".join(lines)
+
+
+def reachable(records: list[dict[str, Any]]) -> str:
+    """In how many runs a threshold that knew the truth could have met the goal's yield within its limit ("—" for
+    results written before the figure was kept)."""
+    if any("reachable" not in r for r in records if r.get("trained")):
+        return "—"
+    return f"{sum(r.get('reachable', 0.0) >= GOAL['yield'] for r in records)} of {len(records)}"
 
 
 def main() -> None:
