@@ -281,8 +281,10 @@ def figures(net: Network, worksheet: Labels, scored: Scored | None, seconds: flo
         "roc_auc": auc(scores[ranked], y[ranked]),
         "ap": average_precision(scores[ranked], y[ranked]),
         "r98": removal_recall_at_precision(scores[ranked], y[ranked]),
-        # the yield a threshold that knew the truth would reach within the goal's limit: what the ranking allows
-        "reachable": removal_recall_at_precision(scores[ranked], y[ranked], 1.0 - GOAL["realised"]),
+        # the yield a threshold that knew the truth would reach within the goal's limit: what the ranking allows (of
+        # every held-out non-audience row, as the yield counts them: an unranked row is never removed)
+        "reachable": removal_recall_at_precision(scores[ranked], y[ranked], 1.0 - GOAL["realised"])
+        * float((~y[ranked]).sum() / max((~y).sum(), 1)),
         "cv_auc": metrics["roc_auc"].value,
         "threshold": bundle.remove_at_or_below,
         "estimate": wrong.value,
@@ -683,7 +685,8 @@ def goal_table(result: dict[str, Any]) -> list[str]:
             lists = sum(bool(r.get("list")) for r in tool)
             low3 = sum(r.get("realised") is not None and r["realised"] <= GOAL["realised"] for r in tool)
             close = len([g for g in _gaps(tool) if g <= GOAL["gap"]])
-            reachable = sum(r.get("reachable", 0.0) >= GOAL["yield"] for r in tool)
+            known = all("reachable" in r for r in tool if r.get("trained"))  # "—": results from before the figure
+            reachable = sum(r.get("reachable", 0.0) >= GOAL["yield"] for r in tool) if known else "—"
             lines.append(
                 f"| {persona} | at {TARGET_BUDGET} answers chosen by the tool: ≥ {GOAL['yield']:.0%} of the held-out "
                 f"non-audience in `remove`, realised wrong ≤ {GOAL['realised']:.0%}, estimate within "

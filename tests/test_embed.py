@@ -419,6 +419,7 @@ def test_e5_of_another_version_is_refused() -> None:
         ("Оператор складу в Akcja Rekrutacja Sp. z o.o.", "", "Оператор складу"),
         ('Менеджер в ТОО "Кадровый центр" | Алматы', "", "Менеджер | Алматы"),
         ("Rekruter w Randstad Polska", "Budimex", "Rekruter"),
+        ("Księgowa w Grupa Kęty", "", "Księgowa"),
         ("Krankenschwester bei Klinikum GmbH", "", "Krankenschwester"),
         ("Obchodník ve firmě Moravia Trade", "", "Obchodník"),
         # what is not an employer stays
@@ -429,6 +430,11 @@ def test_e5_of_another_version_is_refused() -> None:
         ("Rekruter w Comarch", "", "Rekruter w Comarch"),  # a bare name could be a department's: kept
         ("Nauczyciel w szkole podstawowej", "", "Nauczyciel w szkole podstawowej"),
         ("Obchodník ve firmě", "", "Obchodník ve firmě"),
+        ("Programista w firmie IT", "", "Programista w firmie IT"),  # the field, not a company
+        ("Sales Manager for Poland", "", "Sales Manager for Poland"),  # the territory is the job's
+        ("Trainer for Group Fitness", "", "Trainer for Group Fitness"),
+        ("Analityk w Dziale Bank Danych", "", "Analityk w Dziale Bank Danych"),
+        ("Programátor v ASP.NET Core", "", "Programátor v ASP.NET Core"),  # a technology, not a web address
         ("care at home worker", "", "care at home worker"),
         ("manager at paper mill", "", "manager at paper mill"),
         ("Acme", "Acme", "Acme"),  # nothing would be left
