@@ -177,7 +177,9 @@ _NAME_ENDINGS = frozenset(
 _NAME_STARTS = frozenset({"тоо", "ооо", "оао", "зао", "ао", "пао", "тов", "grupa", "skupina"})
 _WEB_ADDRESS = re.compile(r"\w\.(?:pl|cz|sk|com|de|kz|ru|ua|ng|eu|hu|ro|bg|lt|lv|ee|ch|uk)$", re.I)
 _QUOTES = "\"'«„“"
-_BEFORE_NAME = re.compile(r"\s+(?:at|@|bei|chez|presso|bij|hos|w|we|ve|v|в|во|na|em|en)\s+", re.I)
+# The words of _BEFORE_EMPLOYER (and "we", "во") but "for": a territory follows it as often ("... for Poland").
+_NAME_WORDS = sorted((_BEFORE_EMPLOYER - set(_DASH_COMMA) - {"for"}) | {"we", "во"})
+_BEFORE_NAME = re.compile(r"\s+(?:" + "|".join(map(re.escape, _NAME_WORDS)) + r")\s+", re.I)
 _COMPANY_FOLLOWS = re.compile(
     r"\s+(?:ve firmě|ve společnosti|ve spoločnosti|vo firme|w firmie|w spółce|в компании|в компанії|в фирме|"
     r"bei der firma|in der firma|dans la société|en la empresa)\s+",

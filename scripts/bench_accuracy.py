@@ -685,15 +685,13 @@ def goal_table(result: dict[str, Any]) -> list[str]:
             lists = sum(bool(r.get("list")) for r in tool)
             low3 = sum(r.get("realised") is not None and r["realised"] <= GOAL["realised"] for r in tool)
             close = len([g for g in _gaps(tool) if g <= GOAL["gap"]])
-            known = all("reachable" in r for r in tool if r.get("trained"))  # "—": results from before the figure
-            reachable = sum(r.get("reachable", 0.0) >= GOAL["yield"] for r in tool) if known else "—"
             lines.append(
                 f"| {persona} | at {TARGET_BUDGET} answers chosen by the tool: ≥ {GOAL['yield']:.0%} of the held-out "
                 f"non-audience in `remove`, realised wrong ≤ {GOAL['realised']:.0%}, estimate within "
                 f"{100 * GOAL['gap']:.0f} pts, all three in ≥ {_needed(n)} of {n} runs "
                 f"| {passed} of {n} runs (yield {mean_sd(_values(tool, 'tool_recall'))}; {lists} of {n} with a list, "
                 f"{low3} of {n} realised ≤ 3%, {close} of {n} estimate within 2 pts; the ranking itself allowed "
-                f"≥ {GOAL['yield']:.0%} at ≤ {GOAL['realised']:.0%} in {reachable} of {n}: a threshold that knew the "
+                f"≥ {GOAL['yield']:.0%} at ≤ {GOAL['realised']:.0%} in {reachable_runs(tool)}: a threshold that knew the "
                 f"truth, {mean_sd(_values(tool, 'reachable'))}) "
                 f"| {'PASS' if passed >= _needed(n) else '**MISS**'} |"
             )
@@ -718,6 +716,14 @@ def goal_table(result: dict[str, Any]) -> list[str]:
                 f"| {_worst(verdicts)} |"
             )
     return lines
+
+
+def reachable_runs(records: list[dict[str, Any]]) -> str:
+    """ "N of M": in how many runs a threshold that knew the truth could have met the goal's yield within its limit
+    ("—" for results written before the figure was kept)."""
+    if any("reachable" not in r for r in records if r.get("trained")):
+        return "—"
+    return f"{sum(r.get('reachable', 0.0) >= GOAL['yield'] for r in records)} of {len(records)}"
 
 
 def _estimate_cell(rs: list[dict[str, Any]]) -> str:

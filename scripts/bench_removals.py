@@ -45,6 +45,7 @@ from bench_accuracy import (
     figures,
     judge,
     network_cache,
+    reachable_runs,
     realistic_cache,
     run_passes,
     run_tool,
@@ -172,17 +173,9 @@ def compare(directory: Path, names: list[str]) -> str:
                 f"{np.mean(estimate) if estimate else 0:.2%} | {sum(x > GOAL['realised'] for x in realised)} | "
                 f"{sum(run_passes(r) for r in rs)} of {len(rs)} | {diff.mean():+.3f} ± {diff.std():.3f} | "
                 f"{np.nanmean(auc):+.4f} ± {np.nanstd(auc):.4f} | "
-                f"{reachable(rs)} |"
+                f"{reachable_runs(rs)} |"
             )
     return "\n".join(lines)
-
-
-def reachable(records: list[dict[str, Any]]) -> str:
-    """In how many runs a threshold that knew the truth could have met the goal's yield within its limit ("—" for
-    results written before the figure was kept)."""
-    if any("reachable" not in r for r in records if r.get("trained")):
-        return "—"
-    return f"{sum(r.get('reachable', 0.0) >= GOAL['yield'] for r in records)} of {len(records)}"
 
 
 def main() -> None:
