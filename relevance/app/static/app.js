@@ -4,6 +4,16 @@
 
 const $ = (id) => document.getElementById(id);
 const page = { state: null, busy: false, batch: null, polling: null, training: null };
+// Replies can arrive out of order (a poll sent just before a click, answered just after it): each reply carries the
+// number of its request, and a part of the page shows a reply only when none asked later has shown there already,
+// so that the page never steps back (a training shown running, then done again from a stale reply).
+const asked = { count: 0, shown: { label: 0, train: 0, remove: 0 } };
+
+function latest(part, ticket) {
+  if (ticket < asked.shown[part]) return false;
+  asked.shown[part] = ticket;
+  return true;
+}
 
 function el(tag, props, ...children) {
   const node = document.createElement(tag);
@@ -13,6 +23,7 @@ function el(tag, props, ...children) {
 }
 
 async function call(method, path, body) {
+  const ticket = ++asked.count;
   const options = { method, headers: {} };
   if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";
@@ -29,6 +40,7 @@ async function call(method, path, body) {
   }
   const data = await response.json();
   if (!response.ok) throw new Error(data.error || `error ${response.status}`);
+  data.ticket = ticket;
   return data;
 }
 
@@ -52,18 +64,21 @@ function step() {
 }
 
 function render(state) {
-  page.state = state;
+  // each part keeps what a later reply showed there (`latest`); rendering a part puts its reply in page.state
+  page.state = { ...state, label: page.state?.label, train: page.state?.train, remove: page.state?.remove };
   $("source").textContent = state.source ? `· ${state.source}` : "";
   $("source").title = state.reading || "";
   $("labels-file").textContent = state.files.labels;
-  renderLabel(state.label);
-  renderTrain(state.train);
-  renderRemoveSummary(state.remove);
+  renderLabel(state.label, state.ticket);
+  renderTrain(state.train, state.ticket);
+  renderRemoveSummary(state.remove, state.ticket);
 }
 
 // ----- 1: label
 
-function renderLabel(label) {
+function renderLabel(label, ticket) {
+  if (!latest("label", ticket)) return;
+  page.state.label = label;
   const s = label.status;
   const quality = s.quality === null ? "" : ` · quality so far ${s.quality.toFixed(2)} (0.5 is guessing, 1 is perfect)`;
   const skipped = s.skipped ? ` · ${s.skipped} skipped` : "";
@@ -128,9 +143,8 @@ async function labelKey(key) {
   saved("saving…", "pending");
   try {
     const data = await call("POST", ...request);
-    page.state.label = data.label;
-    renderLabel(data.label);
-    if (data.train) renderTrain(data.train); // an answer may have started a training by itself
+    renderLabel(data.label, data.ticket);
+    if (data.train) renderTrain(data.train, data.ticket); // an answer may have started a training by itself
     const name = (person) => (person && person.name) || "(no name)";
     if (key === "s") saved(`Skipped: ${name(card)}`);
     // undone: the card taken back is the one asked again now
@@ -159,7 +173,8 @@ document.addEventListener("keydown", (event) => {
 
 // ----- 2: train
 
-function renderTrain(train) {
+function renderTrain(train, ticket) {
+  if (!latest("train", ticket)) return;
   const was = page.training;
   page.training = train.state;
   page.state.train = train;
@@ -221,7 +236,8 @@ async function poll() {
 
 $("train-button").addEventListener("click", async () => {
   try {
-    renderTrain((await call("POST", "/api/train", {})).train);
+    const data = await call("POST", "/api/train", {});
+    renderTrain(data.train, data.ticket);
   } catch (error) {
     $("train-error").textContent = error.message;
     $("train-error").hidden = false;
@@ -230,7 +246,9 @@ $("train-button").addEventListener("click", async () => {
 
 // ----- 3: remove
 
-function renderRemoveSummary(remove) {
+function renderRemoveSummary(remove, ticket) {
+  if (!latest("remove", ticket)) return;
+  page.state.remove = remove;
   $("remove-empty").hidden = remove.ready;
   $("remove-list").hidden = !remove.ready;
   if (!remove.ready) {
@@ -261,8 +279,7 @@ async function loadBatch(batch) {
   try {
     const data = await call("GET", `/api/removals?batch=${batch}`);
     page.batch = batch;
-    page.state.remove = data.progress;
-    renderRemoveSummary(data.progress);
+    renderRemoveSummary(data.progress, data.ticket);
     // the same buttons above the table and below it: after the 50th row, no scrolling back up for the next 50
     for (const end of ["", "-end"]) {
       $(`batch-name${end}`).textContent = `batch ${batch + 1} of ${data.progress.batches}`;
@@ -318,9 +335,8 @@ async function act(tr, row, action) {
     const data = await call("POST", "/api/removal", { id: row.id, action });
     const fresh = removalRow(data.row, Number(tr.cells[0].textContent));
     tr.replaceWith(fresh);
-    page.state.remove = data.progress;
-    renderRemoveSummary(data.progress);
-    renderTrain(data.train);
+    renderRemoveSummary(data.progress, data.ticket);
+    renderTrain(data.train, data.ticket);
   } catch (error) {
     notice(error.message);
     for (const button of tr.querySelectorAll("button")) button.disabled = false;
