@@ -92,8 +92,9 @@ def cross_fitted(
     """Each labelled row's decision value from models that never saw it, averaged over repeated k-fold CV; and
     the same models' mean decision on the ``extra`` rows (on the same scale, which the full fit's is not).
 
-    ``decide``: a fitted model's decisions on the rows of X then those of ``extra``, when they are not simply
-    its ``decision_function`` (relevance.neighbours smooths them over the whole network)."""
+    ``decide``: a fitted model's decisions on the rows of X then on the extra rows, when they are not simply
+    its ``decision_function`` (relevance.neighbours smooths them over the whole network); ``extra`` is then
+    not read."""
     folds = cv_folds(y)
     from sklearn.model_selection import RepeatedStratifiedKFold  # not on the path of scoring: imported here
 
@@ -101,7 +102,7 @@ def cross_fitted(
     total = np.zeros(len(y))
     plain = np.zeros(len(y))
     seen = np.zeros(len(y))
-    others = np.zeros(0 if extra is None else len(extra))
+    others = np.zeros(0 if extra is None or decide is not None else len(extra))
     for train, test in cv.split(X, y):
         model = make_model().fit(X[train], y[train])
         seen[test] += 1
@@ -109,8 +110,7 @@ def cross_fitted(
         if decide is not None:
             decided = decide(model)
             total[test] += decided[test]
-            if len(others):
-                others += decided[len(y) :]
+            others = decided[len(y) :] + (others if len(others) else 0.0)
             continue
         if extra is not None and len(extra):
             others += model.decision_function(extra)

@@ -304,8 +304,10 @@ def _fit_and_plan(
         pipeline = build_pipeline(inputs.network, settings.regularisation(smoothed), width if signals else 0).fit(
             inputs.X(signals), y
         )
-    rows = inputs.population(signals)
-    full_on_rows = pipeline.decision_function(rows) if decide is None else decide(pipeline)[len(y) :]
+    if decide is None:
+        full_on_rows = pipeline.decision_function(inputs.population(signals))
+    else:
+        full_on_rows = decide(pipeline)[len(y) :]
     rescale = rescaling(full_on_rows, fit.others)
     tags = np.array([str(p).strip().casefold() for p in picked]) if picked is not None else np.array([""] * len(y))
     listable = np.ones(len(full_on_rows), dtype=bool) if removable is None else np.asarray(removable, dtype=bool)
@@ -357,7 +359,9 @@ def _choose_model(
         decide = _decider(inputs.hood if smoothed else None, inputs.everyone(signals), len(inputs.others))
         C = settings.regularisation(smoothed)
         make = lambda: build_pipeline(inputs.network, C, width if signals else 0)  # noqa: E731
-        return cross_fitted(make, X, y, seed=settings.seed, extra=inputs.population(signals), decide=decide)
+        # smoothed, ``decide`` gives the decisions on the population too: no copy of its rows with their signals
+        extra = inputs.population(signals) if decide is None else None
+        return cross_fitted(make, X, y, seed=settings.seed, extra=extra, decide=decide)
 
     smoothed = inputs.hood is not None
     with one_thread():

@@ -14,7 +14,7 @@ from relevance.alike import alike_answer, alike_reason, is_alike_reason, most_al
 from relevance.bundle import Bundle, Examples
 from relevance.io import read_export
 from relevance.labels import load_labels
-from relevance.linear import LinearModel
+from relevance.linear import LinearModel, centre
 from relevance.score import score_connections, score_export
 from relevance.scored_file import read_scored, write_scored
 from relevance.settings import TrainingSettings
@@ -34,6 +34,19 @@ def test_nearest_answers_most_similar_first_the_same_for_the_same_title() -> Non
     yes = np.array([True, False, True])
     assert most_alike_is_yes(rows, answers, yes, ORIGIN).tolist() == [True, True, True, False]
     assert not most_alike_is_yes(rows, answers[:0], yes[:0], ORIGIN).any()
+
+
+def test_the_most_similar_are_those_a_full_sort_finds_equal_ones_in_the_order_of_the_answers() -> None:
+    rng = np.random.default_rng(0)
+    rows, answers = rng.standard_normal((300, 4)).astype(np.float32), rng.standard_normal((40, 4)).astype(np.float32)
+    answers[[5, 17, 30]] = answers[2]  # one title answered four times: equally similar to every row
+    answers[[8, 9]] = answers[3]
+    origin = np.zeros(4, np.float32)
+    indices, similarities = nearest_answers(rows, answers, origin, take=6)
+    full = centre(rows, origin) @ centre(answers, origin).T
+    expected = np.argsort(-full, axis=1, kind="stable")[:, :6]
+    assert np.array_equal(similarities, np.take_along_axis(full, expected, axis=1))
+    assert np.array_equal(indices, expected)
 
 
 def test_similar_as_the_model_reads_them_centred_on_the_network() -> None:
