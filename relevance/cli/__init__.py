@@ -23,6 +23,7 @@ from relevance.cli.render import plain_warnings
 from relevance.cli.report_cmd import report
 from relevance.cli.score_cmd import score
 from relevance.cli.train_cmd import train
+from relevance.memory import ordinary_pages
 
 __all__ = ["app"]
 
@@ -66,4 +67,5 @@ def _main(
     turns it off with RELEVANCE_CACHE=off), `relevance cache clear` deletes it.
     """
     # for the whole command, whichever it is
+    ordinary_pages()
     ctx.with_resource(plain_warnings())
