@@ -242,6 +242,27 @@ def test_two_windows_answering_as_fast_as_they_can_lose_and_double_nothing(clien
     assert status["yes"] + status["no"] == len(set(given))
 
 
+def test_replies_are_numbered_in_the_order_their_views_were_taken(client: Client) -> None:
+    """The page shows a part of a reply only if no later-numbered one has shown there (replies can arrive in
+    another order): so a later number must never show fewer answers, whichever request it answered."""
+    seen: list[tuple[int, int]] = []  # (view, answers it counts)
+
+    def window(_: int) -> None:
+        for _ in range(12):
+            state = client.get("/api/state")
+            seen.append((state["view"], state["label"]["status"]["yes"] + state["label"]["status"]["no"]))
+            card = state["label"]["card"]
+            reply = client.post("/api/answer", {"id": card["id"], "answer": "no"})
+            seen.append((reply["view"], reply["label"]["status"]["yes"] + reply["label"]["status"]["no"]))
+
+    with ThreadPoolExecutor(3) as pool:
+        list(pool.map(window, range(3)))
+    views = sorted(seen)
+    assert len({view for view, _ in views}) == len(views)  # one number per view
+    assert [answers for _, answers in views] == sorted(answers for _, answers in views)
+    assert views[-1][1] == len(load_labels(client.server.state.labels.path).answers)
+
+
 # ----- train and remove
 
 

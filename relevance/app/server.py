@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+from collections.abc import Callable
 from http import HTTPStatus
 from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -104,7 +105,7 @@ class Handler(BaseHTTPRequestHandler):
             name, kind = STATIC[path]
             self._send(200, (files("relevance.app") / "static" / name).read_bytes(), kind)
         elif path == "/api/state":
-            self._json(200, state.snapshot())
+            self._json(200, state.numbered(state.snapshot))
         elif path == "/api/removals":
             try:
                 batch = int(query.get("batch", ["0"])[0])
@@ -113,7 +114,7 @@ class Handler(BaseHTTPRequestHandler):
             if batch < 0:
                 self._json(400, {"error": "batch must be a number from 0"})
             else:
-                self._json(200, state.removal_batch(batch))
+                self._json(200, state.numbered(lambda: state.removal_batch(batch)))
         elif path == "/report":
             self._report()
         else:
@@ -128,24 +129,11 @@ class Handler(BaseHTTPRequestHandler):
             return
         state = self.server.state
         try:
-            # An answer may start a training by itself: its reply carries the training's state too.
-            if path == "/api/answer":
-                answer = body.get("answer")
-                if answer not in ("yes", "no"):
-                    raise RelevanceError("answer must be yes or no")
-                label = state.answer(_text(body, "id"), answer == "yes")
-                self._json(200, {"saved": True, "label": label, "train": state.train_view()})
-            elif path == "/api/skip":
-                self._json(200, {"label": state.skip(_text(body, "id"))})
-            elif path == "/api/undo":
-                self._json(200, {"saved": True, "label": state.undo(), "train": state.train_view()})
-            elif path == "/api/removal":
-                done = state.act(_text(body, "id"), _text(body, "action"))
-                self._json(200, {"saved": True, **done, "train": state.train_view()})
-            elif path == "/api/train":
-                self._json(200, {"train": state.start_training()})
-            else:
+            change = self._change(path, body)
+            if change is None:
                 self._json(404, {"error": "not found"})
+            else:
+                self._json(200, state.numbered(change))
         except KeyError:
             self._json(404, {"error": "no such connection in this export"})
         except RelevanceError as error:
@@ -153,6 +141,31 @@ class Handler(BaseHTTPRequestHandler):
         except Exception:
             log.exception("request failed")
             self._json(500, {"error": "an unexpected error; see the terminal. Every saved answer is safe."})
+
+    def _change(self, path: str, body: dict[str, Any]) -> Callable[[], dict[str, Any]] | None:
+        """The change a POST asks for, as a function making it and returning its reply (run under the state's lock,
+        ``AppState.numbered``); None for no such change. An answer may start a training by itself: its reply
+        carries the training's state too."""
+        state = self.server.state
+        if path == "/api/answer":
+            answer = body.get("answer")
+            if answer not in ("yes", "no"):
+                raise RelevanceError("answer must be yes or no")
+            yes = answer == "yes"
+            return lambda: {"saved": True, "label": state.answer(_text(body, "id"), yes), "train": state.train_view()}
+        if path == "/api/skip":
+            return lambda: {"label": state.skip(_text(body, "id"))}
+        if path == "/api/undo":
+            return lambda: {"saved": True, "label": state.undo(), "train": state.train_view()}
+        if path == "/api/removal":
+            return lambda: {
+                "saved": True,
+                **state.act(_text(body, "id"), _text(body, "action")),
+                "train": state.train_view(),
+            }
+        if path == "/api/train":
+            return lambda: {"train": state.start_training()}
+        return None
 
     # ----- the guards
 

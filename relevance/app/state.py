@@ -91,6 +91,7 @@ class AppState:
         # What the person had done on the list when the report on disk was written (None: not known, as for a
         # report from an earlier session).
         self._reported: dict[str, str] | None = None
+        self._views = 0  # views taken so far (``numbered``)
 
     @classmethod
     def open(
@@ -161,6 +162,15 @@ class AppState:
         self.trainer.close()
 
     # ----- the whole page
+
+    def numbered(self, take: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """The view ``take`` returns, with its number in the order views were taken ("view"). Replies can reach the
+        page in another order (a poll taken before an answer, delivered after it): the page shows a part of the
+        view only if it has shown none taken later there."""
+        with self.lock:
+            view = take()
+            self._views += 1
+            return view | {"view": self._views}
 
     def snapshot(self) -> dict[str, Any]:
         with self.lock:

@@ -4,14 +4,15 @@
 
 const $ = (id) => document.getElementById(id);
 const page = { state: null, busy: false, batch: null, polling: null, training: null };
-// Replies can arrive out of order (a poll sent just before a click, answered just after it): each reply carries the
-// number of its request, and a part of the page shows a reply only when none asked later has shown there already,
-// so that the page never steps back (a training shown running, then done again from a stale reply).
-const asked = { count: 0, shown: { label: 0, train: 0, remove: 0 } };
+// Replies can arrive out of order (a poll taken just before an answer, delivered just after it): the app numbers
+// the views its replies carry in the order it took them, and a part of the page shows a view only if it has shown
+// none taken later, so that the page never steps back (a training shown running, then done again from a stale
+// reply). A reply without a number (none should come) is the oldest.
+const shown = { label: 0, train: 0, remove: 0, rows: 0 };
 
-function latest(part, ticket) {
-  if (ticket < asked.shown[part]) return false;
-  asked.shown[part] = ticket;
+function latest(part, view) {
+  if (!(view >= shown[part])) return false;
+  shown[part] = view;
   return true;
 }
 
@@ -23,7 +24,6 @@ function el(tag, props, ...children) {
 }
 
 async function call(method, path, body) {
-  const ticket = ++asked.count;
   const options = { method, headers: {} };
   if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";
@@ -40,7 +40,6 @@ async function call(method, path, body) {
   }
   const data = await response.json();
   if (!response.ok) throw new Error(data.error || `error ${response.status}`);
-  data.ticket = ticket;
   return data;
 }
 
@@ -69,15 +68,15 @@ function render(state) {
   $("source").textContent = state.source ? `· ${state.source}` : "";
   $("source").title = state.reading || "";
   $("labels-file").textContent = state.files.labels;
-  renderLabel(state.label, state.ticket);
-  renderTrain(state.train, state.ticket);
-  renderRemoveSummary(state.remove, state.ticket);
+  renderLabel(state.label, state.view);
+  renderTrain(state.train, state.view);
+  renderRemoveSummary(state.remove, state.view);
 }
 
 // ----- 1: label
 
-function renderLabel(label, ticket) {
-  if (!latest("label", ticket)) return;
+function renderLabel(label, view) {
+  if (!latest("label", view)) return;
   page.state.label = label;
   const s = label.status;
   const quality = s.quality === null ? "" : ` · quality so far ${s.quality.toFixed(2)} (0.5 is guessing, 1 is perfect)`;
@@ -143,8 +142,8 @@ async function labelKey(key) {
   saved("saving…", "pending");
   try {
     const data = await call("POST", ...request);
-    renderLabel(data.label, data.ticket);
-    if (data.train) renderTrain(data.train, data.ticket); // an answer may have started a training by itself
+    renderLabel(data.label, data.view);
+    if (data.train) renderTrain(data.train, data.view); // an answer may have started a training by itself
     const name = (person) => (person && person.name) || "(no name)";
     if (key === "s") saved(`Skipped: ${name(card)}`);
     // undone: the card taken back is the one asked again now
@@ -173,8 +172,8 @@ document.addEventListener("keydown", (event) => {
 
 // ----- 2: train
 
-function renderTrain(train, ticket) {
-  if (!latest("train", ticket)) return;
+function renderTrain(train, view) {
+  if (!latest("train", view)) return;
   const was = page.training;
   page.training = train.state;
   page.state.train = train;
@@ -237,7 +236,7 @@ async function poll() {
 $("train-button").addEventListener("click", async () => {
   try {
     const data = await call("POST", "/api/train", {});
-    renderTrain(data.train, data.ticket);
+    renderTrain(data.train, data.view);
   } catch (error) {
     $("train-error").textContent = error.message;
     $("train-error").hidden = false;
@@ -246,8 +245,8 @@ $("train-button").addEventListener("click", async () => {
 
 // ----- 3: remove
 
-function renderRemoveSummary(remove, ticket) {
-  if (!latest("remove", ticket)) return;
+function renderRemoveSummary(remove, view) {
+  if (!latest("remove", view)) return;
   page.state.remove = remove;
   $("remove-empty").hidden = remove.ready;
   $("remove-list").hidden = !remove.ready;
@@ -278,8 +277,9 @@ async function loadBatch(batch) {
   batch = Math.max(0, Math.min(batch, remove.batches - 1));
   try {
     const data = await call("GET", `/api/removals?batch=${batch}`);
+    renderRemoveSummary(data.progress, data.view);
+    if (!latest("rows", data.view)) return; // the rows of a later load are on the page already
     page.batch = batch;
-    renderRemoveSummary(data.progress, data.ticket);
     // the same buttons above the table and below it: after the 50th row, no scrolling back up for the next 50
     for (const end of ["", "-end"]) {
       $(`batch-name${end}`).textContent = `batch ${batch + 1} of ${data.progress.batches}`;
@@ -289,6 +289,7 @@ async function loadBatch(batch) {
     const size = data.progress.batch_size;
     $("removals").tBodies[0].replaceChildren(...data.rows.map((row, i) => removalRow(row, batch * size + i + 1)));
     document.body.dataset.batch = String(batch);
+    document.body.dataset.loads = String(Number(document.body.dataset.loads || 0) + 1);
   } catch (error) {
     notice(error.message);
   }
@@ -335,8 +336,8 @@ async function act(tr, row, action) {
     const data = await call("POST", "/api/removal", { id: row.id, action });
     const fresh = removalRow(data.row, Number(tr.cells[0].textContent));
     tr.replaceWith(fresh);
-    renderRemoveSummary(data.progress, data.ticket);
-    renderTrain(data.train, data.ticket);
+    renderRemoveSummary(data.progress, data.view);
+    renderTrain(data.train, data.view);
   } catch (error) {
     notice(error.message);
     for (const button of tr.querySelectorAll("button")) button.disabled = false;
