@@ -111,8 +111,9 @@ def embedding_text(connection: Connection) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def _embedding_text(title: str, company: str) -> str:
-    # Once per distinct title and company: a training asks for every row's text five times (embedding, languages,
-    # titles it cannot read, title groups), 0.3 s of `relevance train` on 30,000 rows when worked out each time.
+    # Once per distinct title and company: a training asks for a row's text four or five times (to embed it, for
+    # its language, whether the model reads it, title groups), 0.3 s of `relevance train` on 30,000 rows when
+    # worked out each time.
     if lost_letters(title):  # judged on the title as the export has it, as inspect and score count it
         return ""
     return clean_text(without_employer(title, company))

@@ -22,11 +22,15 @@ def centre(vectors: np.ndarray, mean: np.ndarray) -> np.ndarray:
 
 
 def network_mean(vectors: np.ndarray) -> np.ndarray:
-    """The mean vector of a whole network, ignoring rows without text (zero vectors)."""
+    """The mean vector of a whole network, ignoring rows without text (zero vectors) and any not a number."""
+    squares = np.einsum("ij,ij->i", vectors, vectors)
+    present = squares > 0
+    if not np.isfinite(squares).all():
+        rows = vectors[present] if present.any() else vectors
+        return rows.mean(axis=0).astype(np.float32)
     # A zero row adds nothing to the sum: no copy of the rows with text (on 30,000 rows, a copy and a temporary
     # took 0.4 s of `relevance train`, their memory's first use included).
-    present = int(np.count_nonzero(np.einsum("ij,ij->i", vectors, vectors)))
-    return (vectors.sum(axis=0) / max(present, 1)).astype(np.float32)
+    return (vectors.sum(axis=0) / max(int(np.count_nonzero(present)), 1)).astype(np.float32)
 
 
 def linear_parts(pipeline: Pipeline | LinearModel) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
