@@ -45,6 +45,16 @@ def fit_on(vectors: np.ndarray, y: np.ndarray, labelled: np.ndarray) -> Bundle:
     )
 
 
+def test_the_network_mean_is_over_the_rows_with_text_only() -> None:
+    rng = np.random.default_rng(3)
+    rows = rng.standard_normal((50, 8)).astype(np.float32)
+    with_blanks = np.insert(rows, [0, 10, 10, 50], 0.0, axis=0)  # rows without a title are zero vectors
+    assert np.allclose(network_mean(with_blanks), rows.mean(axis=0), atol=1e-6)
+    broken = np.vstack([with_blanks, np.full((1, 8), np.nan, np.float32)])  # a vector no embedder should give
+    assert np.allclose(network_mean(broken), rows.mean(axis=0), atol=1e-6)
+    assert not network_mean(np.zeros((4, 8), np.float32)).any()
+
+
 def test_nothing_smoothed_is_the_pipeline_itself_with_and_without_signals() -> None:
     rng = np.random.default_rng(0)
     vectors, y = two_groups(rng)
