@@ -110,7 +110,8 @@ def cross_fitted(
         if decide is not None:
             decided = decide(model)
             total[test] += decided[test]
-            others = decided[len(y) :] + (others if len(others) else 0.0)
+            on_extra = decided[len(y) :]
+            others = others + on_extra if len(others) else on_extra.copy()
             continue
         if extra is not None and len(extra):
             others += model.decision_function(extra)
