@@ -195,7 +195,9 @@ def render(accuracy: dict[str, Any] | None, speed_result: dict[str, Any] | None,
         ]
     if speed_result is not None:
         out += ["## Speed (scripts/bench_speed.py)", "", speed.render(speed_result), ""]
-    others = [(results / name, title) for name, title in OTHERS if (results / name).exists()]
+    # An empty file is a run that stopped before it wrote anything (its output was redirected there): left out, as
+    # if missing, rather than shown as an empty section.
+    others = [(results / name, title) for name, title in OTHERS if _written(results / name)]
     if others:
         out += ["## Other benchmarks", ""]
         for path, title in others:
@@ -203,6 +205,10 @@ def render(accuracy: dict[str, Any] | None, speed_result: dict[str, Any] | None,
             table = any(line.startswith("|") for line in text.splitlines())
             out += [f"### {title}", "", text if table else f"```\n{text}\n```", ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _written(path: Path) -> bool:
+    return path.exists() and bool(path.read_text().strip())
 
 
 def main() -> None:
