@@ -51,6 +51,21 @@ def test_inspect_shows_duplicates_and_bad_dates() -> None:
     assert "Unreadable dates    1" in result.stdout
 
 
+def test_a_profile_in_the_file_three_times_is_one_example(tmp_path: Path) -> None:
+    row = "Jane,Doe,https://www.linkedin.com/in/jane-doe-1a2b3c{},,Acme,Head of Talent,04 Jan 2023\n"
+    export = tmp_path / "Connections.csv"
+    export.write_text(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        + row.format("")
+        + row.format("/")
+        + row.format("")
+        + "Karel,Novak,https://www.linkedin.com/in/karel-novak,,Acme,Sales,05 Jan 2023\n"
+    )
+    result = runner.invoke(app, ["inspect", str(export)])
+    assert result.exit_code == 0, result.output
+    assert "Duplicates          2 (e.g. linkedin.com/in/jane-doe-1a2b3c)\n" in result.stdout
+
+
 def test_missing_file(tmp_path: Path) -> None:
     message = fails("inspect", str(tmp_path / "Connections.csv"))
     assert (

@@ -88,4 +88,5 @@ def render_inspection(result: Export, choice: Choice | None = None) -> None:
 
 
 def _examples(ids: list[str]) -> str:
-    return f" (e.g. {', '.join(ids[:3])})" if ids else ""
+    distinct = list(dict.fromkeys(ids))  # a profile in the file three times is two duplicates, one example
+    return f" (e.g. {', '.join(distinct[:3])})" if ids else ""
