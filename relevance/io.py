@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -47,6 +48,12 @@ _TEXT_FIELDS = (
 # A placeholder word only in a title: "NA" is North America in a location, and "None" may be a company's name.
 _PLACEHOLDER_FIELDS = {"position": True, "headline": True, "company": False, "location": False, "industry": False}
 _PLACEHOLDER_WORDS = frozenset({"n/a", "n.a.", "na", "none", "null", "nil", "-/-"})
+# A company's legal form, as written after a comma in its name: never how a job title starts.
+_LEGAL_FORM = re.compile(
+    r"(?i)(inc|llc|llp|ltd|limited|plc|corp|co|gmbh|ag|kg|s\.?a|s\.?l|s\.?a\.?s|s\.?r\.?l|s\.?p\.?a|"
+    r"s\.?r\.?o|a\.?s|spol\. s r\.?o|sp\. ?z ?o\.?o|sp\. ?k|s\.?a\.?r\.?l|b\.?v|n\.?v|oy|oyj|ab|aps|a/s|kft|"
+    r"zrt|d\.?o\.?o|pty|pvt|ooo|too)\.?( ltd\.?)?"
+)
 _PROFILE = "linkedin.com/"
 # A cell alone on its row with this many words is a note (LinkedIn's above its header is 20), not a name.
 _NOTE_WORDS = 6
@@ -113,7 +120,7 @@ def read_export(path: str | os.PathLike[str]) -> Export:
     rows with fewer cells than the header read the missing ones as empty, unless the next row completes it (a
     line break inside an unquoted cell: counted in `split_rows`, joined again); a row with more non-empty cells is
     counted in `misaligned_rows` and, when it ends in a date, its surplus is joined into the column before
-    the date; `a/b/yyyy` dates are month first and `a-b-yyyy` day first unless some day in the file shows
+    the date (or into the company, when the surplus starts with a legal form: "Acme, Inc."); `a/b/yyyy` dates are month first and `a-b-yyyy` day first unless some day in the file shows
     otherwise; rows with only a date are ghosts (counted, skipped); the same profile URL twice is a duplicate
     (the first row is kept); a copy of the header further down (two exports in one file) is skipped with the
     notes above it (counted); a quote left open that took in the rows below it is refused with its line.
@@ -320,6 +327,7 @@ def _fill(export: Export, body: Sequence[Sequence[Cell]], mapping: dict[str, int
     if date_at == width - 1 > 0 and export.encoding != "xlsx":  # a spreadsheet's cell holds its line breaks
         body = _rejoined(export, body, width)
     day_first = date_at >= 0 and numeric_day_first(row[date_at] for row in body if date_at < len(row))
+    company_first = (mapping.get("company"), mapping.get("position")) == (width - 3, width - 2)
     fields = [(name, index) for name, index in mapping.items() if name != "connected_on"]
     placeholders = [(name, _PLACEHOLDER_FIELDS[name]) for name, _ in fields if name in _PLACEHOLDER_FIELDS]
     extra_columns = [(i, name) for i, name in enumerate(header) if i not in mapping.values() and name]
@@ -331,7 +339,7 @@ def _fill(export: Export, body: Sequence[Sequence[Cell]], mapping: dict[str, int
         if len(row) > width and any(str(cell).strip() for cell in row[width:]):
             export.misaligned_rows += 1
             if date_at == width - 1:
-                row = _realign(row, width, day_first)
+                row = _realign(row, width, day_first, company_first)
         values = {name: _cell(row, index) for name, index in fields}
         for name, words in placeholders:
             cell = values[name]
@@ -419,11 +427,18 @@ def _is_date(cell: Cell) -> bool:
     return to_date(cell, False) is not None or to_date(cell, True) is not None
 
 
-def _realign(row: Sequence[Cell], width: int, day_first: bool) -> Sequence[Cell]:
-    """Join the surplus cells of a too-long row into the column before the date, if the row ends in a date."""
+def _realign(row: Sequence[Cell], width: int, day_first: bool, company_first: bool = False) -> Sequence[Cell]:
+    """Join the surplus cells of a too-long row into the column before the date, if the row ends in a date.
+
+    ``company_first``: the two columns before the date are Company and Position (LinkedIn's layout); a surplus
+    that starts with a company's legal form ("Acme, Inc.", "Novák, s.r.o.") is then the company's own comma, and
+    joined back into the company rather than leading the title that is embedded."""
     last = max(i for i, cell in enumerate(row) if str(cell).strip())
     if width < 2 or last < width or to_date(row[last], day_first) is None:
         return row
+    if company_first and width >= 3 and _LEGAL_FORM.fullmatch(str(row[width - 2]).strip()):
+        company = f"{row[width - 3]},{row[width - 2]}"
+        return [*row[: width - 3], company, ",".join(str(cell) for cell in row[width - 1 : last]), row[last]]
     joined = ",".join(str(cell) for cell in row[width - 2 : last])
     return [*row[: width - 2], joined, row[last]]
 

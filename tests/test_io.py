@@ -437,6 +437,27 @@ def test_unquoted_comma_is_joined_back_into_position(tmp_path: Path) -> None:
     assert export.misaligned_rows == 1 and export.bad_dates == 0
 
 
+@pytest.mark.parametrize(
+    ("cells", "company", "position"),
+    [
+        ("Acme, Inc.,Head of Talent", "Acme, Inc.", "Head of Talent"),
+        ("Novák a syn, s.r.o.,Obchodní ředitel, CZ", "Novák a syn, s.r.o.", "Obchodní ředitel, CZ"),
+        ("Kowalski, Sp. z o.o.,Handlowiec", "Kowalski, Sp. z o.o.", "Handlowiec"),
+        ("Acme,Country Manager, Poland", "Acme", "Country Manager, Poland"),  # "Co..." starts a title: no legal form
+        ("Acme, Co., Sales Director", "Acme, Co.", "Sales Director"),
+    ],
+)
+def test_an_unquoted_comma_before_a_legal_form_stays_in_the_company(
+    tmp_path: Path, cells: str, company: str, position: str
+) -> None:
+    path = tmp_path / "unquoted.csv"
+    path.write_text(",".join(HEADER) + f"\nJane,Doe,https://www.linkedin.com/in/jane,,{cells},04 Jan 2023\n")
+    export = read_export(path)
+    (jane,) = export.connections
+    assert (jane.company, jane.position, jane.connected_on) == (company, position.strip(), date(2023, 1, 4))
+    assert export.misaligned_rows == 1
+
+
 def test_a_row_split_by_an_unquoted_line_break_is_joined_again(tmp_path: Path) -> None:
     """An unquoted "Sales Manager<newline>EMEA" makes two short rows, the second no person called "EMEA"; three pieces
     too. A short row that only leaves out its last cells, even followed by another, stays as it is."""
