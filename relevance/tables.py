@@ -30,6 +30,8 @@ SNIFF_ROWS = 40
 
 _XLSX_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
+# Control characters no text file holds but by accident (tab, line feed and carriage return are text's own).
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13))
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 # A record this many lines long that overflows the field limit is a quote left open, not one long cell.
 _QUOTE_SPAN = 20
@@ -202,7 +204,15 @@ def decode(
         if guessed := _utf16_without_bom(data):
             with contextlib.suppress(UnicodeDecodeError):
                 return data.decode(guessed), guessed
-        raise error(f"{source} is a binary file, not {expected}")
+        stray = data.count(b"\x00")
+        sample = data[:4096]
+        controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))  # NUL included
+        if stray > max(8, len(data) // 1000) or controls > max(8, len(sample) // 100):
+            raise error(f"{source} is a binary file, not {expected}")
+        # A few NUL bytes in a text file (a download cut and resumed, a tool's padding) hold no text: read without
+        # them rather than refuse the whole export as binary; the encoding line says how many there were.
+        text, encoding = decode(data.replace(b"\x00", b""), source, error, expected)
+        return text, f"{encoding}, {stray} NUL byte{'s' if stray != 1 else ''} left out"
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -91,6 +91,19 @@ def test_binary_file(tmp_path: Path) -> None:
     assert "is a binary file" in fails("inspect", str(DATA / "binary.dat"))
 
 
+def test_a_stray_nul_byte_is_left_out_not_taken_for_a_binary_file(tmp_path: Path) -> None:
+    export = tmp_path / "Connections.csv"
+    export.write_bytes(
+        b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        b"Jane,Doe,https://www.linkedin.com/in/jane,,Acme,Head of\x00 Talent,04 Jan 2023\n"
+        b"Karel,Novak,https://www.linkedin.com/in/karel,,Acme,Sales,05 Jan 2023\n"
+    )
+    result = runner.invoke(app, ["inspect", str(export)])
+    assert result.exit_code == 0, result.output
+    assert "Encoding            utf-8, 1 NUL byte left out, delimiter ','" in result.stdout
+    assert "Connections         2" in result.stdout
+
+
 def test_no_recognisable_header_describes_what_was_found_and_expected() -> None:
     message = fails("inspect", str(DATA / "no_header.csv"))
     assert "no_header.csv has no recognisable header" in message
