@@ -273,8 +273,10 @@ def _headerless(
     One real export had lost its header and wrapped each whole row in an extra quoted field.
     """
     note = "header missing; LinkedIn columns inferred"
-    if rows and sum(len(row) == 1 and "," in str(row[0]) for row in rows) > len(rows) / 2:
-        rows = [next(csv.reader([str(row[0])])) if len(row) == 1 else row for row in rows]
+    single = [str(row[0]) for row in rows if len(row) == 1]
+    inner = max((",", ";", "\t"), key=lambda mark: sum(mark in cell for cell in single))  # a tie: the comma
+    if rows and sum(len(row) == 1 and inner in str(row[0]) for row in rows) > len(rows) / 2:
+        rows = [next(csv.reader([str(row[0])], delimiter=inner)) if len(row) == 1 else row for row in rows]
         note = "header missing, rows wrapped in quotes; LinkedIn columns inferred"
         if (at := _find_header(rows)) is not None:
             header = [str(cell).strip() for cell in rows[at]]

@@ -405,6 +405,23 @@ def test_rows_wrapped_in_quotes_with_their_header(tmp_path: Path) -> None:
     assert people(export) == [("linkedin.com/in/jane", "Jane", "Doe", "Acme", "CEO, EU", date(2023, 1, 4))]
 
 
+def test_rows_wrapped_in_quotes_without_header_after_a_european_excel(tmp_path: Path) -> None:
+    path = tmp_path / "wrapped.csv"
+    path.write_text(
+        '"Jane;Doe;https://www.linkedin.com/in/jane;;Acme, Inc.;Head of Talent;04 Jan 2023"\n'
+        '"Karel;Novák;https://www.linkedin.com/in/karel-novak;;Acme;Vedoucí;15 Mar 2022"\n'
+    )
+    export = read_export(path)
+    assert (
+        export.format
+        == "LinkedIn connections export (header missing, rows wrapped in quotes; LinkedIn columns inferred)"
+    )
+    assert people(export) == [
+        ("linkedin.com/in/jane", "Jane", "Doe", "Acme, Inc.", "Head of Talent", date(2023, 1, 4)),
+        ("linkedin.com/in/karel-novak", "Karel", "Novák", "Acme", "Vedoucí", date(2022, 3, 15)),
+    ]
+
+
 def test_header_lost_older_layout() -> None:
     export = read("headerless.csv")
     assert export.format == "LinkedIn connections export (header missing; LinkedIn columns inferred)"
