@@ -34,7 +34,13 @@ from relevance.embed import has_vector
 from relevance.embedders.base import default_threads
 from relevance.linear import LinearModel, centre, linear_parts
 
-# Each title's nearest distinct titles (scripts/bench_smoothing.py: k 10-40 within 0.004 of each other).
+# Each title's nearest distinct titles (scripts/bench_smoothing.py: k 10-40 within 0.004 of each other). Measured
+# again with e5: on 100 random answers fewer neighbours ranked the realistic networks better (k 5: ROC-AUC +0.016
+# to +0.028, removal recall at 98% precision +0.04 to +0.28; ESCO trainers -0.003 to +0.012, the German-speaking
+# one -0.028), but with the tool's own answers (scripts/bench_accuracy.py, every persona, 5 networks each) k 10 and 5
+# gained nothing beyond noise at 100 answers (Polish trainer removal recall 0.65 -> 0.69 / 0.76, Central/Eastern
+# European 0.68 -> 0.65 / 0.61) and lost at 50 (German-speaking trainer 0.90 -> 0.82 / 0.76, Nigerian 0.98 -> 0.95
+# / 0.92), so 20 stays.
 NEIGHBOURS = 20
 # The share of its own score a title keeps at each step: 0.1 best for the trainer (0.935 vs 0.919 at 0.4), the
 # IT recruiter within 0.004 of its best (0.4).
