@@ -120,8 +120,8 @@ def read_export(path: str | os.PathLike[str]) -> Export:
     rows with fewer cells than the header read the missing ones as empty, unless the next row completes it (a
     line break inside an unquoted cell: counted in `split_rows`, joined again); a row with more non-empty cells is
     counted in `misaligned_rows` and, when it ends in a date, its surplus is joined into the column before
-    the date (or into the company, when the surplus starts with a legal form: "Acme, Inc."); `a/b/yyyy` dates are month first and `a-b-yyyy` day first unless some day in the file shows
-    otherwise; rows with only a date are ghosts (counted, skipped); the same profile URL twice is a duplicate
+    the date (or into the company, when the surplus starts with a legal form: "Acme, Inc."); `a/b/yyyy` dates are
+    month first and `a-b-yyyy` day first unless some day in the file shows otherwise; rows with only a date are ghosts (counted, skipped); the same profile URL twice is a duplicate
     (the first row is kept); a copy of the header further down (two exports in one file) is skipped with the
     notes above it (counted); a quote left open that took in the rows below it is refused with its line.
     """
@@ -341,7 +341,7 @@ def _fill(export: Export, body: Sequence[Sequence[Cell]], mapping: dict[str, int
         if len(row) > width and any(str(cell).strip() for cell in row[width:]):
             export.misaligned_rows += 1
             if date_at == width - 1:
-                row = _realign(row, width, day_first, company_first)
+                row = _realign(row, width, day_first, company_first=company_first)
         values = {name: _cell(row, index) for name, index in fields}
         for name, words in placeholders:
             cell = values[name]
@@ -429,7 +429,7 @@ def _is_date(cell: Cell) -> bool:
     return to_date(cell, False) is not None or to_date(cell, True) is not None
 
 
-def _realign(row: Sequence[Cell], width: int, day_first: bool, company_first: bool = False) -> Sequence[Cell]:
+def _realign(row: Sequence[Cell], width: int, day_first: bool, *, company_first: bool) -> Sequence[Cell]:
     """Join the surplus cells of a too-long row into the column before the date, if the row ends in a date.
 
     ``company_first``: the two columns before the date are Company and Position (LinkedIn's layout); a surplus
@@ -438,7 +438,7 @@ def _realign(row: Sequence[Cell], width: int, day_first: bool, company_first: bo
     last = max(i for i, cell in enumerate(row) if str(cell).strip())
     if width < 2 or last < width or to_date(row[last], day_first) is None:
         return row
-    if company_first and width >= 3 and _LEGAL_FORM.fullmatch(str(row[width - 2]).strip()):
+    if company_first and _LEGAL_FORM.fullmatch(str(row[width - 2]).strip()):
         company = f"{row[width - 3]},{row[width - 2]}"
         return [*row[: width - 3], company, ",".join(str(cell) for cell in row[width - 1 : last]), row[last]]
     joined = ",".join(str(cell) for cell in row[width - 2 : last])

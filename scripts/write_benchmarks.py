@@ -197,18 +197,18 @@ def render(accuracy: dict[str, Any] | None, speed_result: dict[str, Any] | None,
         out += ["## Speed (scripts/bench_speed.py)", "", speed.render(speed_result), ""]
     # An empty file is a run that stopped before it wrote anything (its output was redirected there): left out, as
     # if missing, rather than shown as an empty section.
-    others = [(results / name, title) for name, title in OTHERS if _written(results / name)]
+    others = [(text, title) for name, title in OTHERS if (text := _written(results / name))]
     if others:
         out += ["## Other benchmarks", ""]
-        for path, title in others:
-            text = path.read_text().strip()
+        for text, title in others:
             table = any(line.startswith("|") for line in text.splitlines())
             out += [f"### {title}", "", text if table else f"```\n{text}\n```", ""]
     return "\n".join(out).rstrip() + "\n"
 
 
-def _written(path: Path) -> bool:
-    return path.exists() and bool(path.read_text().strip())
+def _written(path: Path) -> str:
+    """The file's text, stripped; "" when it is missing or empty."""
+    return path.read_text().strip() if path.exists() else ""
 
 
 def main() -> None:
