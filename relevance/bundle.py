@@ -22,6 +22,7 @@ import numpy as np
 from relevance.atomic import atomic_write
 from relevance.calibration import apply_platt
 from relevance.card import ModelCard
+from relevance.closeness import nearest_no
 from relevance.errors import ModelError
 from relevance.features import TITLE_ONLY, Featurizer
 from relevance.language_offsets import LanguageOffsets, title_languages
@@ -124,8 +125,13 @@ class Bundle:
         signals = self.signal_block(connections, block)
         titles = np.asarray(titles, dtype=np.float32)
         if self.smoothing is None:
-            return self.model.decision_function(titles if signals is None else np.hstack([titles, signals]))
-        return Neighbourhood(titles, self.model.mean, self.smoothing).decisions(self.model, signals)
+            decided = self.model.decision_function(titles if signals is None else np.hstack([titles, signals]))
+        else:
+            decided = Neighbourhood(titles, self.model.mean, self.smoothing).decisions(self.model, signals)
+        if not self.card.closeness:
+            return decided
+        examples = self.examples
+        return decided + self.card.closeness * nearest_no(titles, examples.vectors, examples.answers, self.model.mean)
 
     def calibrate(self, decisions: np.ndarray) -> np.ndarray:
         """Decision values as calibrated probabilities."""

@@ -75,6 +75,8 @@ class ModelCard:
     # The languages the embedder was trained on; a title its letters put in none of them is never removed on its
     # score (relevance.unread). Empty: every title is the model's to judge.
     reads_languages: tuple[str, ...] = ()
+    # The weight of closeness to a "no" answer in the final model's decisions (relevance.closeness); 0: not used.
+    closeness: float = 0.0
     format_version: int = FORMAT_VERSION
     sha256: str = ""  # of the arrays file: it changed by accident, or was swapped
     model_file: str = ""
@@ -171,6 +173,7 @@ def _card(data: Mapping[str, Any]) -> ModelCard:
             held_groups=_int(thresholds, "held_groups") if "held_groups" in thresholds else 0,
         ),
         calibration=(_number(data["calibration"], 0), _number(data["calibration"], 1)),
+        closeness=_number(data, "closeness") if "closeness" in data else 0.0,
         evaluation=_str(data, "evaluation"),
         versions={str(k): str(v) for k, v in _mapping(data, "versions").items()},
         out_of_fold_scores=tuple(float(v) for v in data.get("out_of_fold_scores") or ()),

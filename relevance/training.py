@@ -24,6 +24,7 @@ from relevance.alike import most_alike_is_yes
 from relevance.bundle import Bundle, Examples
 from relevance.calibration import apply_platt, fit_platt, representativeness, rescaling, transfer
 from relevance.card import ModelCard, Thresholds
+from relevance.closeness import closeness_weight, nearest_no, nearest_other_no
 from relevance.embed import DEFAULT_CACHE, Embedder, VectorCache, embed_connections, embedding_text, has_vector
 from relevance.errors import ModelError
 from relevance.features import TITLE_ONLY, Featurizer
@@ -169,7 +170,9 @@ def fit_bundle(
         # The share of the non-audience the list holds shrinks with it (its rows are nearly all non-audience).
         kept = 1.0 - held / max(plan.listed, 1)
         missed = Estimate(*(1.0 - (1.0 - v) * kept for v in (missed.value, missed.low, missed.high)))
-    scores = apply_platt(fit.decisions, oof_calibration)
+    # The card's cross-validated figures are the model's own: its decisions alone, calibrated alone (closeness's
+    # weight was chosen on these same answers, so its share is left out of them).
+    scores = apply_platt(fit.decisions, fit_platt(fit.decisions, y, representativeness(fit.decisions, fit.others)))
     card = ModelCard(
         embedder=embedder.name,
         dim=int(embedder.dim),
@@ -201,6 +204,7 @@ def fit_bundle(
             held_groups=held,
         ),
         calibration=transfer(oof_calibration, rescale),
+        closeness=plan.closeness,
         evaluation=f"{cv_folds(y)}-fold cross-validation, {CV_REPEATS} repeats",
         versions=_versions(),
         out_of_fold_scores=tuple(round(float(v), 4) for v in scores),
@@ -264,11 +268,12 @@ class _Plan:
     """The fitted model and the removal threshold it allows: what `fit_bundle` builds a bundle from."""
 
     fit: CrossFit  # the cross-validation kept (relevance.metrics.cross_fitted)
+    closeness: float  # the weight of closeness to a "no" answer in the full fit's decisions (relevance.closeness)
     signals: bool  # the other signals are used
     smoothed: bool  # decisions are smoothed over the network's nearest titles
     smoothing_check: dict[str, float] | None
     pipeline: Any  # the full fit on every answer
-    calibration: tuple[float, float]  # Platt's, on the out-of-fold decisions
+    calibration: tuple[float, float]  # Platt's, on the out-of-fold decisions with closeness
     rescale: tuple[float, float]  # from the full fit's decisions to the fold models'
     listable: np.ndarray  # which population rows may be suggested for removal
     removals: Removals
@@ -298,8 +303,18 @@ def _fit_and_plan(
     y = inputs.y
     fit, signals, smoothed, smoothing_check = _choose_model(inputs, width, settings)
     decide = _decider(inputs.hood if smoothed else None, inputs.everyone(signals), len(inputs.others))
-    weights = representativeness(fit.decisions, fit.others)
-    calibration = fit_platt(fit.decisions, y, weights)
+    # Closeness to a "no" answer (relevance.closeness), when the answers show it matters: the decisions that are
+    # calibrated and thresholded get its term; the card's cross-validated metrics stay the model's alone.
+    near_answers = nearest_other_no(inputs.vectors, y, inputs.network)
+    closeness = closeness_weight(fit.decisions, y, near_answers)
+    near_others = np.zeros(len(fit.others))  # with no weight, no need to compare 30,000 rows with the answers
+    if closeness:
+        # with no unlabelled rows the answers stand in for the population (``_Inputs.population``)
+        has_others = len(inputs.others) > 0
+        near_others = nearest_no(inputs.others, inputs.vectors, y, inputs.network) if has_others else near_answers
+    decisions, on_others = fit.decisions + closeness * near_answers, fit.others + closeness * near_others
+    weights = representativeness(decisions, on_others)
+    calibration = fit_platt(decisions, y, weights)
     with one_thread():
         pipeline = build_pipeline(inputs.network, settings.regularisation(smoothed), width if signals else 0).fit(
             inputs.X(signals), y
@@ -309,11 +324,14 @@ def _fit_and_plan(
     else:
         full_on_rows = decide(pipeline)[len(y) :]
     rescale = rescaling(full_on_rows, fit.others)
+    # on the full fit's scale: the fold models' decision is about slope x the full fit's (relevance.calibration)
+    closeness_full = closeness / rescale[0]
+    full_on_rows = full_on_rows + closeness_full * near_others
     tags = np.array([str(p).strip().casefold() for p in picked]) if picked is not None else np.array([""] * len(y))
     listable = np.ones(len(full_on_rows), dtype=bool) if removable is None else np.asarray(removable, dtype=bool)
     removals = plan_removals(
         full_on_rows[listable],
-        fit.decisions,
+        decisions,
         y,
         settings.max_wrong_removals,
         weights=weights,
@@ -334,6 +352,7 @@ def _fit_and_plan(
             held = int(np.count_nonzero(held_back(population_titles[in_list], settings.max_wrong_removals)))
     return _Plan(
         fit,
+        closeness_full,
         signals,
         smoothed,
         smoothing_check,
