@@ -481,3 +481,6 @@ def test_the_quality_section_says_what_the_model_reads() -> None:
     assert "title, and its language" in _reads(summary) and "20 most similar titles" in _reads(summary)
     plain = ModelSummary.from_card(make_card())
     assert plain.neighbours is None and _reads(plain) == "The model reads each connection's title."
+    assert 'answered "no"' not in _reads(summary)
+    near = ModelSummary.from_card(dataclasses.replace(make_card(), closeness=-2.0))
+    assert near.near_no and 'close to one you answered "no" counts as more likely "no"' in _reads(near)

@@ -37,6 +37,7 @@ class ModelSummary:
     embedder: str | None = None  # the embedder the model was trained with: the map uses the same vectors
     signals: tuple[str, ...] = ()  # what the model reads: "title", then language, company... (relevance.features)
     neighbours: int | None = None  # titles each score is smoothed over (relevance.neighbours); None: not smoothed
+    near_no: bool = False  # a title's closeness to a "no" answer counts in its score (relevance.closeness)
 
     @classmethod
     def from_card(cls, card: ModelCard) -> ModelSummary:
@@ -58,6 +59,7 @@ class ModelSummary:
             embedder=card.embedder,
             signals=card.signals_used,
             neighbours=None if card.smoothing is None else card.smoothing.neighbours,
+            near_no=bool(card.closeness),
         )
 
     @property

@@ -205,6 +205,11 @@ def _reads(model: ModelSummary) -> str:
             f" A score also draws on the {model.neighbours} most similar titles in your network, so your answers "
             "reach the many ways people write the same job."
         )
+    if model.near_no:
+        text += (
+            ' A title close to one you answered "no" counts as more likely "no" than the model alone says: your '
+            "answers showed it."
+        )
     return text
 
 
@@ -218,7 +223,7 @@ def _quality(model: ModelSummary | None, plots: set[str], data: ReportData) -> s
     answers = ""
     if model.labels_yes + model.labels_no:
         answers = f" from your {model.labels_yes + model.labels_no:,} answers ({model.labels_yes:,} yes, {model.labels_no:,} no)"
-    items = [f"<p>{escape(_reads(model))}</p>"] if model.signals or model.neighbours else []
+    items = [f"<p>{escape(_reads(model))}</p>"] if model.signals or model.neighbours or model.near_no else []
     items.append(
         f"<p>These figures were measured{answers}, each answer judged by a model trained without it, so they are honest estimates, not the model grading its own homework.</p><ul>"
     )
