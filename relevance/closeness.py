@@ -13,7 +13,8 @@ So the decision gets one more term, weight x the row's centred cosine with its n
 decide the weight, on their out-of-fold decisions and each answer's closeness to the OTHER "no" answers: a
 logistic fit with and without the term, kept only when it improves the fit by a likelihood-ratio test at 5%
 (chi-squared, one degree of freedom) and when being near a "no" makes "yes" less likely (the other direction is
-the ranking's business: an audience whose titles cluster). Otherwise the weight is 0 and nothing changes.
+the ranking's business: an audience whose titles cluster), and then shrunk by how clearly they show it. Otherwise
+the weight is 0 and nothing changes.
 
 Measured by running `relevance train` and `score` again on 70 captured labelling paths (10 networks each of seven
 personas, 100 of the tool's answers, the truth of the held-out rows known), against the same without it; runs
