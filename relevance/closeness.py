@@ -33,32 +33,23 @@ from __future__ import annotations
 
 import numpy as np
 
+from relevance.alike import nearest_answers
 from relevance.calibration import platt_targets
 from relevance.linear import centre
-from relevance.neighbours import distinct_rows
 
 # The likelihood-ratio statistic the term must reach: chi-squared with one degree of freedom at 5%.
 SIGNIFICANT = 3.84
 # A centred cosine this close to 1 is the same title.
 SAME = 1.0 - 1e-5
-# Rows compared at once: bounds the similarity block's memory (x 4 bytes).
-BLOCK_ROWS = 4096
 
 
 def nearest_no(vectors: np.ndarray, answer_vectors: np.ndarray, answers: np.ndarray, mean: np.ndarray) -> np.ndarray:
-    """Each row's centred cosine with the most similar answer that is a "no" (-1 with no "no" answer): centred on the
-    ``mean`` the model centres vectors on, as relevance.alike compares them. Worked out once per distinct title."""
+    """Each row's centred cosine with the most similar answer that is a "no" (-1 with no "no" answer), as
+    relevance.alike compares rows with answers (centred on the model's ``mean``, once per distinct title)."""
     noes = np.asarray(answer_vectors, dtype=np.float32)[~np.asarray(answers, dtype=bool)]
-    if not len(vectors):
-        return np.zeros(0)
     if not len(noes):
         return np.full(len(vectors), -1.0)
-    distinct, inverse = distinct_rows(np.asarray(vectors, dtype=np.float32))
-    rows, against = centre(distinct, mean), centre(noes, mean)
-    best = np.empty(len(rows))
-    for start in range(0, len(rows), BLOCK_ROWS):
-        best[start : start + BLOCK_ROWS] = (rows[start : start + BLOCK_ROWS] @ against.T).max(axis=1)
-    return best[inverse]
+    return nearest_answers(vectors, noes, mean, take=1)[1][:, 0].astype(np.float64)
 
 
 def nearest_other_no(answer_vectors: np.ndarray, answers: np.ndarray, mean: np.ndarray) -> np.ndarray:

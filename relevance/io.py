@@ -121,9 +121,10 @@ def read_export(path: str | os.PathLike[str]) -> Export:
     line break inside an unquoted cell: counted in `split_rows`, joined again); a row with more non-empty cells is
     counted in `misaligned_rows` and, when it ends in a date, its surplus is joined into the column before
     the date (or into the company, when the surplus starts with a legal form: "Acme, Inc."); `a/b/yyyy` dates are
-    month first and `a-b-yyyy` day first unless some day in the file shows otherwise; rows with only a date are ghosts (counted, skipped); the same profile URL twice is a duplicate
-    (the first row is kept); a copy of the header further down (two exports in one file) is skipped with the
-    notes above it (counted); a quote left open that took in the rows below it is refused with its line.
+    month first and `a-b-yyyy` day first unless some day in the file shows otherwise; rows with only a date are
+    ghosts (counted, skipped); the same profile URL twice is a duplicate (the first row is kept); a copy of the
+    header further down (two exports in one file) is skipped with the notes above it (counted); a quote left open
+    that took in the rows below it is refused with its line.
     """
     table = read_table(Path(path), _choose_delimiter)
     header_at = _find_header(table.rows)
