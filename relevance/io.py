@@ -120,7 +120,8 @@ def read_export(path: str | os.PathLike[str]) -> Export:
     rows with fewer cells than the header read the missing ones as empty, unless the next row completes it (a
     line break inside an unquoted cell: counted in `split_rows`, joined again); a row with more non-empty cells is
     counted in `misaligned_rows` and, when it ends in a date, its surplus is joined into the column before
-    the date (or into the company, when the surplus starts with a legal form: "Acme, Inc."); `a/b/yyyy` dates are
+    the date (or into the company, when the surplus starts with a legal form: "Acme, Inc."; or into the last
+    name, when the profile URL comes later than its column: "Abbas, PhD"); `a/b/yyyy` dates are
     month first and `a-b-yyyy` day first unless some day in the file shows otherwise; rows with only a date are
     ghosts (counted, skipped); the same profile URL twice is a duplicate (the first row is kept); a copy of the
     header further down (two exports in one file) is skipped with the notes above it (counted); a quote left open
@@ -342,7 +343,7 @@ def _fill(export: Export, body: Sequence[Sequence[Cell]], mapping: dict[str, int
         if len(row) > width and any(str(cell).strip() for cell in row[width:]):
             export.misaligned_rows += 1
             if date_at == width - 1:
-                row = _realign(row, width, day_first, company_first=company_first)
+                row = _realign(row, width, day_first, company_first=company_first, url_at=mapping.get("url"))
         values = {name: _cell(row, index) for name, index in fields}
         for name, words in placeholders:
             cell = values[name]
@@ -430,15 +431,30 @@ def _is_date(cell: Cell) -> bool:
     return to_date(cell, False) is not None or to_date(cell, True) is not None
 
 
-def _realign(row: Sequence[Cell], width: int, day_first: bool, *, company_first: bool) -> Sequence[Cell]:
+def _realign(
+    row: Sequence[Cell], width: int, day_first: bool, *, company_first: bool, url_at: int | None = None
+) -> Sequence[Cell]:
     """Join the surplus cells of a too-long row into the column before the date, if the row ends in a date.
 
+    ``url_at``: the profile URL's column. A profile link found to the right of it puts the surplus before it: a
+    comma in a name ("Abbas, PhD" unquoted), joined back into the column before the URL's (the last name). Joined
+    before the date instead, the URL's column would hold " PhD", and "PhD" would be the id of everyone with the
+    same credential: all but the first dropped as duplicates.
     ``company_first``: the two columns before the date are Company and Position (LinkedIn's layout); a surplus
     that starts with a company's legal form ("Acme, Inc.", "Novák, s.r.o.") is then the company's own comma, and
     joined back into the company rather than leading the title that is embedded."""
     last = max(i for i, cell in enumerate(row) if str(cell).strip())
     if width < 2 or last < width or to_date(row[last], day_first) is None:
         return row
+    if url_at is not None and 0 < url_at < width - 1 and _PROFILE not in str(row[url_at]).casefold():
+        link = next(
+            (i for i in range(url_at + 1, last - (width - 2 - url_at)) if _PROFILE in str(row[i]).casefold()), None
+        )
+        if link is not None:
+            row = [*row[: url_at - 1], ",".join(str(cell) for cell in row[url_at - 1 : link]), *row[link:]]
+            last -= link - url_at
+            if last < width:
+                return row
     if company_first and _LEGAL_FORM.fullmatch(str(row[width - 2]).strip()):
         company = f"{row[width - 3]},{row[width - 2]}"
         return [*row[: width - 3], company, ",".join(str(cell) for cell in row[width - 1 : last]), row[last]]

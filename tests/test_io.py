@@ -454,6 +454,25 @@ def test_unquoted_comma_is_joined_back_into_position(tmp_path: Path) -> None:
     assert export.misaligned_rows == 1 and export.bad_dates == 0
 
 
+def test_an_unquoted_comma_in_a_name_is_joined_back_into_the_name(tmp_path: Path) -> None:
+    """Joined before the date instead, the URL's column held " PhD": everyone with that credential had the id
+    "phd", and all but the first were dropped as duplicates."""
+    path = tmp_path / "unquoted.csv"
+    path.write_text(
+        ",".join(HEADER)
+        + "\nAna,Abbas, PhD,https://www.linkedin.com/in/ana,,Foo,Dev,01 Dec 2019"
+        + "\nBob,Lee, PhD,https://www.linkedin.com/in/bob,,Bar,Head of Sales, EMEA,02 Dec 2019"
+        + "\nEva,Novak, M.D., MBA,https://www.linkedin.com/in/eva,,Baz,CEO,03 Dec 2019\n"
+    )
+    export = read_export(path)
+    assert [(c.id, c.last_name, c.company, c.position) for c in export.connections] == [
+        ("linkedin.com/in/ana", "Abbas, PhD", "Foo", "Dev"),
+        ("linkedin.com/in/bob", "Lee, PhD", "Bar", "Head of Sales, EMEA"),
+        ("linkedin.com/in/eva", "Novak, M.D., MBA", "Baz", "CEO"),
+    ]
+    assert export.misaligned_rows == 3 and export.duplicate_rows == 0 and export.bad_dates == 0
+
+
 @pytest.mark.parametrize(
     ("cells", "company", "position"),
     [
