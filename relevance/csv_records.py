@@ -38,7 +38,7 @@ def records(text: str, delimiter: str, source: str, error: type[RelevanceError])
             f"{source} is not valid CSV from line {line} ({problem}): look for an unmatched quote there"
         ) from None
     if held is not None:
-        if _left_open(text, held[0], delimiter):
+        if left_open(text, held[0], delimiter):
             raise error(
                 f'{source} line {held[0]}: a quote (") there opens a cell that is never closed: delete that quote, '
                 "or close it, and run again"
@@ -50,7 +50,7 @@ def _swallows(cell: str, delimiter: str) -> bool:
     return ("\n" in cell or "\r" in cell) and delimiter in cell
 
 
-def _left_open(text: str, line: int, delimiter: str) -> bool:
+def left_open(text: str, line: int, delimiter: str) -> bool:
     """Whether the file's last record, from ``line`` on, leaves a quote open: the csv module then ends the cell at
     the end of the file, silently (a row '"broken,row,yes' is one cell). Its strict mode says so; its other
     complaints (text after a closing quote) are quirks the lenient reading takes. Lines are the csv module's own

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from relevance.codepages import decode_legacy
+from relevance.csv_records import left_open
 from relevance.errors import ExportError, RelevanceError
 from relevance.files import read_bytes
 from relevance.limits import MAX_COLUMNS, max_bytes, max_rows, too_big, too_many_rows
@@ -298,23 +299,44 @@ def _lines(text: str) -> Iterator[str]:
 
 def _parse(text: str, delimiter: str, source: str) -> tuple[list[list[str]], list[Span]]:
     """Every row with something in it, and the rows that run over several lines. Not `strict`: a stray quote
-    inside a field is kept as a character."""
-    reader = csv.reader(_lines(text), delimiter=delimiter, strict=False)
+    inside a field is kept as a character; but a quote the last row opens and never closes is refused."""
+    end = 0  # where the line the reader took last ends
+
+    def lines() -> Iterator[str]:
+        nonlocal end
+        for match in _LINE.finditer(text):
+            if line := match.group():
+                end = match.end()
+                yield line
+
+    reader = csv.reader(lines(), delimiter=delimiter, strict=False)
     rows: list[list[str]] = []
     spans: list[Span] = []
     limit = max_rows()
-    line = 1
+    line = last_line = 1
+    one_line = True
+    start = last_start = 0  # where the record being read, and the last one with something in it, start
     try:
         for row in reader:
             if any(cell.strip() for cell in row):
                 rows.append(row)
+                last_line, last_start = line, start
+                one_line = reader.line_num == line
                 if len(rows) > limit:
                     raise too_many_rows(source, ExportError)
                 if reader.line_num > line:
                     spans.append(Span(len(rows) - 1, line, reader.line_num))
-            line = reader.line_num + 1
+            line, start = reader.line_num + 1, end
     except csv.Error as error:
         raise _parse_error(source, line, reader.line_num, error) from None
+    if rows and one_line and left_open(text[last_start:], 1, delimiter):
+        # Left open in the last line, a quote ends its cell at the end of the file and takes no row with it, so no
+        # span shows it (relevance.io refuses those that do): 'Kim,Baz,"Head of Sales, EMEA,06 Jan 2023' would be
+        # read as a title with a date in it.
+        raise ExportError(
+            f'{source} line {last_line}: a quote (") there opens a cell that is never closed: delete that quote, '
+            "or close it, and run again"
+        )
     return rows, spans
 
 

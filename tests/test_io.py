@@ -557,6 +557,26 @@ def test_a_quote_left_open_near_the_end_is_refused_not_read_short(tmp_path: Path
         read_export(path)
 
 
+@pytest.mark.parametrize(("line_break", "ending"), [("\n", "\n"), ("\r\n", "\r\n"), ("\n", "")])
+@pytest.mark.parametrize("last", ['Bo,Kim,,,Baz,"Head of Sales, EMEA,06 Jan 2023', '"Bo,Kim,,,Baz,CTO,06 Jan 2023'])
+def test_a_quote_the_last_row_leaves_open_is_refused(tmp_path: Path, last: str, line_break: str, ending: str) -> None:
+    """It takes no row with it, but the csv module ends its cell at the end of the file: Bo's title was read as
+    "Head of Sales, EMEA,06 Jan 2023", or the whole row as one first name, and nothing said so."""
+    path = tmp_path / "stray.csv"
+    first = "Jane,Doe,https://www.linkedin.com/in/jane,,Acme,Dev,04 Jan 2023"
+    path.write_bytes((line_break.join([",".join(HEADER), first, last]) + ending).encode())
+    with pytest.raises(ExportError, match=r"stray\.csv line 3: a quote \(\"\) there opens a cell that is never closed"):
+        read_export(path)
+
+
+def test_quotes_the_last_row_closes_or_keeps_inside_a_cell_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "quotes.csv"
+    rows = ['Bo,Kim,,,"Baz, Inc.",Head of "Sales",06 Jan 2023', 'Al,Li,,,Q,"Team ""Red"" lead\nEMEA",07 Jan 2023']
+    path.write_text("\n".join([",".join(HEADER), *rows]))
+    export = read_export(path)
+    assert [c.position for c in export.connections] == ['Head of "Sales"', 'Team "Red" lead\nEMEA']
+
+
 def test_a_closed_multiline_cell_with_many_commas_is_read(tmp_path: Path) -> None:
     # A scraper's About text: after its line break, a line with a row's worth of commas that is not a row
     path = tmp_path / "scraped.csv"

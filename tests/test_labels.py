@@ -109,8 +109,8 @@ def test_a_quote_left_open_is_looked_for_once_at_the_end_whatever_ends_the_lines
     from relevance import csv_records
 
     calls = []
-    check = csv_records._left_open
-    monkeypatch.setattr(csv_records, "_left_open", lambda *a: calls.append(a[1]) or check(*a))
+    check = csv_records.left_open
+    monkeypatch.setattr(csv_records, "left_open", lambda *a: calls.append(a[1]) or check(*a))
     path = tmp_path / "labels.csv"
     # an old Mac's "CSV (Macintosh)": lines end in a lone CR (the check read the whole file again for each row)
     path.write_bytes(("id,label\r" + "".join(f"u{i},yes\r" for i in range(3000))).encode())
