@@ -272,8 +272,10 @@ def _headerless(
 ) -> tuple[list[str], dict[str, int], Sequence[Sequence[Cell]], str]:
     """Read a file whose header line was lost, as LinkedIn's own layout if the rows fit it.
 
-    One real export had lost its header and wrapped each whole row in an extra quoted field.
+    One real export had lost its header and wrapped each whole row in an extra quoted field. LinkedIn's notes
+    above where the header was are skipped, not read as people called "Notes:".
     """
+    rows = rows[_leading_notes(rows) :]
     note = "header missing; LinkedIn columns inferred"
     single = [str(row[0]) for row in rows if len(row) == 1]
     inner = max((",", ";", "\t"), key=lambda mark: sum(mark in cell for cell in single))  # a tie: the comma
@@ -296,6 +298,17 @@ def _headerless(
     raise ExportError(
         f"{source} has no recognisable header: {_describe_first_row(rows)}; expected columns such as {_EXPECTED}"
     )
+
+
+def _leading_notes(rows: Sequence[Sequence[Cell]]) -> int:
+    """How many of the first rows are notes (``_is_note``): a row wrapped in quotes is one cell too, and may be
+    a long one, but it ends in its date."""
+    count = 0
+    for row in rows:
+        if not _is_note(row) or _is_date(re.split(r"[,;\t]", str(row[0]))[-1].strip()):
+            break
+        count += 1
+    return count
 
 
 def _describe_first_row(rows: Sequence[Sequence[Cell]]) -> str:

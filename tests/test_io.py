@@ -422,6 +422,25 @@ def test_rows_wrapped_in_quotes_without_header_after_a_european_excel(tmp_path: 
     ]
 
 
+NOTES = (
+    'Notes:\n"When exporting your connection data, you may notice that some of the email addresses are missing."\n\n'
+)
+
+
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_the_notes_above_a_lost_header_are_not_read_as_people(tmp_path: Path, wrapped: bool) -> None:
+    rows = [
+        "Jane,Doe,https://www.linkedin.com/in/jane,,Acme,Senior Talent Acquisition Partner for the whole EMEA region,04 Jan 2023",
+        "Bob,Roe,https://www.linkedin.com/in/bob,,Beta,CTO,05 Jan 2023",
+        ",,,,,,06 Jan 2023",
+    ]
+    path = tmp_path / "headerless.csv"
+    path.write_text(NOTES + "".join(f'"{row}"\n' if wrapped else f"{row}\n" for row in rows))
+    export = read_export(path)
+    assert [c.first_name for c in export.connections] == ["Jane", "Bob"]
+    assert export.ghost_rows == 1 and export.rows_read == 3
+
+
 def test_header_lost_older_layout() -> None:
     export = read("headerless.csv")
     assert export.format == "LinkedIn connections export (header missing; LinkedIn columns inferred)"
