@@ -55,7 +55,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "фамилия",
     ),
     "full_name": ("fullname", "name"),
-    "email": ("emailaddress", "email", "mail", "emailadresse"),
+    "email": ("emailaddress", "email", "mail", "emailadresse", "adresseemail", "correoelectronico"),
     "company": (
         "company",
         "companyname",
@@ -113,6 +113,12 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "datapołaczenia",  # ł has no accent to take off
         "datadodania",  # pl: Data dodania
         "datumverbindung",
+        # "Connected On" as LinkedIn's interface words it in French, Spanish, Portuguese, Italian, Dutch
+        "connectele",
+        "conectadoel",
+        "conectadoem",
+        "collegatoil",
+        "verbondenop",
         "fechadeconexion",
         "datedeconnexion",
         "datadicollegamento",

@@ -133,10 +133,36 @@ def test_headers_in_the_languages_people_keep_their_lists_in(header: list[str]) 
 
 
 @pytest.mark.parametrize(
-    "name", ["Datum spojení", "Data połączenia", "Data polaczenia", "Fecha de conexión", "Дата подключения"]
+    "name",
+    [
+        "Datum spojení",
+        "Data połączenia",
+        "Data polaczenia",
+        "Fecha de conexión",
+        "Дата подключения",
+        "Connecté le",
+        "Conectado el",
+        "Conectado em",
+        "Collegato il",
+        "Verbonden op",
+        "Verbunden am",
+    ],
 )
 def test_the_connection_date_in_the_languages_people_keep_their_lists_in(name: str) -> None:
     assert map_columns(["Jméno", "Pozice", name]) == {"first_name": 0, "position": 1, "connected_on": 2}
+
+
+def test_a_header_in_french_is_read_whole(tmp_path: Path) -> None:
+    path = tmp_path / "connexions.csv"
+    path.write_text(
+        "Prénom,Nom,URL,Adresse e-mail,Entreprise,Poste,Connecté le\n"
+        "Luc,Martin,https://www.linkedin.com/in/lm,,Acme SA,Directeur commercial,04 Jan 2023\n"
+    )
+    export = read_export(path)
+    assert people(export) == [
+        ("linkedin.com/in/lm", "Luc", "Martin", "Acme SA", "Directeur commercial", date(2023, 1, 4))
+    ]
+    assert export.connections[0].extra == {}
 
 
 @pytest.mark.parametrize(
