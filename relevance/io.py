@@ -118,13 +118,16 @@ def read_export(path: str | os.PathLike[str]) -> Export:
 
     On messy files: the header is found by its content in the first rows, columns by name in any order;
     rows with fewer cells than the header read the missing ones as empty, unless the next row completes it (a
-    line break inside an unquoted cell: counted in `split_rows`, joined again); a row with more non-empty cells is
+    line break inside an unquoted cell: counted in `split_rows`, joined again) or, where the date is the last
+    column, the row ends in a date (a cell left out: counted in `misaligned_rows`, the date put in its column and
+    the cells after the names next to it); a row with more non-empty cells is
     counted in `misaligned_rows` and, when it ends in a date, its surplus is joined into the column before
     the date (or into the company, when the surplus starts with a legal form: "Acme, Inc."; or into the last
     name, when the profile URL comes later than its column: "Abbas, PhD"); `a/b/yyyy` dates are
     month first and `a-b-yyyy` day first unless some day in the file shows otherwise; rows with only a date are
     ghosts (counted, skipped); the same profile URL twice is a duplicate (the first row is kept); a copy of the
-    header further down (two exports in one file) is skipped with the notes above it (counted); a quote left open
+    header further down (two exports in one file), or another LinkedIn layout's header, is skipped with the notes
+    above it (counted), and the rows below it are read by it; a quote left open
     that took in the rows below it is refused with its line.
     """
     table = read_table(Path(path), _choose_delimiter)
@@ -145,8 +148,8 @@ def read_export(path: str | os.PathLike[str]) -> Export:
         connections=[],
     )
     _check_swallowed(table, header_at, len(header))
-    body, export.repeated_headers = _without_repeated_headers(body, header)
-    _fill(export, body, mapping, header)
+    sections, export.repeated_headers = _sections(body, header, mapping)
+    _fill(export, sections)
     return export
 
 
@@ -175,16 +178,23 @@ def _reads_as_row(line: str, delimiter: str, width: int) -> bool:
     return _PROFILE in line.casefold() or to_date(line.rsplit(delimiter, 1)[-1].strip().strip('"')) is not None
 
 
-def _without_repeated_headers(body: Sequence[Sequence[Cell]], header: list[str]) -> tuple[list[Sequence[Cell]], int]:
-    """The rows without copies of the header, and how many there were. Each copy takes with it the notes just
-    above it (``_is_note``): LinkedIn writes them above its header, and a person who pasted a second export below
-    the first pasted them too."""
+Section = tuple[list[str], dict[str, int], list[Sequence[Cell]]]  # a header, its columns, the rows below it
+
+
+def _sections(body: Sequence[Sequence[Cell]], header: list[str], mapping: dict[str, int]) -> tuple[list[Section], int]:
+    """The rows, split where a header appears again, and how many did: a copy of the header (two exports in one
+    file) or, in LinkedIn's layouts (the date last), another layout's header (a 2021 export pasted below a 2024
+    one, without the URL column: the rows below it are read by their own header, not shifted into the wrong
+    columns, the date read as a title). Each header takes with it the notes just above it (``_is_note``):
+    LinkedIn writes them above its header, and a person who pasted a second export below the first pasted them
+    too."""
     names = [normalise_header(name) for name in header]
     if sum(bool(name) for name in names) < 2:  # a header of one name: a person's row could match it
-        return list(body), 0
-    kept: list[Sequence[Cell]] = []
-    copies = 0
+        return [(header, mapping, list(body))], 0
     first = _bare(header[0])
+    date_last = mapping.get("connected_on") == max(i for i, name in enumerate(header) if name)
+    sections: list[Section] = [(header, mapping, [])]
+    copies = 0
 
     def is_copy(row: Sequence[Cell]) -> bool:
         # the first cell alone rules out nearly every row (normalising seven cells a row took 0.3 s on 30,000)
@@ -193,14 +203,29 @@ def _without_repeated_headers(body: Sequence[Sequence[Cell]], header: list[str])
         cells = [normalise_header(str(row[i])) if i < len(row) else "" for i in range(len(names))]
         return cells == names and not any(str(cell).strip() for cell in row[len(names) :])
 
+    def another_layout(row: Sequence[Cell]) -> list[str] | None:
+        if not date_last:
+            return None
+        last = len(row) - 1
+        while last >= 0 and not str(row[last]).strip():
+            last -= 1
+        # a row of people ends in its date, nearly always a digit first ("04 Jan 2023", "1/8/18"): one test
+        if last < 2 or str(row[last]).lstrip()[:1].isdigit():
+            return None
+        cells = [str(cell).strip() for cell in row[: last + 1]]
+        return cells if looks_like_header(cells) and "connected_on" in map_columns(cells) else None
+
     for row in body:
-        if is_copy(row):
-            copies += 1
-            while kept and _is_note(kept[-1]):
-                kept.pop()
+        found = header if is_copy(row) else another_layout(row)
+        if found is None:
+            sections[-1][2].append(row)
             continue
-        kept.append(row)
-    return kept, copies
+        copies += 1
+        kept = sections[-1][2]
+        while kept and _is_note(kept[-1]):
+            kept.pop()
+        sections.append((found, map_columns(found), []))
+    return sections, copies
 
 
 # Columns of LinkedIn's Profile.csv (the member's own profile, in the same archive as Connections.csv) that no
@@ -337,7 +362,32 @@ def _is_note(row: Sequence[Cell]) -> bool:
     return bool(text) and not any(cells[1:]) and (text.endswith(":") or len(text.split()) >= _NOTE_WORDS)
 
 
-def _fill(export: Export, body: Sequence[Sequence[Cell]], mapping: dict[str, int], header: list[str]) -> None:
+def _fill(export: Export, sections: Sequence[Section]) -> None:
+    """The connections of every section, each read by its own header; a profile twice is a duplicate across
+    sections too."""
+    seen_urls: set[str] = set()
+    same_name_day: dict[str, list[tuple[str, ...]]] = {}  # no-URL id -> the different rows that share it
+    drafts: list[tuple[tuple[str, ...], Connection]] = []
+    for header, mapping, body in sections:
+        _fill_section(export, header, mapping, body, seen_urls, same_name_day, drafts)
+    for fingerprint, connection in drafts:
+        # Different people with one name who connected on the same day, and no URL to tell them apart:
+        # numbered in an order that does not depend on the order of the rows.
+        twins = same_name_day.get(connection.id, [])
+        if len(twins) > 1 and (rank := sorted(twins).index(fingerprint)):
+            connection = replace(connection, id=f"{connection.id}#{rank + 1}")
+        export.connections.append(connection)
+
+
+def _fill_section(
+    export: Export,
+    header: list[str],
+    mapping: dict[str, int],
+    body: Sequence[Sequence[Cell]],
+    seen_urls: set[str],
+    same_name_day: dict[str, list[tuple[str, ...]]],
+    drafts: list[tuple[tuple[str, ...], Connection]],
+) -> None:
     named = [i for i, name in enumerate(header) if name]
     width = named[-1] + 1 if named else 0  # Excel keeps empty columns after the last named one
     date_at = mapping.get("connected_on", -1)
@@ -348,15 +398,21 @@ def _fill(export: Export, body: Sequence[Sequence[Cell]], mapping: dict[str, int
     fields = [(name, index) for name, index in mapping.items() if name != "connected_on"]
     placeholders = [(name, _PLACEHOLDER_FIELDS[name]) for name, _ in fields if name in _PLACEHOLDER_FIELDS]
     extra_columns = [(i, name) for i, name in enumerate(header) if i not in mapping.values() and name]
-    seen_urls: set[str] = set()
-    same_name_day: dict[str, list[tuple[str, ...]]] = {}  # no-URL id -> the different rows that share it
-    drafts: list[tuple[tuple[str, ...], Connection]] = []
+    names_first = 0  # the columns of names the header starts with: a short row keeps them where they are
+    while names_first < width and names_first in {mapping.get(n) for n in ("first_name", "last_name", "full_name")}:
+        names_first += 1
     for row in body:
         export.rows_read += 1
         if len(row) > width and any(str(cell).strip() for cell in row[width:]):
             export.misaligned_rows += 1
             if date_at == width - 1:
                 row = _realign(row, width, day_first, company_first=company_first, url_at=mapping.get("url"))
+        elif date_at == width - 1 and 1 < len(row) < width and _is_date(row[-1]):
+            # A cell left out before the date ("Jane,Doe,,Acme,Buyer,04 Jan 2023" under seven columns): the date
+            # goes to its column, the cells between the names and it next to it, rather than the date into the
+            # position, to be read as a job title.
+            export.misaligned_rows += 1
+            row = _padded(row, width, min(names_first, len(row) - 1), mapping.get("url"))
         values = {name: _cell(row, index) for name, index in fields}
         for name, words in placeholders:
             cell = values[name]
@@ -391,13 +447,6 @@ def _fill(export: Export, body: Sequence[Sequence[Cell]], mapping: dict[str, int
             continue
         extra = {name: value for i, name in extra_columns if (value := _cell(row, i))}
         drafts.append((fingerprint, Connection(id=cid, connected_on=connected_on, extra=extra, **text)))
-    for fingerprint, connection in drafts:
-        # Different people with one name who connected on the same day, and no URL to tell them apart:
-        # numbered in an order that does not depend on the order of the rows.
-        twins = same_name_day.get(connection.id, [])
-        if len(twins) > 1 and (rank := sorted(twins).index(fingerprint)):
-            connection = replace(connection, id=f"{connection.id}#{rank + 1}")
-        export.connections.append(connection)
 
 
 def _rejoined(export: Export, body: Sequence[Sequence[Cell]], width: int) -> list[Sequence[Cell]]:
@@ -473,6 +522,18 @@ def _realign(
         return [*row[: width - 3], company, ",".join(str(cell) for cell in row[width - 1 : last]), row[last]]
     joined = ",".join(str(cell) for cell in row[width - 2 : last])
     return [*row[: width - 2], joined, row[last]]
+
+
+def _padded(row: Sequence[Cell], width: int, keep: int, url_at: int | None) -> list[Cell]:
+    """A row short of cells that ends in its date, as long as the header: the first ``keep`` cells (the names)
+    where they are, the rest next to the date, the empty cells between; and a profile link that this moved off
+    the URL's column (the e-mail's cell was the one left out) back in it."""
+    padded = [*row[:keep], *[""] * (width - len(row)), *row[keep:]]
+    if url_at is not None and url_at < width - 1 and not str(padded[url_at]).strip():
+        link = next((i for i in range(keep, width - 1) if _PROFILE in str(padded[i]).casefold()), None)
+        if link is not None:
+            padded[url_at], padded[link] = padded[link], ""
+    return padded
 
 
 def placeholder(cell: str, *, words: bool = True) -> bool:

@@ -589,6 +589,45 @@ def test_split_rows_are_joined_only_where_the_pieces_make_one_row(tmp_path: Path
     assert read_export(ones).split_rows == 0
 
 
+def test_an_older_layout_pasted_below_is_read_by_its_own_header(tmp_path: Path) -> None:
+    """Read by the first header, John's company was "Engineer", his title his date, and the second header a
+    person whose title was "Connected On"."""
+    path = tmp_path / "both.csv"
+    path.write_text(
+        ",".join(HEADER) + "\nJane,Doe,https://www.linkedin.com/in/jane,,Acme,Recruiter,04 Jan 2023\n"
+        "Notes:\n"
+        "First Name,Last Name,Email Address,Company,Position,Connected On\n"
+        "John,Smith,,Beta,Engineer,17 Feb 2021\n"
+        "Jane,Doe,,Acme,Recruiter,04 Jan 2023\n"
+    )
+    export = read_export(path)
+    assert [(c.first_name, c.company, c.position, c.connected_on) for c in export.connections] == [
+        ("Jane", "Acme", "Recruiter", date(2023, 1, 4)),
+        ("John", "Beta", "Engineer", date(2021, 2, 17)),
+        ("Jane", "Acme", "Recruiter", date(2023, 1, 4)),  # no URL in that layout to tell it is the same Jane
+    ]
+    assert export.repeated_headers == 1 and export.misaligned_rows == 0 and export.bad_dates == 0
+
+
+def test_a_row_that_left_out_a_cell_before_its_date_keeps_the_date_out_of_the_title(tmp_path: Path) -> None:
+    path = tmp_path / "short.csv"
+    path.write_text(
+        ",".join(HEADER) + "\nJane,Doe,https://www.linkedin.com/in/jane,,Acme,Recruiter,04 Jan 2023\n"
+        ",,,,05 Jan 2023\n"  # a ghost row, edited by hand
+        "John,Smith,https://www.linkedin.com/in/js,Beta,Engineer,17 Feb 2021\n"  # the e-mail's cell left out
+        "Mary,Jones,,Gamma,Manager,03 Mar 2021\n"  # the URL's
+        "Bob,Roe,https://www.linkedin.com/in/bob,,X\n"  # empty cells at the end left out: as it was
+    )
+    export = read_export(path)
+    assert people(export) == [
+        ("linkedin.com/in/jane", "Jane", "Doe", "Acme", "Recruiter", date(2023, 1, 4)),
+        ("linkedin.com/in/js", "John", "Smith", "Beta", "Engineer", date(2021, 2, 17)),
+        (export.connections[2].id, "Mary", "Jones", "Gamma", "Manager", date(2021, 3, 3)),
+        ("linkedin.com/in/bob", "Bob", "Roe", "X", "", None),
+    ]
+    assert export.ghost_rows == 1 and export.misaligned_rows == 3 and export.bad_dates == 0
+
+
 @pytest.mark.parametrize("below", [1, 3, 300])
 def test_a_quote_left_open_near_the_end_is_refused_not_read_short(tmp_path: Path, below: int) -> None:
     # Less than the csv module's field limit below the quote: it would read the rest as one cell, losing those rows.

@@ -59,14 +59,17 @@ def render_inspection(result: Export, choice: Choice | None = None) -> None:
         ("With a headline", f"{result.with_headline:,}"),
         ("Connected", f"{shown_day(span[0])} – {shown_day(span[1])}" if span else "no dates"),
         ("Unreadable dates", f"{result.bad_dates:,}"),
-        ("Misaligned rows", f"{result.misaligned_rows:,} (more cells than the header, e.g. an unquoted comma)"),
+        (
+            "Misaligned rows",
+            f"{result.misaligned_rows:,} (more or fewer cells than the header: an unquoted comma, a cell left out)",
+        ),
     ]
     if result.repeated_headers:
         lines.append(
             (
                 "Repeated headers",
-                f"{result.repeated_headers:,} (the header again further down, e.g. two exports in one file: "
-                "skipped, with the notes above it)",
+                f"{result.repeated_headers:,} (a header again further down, e.g. two exports in one file: "
+                "skipped, with the notes above it; the rows below it read by it)",
             )
         )
     if result.split_rows:
