@@ -1,5 +1,5 @@
-"""Which Windows code page a file that is not UTF-8 was saved in: Excel's "CSV" on a Polish, Czech, Russian or
-Lithuanian computer writes the region's own, and read as Western European its names and titles come out as
+"""Which Windows code page a file that is not UTF-8 was saved in: Excel's "CSV" on a Polish, Czech, Russian,
+Lithuanian, Turkish, Greek or Arabic computer writes the region's own, and read as Western European its names and titles come out as
 "W³asna dzia³alnoœæ", "Lékaø" or "Ìåíåäæåð ïî ïðîäàæàì" (answers then match nobody, and the model reads noise).
 
 Most files decode in several of them without an error, so the choice is by what the text looks like: the
@@ -21,28 +21,56 @@ from collections import Counter
 from relevance.language import letter_languages
 
 # Excel's code pages by region, in the order a tie goes: Western European, Central European (pl, cs, sk, hu, ro,
-# hr, sl), Cyrillic (ru, uk, bg, sr), Baltic (lt, lv, et).
-CODE_PAGES = ("cp1252", "cp1250", "cp1251", "cp1257")
+# hr, sl), Cyrillic (ru, uk, bg, sr), Baltic (lt, lv, et), Turkish, Arabic, Greek. Not Hebrew's (cp1255): read
+# as Cyrillic, Hebrew letters come out as lower-case words with vowels enough ("ордмъ олйшеъ"), which this test
+# cannot tell from Russian.
+CODE_PAGES = ("cp1252", "cp1250", "cp1251", "cp1257", "cp1254", "cp1256", "cp1253")
+# Greek or Arabic read as Cyrillic (every byte is a Cyrillic letter) gives words nearly without vowels:
+# "Рбрбдьрпхлпт", "ЗКХЗбЗК". In Russian, Ukrainian, Bulgarian and Kazakh titles a word of 4 letters or more is at
+# least this share vowels ("Взгляд", 1 in 6, is the rare exception; a file has more words than that).
+MIN_VOWELS = 0.2
+_CYRILLIC_VOWELS = frozenset("аеёиоуыэюяіїєъәөұүАЕЁИОУЫЭЮЯІЇЄЪӘӨҰҮ")
 # Lines with other letters than a-z looked at: plenty to tell code pages apart, cheap on a 30,000-row file.
 SAMPLE_LINES = 2000
 # How many fewer implausible words another code page needs than Western European to be chosen over it.
 MARGIN = 1
+# A file whose words with other letters than a-z are at least this share implausible in every code page (and that
+# has MIN_WORDS of them) is in none of them. Chinese, Japanese and Korean files in their own encodings: 60-100%.
+UNREADABLE = 0.5
+MIN_WORDS = 5
 # Ordinal indicators ("1ª", "Nº"): letters to Unicode, written by no language's alphabet, common in Spanish and
 # Portuguese titles ("Oficial de 1ª").
 _ORDINALS = str.maketrans("", "", "ªº")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
+_CAPITAL_AFTER_SMALL = re.compile(r"[α-ωά-ώ][Α-ΩΆ-Ώ]")
+# The scripts the code pages write letters in, as Unicode names each letter ("LATIN SMALL LETTER A").
+_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARABIC", "HEBREW"})
+
+
+class Unreadable(ValueError):
+    """No code page reads the bytes as words: not a Windows code page of Europe or the Middle East at all."""
 
 
 def decode_legacy(data: bytes) -> tuple[str, str]:
-    """(text, code page) for bytes that are not UTF-8; Latin-1, which decodes anything, when none fits."""
+    """(text, code page) for bytes that are not UTF-8; Latin-1, which decodes anything, when none fits. Raises
+    ``Unreadable`` when even the best code page leaves UNREADABLE of the words with other letters than a-z
+    implausible (Chinese, Japanese or Korean in their own encodings): read anyway, every title would be noise."""
     sample = b"\n".join([line for line in data.splitlines() if not line.isascii()][:SAMPLE_LINES])
     odd: dict[str, float] = {}
+    fewest: int | None = None
+    words = 0
     for code_page in CODE_PAGES:
         try:
-            # Western European first: the others must do better by MARGIN
-            odd[code_page] = implausible_words(sample.decode(code_page)) + (MARGIN - 0.5) * (code_page != CODE_PAGES[0])
+            text = sample.decode(code_page)
         except UnicodeDecodeError:  # a byte this code page leaves undefined
             continue
+        found = implausible_words(text)
+        fewest = found if fewest is None else min(fewest, found)
+        words = max(words, sum(not word.isascii() for word in text.split()))
+        # Western European first: the others must do better by MARGIN
+        odd[code_page] = found + (MARGIN - 0.5) * (code_page != CODE_PAGES[0])
+    if fewest is not None and words >= MIN_WORDS and fewest >= UNREADABLE * words:
+        raise Unreadable(f"{fewest} of {words} words implausible in every code page")
     # The whole file decoded once, in the best code page whose every byte is defined (not only the sample's).
     for code_page in sorted(odd, key=odd.__getitem__):  # a stable sort: on a tie, the order of CODE_PAGES
         with contextlib.suppress(UnicodeDecodeError):
@@ -66,9 +94,14 @@ def _plausible(word: str) -> bool:
     for run in _LETTER_RUN.findall(word.translate(_ORDINALS)):  # "IT-менеджер": two runs, each in one script
         if run.isascii():
             continue
-        cyrillic = ["CYRILLIC" in unicodedata.name(ch, "") for ch in run]
-        if any(cyrillic) and not all(cyrillic):  # "Mьller": Müller saved as Western, read as Cyrillic
+        scripts = {script for ch in run if (script := unicodedata.name(ch, "").split(" ", 1)[0]) in _SCRIPTS}
+        if len(scripts) > 1:  # "Mьller": Müller saved as Western, read as Cyrillic; "Satύώ": Turkish as Greek
             return False
+        cyrillic = scripts == {"CYRILLIC"}
+        if cyrillic and len(run) >= 4 and sum(ch in _CYRILLIC_VOWELS for ch in run) < MIN_VOWELS * len(run):
+            return False
+        if _CAPITAL_AFTER_SMALL.search(run) and "GREEK" in unicodedata.name(run[0], ""):
+            return False  # "ΓΝγΟ", "ΗαγΘνΪΗΚ": Arabic read as Greek; Greek titles are capitalised or in capitals
         if not letter_languages(run):
             return False
     return True

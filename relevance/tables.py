@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from relevance.codepages import decode_legacy
+from relevance.codepages import Unreadable, decode_legacy
 from relevance.csv_records import left_open
 from relevance.errors import ExportError, RelevanceError
 from relevance.files import read_bytes
@@ -218,7 +218,13 @@ def decode(
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         # saved by Excel in the region's own code page, or a UTF-8 file with a few lines that are not
-        return _mostly_utf8(data) or decode_legacy(data)
+        try:
+            return _mostly_utf8(data) or decode_legacy(data)
+        except Unreadable:
+            raise error(
+                f"{source} is not UTF-8, and in no code page relevance knows do its letters read as words (Chinese, "
+                "Japanese or Korean, perhaps): open it in a spreadsheet and save it as CSV UTF-8, or export it again"
+            ) from None
     return text, "utf-8 (with BOM)" if data.startswith(codecs.BOM_UTF8) else "utf-8"
 
 

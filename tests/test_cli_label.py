@@ -64,6 +64,25 @@ def test_sample_creates_the_file_then_adds_the_next_batch(export: Path, tmp_path
     assert len(queued) == len(set(queued)) == 12
 
 
+def test_sample_says_which_rows_reading_the_file_skipped_or_mended(export: Path, tmp_path: Path) -> None:
+    lines = export.read_text(encoding="utf-8").splitlines()
+    lines += [
+        lines[5],
+        lines[6].replace("01 Mar 2024", "31 Foo 2024"),
+        "Bo,Kim,https://www.linkedin.com/in/bo,Baz,CTO,01 Mar 2024",
+    ]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, output = run("sample", export, "--labels", tmp_path / "labels.csv", "-n", "6")
+    assert code == 0, output
+    assert (
+        f"In {export}: 2 rows skipped: a profile listed again (its first row is read); 1 row with more or fewer "
+        "cells than the header (an unquoted comma, a cell left out); 1 row whose date could not be read: no date. "
+        "`relevance inspect` describes the file." in " ".join(output.split())
+    )
+    code, output = run("sample", write_export(tmp_path / "clean.csv", TITLES, 40), "--labels", tmp_path / "l2.csv")
+    assert code == 0 and "clean.csv:" not in output and "skipped" not in output
+
+
 def test_sample_rejects_an_unknown_strategy(export: Path, tmp_path: Path) -> None:
     code, output = run("sample", export, "--labels", tmp_path / "l.csv", "--strategy", "clever")
     assert code == 2 and "clever" in output

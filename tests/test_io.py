@@ -256,7 +256,8 @@ def test_latin1() -> None:
     ]
 
 
-# Excel's "CSV" on a Polish, Czech, Russian or Lithuanian computer: the region's own Windows code page.
+# Excel's "CSV" on a Polish, Czech, Russian, Lithuanian, Turkish, Greek or Arabic computer: the region's own
+# Windows code page.
 REGIONAL_ROWS = {
     "cp1250": [
         ("Łukasz", "Zieliński", "Własna działalność gospodarcza", "Menedżer ds. sprzedaży"),
@@ -276,6 +277,19 @@ REGIONAL_ROWS = {
         ("Jonas", "Kazlauskas", "Vilniaus ūkis", "Pardavimų vadovas"),
         ("Rūta", "Jankauskienė", "Kauno prekyba", "Personalo vadovė"),
         ("Jānis", "Bērziņš", "Rīgas tirdzniecība", "Pārdošanas vadītājs"),
+    ],
+    "cp1254": [
+        ("Ayşe", "Yılmaz", "Güneş Ticaret A.Ş.", "Satış Müdürü"),
+        ("Mehmet", "Öztürk", "İstanbul Lojistik", "İnsan Kaynakları Uzmanı"),
+        ("Çağla", "Doğan", "Ege Gıda", "Bölge Satış Yöneticisi"),
+    ],
+    "cp1253": [
+        ("Γιώργος", "Παπαδόπουλος", "Αθηναϊκή Εμπορική", "Διευθυντής Πωλήσεων"),
+        ("Μαρία", "Κωνσταντίνου", "Ελληνικά Τρόφιμα", "Υπεύθυνη Ανθρώπινου Δυναμικού"),
+    ],
+    "cp1256": [
+        ("أحمد", "حسن", "أرامكو", "مدير المبيعات"),
+        ("فاطمة", "علي", "اتصالات", "أخصائية موارد بشرية"),
     ],
 }
 
@@ -313,6 +327,27 @@ def test_excel_in_the_regions_own_code_page(tmp_path: Path, code_page: str) -> N
     export = read_export(path)
     assert export.encoding == code_page
     assert [(c.first_name, c.last_name, c.company, c.position) for c in export.connections] == rows
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "shift_jis", "cp949"])
+def test_chinese_japanese_or_korean_in_their_own_encoding_is_refused_not_read_as_noise(
+    tmp_path: Path, encoding: str
+) -> None:
+    """Read in the code page whose words looked least odd, "销售经理" came out as "ÏúÊÛ¾­Àí" and every title was
+    noise to the model, with no word said."""
+    rows = [
+        ("王", "伟", "销售经理"),
+        ("李", "娜", "软件工程师"),
+        ("佐藤", "花子", "営業部長"),
+        ("김", "민준", "영업 관리자"),
+    ]
+    lines = [",".join(HEADER)] + [f"{a},{b},,,Acme,{title},15 Mar 2023" for a, b, title in rows * 3]
+    path = tmp_path / "Connections.csv"
+    path.write_bytes("\r\n".join(lines).encode(encoding, errors="replace"))
+    with pytest.raises(
+        ExportError, match=r"Connections\.csv is not UTF-8, and in no code page .* save it as CSV UTF-8"
+    ):
+        read_export(path)
 
 
 def test_western_text_stays_western(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 
 from relevance.cli.options import DEFAULT_LABELS, EmbedderOpt, ExportArg, LabelsOpt, QuietOpt, SeedOpt, StrategyOpt
-from relevance.cli.render import embed_with_progress, err, say, shown, user_errors
+from relevance.cli.render import embed_with_progress, err, reading_note, say, shown, user_errors
 from relevance.cli.together import labels_for
 from relevance.io import read_export, scorable
 
@@ -36,6 +36,8 @@ def sample(
     # add_sample appends in one write that is cut back if interrupted: the file is as it was
     with user_errors(f"Interrupted: nothing was added to {labels}."):
         result = scorable(read_export(export))
+        if not quiet and (note := reading_note(result)):
+            say(note)
         worksheet = load_labels(labels)
         result = labels_for(result, worksheet, labels, quiet=quiet)
         vectors = labelling_vectors(
@@ -69,6 +71,8 @@ def label(
     _check_strategy(strategy)
     with user_errors(f"Interrupted: every answer so far is saved in {labels}."):
         result = scorable(read_export(export))
+        if note := reading_note(result):
+            say(note)
         worksheet = load_labels(labels)
         result = labels_for(result, worksheet, labels)
         warn_unreadable(worksheet.unreadable, labels)

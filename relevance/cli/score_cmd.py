@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from relevance.cli.options import DEFAULT_LABELS, DEFAULT_MODEL, EmbedderOpt, ExportArg, ModelOpt, QuietOpt
-from relevance.cli.render import err, progress_bar, say, user_errors
+from relevance.cli.render import err, progress_bar, reading_note, say, user_errors
 from relevance.cli.together import labels_if_they_belong, model_fits
 from relevance.io import read_export, scorable
 
@@ -92,6 +92,8 @@ def score(
         rules = [parse_keep_rule(rule) for rule in keep or []]
         newer = parse_age(keep_newer_than) if keep_newer_than else None
         result = scorable(read_export(export))
+        if not quiet and (note := reading_note(result)):
+            say(note)
         # The bundle names its embedder; score_export refuses any other.
         bundle = load_bundle(model)
         # Before embedding: another network's model fails at once, not after minutes.

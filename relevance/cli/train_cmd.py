@@ -10,7 +10,7 @@ import typer
 
 from relevance.cli.label_cmd import warn_unreadable
 from relevance.cli.options import DEFAULT_LABELS, DEFAULT_MODEL, EmbedderOpt, ExportArg, LabelsOpt, ModelOpt, QuietOpt
-from relevance.cli.render import err, progress_bar, say, user_errors
+from relevance.cli.render import err, progress_bar, reading_note, say, user_errors
 from relevance.cli.together import labels_for
 from relevance.errors import RelevanceError
 from relevance.io import read_export, scorable
@@ -76,6 +76,8 @@ def train(
         result = labels_for(result, worksheet, labels, quiet=quiet)
         choice = choose_for(result, embedder)
         if not quiet:
+            if note := reading_note(result):
+                say(note)
             say(choice.reason)
             if result.lost_titles:
                 from relevance.summary import counted, lost_titles_sentence
