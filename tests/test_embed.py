@@ -80,6 +80,14 @@ def test_clean_text_drops_emoji_only() -> None:
     assert clean_text("Инженер-программист") == "Инженер-программист"
 
 
+def test_clean_text_drops_what_shows_nothing_inside_a_word() -> None:
+    assert clean_text("Devel\u200boper") == "Developer"
+    assert clean_text("Ac\u00adcount\u2060ant\ufeff") == "Accountant"
+    assert clean_text("\u200fمدير\u200f المبيعات") == "مدير المبيعات"
+    assert clean_text("\u202aSales\u202c | \u2067מנהל מכירות\u2069") == "Sales | מנהל מכירות"
+    assert clean_text("کارشناس\u200cفروش") == "کارشناس\u200cفروش"  # Persian's zero-width non-joiner is spelling
+
+
 # ---- the default embedder -------------------------------------------------------------------------------
 
 
