@@ -7,6 +7,7 @@ report and of its map at a phone's width are kept in tests/artifacts/ for a pers
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -174,6 +175,29 @@ def test_tables_keep_numbers_whole_and_reasons_readable_on_a_phone(
         open_report(browser, full_report)
         browser.wait_until("document.querySelector('details.batch td.why') !== null")
         assert browser.evaluate(SQUEEZED) == []
+    finally:
+        browser.call("Emulation.clearDeviceMetricsOverride")
+    assert_clean(browser)
+
+
+def test_a_headline_with_no_space_in_it_does_not_widen_the_page(browser: Chromium, tmp_path: Path) -> None:
+    """The most common title among removals was 223 characters of "#Sales#Marketing#..." with no space: its column
+    took the page to 2,197 px in a 1,280 px window (a 5,000-character one to 44,730 px)."""
+    tags = "".join(f"#Tag{i}Marketing" for i in range(60))
+    rows = scored_rows(300, hostile=False)
+    rows = [
+        ScoredRow(replace(row.connection, position=tags, headline=""), row.score, row.suggestion, row.why)
+        if row.suggestion == "remove"
+        else row
+        for row in rows
+    ]
+    path = write_report(build_report(rows, vectors_for(rows), model_card()), tmp_path / "report.html")
+    size = {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False}
+    browser.call("Emulation.setDeviceMetricsOverride", size)
+    try:
+        open_report(browser, path)
+        assert browser.evaluate(f"document.body.innerHTML.includes('{tags}')")  # whole, in the page
+        assert browser.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     finally:
         browser.call("Emulation.clearDeviceMetricsOverride")
     assert_clean(browser)

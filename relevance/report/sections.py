@@ -273,7 +273,7 @@ def _quality(model: ModelSummary | None, plots: set[str], data: ReportData) -> s
 
 
 def _table(title: str, rows: list[tuple[str, int]]) -> str:
-    body = "".join(f"<tr><td>{escape(name)}</td><td class='n'>{count:,}</td></tr>" for name, count in rows)
+    body = "".join(f"<tr><td class='t'>{escape(name)}</td><td class='n'>{count:,}</td></tr>" for name, count in rows)
     return f"<div><h3>{title}</h3><table><tbody>{body or '<tr><td class=note>none</td></tr>'}</tbody></table></div>"
 
 
@@ -281,7 +281,7 @@ def _share_table(title: str, shares: list[Share]) -> str:
     if not shares:
         return ""
     body = "".join(
-        f"<tr><td>{escape(s.name)}</td><td class='n'>{s.connections:,}</td>"
+        f"<tr><td class='t'>{escape(s.name)}</td><td class='n'>{s.connections:,}</td>"
         f"<td class='n'>{'—' if s.audience != s.audience else _pct(s.audience)}</td></tr>"
         for s in shares
     )
