@@ -158,6 +158,13 @@ _TURKISH_ENDINGS = frozenset((
 _TURKISH_LETTERS = re.compile("[ıışğçöüİ]")
 _UZBEK_OWN = frozenset("ўҳқғ")  # Uzbek in Cyrillic has one of these (қ ғ Kazakh too) in nearly every title
 _KYRGYZ_OWN = frozenset("ңөү")  # Kyrgyz's own letters (Kazakh's too)
+# Kazakh in Latin letters (the 2021 alphabet: ä ğ ı ñ ö ş ū ü beyond a-z). Turkish, which the statistical model
+# takes it for, writes ğ ı ö ş ü too, but never ä ñ ū: a title with one of those and one of ğ ı ş, and no letter
+# Kazakh lacks, is Kazakh ("Satu bölımınıñ basşysy"). Without them it reads as Turkish; German's ä, Spanish's ñ
+# and Latvian's ū come without ğ ı ş.
+_KAZAKH_LATIN = frozenset("äğıñöşūü")
+_KAZAKH_OWN = frozenset("äñū")
+_TURKIC = frozenset("ğış")
 _CYRILLIC_LANGUAGES = ("ru", "uk", "bg", "kk", "uz", "ky")
 _CYRILLIC_SHARED = set("абвгдежзийклмнопрстуфхцчшщьюя")
 # ъ where Russian never writes it (Russian: only before е ё ю я): Bulgarian ("мениджър", "търговски")
@@ -243,7 +250,17 @@ def _by_letters(text: str, script: str) -> tuple[str, ...]:
         return (_SCRIPT_LANGUAGE[script],)
     if script == "Latin" and uzbek_latin(text):
         return ("uz",)
+    if script == "Latin" and kazakh_latin(text):
+        return ("kk",)
     return tuple(_candidates(text, _pool(script))) if script else ()
+
+
+def kazakh_latin(text: str) -> bool:
+    """Whether a title is Kazakh written in Latin letters, by ``_KAZAKH_OWN`` beside ``_TURKIC``."""
+    if text.isascii():  # nearly every title, cheaply
+        return False
+    letters = {ch for ch in text.casefold() if ch.isalpha() and not ("a" <= ch <= "z")}
+    return bool(letters & _KAZAKH_OWN) and bool(letters & _TURKIC) and letters <= _KAZAKH_LATIN
 
 
 def _pool(script: str) -> tuple[str, ...]:

@@ -42,6 +42,10 @@ TITLES = [
     ("Кадрлар бөлүмүнүн башчысы", "ky"),  # Kyrgyz: ө ү without a letter only Kazakh writes
     ("Өндүрүш башчысы", "ky"),
     ("Satış müdürü", "tr"),
+    ("Satu bölımınıñ basşysy", "kk"),  # Kazakh in Latin letters: ñ, which Turkish lacks, beside ı ş
+    ("Bas esepşı ūstaz", "kk"),
+    ("Geschäftsführer", "de"),  # ä without ğ ı ş
+    ("Diseñador gráfico", "es"),
     ("Διευθυντής πωλήσεων", "el"),
     ("営業マネージャー", "ja"),  # kana says Japanese; kanji alone reads as Chinese
 ]
