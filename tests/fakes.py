@@ -16,6 +16,8 @@ import numpy as np
 import pytest
 
 import relevance.embed
+import relevance.score
+import relevance.training
 from relevance.card import ModelCard, Thresholds
 from relevance.embed import embedding_text
 from relevance.metrics import Estimate
@@ -55,7 +57,11 @@ def embed_without_a_model(monkeypatch: pytest.MonkeyPatch) -> None:
         return fake_vectors(connections)
 
     monkeypatch.setattr(relevance.embed, "load_embedder", lambda name=None: object())
-    monkeypatch.setattr(relevance.embed, "embed_connections", embed)
+    # relevance.training and relevance.score import it by name: patched too, for the commands that train or score
+    # through them. Imported with this module, before any patch: first imported under one, they kept the fake for
+    # the rest of the run (test_cli_train_score's train never embedded after test_cli_label alone).
+    for module in (relevance.embed, relevance.training, relevance.score):
+        monkeypatch.setattr(module, "embed_connections", embed)
 
 
 def make_card(
