@@ -420,6 +420,18 @@ def test_the_app_says_which_model_reads_the_network_and_a_saved_model_keeps_it(e
     assert again == heard  # the model card kept the reason: the same model reads the network again
 
 
+def test_the_app_says_which_rows_reading_the_file_skipped(export: Path, tmp_path: Path) -> None:
+    lines = export.read_text(encoding="utf-8").splitlines()
+    doubled = tmp_path / "doubled.csv"
+    doubled.write_text("\n".join([*lines, lines[-1]]) + "\n", encoding="utf-8")
+    heard: list[str] = []
+    AppState.open(doubled, tmp_path / "labels.csv", tmp_path / "m.npz", cache=None, notify=heard.append)
+    assert heard[0] == (
+        f"In {doubled}: 1 row skipped: a profile listed again (its first row is read). "
+        "`relevance inspect` describes the file."
+    )
+
+
 # ----- the training runs in a process of its own
 
 

@@ -27,7 +27,7 @@ from relevance.bundle import Bundle, arrays_path, load_bundle, read_card, save_b
 from relevance.card import ModelCard
 from relevance.embedders.choice import choose_for
 from relevance.errors import ModelError, RelevanceError
-from relevance.io import Export, read_export, scorable
+from relevance.io import Export, read_export, reading_note, scorable
 from relevance.labeller import Labeller
 from relevance.labels import LIST_ANSWERS, SPARED, Labels, load_labels, marked_removed, parse_label
 from relevance.language_offsets import labelling_vectors
@@ -106,7 +106,8 @@ class AppState:
         auto_train_every: int = AUTO_TRAIN_EVERY,
     ) -> AppState:
         """Read the export and the answers, embed (through the cache) and score with the saved model, if any.
-        ``notify`` hears, before the embedding starts, which model reads the titles and why."""
+        ``notify`` hears, before the embedding starts, what reading the file skipped or mended, if anything, and which
+        model reads the titles and why."""
         labels = load_labels(labels_path)
         # Answered on this network before a spreadsheet round trip changed its ids, answers carry over all the same.
         match = match_labels(scorable(read_export(export_path)), labels)
@@ -130,6 +131,8 @@ class AppState:
             choice = choose_for(export)
             embedder, reading = choice.embedder, choice.reason
         if notify is not None:
+            if note := reading_note(export):
+                notify(note)
             notify(reading)
         vectors = embed.embed_connections(export.connections, embedder, cache=cache, progress=progress)
         state = cls(export, labels, vectors, embedder, model, reading=reading, auto_train_every=auto_train_every)

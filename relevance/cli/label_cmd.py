@@ -10,9 +10,9 @@ import typer
 from rich.markup import escape
 
 from relevance.cli.options import DEFAULT_LABELS, EmbedderOpt, ExportArg, LabelsOpt, QuietOpt, SeedOpt, StrategyOpt
-from relevance.cli.render import embed_with_progress, err, reading_note, say, shown, user_errors
+from relevance.cli.render import embed_with_progress, err, say, shown, user_errors
 from relevance.cli.together import labels_for
-from relevance.io import read_export, scorable
+from relevance.io import read_export, reading_note, scorable
 
 
 def sample(

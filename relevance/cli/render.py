@@ -19,7 +19,6 @@ from relevance.text import printable
 if TYPE_CHECKING:
     import numpy as np
 
-    from relevance.io import Export
     from relevance.records import Connection
 
 
@@ -71,31 +70,6 @@ def plain_warnings() -> Iterator[None]:
 
 def _show_warning(message: Warning | str, *_: object, **__: object) -> None:
     say(f"Warning: {printable(str(message))}")
-
-
-def reading_note(export: Export) -> str:
-    """What reading the file skipped or mended, in one sentence ("" when nothing): `relevance inspect` counts these
-    rows, and the commands that read a file to label, train or score say so too rather than pass over them. Ghost
-    rows and rows without a title are said where the scores are."""
-
-    def rows(count: int, what: str) -> str:
-        return f"{count:,} {'row' if count == 1 else 'rows'} {what}"
-
-    parts = [
-        rows(export.duplicate_rows, "skipped: a profile listed again (its first row is read)")
-        if export.duplicate_rows
-        else "",
-        rows(export.repeated_headers, "skipped: the header again further down") if export.repeated_headers else "",
-        rows(export.misaligned_rows, "with more or fewer cells than the header (an unquoted comma, a cell left out)")
-        if export.misaligned_rows
-        else "",
-        rows(export.split_rows, "split by a line break and joined again") if export.split_rows else "",
-        rows(export.bad_dates, "whose date could not be read: no date") if export.bad_dates else "",
-    ]
-    said = [part for part in parts if part]
-    if not said:
-        return ""
-    return f"In {export.source}: {'; '.join(said)}. `relevance inspect` describes the file."
 
 
 def fail(message: str) -> NoReturn:

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from relevance.cli.options import DEFAULT_LABELS, DEFAULT_MODEL, EmbedderOpt, ExportArg, ModelOpt, QuietOpt
-from relevance.cli.render import err, progress_bar, reading_note, say, user_errors
+from relevance.cli.render import err, progress_bar, say, user_errors
 from relevance.cli.together import labels_if_they_belong, model_fits
-from relevance.io import read_export, scorable
+from relevance.io import read_export, reading_note, scorable
 
 if TYPE_CHECKING:
     from collections.abc import Collection

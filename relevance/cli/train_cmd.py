@@ -10,10 +10,10 @@ import typer
 
 from relevance.cli.label_cmd import warn_unreadable
 from relevance.cli.options import DEFAULT_LABELS, DEFAULT_MODEL, EmbedderOpt, ExportArg, LabelsOpt, ModelOpt, QuietOpt
-from relevance.cli.render import err, progress_bar, reading_note, say, user_errors
+from relevance.cli.render import err, progress_bar, say, user_errors
 from relevance.cli.together import labels_for
 from relevance.errors import RelevanceError
-from relevance.io import read_export, scorable
+from relevance.io import read_export, reading_note, scorable
 from relevance.settings import DEFAULT_MAX_WRONG_REMOVALS
 
 if TYPE_CHECKING:
