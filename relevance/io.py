@@ -19,6 +19,7 @@ from relevance.atomic import atomic_write
 from relevance.cells import safe_value, safe_values
 from relevance.columns import (
     FIELD_NAMES,
+    HEADER_ALIASES,
     LINKEDIN_CURRENT,
     LINKEDIN_OLDER,
     describe_format,
@@ -204,6 +205,8 @@ def _reads_as_row(line: str, delimiter: str, width: int) -> bool:
 
 
 Section = tuple[list[str], dict[str, int], list[Sequence[Cell]]]  # a header, its columns, the rows below it
+# What the first column of LinkedIn's layouts is called, however spelled: a header row further down starts so.
+_FIRST_COLUMNS = frozenset(HEADER_ALIASES["first_name"] + HEADER_ALIASES["full_name"])
 
 
 def _sections(body: Sequence[Sequence[Cell]], header: list[str], mapping: dict[str, int]) -> tuple[list[Section], int]:
@@ -234,8 +237,13 @@ def _sections(body: Sequence[Sequence[Cell]], header: list[str], mapping: dict[s
         last = len(row) - 1
         while last >= 0 and not str(row[last]).strip():
             last -= 1
-        # a row of people ends in its date, nearly always a digit first ("04 Jan 2023", "1/8/18"): one test
-        if last < 2 or str(row[last]).lstrip()[:1].isdigit():
+        # a row of people ends in its date, nearly always a digit first ("04 Jan 2023", "1/8/18"), and where it does
+        # not ("Jan 04, 2023", none), starts with a name: one or two tests, not the whole row read as a header
+        if (
+            last < 2
+            or str(row[last]).lstrip()[:1].isdigit()
+            or normalise_header(str(row[0])[:40]) not in _FIRST_COLUMNS
+        ):
             return None
         cells = [str(cell).strip() for cell in row[: last + 1]]
         return cells if looks_like_header(cells) and "connected_on" in map_columns(cells) else None
@@ -352,10 +360,11 @@ def _headerless(
 
 def _leading_notes(rows: Sequence[Sequence[Cell]]) -> int:
     """How many of the first rows are notes (``_is_note``): a row wrapped in quotes is one cell too, and may be
-    a long one, but it ends in its date."""
+    a long one, but it holds a row's cells (LinkedIn's note splits at most in two: "When exporting your connection
+    data, you may notice...")."""
     count = 0
     for row in rows:
-        if not _is_note(row) or _is_date(re.split(r"[,;\t]", str(row[0]))[-1].strip()):
+        if not _is_note(row) or max(len(next(csv.reader([str(row[0])], delimiter=mark))) for mark in ",;\t") > 3:
             break
         count += 1
     return count

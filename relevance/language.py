@@ -159,11 +159,12 @@ _TURKISH_LETTERS = re.compile("[ıışğçöüİ]")
 _UZBEK_OWN = frozenset("ўҳқғ")  # Uzbek in Cyrillic has one of these (қ ғ Kazakh too) in nearly every title
 _KYRGYZ_OWN = frozenset("ңөү")  # Kyrgyz's own letters (Kazakh's too)
 # Kazakh in Latin letters (the 2021 alphabet: ä ğ ı ñ ö ş ū ü beyond a-z). Turkish, which the statistical model
-# takes it for, writes ğ ı ö ş ü too, but never ä ñ ū: a title with one of those and one of ğ ı ş, and no letter
-# Kazakh lacks, is Kazakh ("Satu bölımınıñ basşysy"). Without them it reads as Turkish; German's ä, Spanish's ñ
-# and Latvian's ū come without ğ ı ş.
+# takes it for, writes ğ ı ö ş ü too, but never ñ or ū: a title with one of those and one of ğ ı ş, and no letter
+# Kazakh lacks, is Kazakh ("Satu bölımınıñ basşysy"). Without them it reads as Turkish; Spanish's ñ and Latvian's
+# ū come without ğ ı ş. Not ä, which Kazakh writes too: a Turkish title beside a German employer ("Satış Müdürü -
+# Bäckerei Schmidt") and Turkmen ("Baş hünärmen") have it.
 _KAZAKH_LATIN = frozenset("äğıñöşūü")
-_KAZAKH_OWN = frozenset("äñū")
+_KAZAKH_OWN = frozenset("ñū")
 _TURKIC = frozenset("ğış")
 _CYRILLIC_LANGUAGES = ("ru", "uk", "bg", "kk", "uz", "ky")
 _CYRILLIC_SHARED = set("абвгдежзийклмнопрстуфхцчшщьюя")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from relevance.codepages import Unreadable, decode_legacy
+from relevance.codepages import decode_legacy
 from relevance.csv_records import left_open
 from relevance.errors import ExportError, RelevanceError
 from relevance.files import read_bytes
@@ -218,13 +218,7 @@ def decode(
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         # saved by Excel in the region's own code page, or a UTF-8 file with a few lines that are not
-        try:
-            return _mostly_utf8(data) or decode_legacy(data)
-        except Unreadable:
-            raise error(
-                f"{source} is not UTF-8, and in no code page relevance knows do its letters read as words (Chinese, "
-                "Japanese or Korean, perhaps): open it in a spreadsheet and save it as CSV UTF-8, or export it again"
-            ) from None
+        return _mostly_utf8(data) or decode_legacy(data)
     return text, "utf-8 (with BOM)" if data.startswith(codecs.BOM_UTF8) else "utf-8"
 
 
@@ -320,14 +314,14 @@ def _parse(text: str, delimiter: str, source: str) -> tuple[list[list[str]], lis
     spans: list[Span] = []
     limit = max_rows()
     line = last_line = 1
-    one_line = True
     start = last_start = 0  # where the record being read, and the last one with something in it, start
+    after = 0  # records read after that one: blank lines, a stray quote alone on a line
     try:
         for row in reader:
+            after += 1
             if any(cell.strip() for cell in row):
                 rows.append(row)
-                last_line, last_start = line, start
-                one_line = reader.line_num == line
+                last_line, last_start, after = line, start, 0
                 if len(rows) > limit:
                     raise too_many_rows(source, ExportError)
                 if reader.line_num > line:
@@ -335,15 +329,23 @@ def _parse(text: str, delimiter: str, source: str) -> tuple[list[list[str]], lis
             line, start = reader.line_num + 1, end
     except csv.Error as error:
         raise _parse_error(source, line, reader.line_num, error) from None
-    if rows and one_line and left_open(text[last_start:], 1, delimiter):
-        # Left open in the last line, a quote ends its cell at the end of the file and takes no row with it, so no
-        # span shows it (relevance.io refuses those that do): 'Kim,Baz,"Head of Sales, EMEA,06 Jan 2023' would be
-        # read as a title with a date in it.
+    if rows and not after and _left_open_alone(text[last_start:], delimiter):
+        # Left open in the last row, a quote ends its cell at the end of the file and takes no row with it (at most
+        # blank lines), so no span that reads as rows shows it (relevance.io refuses those that do): 'Kim,Baz,"Head
+        # of Sales, EMEA,06 Jan 2023' would be read as a title with a date in it.
         raise ExportError(
             f'{source} line {last_line}: a quote (") there opens a cell that is never closed: delete that quote, '
             "or close it, and run again"
         )
     return rows, spans
+
+
+def _left_open_alone(record: str, delimiter: str) -> bool:
+    """Whether the file's last record (its text to the end of the file) leaves a quote open having taken in nothing
+    but blank lines or empty cells (Excel's ",,,,,," rows) after its own."""
+    if not left_open(record, 1, delimiter):
+        return False
+    return not any(line.strip().strip(delimiter).strip() for line in record.splitlines()[1:])
 
 
 def _parse_error(source: str, line: int, reached: int, error: csv.Error) -> ExportError:

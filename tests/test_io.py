@@ -272,6 +272,8 @@ REGIONAL_ROWS = {
         ("Ольга", "Иванова", "Сбербанк", "HR-специалист"),
         ("Георги", "Петров", "Търговска къща", "Мениджър продажби"),
         ("Айгерим", "Ахметова", "Казахтелеком", "Руководитель отдела маркетинга"),
+        ("Марко", "Јовановић", "Телеком Србија", "Менаџер продаје"),  # Serbian: ј ћ џ, which no language here reads
+        ("Ана", "Ђорђевић", "Microsoft", "Software Engineer"),
     ],
     "cp1257": [
         ("Jonas", "Kazlauskas", "Vilniaus ūkis", "Pardavimų vadovas"),
@@ -329,25 +331,18 @@ def test_excel_in_the_regions_own_code_page(tmp_path: Path, code_page: str) -> N
     assert [(c.first_name, c.last_name, c.company, c.position) for c in export.connections] == rows
 
 
-@pytest.mark.parametrize("encoding", ["gbk", "shift_jis", "cp949"])
-def test_chinese_japanese_or_korean_in_their_own_encoding_is_refused_not_read_as_noise(
-    tmp_path: Path, encoding: str
-) -> None:
-    """Read in the code page whose words looked least odd, "销售经理" came out as "ÏúÊÛ¾­Àí" and every title was
-    noise to the model, with no word said."""
+def test_a_utf8_file_with_a_line_cut_mid_letter_is_read(tmp_path: Path) -> None:
+    """A tool that cuts lines at a number of bytes leaves half a letter: the rest of the file is UTF-8 all the same."""
     rows = [
-        ("王", "伟", "销售经理"),
-        ("李", "娜", "软件工程师"),
-        ("佐藤", "花子", "営業部長"),
-        ("김", "민준", "영업 관리자"),
+        f"Иван{i},Петров,https://www.linkedin.com/in/ivan{i},,Ромашка,Менеджер по продажам,04 Jan 2023\n"
+        for i in range(50)
     ]
-    lines = [",".join(HEADER)] + [f"{a},{b},,,Acme,{title},15 Mar 2023" for a, b, title in rows * 3]
+    cut = "Сергей,Смирнов,https://www.linkedin.com/in/ss,,Вектор,Руководитель отдела маркетинга,05 Jan 2023\n".encode()
+    at = cut.index("маркетинга".encode()) + 3
     path = tmp_path / "Connections.csv"
-    path.write_bytes("\r\n".join(lines).encode(encoding, errors="replace"))
-    with pytest.raises(
-        ExportError, match=r"Connections\.csv is not UTF-8, and in no code page .* save it as CSV UTF-8"
-    ):
-        read_export(path)
+    path.write_bytes((",".join(HEADER) + "\n" + "".join(rows)).encode() + cut[:at] + cut[at + 1 :])
+    export = read_export(path)
+    assert len(export.connections) == 51 and export.connections[0].position == "Менеджер по продажам"
 
 
 def test_western_text_stays_western(tmp_path: Path) -> None:
@@ -500,6 +495,20 @@ def test_the_notes_above_a_lost_header_are_not_read_as_people(tmp_path: Path, wr
     export = read_export(path)
     assert [c.first_name for c in export.connections] == ["Jane", "Bob"]
     assert export.ghost_rows == 1 and export.rows_read == 3
+
+
+def test_a_first_row_wrapped_in_quotes_with_its_cells_quoted_is_not_taken_for_a_note(tmp_path: Path) -> None:
+    """Its last piece ends in a quote ("04 Jan 2023"), or a 2018 date splits at its own comma: read as a note, the
+    first person was dropped without a word."""
+    rows = [
+        '"""Jane"",""Doe"","""",""Acme"",""Head of Sales and Marketing"",""04 Jan 2023"""',
+        '"Bob,Roe,,Beta,Head of Sales and Marketing for Europe,""1/8/18, 6:14 PM"""',
+        '"Al,Li,,Gamma,CTO,""2/8/18, 9:00 AM"""',
+    ]
+    path = tmp_path / "headerless.csv"
+    path.write_text("\n".join(rows) + "\n")
+    export = read_export(path)
+    assert [c.first_name for c in export.connections] == ["Jane", "Bob", "Al"]
 
 
 def test_header_lost_older_layout() -> None:
@@ -676,7 +685,9 @@ def test_a_quote_left_open_near_the_end_is_refused_not_read_short(tmp_path: Path
         read_export(path)
 
 
-@pytest.mark.parametrize(("line_break", "ending"), [("\n", "\n"), ("\r\n", "\r\n"), ("\n", "")])
+@pytest.mark.parametrize(
+    ("line_break", "ending"), [("\n", "\n"), ("\r\n", "\r\n"), ("\n", ""), ("\n", "\n\n\n"), ("\r\n", "\r\n,,,,,,\r\n")]
+)
 @pytest.mark.parametrize("last", ['Bo,Kim,,,Baz,"Head of Sales, EMEA,06 Jan 2023', '"Bo,Kim,,,Baz,CTO,06 Jan 2023'])
 def test_a_quote_the_last_row_leaves_open_is_refused(tmp_path: Path, last: str, line_break: str, ending: str) -> None:
     """It takes no row with it, but the csv module ends its cell at the end of the file: Bo's title was read as
@@ -686,6 +697,12 @@ def test_a_quote_the_last_row_leaves_open_is_refused(tmp_path: Path, last: str, 
     path.write_bytes((line_break.join([",".join(HEADER), first, last]) + ending).encode())
     with pytest.raises(ExportError, match=r"stray\.csv line 3: a quote \(\"\) there opens a cell that is never closed"):
         read_export(path)
+
+
+def test_a_stray_quote_alone_below_the_last_row_loses_nothing_and_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "stray.csv"
+    path.write_text(",".join(HEADER) + '\nJane,Doe,https://www.linkedin.com/in/jane,,Acme,Dev,04 Jan 2023\n"\n')
+    assert [c.position for c in read_export(path).connections] == ["Dev"]
 
 
 def test_quotes_the_last_row_closes_or_keeps_inside_a_cell_are_read(tmp_path: Path) -> None:

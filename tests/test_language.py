@@ -44,7 +44,8 @@ TITLES = [
     ("Satış müdürü", "tr"),
     ("Satu bölımınıñ basşysy", "kk"),  # Kazakh in Latin letters: ñ, which Turkish lacks, beside ı ş
     ("Bas esepşı ūstaz", "kk"),
-    ("Geschäftsführer", "de"),  # ä without ğ ı ş
+    ("Geschäftsführer", "de"),
+    ("Satış Müdürü - Bäckerei Schmidt", "tr"),  # ä beside ş: a German employer, not Kazakh
     ("Diseñador gráfico", "es"),
     ("Διευθυντής πωλήσεων", "el"),
     ("営業マネージャー", "ja"),  # kana says Japanese; kanji alone reads as Chinese
