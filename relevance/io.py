@@ -338,7 +338,7 @@ def _headerless(
     single = [str(row[0]) for row in rows if len(row) == 1]
     inner = max((",", ";", "\t"), key=lambda mark: sum(mark in cell for cell in single))  # a tie: the comma
     if rows and sum(len(row) == 1 and inner in str(row[0]) for row in rows) > len(rows) / 2:
-        rows = [next(csv.reader([str(row[0])], delimiter=inner)) if len(row) == 1 else row for row in rows]
+        rows = [_split_row(str(row[0]), inner) if len(row) == 1 else row for row in rows]
         note = "header missing, rows wrapped in quotes; LinkedIn columns inferred"
         if (at := _find_header(rows)) is not None:
             header = [str(cell).strip() for cell in rows[at]]
@@ -364,10 +364,23 @@ def _leading_notes(rows: Sequence[Sequence[Cell]]) -> int:
     data, you may notice...")."""
     count = 0
     for row in rows:
-        if not _is_note(row) or max(len(next(csv.reader([str(row[0])], delimiter=mark))) for mark in ",;\t") > 3:
+        if not _is_note(row) or max(_cell_count(str(row[0]), mark) for mark in ",;\t") > 3:
             break
         count += 1
     return count
+
+
+def _cell_count(text: str, delimiter: str) -> int:
+    return len(_split_row(text, delimiter))
+
+
+def _split_row(text: str, delimiter: str) -> list[str]:
+    """``text`` as the cells of a CSV row; split bare where the csv module will not read it (a line break where no
+    quote allows one)."""
+    try:
+        return next(csv.reader([text], delimiter=delimiter), [])
+    except csv.Error:
+        return text.split(delimiter)
 
 
 def _describe_first_row(rows: Sequence[Sequence[Cell]]) -> str:
