@@ -101,8 +101,9 @@ def _read_zip(path: Path, data: bytes, choose_delimiter: DelimiterChooser) -> Ta
     member = connections[0]
     try:
         text = archive.read(member)
-    # encrypted, damaged (a bad CRC, a broken deflate stream), or an odd compression method
-    except (RuntimeError, zipfile.BadZipFile, NotImplementedError, zlib.error, EOFError, OSError) as error:
+    # encrypted, damaged (a bad CRC, a broken deflate stream, an offset before the start: "negative seek value"),
+    # or an odd compression method
+    except (RuntimeError, zipfile.BadZipFile, NotImplementedError, zlib.error, EOFError, OSError, ValueError) as error:
         raise ExportError(f"{path}: {member} cannot be extracted ({error}): unzip it and pass the CSV") from None
     # The member's name comes from the archive: shown on a terminal, so made printable here once.
     return _read_text(text, f"{path}:{printable(member)}", choose_delimiter)

@@ -814,6 +814,21 @@ def test_zip_without_connections_csv(tmp_path: Path) -> None:
         read_export(archive)
 
 
+def test_a_zip_whose_directory_points_before_its_start_is_refused(tmp_path: Path) -> None:
+    """zipfile reads the member at a negative offset and raises ValueError ("negative seek value"): found by
+    the fuzz test's loop with other seeds."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zipped:
+        zipped.write(DATA / "linkedin_current.csv", "Connections.csv")
+    data = bytearray(buffer.getvalue())
+    end = data.rfind(b"PK\x05\x06")  # the end of the central directory: its offset, 16 bytes in, pushed on
+    data[end + 16 : end + 20] = (int.from_bytes(data[end + 16 : end + 20], "little") + 100).to_bytes(4, "little")
+    archive = tmp_path / "export.zip"
+    archive.write_bytes(bytes(data))
+    with pytest.raises(ExportError, match=r"Connections\.csv cannot be extracted .*: unzip it and pass the CSV"):
+        read_export(archive)
+
+
 # --- Third-party tools ---------------------------------------------------------------------------------------------
 
 
