@@ -1,6 +1,7 @@
 """Which Windows code page a file that is not UTF-8 was saved in: Excel's "CSV" on a Polish, Czech, Russian,
-Lithuanian, Turkish, Greek or Arabic computer writes the region's own, and read as Western European its names and titles come out as
-"W³asna dzia³alnoœæ", "Lékaø" or "Ìåíåäæåð ïî ïðîäàæàì" (answers then match nobody, and the model reads noise).
+Lithuanian, Turkish, Greek or Arabic computer writes the region's own, and read as Western European its names and
+titles come out as "W³asna dzia³alnoœæ", "Lékaø" or "Ìåíåäæåð ïî ïðîäàæàì" (answers then match nobody, and the
+model reads noise).
 
 Most files decode in several of them without an error, so the choice is by what the text looks like: the
 decoding with the fewest implausible words wins, and it must beat Western European by MARGIN words (the code
