@@ -445,9 +445,12 @@ def _fill_section(
     fields = [(name, index) for name, index in mapping.items() if name != "connected_on"]
     placeholders = [(name, _PLACEHOLDER_FIELDS[name]) for name, _ in fields if name in _PLACEHOLDER_FIELDS]
     extra_columns = [(i, name) for i, name in enumerate(header) if i not in mapping.values() and name]
-    names_first = 0  # the columns of names the header starts with: a short row keeps them where they are
+    # Where a row short of cells is missing them: after the names, where the URL and e-mail columns follow them (the
+    # e-mail's cell is the one nearly always empty), else just before the date.
+    names_first = 0
     while names_first < width and names_first in {mapping.get(n) for n in ("first_name", "last_name", "full_name")}:
         names_first += 1
+    gap_at = names_first if names_first in {mapping.get("url"), mapping.get("email")} else width - 1
     for row in body:
         export.rows_read += 1
         if len(row) > width and any(str(cell).strip() for cell in row[width:]):
@@ -459,7 +462,7 @@ def _fill_section(
             # goes to its column, the cells between the names and it next to it, rather than the date into the
             # position, to be read as a job title.
             export.misaligned_rows += 1
-            row = _padded(row, width, min(names_first, len(row) - 1), mapping.get("url"))
+            row = _padded(row, width, min(gap_at, len(row) - 1), mapping.get("url"))
         values = {name: _cell(row, index) for name, index in fields}
         for name, words in placeholders:
             cell = values[name]
@@ -572,9 +575,9 @@ def _realign(
 
 
 def _padded(row: Sequence[Cell], width: int, keep: int, url_at: int | None) -> list[Cell]:
-    """A row short of cells that ends in its date, as long as the header: the first ``keep`` cells (the names)
-    where they are, the rest next to the date, the empty cells between; and a profile link that this moved off
-    the URL's column (the e-mail's cell was the one left out) back in it."""
+    """A row short of cells that ends in its date, as long as the header: the first ``keep`` cells where they are,
+    the rest next to the date, the empty cells between; and a profile link that this moved off the URL's column
+    (the e-mail's cell was the one left out) back in it."""
     padded = [*row[:keep], *[""] * (width - len(row)), *row[keep:]]
     if url_at is not None and url_at < width - 1 and not str(padded[url_at]).strip():
         link = next((i for i in range(keep, width - 1) if _PROFILE in str(padded[i]).casefold()), None)

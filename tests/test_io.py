@@ -633,6 +633,21 @@ def test_split_rows_are_joined_only_where_the_pieces_make_one_row(tmp_path: Path
     assert read_export(ones).split_rows == 0
 
 
+def test_a_short_row_under_a_header_without_url_or_email_is_missing_its_last_cell_before_the_date(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "dropped.csv"
+    path.write_text(
+        "First Name;Company;Position;Connected On\r\nJane;Acme;Buyer;04 Jan 2023\r\nBob;Beta;05 Jan 2023\r\n"
+    )
+    export = read_export(path)
+    assert [(c.first_name, c.company, c.position, c.connected_on) for c in export.connections] == [
+        ("Jane", "Acme", "Buyer", date(2023, 1, 4)),
+        ("Bob", "Beta", "", date(2023, 1, 5)),
+    ]
+    assert export.misaligned_rows == 1
+
+
 def test_an_older_layout_pasted_below_is_read_by_its_own_header(tmp_path: Path) -> None:
     """Read by the first header, John's company was "Engineer", his title his date, and the second header a
     person whose title was "Connected On"."""
