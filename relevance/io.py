@@ -451,13 +451,16 @@ def _fill_section(
     while names_first < width and names_first in {mapping.get(n) for n in ("first_name", "last_name", "full_name")}:
         names_first += 1
     gap_at = names_first if names_first in {mapping.get("url"), mapping.get("email")} else width - 1
+    # Only in layouts that start with the names, as LinkedIn's do: a scraping tool's (the profile link first, a second
+    # date before the last) says nothing about which cell went missing.
+    pad = names_first > 0
     for row in body:
         export.rows_read += 1
         if len(row) > width and any(str(cell).strip() for cell in row[width:]):
             export.misaligned_rows += 1
             if date_at == width - 1:
                 row = _realign(row, width, day_first, company_first=company_first, url_at=mapping.get("url"))
-        elif date_at == width - 1 and 1 < len(row) < width and _is_date(row[-1]):
+        elif pad and date_at == width - 1 and 1 < len(row) < width and _is_date(row[-1]):
             # A cell left out before the date ("Jane,Doe,,Acme,Buyer,04 Jan 2023" under seven columns): the date
             # goes to its column, the cells between the names and it next to it, rather than the date into the
             # position, to be read as a job title.
