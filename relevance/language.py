@@ -156,6 +156,10 @@ _TURKISH_ENDINGS = frozenset((
     "in", "un", "a", "e", "ya", "ye", "yi", "yu", "i", "u", "la", "le", "yla", "yle",
 ))  # fmt: skip
 _TURKISH_LETTERS = re.compile("[ıışğçöüİ]")
+# Vietnamese's letters with a horn, a dot below or a hook above ("Trưởng phòng", "Quản lý dự án"): no language read
+# here writes them, and the statistical model said Portuguese or Slovak (by the letters left, "ý á"), whose offset
+# the network's Vietnamese titles then had taken out. Such a title has no clear language here.
+_VIETNAMESE = re.compile("[\u1ea0-\u1ef9ươƯƠ]")
 _UZBEK_OWN = frozenset("ўҳқғ")  # Uzbek in Cyrillic has one of these (қ ғ Kazakh too) in nearly every title
 _KYRGYZ_OWN = frozenset("ңөү")  # Kyrgyz's own letters (Kazakh's too)
 # Kazakh in Latin letters (the 2021 alphabet: ä ğ ı ñ ö ş ū ü beyond a-z). Turkish, which the statistical model
@@ -274,6 +278,8 @@ def _guess(text: str) -> Detection:
     script = script_of(text)
     if not script:
         return Detection(UNKNOWN, "", 0.0)
+    if script == "Latin" and _VIETNAMESE.search(text):
+        return Detection(UNKNOWN, script, 0.0)
     candidates = list(_by_letters(text, script))
     if len(candidates) == 1:  # the script or the letters name it
         return Detection(candidates[0], script, 1.0)

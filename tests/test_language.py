@@ -52,6 +52,11 @@ TITLES = [
 ]
 
 
+@pytest.mark.parametrize("title", ["Trưởng phòng kinh doanh", "Quản lý dự án", "Nhân viên bán hàng tại Hà Nội"])
+def test_vietnamese_is_no_clear_language_rather_than_portuguese(title: str) -> None:
+    assert detect(title).language == UNKNOWN
+
+
 @pytest.mark.parametrize(("title", "expected"), TITLES)
 def test_real_titles_get_their_language(title: str, expected: str) -> None:
     assert detect(title).language == expected
