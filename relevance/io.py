@@ -364,14 +364,10 @@ def _leading_notes(rows: Sequence[Sequence[Cell]]) -> int:
     data, you may notice...")."""
     count = 0
     for row in rows:
-        if not _is_note(row) or max(_cell_count(str(row[0]), mark) for mark in ",;\t") > 3:
+        if not _is_note(row) or max(len(_split_row(str(row[0]), mark)) for mark in ",;\t") > 3:
             break
         count += 1
     return count
-
-
-def _cell_count(text: str, delimiter: str) -> int:
-    return len(_split_row(text, delimiter))
 
 
 def _split_row(text: str, delimiter: str) -> list[str]:
@@ -447,8 +443,9 @@ def _fill_section(
     extra_columns = [(i, name) for i, name in enumerate(header) if i not in mapping.values() and name]
     # Where a row short of cells is missing them: after the names, where the URL and e-mail columns follow them (the
     # e-mail's cell is the one nearly always empty), else just before the date.
+    names = {mapping.get(name) for name in ("first_name", "last_name", "full_name")}
     names_first = 0
-    while names_first < width and names_first in {mapping.get(n) for n in ("first_name", "last_name", "full_name")}:
+    while names_first < width and names_first in names:
         names_first += 1
     gap_at = names_first if names_first in {mapping.get("url"), mapping.get("email")} else width - 1
     # Only in layouts that start with the names, as LinkedIn's do: a scraping tool's (the profile link first, a second

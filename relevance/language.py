@@ -207,11 +207,16 @@ def _identifier() -> Any:
     return identifier
 
 
+def _special_letters(text: str) -> set[str]:
+    """The letters of a title beyond a-z, in small letters."""
+    return {ch for ch in text.casefold() if ch.isalpha() and not ("a" <= ch <= "z")}
+
+
 def _candidates(text: str, pool: Sequence[str]) -> list[str]:
     """The languages of ``pool`` whose alphabet has every special letter of the text."""
     if text.isascii():
         return list(pool)
-    letters = {ch for ch in text.casefold() if ch.isalpha() and not ("a" <= ch <= "z")}
+    letters = _special_letters(text)
     if pool is _CYRILLIC_LANGUAGES:
         letters -= _CYRILLIC_SHARED
         if not _BULGARIAN_HARD_SIGN.search(text.casefold()):
@@ -264,7 +269,7 @@ def kazakh_latin(text: str) -> bool:
     """Whether a title is Kazakh written in Latin letters, by ``_KAZAKH_OWN`` beside ``_TURKIC``."""
     if text.isascii():  # nearly every title, cheaply
         return False
-    letters = {ch for ch in text.casefold() if ch.isalpha() and not ("a" <= ch <= "z")}
+    letters = _special_letters(text)
     return bool(letters & _KAZAKH_OWN) and bool(letters & _TURKIC) and letters <= _KAZAKH_LATIN
 
 

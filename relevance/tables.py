@@ -305,10 +305,9 @@ def _parse(text: str, delimiter: str, source: str) -> tuple[list[list[str]], lis
 
     def lines() -> Iterator[str]:
         nonlocal end
-        for match in _LINE.finditer(text):
-            if line := match.group():
-                end = match.end()
-                yield line
+        for line in _lines(text):  # consecutive: their lengths add up to where each ends
+            end += len(line)
+            yield line
 
     reader = csv.reader(lines(), delimiter=delimiter, strict=False)
     rows: list[list[str]] = []
