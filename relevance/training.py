@@ -2,7 +2,8 @@
 
 1. Cross-validate on the answers (repeated 10-fold): with and without the signals beside the title, smoothed
    over the network or not; the answers decide which (``TrainingSettings``' margins).
-2. Calibrate the out-of-fold decisions (weighted towards where the network's rows lie) and carry the
+2. Calibrate the out-of-fold decisions, each moved a quarter of the way towards the final fit's own
+   (``TrainingSettings.full_fit_share``) and weighted towards where the network's rows lie, and carry the
    calibration over to the final fit on every answer.
 3. Choose the removal threshold over the network's unlabelled rows (``relevance.removals``).
 4. Write it all on the model card (``relevance.card``).
@@ -312,18 +313,24 @@ def _fit_and_plan(
         # with no unlabelled rows the answers stand in for the population (``_Inputs.population``)
         has_others = len(inputs.others) > 0
         near_others = nearest_no(inputs.others, inputs.vectors, y, inputs.network) if has_others else near_answers
-    decisions, on_others = fit.decisions + closeness * near_answers, fit.others + closeness * near_others
-    weights = representativeness(decisions, on_others)
-    calibration = fit_platt(decisions, y, weights)
     with one_thread():
         pipeline = build_pipeline(inputs.network, settings.regularisation(smoothed), width if signals else 0).fit(
             inputs.X(signals), y
         )
     if decide is None:
         full_on_rows = pipeline.decision_function(inputs.population(signals))
+        full_on_answers = pipeline.decision_function(inputs.X(signals))
     else:
-        full_on_rows = decide(pipeline)[len(y) :]
+        decided = decide(pipeline)
+        full_on_rows, full_on_answers = decided[len(y) :], decided[: len(y)]
     rescale = rescaling(full_on_rows, fit.others)
+    # The decisions the calibration reads: each answer's out-of-fold decision moved ``full_fit_share`` of the way to
+    # the full fit's own (on the fold models' scale, relevance.calibration.rescaling), then closeness's term.
+    own = rescale[0] * full_on_answers + rescale[1]
+    blended = fit.decisions + settings.full_fit_share * (own - fit.decisions)
+    decisions, on_others = blended + closeness * near_answers, fit.others + closeness * near_others
+    weights = representativeness(decisions, on_others)
+    calibration = fit_platt(decisions, y, weights)
     # on the full fit's scale: the fold models' decision is about slope x the full fit's (relevance.calibration)
     closeness_full = closeness / rescale[0]
     full_on_rows = full_on_rows + closeness_full * near_others
