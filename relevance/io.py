@@ -154,10 +154,11 @@ def read_export(path: str | os.PathLike[str]) -> Export:
     return export
 
 
-def reading_note(export: Export) -> str:
+def reading_note(export: Export, name: str | None = None) -> str:
     """What reading the file skipped or mended, in one sentence ("" when nothing): `relevance inspect` counts these
     rows, and the commands and the app that read a file to label, train or score say so too rather than pass over
-    them. Ghost rows and rows without a title are said where the scores are."""
+    them. Ghost rows and rows without a title are said where the scores are. ``name``: the file as the sentence
+    names it (its path as given, by default)."""
 
     def rows(count: int, what: str) -> str:
         return f"{count:,} {'row' if count == 1 else 'rows'} {what}"
@@ -176,7 +177,7 @@ def reading_note(export: Export) -> str:
     said = [part for part in parts if part]
     if not said:
         return ""
-    return f"In {export.source}: {'; '.join(said)}. `relevance inspect` describes the file."
+    return f"In {export.source if name is None else name}: {'; '.join(said)}. `relevance inspect` describes the file."
 
 
 def _check_swallowed(table: Table, header_at: int | None, width: int) -> None:

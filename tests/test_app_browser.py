@@ -543,3 +543,36 @@ def test_the_nudge_says_when_the_last_training_made_no_list(browser: Chromium, s
     assert "Train" not in text
     browser.screenshot(ARTIFACTS / "app-no-list-hint.png")
     assert_clean(browser, server)
+
+
+def test_the_page_says_what_reading_the_file_skipped(browser: Chromium, tmp_path: Path) -> None:
+    # The terminal that started the app says it once; the page, where the person works, says it too.
+    export = tmp_path / "Connections.csv"
+    with export.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"])
+        for i in range(40):
+            title = [*AUDIENCE, *OTHERS][i % (len(AUDIENCE) + len(OTHERS))]
+            row = [f"Ann{i}", "Test", f"https://www.linkedin.com/in/ann-test-{i}", "", "Acme", title, "01 Mar 2024"]
+            writer.writerows([row, row] if i == 7 else [row])  # one profile listed twice
+    state = AppState.open(export, tmp_path / "labels.csv", tmp_path / "models" / "relevance.npz", cache=None)
+    app = AppServer(state)
+    threading.Thread(target=app.serve_forever, daemon=True).start()
+    try:
+        open_app(browser, app)
+        note = browser.evaluate("document.getElementById('read-note')")
+        assert note is not None
+        shown = browser.evaluate("(e => e.hidden ? '' : e.textContent)(document.getElementById('read-note'))")
+        assert shown == (
+            "In Connections.csv: 1 row skipped: a profile listed again (its first row is read). "
+            "`relevance inspect` describes the file."
+        )
+        assert_clean(browser, app)
+    finally:
+        app.shutdown()
+        app.server_close()
+
+
+def test_a_file_read_cleanly_has_no_note_on_the_page(browser: Chromium, server: AppServer) -> None:
+    open_app(browser, server)
+    assert browser.evaluate("document.getElementById('read-note').hidden") is True

@@ -65,6 +65,9 @@ class AppState:
     ) -> None:
         self.export, self.labels, self.vectors, self.embedder = export, labels, vectors, embedder
         self.reading = reading  # which model reads the titles, and why (one line)
+        # what reading the file skipped or mended (relevance.io.reading_note), the file named as the page names it:
+        # the page says it too, not only the terminal the app was started from, which a person may not look at again
+        self.read_note = reading_note(export, Path(export.source).name)
         self.model_path = arrays_path(model_path)
         self.report_path = self.model_path.with_suffix(".html")
         self.connections = export.connections
@@ -131,7 +134,7 @@ class AppState:
             choice = choose_for(export)
             embedder, reading = choice.embedder, choice.reason
         if notify is not None:
-            if note := reading_note(export):
+            if note := reading_note(export):  # before the embedding: the instance that keeps it comes after
                 notify(note)
             notify(reading)
         vectors = embed.embed_connections(export.connections, embedder, cache=cache, progress=progress)
@@ -184,6 +187,7 @@ class AppState:
                 "files": {"labels": str(self.labels.path), "model": str(self.model_path)},
                 "source": Path(self.export.source).name,
                 "reading": self.reading,
+                "read_note": self.read_note,
             }
 
     # ----- step 1: label

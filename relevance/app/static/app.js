@@ -67,6 +67,8 @@ function render(state) {
   page.state = { ...state, label: page.state?.label, train: page.state?.train, remove: page.state?.remove };
   $("source").textContent = state.source ? `· ${state.source}` : "";
   $("source").title = state.reading || "";
+  $("read-note").textContent = state.read_note || "";
+  $("read-note").hidden = !state.read_note;
   $("labels-file").textContent = state.files.labels;
   renderLabel(state.label, state.view);
   renderTrain(state.train, state.view);
