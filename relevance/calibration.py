@@ -1,9 +1,9 @@
 """Calibration: turning a classifier's decision values into honest probabilities of "in my audience".
 
 Platt scaling fitted on out-of-fold decisions (the training fit's own are overconfident; relevance.training moves
-them a quarter of the way towards those, ``TrainingSettings.full_fit_share``), weighted towards where the network's
-rows lie, with bootstrap refits for its uncertainty; and the carry-over of a calibration fitted on
-the fold models' decisions to the final model's (``rescaling``, ``transfer``).
+them part of the way towards those, ``TrainingSettings.full_fit_share``), weighted towards where the network's rows
+lie, with bootstrap refits for its uncertainty; and the carry-over of a calibration fitted on the fold models'
+decisions to the final model's (``rescaling``, ``transfer``).
 """
 
 from __future__ import annotations
@@ -73,8 +73,8 @@ def fit_platt(decisions: np.ndarray, y: np.ndarray, weights: np.ndarray | None =
     (relevance.closeness): rows far from every answer are the ones a curve fitted on the answers misjudges. And the
     out-of-fold decision itself: an answer the labeller picked because nothing like it was answered yet scores,
     without itself, like the network's middle, though the network's rows like it get the full fit's knowledge of it;
-    a quarter of the way to the full fit's own decision (relevance.settings: full_fit_share) took the runs meeting
-    the goal from 30 to 38 of the 70.
+    moving part of the way to the full fit's own decision (relevance.settings: full_fit_share, measured there) took
+    the runs meeting the goal from 30 to 38 of the 70.
     """
     d = np.asarray(decisions, dtype=np.float64)
     base = np.ones(len(d)) if weights is None else np.asarray(weights, dtype=np.float64)
