@@ -256,7 +256,8 @@ def test_latin1() -> None:
     ]
 
 
-# Excel's "CSV" on a Polish, Czech, Russian or Lithuanian computer: the region's own Windows code page.
+# Excel's "CSV" on a Polish, Czech, Russian, Lithuanian, Turkish, Greek, Hebrew or Arabic computer: the region's
+# own Windows code page.
 REGIONAL_ROWS = {
     "cp1250": [
         ("Łukasz", "Zieliński", "Własna działalność gospodarcza", "Menedżer ds. sprzedaży"),
@@ -278,6 +279,33 @@ REGIONAL_ROWS = {
         ("Jonas", "Kazlauskas", "Vilniaus ūkis", "Pardavimų vadovas"),
         ("Rūta", "Jankauskienė", "Kauno prekyba", "Personalo vadovė"),
         ("Jānis", "Bērziņš", "Rīgas tirdzniecība", "Pārdošanas vadītājs"),
+    ],
+    # Turkish differs from Western European in six letters only (ğ ı ş İ Ş Ğ for ð ý þ Ý Þ Ð)
+    "cp1254": [
+        ("Ayşe", "Yılmaz", "Anadolu Gıda A.Ş.", "Satış Müdürü"),
+        ("Mehmet", "Çelik", "Boğaziçi Lojistik", "İnsan Kaynakları Uzmanı"),
+        ("Gülşen", "Öztürk", "İstanbul Yazılım Ltd. Şti.", "Kıdemli Yazılım Mühendisi"),
+        ("Oğuz", "Doğan", "Ege Tekstil", "Müşteri Temsilcisi"),
+        ("Şule", "Kılıç", "Serbest Çalışan", "Eğitim Uzmanı"),
+        ("Emre", "Aydın", "Microsoft", "Software Engineer"),
+    ],
+    "cp1253": [
+        ("Γιώργος", "Παπαδόπουλος", "Ελληνική Εταιρεία ΑΕ", "Διευθυντής Πωλήσεων"),
+        ("Μαρία", "Κωνσταντίνου", "Αθηναϊκή Τράπεζα", "Υπεύθυνη Ανθρώπινου Δυναμικού"),
+        ("Νίκος", "Οικονόμου", "ΟΤΕ", "Προϊστάμενος Λογιστηρίου"),
+        ("Ελένη", "Γεωργίου", "Microsoft", "Software Engineer"),
+    ],
+    "cp1255": [
+        ("דוד", "כהן", 'חברת הייטק בע"מ', "מנהל מכירות"),
+        ("שרה", "לוי", "בנק הפועלים", "מנהלת משאבי אנוש"),
+        ("יוסי", "מזרחי", "עצמאי", "מהנדס תוכנה"),
+        ("נועה", "פרץ", "Wix", "Software Engineer"),
+    ],
+    "cp1256": [
+        ("أحمد", "محمد", "شركة النور", "مدير المبيعات"),
+        ("فاطمة", "علي", "بنك الخليج", "مديرة الموارد البشرية"),
+        ("خالد", "العتيبي", "عمل حر", "مهندس برمجيات"),
+        ("سارة", "حسن", "Careem", "Software Engineer"),
     ],
 }
 
@@ -343,6 +371,26 @@ def test_western_text_stays_western(tmp_path: Path) -> None:
     export = read_export(path)
     assert export.encoding == "cp1252"
     assert export.connections[0].position == "Diseñador gráfico"
+
+
+def test_western_files_stay_western_with_the_letters_turkish_greek_arabic_and_hebrew_read_otherwise(
+    tmp_path: Path,
+) -> None:
+    """Turkish reads ð þ ý as ğ ş ı, so an Icelandic name reads as Turkish ("Sigurður" as "Sigurğur"); Arabic reads
+    French's letters as French and the rest as Arabic; Greek and Hebrew turn accented letters into theirs."""
+    path = tmp_path / "Connections.csv"
+    lines = ["First Name;Last Name;URL;Email Address;Company;Position;Connected On"]
+    lines += [
+        "Jürgen;Weiß;;;Bäckerei Weiß GmbH;Geschäftsführer;1 Feb 2022",
+        "Íñigo;Peña;;;Señorío S.L.;Diseñador gráfico;2 Feb 2022",
+        "Hélène;Lefèvre;;;Société Générale;Chargée de clientèle;3 Feb 2022",
+        "Søren;Ørsted;;;Mærsk;Salgschef;4 Feb 2022",
+        "Sigurður;Þorsteinsson;;;Marel;Sölustjóri;5 Feb 2022",
+    ]
+    path.write_bytes("\r\n".join(lines).encode("cp1252"))
+    export = read_export(path)
+    assert export.encoding == "cp1252"
+    assert [(c.first_name, c.last_name) for c in export.connections][-1] == ("Sigurður", "Þorsteinsson")
 
 
 @pytest.mark.parametrize(("name", "delimiter"), [("semicolon.csv", ";"), ("tab.tsv", "\t")])
