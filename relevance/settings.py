@@ -52,7 +52,12 @@ class TrainingSettings:
     # each goal persona at 100 of the tool's answers; 0 / 0.25 / 0.5 / 1): runs meeting issue 12's goal 30 / 38 /
     # 39 / 46, runs over the 3% limit 3 / 8 / 10 / 13 (the threshold's confidence of 0.85 allows about 10), the
     # estimate more than 2 points off 3 / 4 / 7 / 11; on the networks 5-9 alone (not looked at while choosing
-    # the values tried) 14 / 19 / 20 / 21 and 3 / 5 / 6 / 7.
+    # the values tried) 14 / 19 / 20 / 21 and 3 / 5 / 6 / 7. Tried and not kept: a share per answer from how near
+    # the unanswered rows it is the nearest answer of lie to it, against its own nearest other answer (0: no nearer,
+    # 1: copies). On the ESCO trainers' networks the unanswered rows lie no nearer their nearest answer than the
+    # answers lie to each other (median centred cosine 0.33-0.37 against 0.35-0.41), so their share fell to ~0.05 and
+    # their lists lost 0.07-0.21 of yield (2 networks of each goal persona); the realistic ones came out at 0.25-0.37
+    # and lost 0.003-0.017.
     full_fit_share: float = 0.25
     # Above this calibrated probability a connection is more likely audience than not: keep it.
     keep_from: float = 0.5
