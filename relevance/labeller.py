@@ -135,8 +135,8 @@ def why_no_list(outlook: Outlook) -> str:
     (relevance.summary), to follow "a training now would"."""
     if outlook.listed:
         return (
-            "hold back every connection it would suggest removing: they share titles you have not answered, so many "
-            "that a wrong guess about one title would break the limit; answer one of each"
+            "hold back every connection it would suggest removing: they share titles you have not answered, each "
+            "shared by so many, or so unlike all your answers, that the model's guess is not enough; answer one of each"
         )
     more = f"about {outlook.more_answers:,} more answers" if outlook.more_answers else "more answers"
     limit = DEFAULT_SETTINGS.max_wrong_removals

@@ -169,7 +169,8 @@ def score_connections(
                 row = ScoredRow(connection, score, "keep" if score >= keep_from else suggestion, reasons[i])
         row.label, row.model = label, model_id
         rows.append(row)
-    _hold_back_groups(rows, learnt, known, bundle.card.thresholds.max_wrong_removals)
+    most_similar = similarity[:, 0] if similarity.shape[1] else None
+    _hold_back_groups(rows, learnt, known, bundle.card.thresholds.max_wrong_removals, most_similar)
     rank = {name: i for i, name in enumerate(SUGGESTIONS)}
     # Within each suggestion, the model's rows first, lowest score first (the surest removals at the top; rows
     # without a score at their end), then the person's own answers, decided already: one order for scored.csv,
@@ -188,11 +189,14 @@ def answered_row(connection: Connection, score: float | None, yes: bool, spared:
     )
 
 
-def _hold_back_groups(rows: list[ScoredRow], learnt: dict[str, bool], known: dict[str, bool], limit: float) -> None:
-    """Mark review, in place, the model's removals whose title too many of them share unanswered
-    (relevance.groups). A title is answered once the model learnt an answer about it, or the person said "no"
-    to one since (the model would remove them anyway): a fresh "yes" keeps the others back until a retraining,
-    which then reads them as like that "yes" (relevance.alike)."""
+def _hold_back_groups(
+    rows: list[ScoredRow], learnt: dict[str, bool], known: dict[str, bool], limit: float, nearest: np.ndarray | None
+) -> None:
+    """Mark review, in place, the model's removals whose title too many of them share unanswered, or enough of
+    them far from every answer (relevance.groups; ``nearest``: each row's cosine to its most similar answer, rows
+    in the order of ``rows``). A title is answered once the model learnt an answer about it, or the person said
+    "no" to one since (the model would remove them anyway): a fresh "yes" keeps the others back until a
+    retraining, which then reads them as like that "yes" (relevance.alike)."""
     listed = [i for i, row in enumerate(rows) if row.is_model_removal]
     answered = (
         embedding_text(row.connection)
@@ -200,7 +204,8 @@ def _hold_back_groups(rows: list[ScoredRow], learnt: dict[str, bool], known: dic
         if row.connection.id in learnt or known.get(row.connection.id) is False
     )
     keys = title_keys([embedding_text(rows[i].connection) for i in listed], answered)
-    for i, shared in zip(listed, held_back(keys, limit).tolist(), strict=True):
+    close = None if nearest is None else np.asarray(nearest)[listed]
+    for i, shared in zip(listed, held_back(keys, limit, close).tolist(), strict=True):
         if shared:
             why = group_reason(embedding_text(rows[i].connection), shared)
             rows[i] = replace(rows[i], suggestion="review", why=why, source="title group")

@@ -292,8 +292,9 @@ def held_groups_line(held: int, steps: tuple[str, str], alone: bool = False) -> 
     label, retrain = steps
     start = "No removal list yet: the" if alone else "Held back besides:"
     return (
-        f"{start} {held:,} connections the model would remove share titles you have not answered, so many that a "
-        f"wrong guess about one title would break your limit; answer one of each {label}, then {retrain}."
+        f"{start} {held:,} connections the model would remove share titles you have not answered, each title shared "
+        f"by so many, or so unlike all your answers, that the model's guess about it is not enough to remove them; "
+        f"answer one of each {label}, then {retrain}."
     )
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from relevance.alike import most_alike_is_yes
+from relevance.alike import most_alike_is_yes, nearest_answers
 from relevance.bundle import Bundle, Examples
 from relevance.calibration import apply_platt, fit_platt, representativeness, rescaling, transfer
 from relevance.card import ModelCard, Thresholds
@@ -355,8 +355,11 @@ def _fit_and_plan(
             apply_platt(full_on_rows, transfer(calibration, rescale)) <= _round_up(removals.threshold)
         )
         listed = int(np.count_nonzero(in_list))
-        if population_titles is not None:
-            held = int(np.count_nonzero(held_back(population_titles[in_list], settings.max_wrong_removals)))
+        if population_titles is not None and len(inputs.others):
+            # as `relevance score` holds them back: by how many share a title, and how near the answers it lies
+            _, nearest = nearest_answers(inputs.others[in_list], inputs.vectors, inputs.network, take=1)
+            titles = population_titles[in_list]
+            held = int(np.count_nonzero(held_back(titles, settings.max_wrong_removals, nearest[:, 0])))
     return _Plan(
         fit,
         closeness_full,

@@ -276,6 +276,20 @@ def test_a_group_is_held_back_when_that_title_alone_would_put_the_list_over_its_
     assert not held_back(title_keys(["Nurse"] * 4, []), 0.03).any()  # fewer than GROUP_SIZE never are
 
 
+def test_a_group_far_from_every_answer_is_held_back_however_long_the_list() -> None:
+    # A Kazakh HR trainer at 50 answers, all her "yes" in Russian: 28 "Founder", 22 "CEO" and 21 "Recruiter" on a
+    # list of 2,349, each under its 3%, none like any answer, all her audience (relevance.groups).
+    distinct = [f"Teacher {i}" for i in range(940)]
+    texts = ["Founder"] * 20 + ["Auditor"] * 20 + ["CEO", "ceo"] * 5 + ["Owner"] * 4 + distinct
+    nearest = np.array([0.1] * 20 + [0.6] * 20 + [0.2, 0.5] * 5 + [0.1] * 4 + [0.1] * 940)
+    shared = held_back(title_keys(texts, []), 0.03, nearest)
+    assert shared[:20].tolist() == [20] * 20  # far from every answer: held back at 20 of 1,000
+    assert not shared[20:40].any()  # as many, but like an answer: the model's word stands
+    assert not shared[40:50].any()  # one spelling of it is like an answer: so is the title
+    assert not shared[50:].any()  # fewer than GROUP_SIZE, or each its own title
+    assert (held_back(title_keys(texts, []), 0.03) > 0).sum() == 0  # without the answers' nearness: by size alone
+
+
 def test_when_every_removal_waits_on_a_title_the_summary_says_so_not_that_answers_keep_them() -> None:
     many = [person(f"r{i}", "Rekruter") for i in range(6)]
     rows = score_connections(many, np.stack([unit(-0.8)] * 6), make_bundle())
