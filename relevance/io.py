@@ -56,6 +56,8 @@ _LEGAL_FORM = re.compile(
     r"zrt|d\.?o\.?o|pty|pvt|ooo|too)\.?( ltd\.?)?"
 )
 _PROFILE = "linkedin.com/"
+# The fix for a file that holds no connections.
+EXPORT_AGAIN = "export again (LinkedIn: Settings → Data privacy → Get a copy of your data → Connections)"
 # A cell alone on its row with this many words is a note (LinkedIn's above its header is 20), not a name.
 _NOTE_WORDS = 6
 _EXPECTED = "First Name, Last Name, URL, Company, Position, Connected On (or a headline column from a scraping tool)"
@@ -272,7 +274,6 @@ def scorable(export: Export) -> Export:
     need (``inspect`` describes any file). Raises ExportError with the fix otherwise: a header-only file, one
     of only hidden members, or a scraper's file without the headline would otherwise "score" nobody, or
     everybody alike."""
-    again = "export again (LinkedIn: Settings → Data privacy → Get a copy of your data → Connections)"
     named = {normalise_header(name) for name in export.header}
     if {"suggestion", "why", "score"} <= named:
         raise ExportError(
@@ -293,14 +294,14 @@ def scorable(export: Export) -> Export:
         if export.ghost_rows:
             raise ExportError(
                 f"{export.source} has no connections to score: its {export.ghost_rows:,} rows are all members "
-                f"LinkedIn hides (a date and nothing else); {again}"
+                f"LinkedIn hides (a date and nothing else); {EXPORT_AGAIN}"
             )
-        raise ExportError(f"{export.source} has no connections, only a header; {again}")
+        raise ExportError(f"{export.source} has no connections, only a header; {EXPORT_AGAIN}")
     if "position" not in export.columns and "headline" not in export.columns:
         have = ", ".join(name for name in export.header if name) or "none"
         raise ExportError(
             f"{export.source} has no Position or headline column (its columns: {have}): relevance reads what "
-            f"people do from it; {again}, or include the headline in the scraping tool's export"
+            f"people do from it; {EXPORT_AGAIN}, or include the headline in the scraping tool's export"
         )
     return export
 
@@ -334,7 +335,10 @@ def _headerless(
     One real export had lost its header and wrapped each whole row in an extra quoted field. LinkedIn's notes
     above where the header was are skipped, not read as people called "Notes:".
     """
-    rows = rows[_leading_notes(rows) :]
+    notes = _leading_notes(rows)
+    if rows and notes == len(rows):
+        raise ExportError(f"{source} holds only LinkedIn's notes, no header and no connections: {EXPORT_AGAIN}")
+    rows = rows[notes:]
     note = "header missing; LinkedIn columns inferred"
     single = [str(row[0]) for row in rows if len(row) == 1]
     inner = max((",", ";", "\t"), key=lambda mark: sum(mark in cell for cell in single))  # a tie: the comma

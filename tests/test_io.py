@@ -545,6 +545,15 @@ def test_a_first_row_wrapped_in_quotes_with_its_cells_quoted_is_not_taken_for_a_
     assert [c.first_name for c in export.connections] == ["Jane", "Bob", "Al"]
 
 
+def test_a_file_of_only_linkedins_notes_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "Connections.csv"
+    path.write_text(
+        'Notes:\n"When exporting your connection data, you may notice that some of the email addresses are missing."\n\n'
+    )
+    with pytest.raises(ExportError, match="holds only LinkedIn's notes, no header and no connections: export again"):
+        read_export(path)
+
+
 def test_header_lost_older_layout() -> None:
     export = read("headerless.csv")
     assert export.format == "LinkedIn connections export (header missing; LinkedIn columns inferred)"
