@@ -13,6 +13,10 @@ from urllib.parse import unquote
 NO_URL = "nourl:"
 # pl.linkedin.com, www.linkedin.com, m.linkedin.com ... are one site.
 _SUBDOMAIN = re.compile(r"^(?:[a-z]{2,3}|www|m|mobile)\.(?=linkedin\.)")
+# Where the query string starts: a "?" with a "key=" before the next one. A "?" without is a letter a code page
+# could not hold ("jiří-černý" saved as cp1252 reads "ji?í-?erný"): cut there, every such slug would read
+# "linkedin.com/in/ji" or "linkedin.com/in", and different people would be one.
+_QUERY = re.compile(r"\?(?=[^?]*=)")
 
 
 # Reading an export, matching its labels and fingerprinting it each canonicalise every URL: cached, the second
@@ -21,9 +25,10 @@ _SUBDOMAIN = re.compile(r"^(?:[a-z]{2,3}|www|m|mobile)\.(?=linkedin\.)")
 def normalise_url(url: str) -> str:
     """The profile URL in one canonical spelling: `linkedin.com/in/<slug>`.
 
-    Drops the scheme, `www`/country subdomains, the query string, fragment and trailing slash, decodes
-    percent-encoding, folds case (LinkedIn's profile slugs are case-insensitive) and composes accents
-    (a file saved on a Mac may spell `ř` as `r` + a combining caron). Returns "" for "".
+    Drops the scheme, `www`/country subdomains, the query string (not a "?" that stands for a lost letter),
+    fragment and trailing slash, decodes percent-encoding, folds case (LinkedIn's profile slugs are
+    case-insensitive) and composes accents (a file saved on a Mac may spell `ř` as `r` + a combining caron).
+    Returns "" for "".
     """
     url = url.strip()
     if not url:
@@ -32,7 +37,9 @@ def normalise_url(url: str) -> str:
     if "\t" in url or "\r" in url or "\n" in url:
         url = url.replace("\t", "").replace("\r", "").replace("\n", "")
     scheme, found, rest = url.partition("://")
-    rest = (rest if found and scheme.isascii() and scheme.isalpha() else url).split("#", 1)[0].split("?", 1)[0]
+    rest = (rest if found and scheme.isascii() and scheme.isalpha() else url).split("#", 1)[0]
+    if "?" in rest and (query := _QUERY.search(rest)):
+        rest = rest[: query.start()]
     netloc, slash, path = rest.partition("/")
     host = _SUBDOMAIN.sub("", netloc.casefold())
     path = slash + path

@@ -9,7 +9,7 @@ import csv
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -56,6 +56,8 @@ _LEGAL_FORM = re.compile(
     r"zrt|d\.?o\.?o|pty|pvt|ooo|too)\.?( ltd\.?)?"
 )
 _PROFILE = "linkedin.com/"
+# The fix for a file that holds no connections.
+EXPORT_AGAIN = "export again (LinkedIn: Settings → Data privacy → Get a copy of your data → Connections)"
 # A cell alone on its row with this many words is a note (LinkedIn's above its header is 20), not a name.
 _NOTE_WORDS = 6
 _EXPECTED = "First Name, Last Name, URL, Company, Position, Connected On (or a headline column from a scraping tool)"
@@ -272,7 +274,6 @@ def scorable(export: Export) -> Export:
     need (``inspect`` describes any file). Raises ExportError with the fix otherwise: a header-only file, one
     of only hidden members, or a scraper's file without the headline would otherwise "score" nobody, or
     everybody alike."""
-    again = "export again (LinkedIn: Settings → Data privacy → Get a copy of your data → Connections)"
     named = {normalise_header(name) for name in export.header}
     if {"suggestion", "why", "score"} <= named:
         raise ExportError(
@@ -293,14 +294,14 @@ def scorable(export: Export) -> Export:
         if export.ghost_rows:
             raise ExportError(
                 f"{export.source} has no connections to score: its {export.ghost_rows:,} rows are all members "
-                f"LinkedIn hides (a date and nothing else); {again}"
+                f"LinkedIn hides (a date and nothing else); {EXPORT_AGAIN}"
             )
-        raise ExportError(f"{export.source} has no connections, only a header; {again}")
+        raise ExportError(f"{export.source} has no connections, only a header; {EXPORT_AGAIN}")
     if "position" not in export.columns and "headline" not in export.columns:
         have = ", ".join(name for name in export.header if name) or "none"
         raise ExportError(
             f"{export.source} has no Position or headline column (its columns: {have}): relevance reads what "
-            f"people do from it; {again}, or include the headline in the scraping tool's export"
+            f"people do from it; {EXPORT_AGAIN}, or include the headline in the scraping tool's export"
         )
     return export
 
@@ -334,7 +335,10 @@ def _headerless(
     One real export had lost its header and wrapped each whole row in an extra quoted field. LinkedIn's notes
     above where the header was are skipped, not read as people called "Notes:".
     """
-    rows = rows[_leading_notes(rows) :]
+    notes = _leading_notes(rows)
+    if rows and notes == len(rows):
+        raise ExportError(f"{source} holds only LinkedIn's notes, no header and no connections: {EXPORT_AGAIN}")
+    rows = rows[notes:]
     note = "header missing; LinkedIn columns inferred"
     single = [str(row[0]) for row in rows if len(row) == 1]
     inner = max((",", ";", "\t"), key=lambda mark: sum(mark in cell for cell in single))  # a tie: the comma
@@ -409,7 +413,8 @@ def _is_note(row: Sequence[Cell]) -> bool:
 def _fill(export: Export, sections: Sequence[Section]) -> None:
     """The connections of every section, each read by its own header; a profile twice is a duplicate across
     sections too."""
-    seen_urls: set[str] = set()
+    # profile URL -> the row it was first read in, where the URL lost letters to "?" (None elsewhere)
+    seen_urls: dict[str, tuple[str, ...] | None] = {}
     same_name_day: dict[str, list[tuple[str, ...]]] = {}  # no-URL id -> the different rows that share it
     drafts: list[tuple[tuple[str, ...], Connection]] = []
     for header, mapping, body in sections:
@@ -428,7 +433,7 @@ def _fill_section(
     header: list[str],
     mapping: dict[str, int],
     body: Sequence[Sequence[Cell]],
-    seen_urls: set[str],
+    seen_urls: dict[str, tuple[str, ...] | None],
     same_name_day: dict[str, list[tuple[str, ...]]],
     drafts: list[tuple[tuple[str, ...], Connection]],
 ) -> None:
@@ -452,12 +457,20 @@ def _fill_section(
     # Only in layouts that start with the names, as LinkedIn's do: a scraping tool's (the profile link first, a second
     # date before the last) says nothing about which cell went missing.
     pad = names_first > 0
+    # The column after the last name and what belongs in it: where a row too long has something else there, the
+    # surplus is the last name's own comma ("Abbas, PhD" unquoted).
+    url_at, email_at = mapping.get("url"), mapping.get("email")
+    after_name: tuple[int, Callable[[Cell], bool]] | None = None
+    if url_at is not None:
+        after_name = (url_at, _is_link)
+    elif email_at is not None and mapping.get("last_name") == email_at - 1:  # LinkedIn's layouts before 2022
+        after_name = (email_at, _is_address_or_empty)
     for row in body:
         export.rows_read += 1
         if len(row) > width and any(str(cell).strip() for cell in row[width:]):
             export.misaligned_rows += 1
             if date_at == width - 1:
-                row = _realign(row, width, day_first, company_first=company_first, url_at=mapping.get("url"))
+                row = _realign(row, width, day_first, company_first=company_first, after_name=after_name)
         elif pad and date_at == width - 1 and 1 < len(row) < width and _is_date(row[-1]):
             # A cell left out before the date ("Jane,Doe,,Acme,Buyer,04 Jan 2023" under seven columns): the date
             # goes to its column, the cells between the names and it next to it, rather than the date into the
@@ -482,6 +495,12 @@ def _fill_section(
             continue
         text = {name: values.get(name, "") for name in _TEXT_FIELDS}
         cid = connection_id(text["url"], text["first_name"], text["last_name"], connected_on)
+        row_text = (*text.values(), str(connected_on)) if "?" in cid else None
+        if row_text is not None and seen_urls.get(cid, row_text) != row_text:
+            # A profile link whose letters a code page lost ("иван-петров" saved as cp1252 reads "????-??????") may be
+            # two people's, names lost alike: only the same row again is the same person; another is told apart as
+            # without a URL.
+            cid = connection_id("", text["first_name"], text["last_name"], connected_on)
         fingerprint: tuple[str, ...] = ()
         if cid.startswith(NO_URL):
             fingerprint = (*text.values(), str(connected_on))
@@ -491,7 +510,7 @@ def _fill_section(
                 twins.append(fingerprint)
         else:
             duplicate = cid in seen_urls
-            seen_urls.add(cid)
+            seen_urls.setdefault(cid, row_text)
         if duplicate:
             export.duplicate_rows += 1
             export.duplicate_ids.append(cid)
@@ -545,27 +564,33 @@ def _is_date(cell: Cell) -> bool:
 
 
 def _realign(
-    row: Sequence[Cell], width: int, day_first: bool, *, company_first: bool, url_at: int | None = None
+    row: Sequence[Cell],
+    width: int,
+    day_first: bool,
+    *,
+    company_first: bool,
+    after_name: tuple[int, Callable[[Cell], bool]] | None = None,
 ) -> Sequence[Cell]:
     """Join the surplus cells of a too-long row into the column before the date, if the row ends in a date.
 
-    ``url_at``: the profile URL's column. A profile link found to the right of it puts the surplus before it: a
-    comma in a name ("Abbas, PhD" unquoted), joined back into the column before the URL's (the last name). Joined
+    ``after_name``: the column after the last name (the profile URL's, or in older layouts the e-mail's) and a
+    test of what belongs in it (a profile link; an address or nothing). Such a cell found to the right of it puts
+    the surplus before it: a comma in a name ("Abbas, PhD" unquoted), joined back into the last name. Joined
     before the date instead, the URL's column would hold " PhD", and "PhD" would be the id of everyone with the
-    same credential: all but the first dropped as duplicates.
+    same credential: all but the first dropped as duplicates; without a URL column, the company would move into
+    the position, the text the model reads.
     ``company_first``: the two columns before the date are Company and Position (LinkedIn's layout); a surplus
     that starts with a company's legal form ("Acme, Inc.", "Novák, s.r.o.") is then the company's own comma, and
     joined back into the company rather than leading the title that is embedded."""
     last = max(i for i, cell in enumerate(row) if str(cell).strip())
     if width < 2 or last < width or to_date(row[last], day_first) is None:
         return row
-    if url_at is not None and 0 < url_at < width - 1 and _PROFILE not in str(row[url_at]).casefold():
-        link = next(
-            (i for i in range(url_at + 1, last - (width - 2 - url_at)) if _PROFILE in str(row[i]).casefold()), None
-        )
-        if link is not None:
-            row = [*row[: url_at - 1], ",".join(str(cell) for cell in row[url_at - 1 : link]), *row[link:]]
-            last -= link - url_at
+    at, belongs = after_name if after_name is not None else (0, _is_link)
+    if 0 < at < width - 1 and not belongs(row[at]):
+        found = next((i for i in range(at + 1, last - (width - 2 - at)) if belongs(row[i])), None)
+        if found is not None:
+            row = [*row[: at - 1], ",".join(str(cell) for cell in row[at - 1 : found]), *row[found:]]
+            last -= found - at
             if last < width:
                 return row
     if company_first and _LEGAL_FORM.fullmatch(str(row[width - 2]).strip()):
@@ -573,6 +598,15 @@ def _realign(
         return [*row[: width - 3], company, ",".join(str(cell) for cell in row[width - 1 : last]), row[last]]
     joined = ",".join(str(cell) for cell in row[width - 2 : last])
     return [*row[: width - 2], joined, row[last]]
+
+
+def _is_link(cell: Cell) -> bool:
+    return _PROFILE in str(cell).casefold()
+
+
+def _is_address_or_empty(cell: Cell) -> bool:
+    text = str(cell).strip()
+    return not text or "@" in text
 
 
 def _padded(row: Sequence[Cell], width: int, keep: int, url_at: int | None) -> list[Cell]:

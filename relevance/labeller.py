@@ -24,6 +24,7 @@ from relevance.metrics import MIN_PER_CLASS
 from relevance.records import Connection
 from relevance.sampling import answered_rows, choose_picks, effective_strategy
 from relevance.settings import DEFAULT_SETTINGS
+from relevance.summary import limit_text
 from relevance.training import Outlook, removal_outlook
 
 # Answers of each kind before the model's guess is worth showing.
@@ -141,7 +142,7 @@ def why_no_list(outlook: Outlook) -> str:
     more = f"about {outlook.more_answers:,} more answers" if outlook.more_answers else "more answers"
     limit = DEFAULT_SETTINGS.max_wrong_removals
     return (
-        f"not yet name anyone to remove with at most {limit:.0%} of them your audience (the default limit): "
+        f"not yet name anyone to remove with at most {limit_text(limit)} of them your audience (the default limit): "
         f"{more} may make a list"
     )
 

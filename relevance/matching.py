@@ -18,9 +18,10 @@ training, scoring) keeps comparing ids, and the labels file is never rewritten u
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -122,7 +123,7 @@ def match_labels(export: Export, labels: Labels) -> LabelMatch:
     ``labels`` (``Labels.outdated``) the answers about a job the person no longer has in it."""
     entries = _entries(labels.rows)
     answered = frozenset(labels.answers)
-    candidates = _Candidates(export.connections)
+    candidates = _Candidates(export.connections, _twins(entries.keys(), export.connections))
     matched: dict[str, tuple[int, str]] = {}  # labels id -> (row in the export, step)
     for step in STEPS:
         waiting = [entry for entry in entries.values() if entry.id not in matched]
@@ -209,14 +210,23 @@ class _Candidates:
     """The rows of an export an entry may be, by each step; each index built when a step first needs it (most
     files match by id, and a 30,000-row export need not be indexed by name)."""
 
-    def __init__(self, connections: Sequence[Connection]) -> None:
+    def __init__(self, connections: Sequence[Connection], twins: Collection[str] = ()) -> None:
         self.connections = connections
+        self.twins = twins  # ``_twins``
 
     def of(self, step: str, entry: _Entry) -> set[int]:
         if step == BY_URL:
             return set(self.by_url.get(normalise_url(entry.id), ())) if not entry.id.startswith(NO_URL) else set()
         if step == BY_ID:
-            return set(self.by_id.get(entry.id, ()))
+            rows = set(self.by_id.get(entry.id, ()))
+            if entry.id.split("#", 1)[0] in self.twins:
+                # A twin's number follows the jobs beside it: the same id is the same person only in the same job.
+                rows = {
+                    row
+                    for row in rows
+                    if _job(self.connections[row].company, self.connections[row].position) == entry.job
+                }
+            return rows
         if step == BY_NAME_DAY:
             return self._name_and_day(entry)
         rows = {row for word in entry.names for row in self.by_job_word.get((entry.job, word), ())}
@@ -274,12 +284,23 @@ def require_same_network(match: LabelMatch, labels: str, export: str) -> None:
 
 
 def _renamed(export: Export, ids: Mapping[int, str]) -> Export:
-    """The export with connections renamed to their answers' ids (the same export when none changes). No other
-    connection holds such an id: it would have matched it by id, before any looser step."""
+    """The export with connections renamed to their answers' ids (the same export when none changes). Another
+    connection holding such an id would have matched it by id, before any looser step, unless it is a twin in
+    another job (``_Candidates.of``): that one gets an id of its own, from its job, so no answer is read as its."""
     if all(export.connections[row].id == label_id for row, label_id in ids.items()):
         return export
-    connections = [replace(c, id=ids[row]) if row in ids else c for row, c in enumerate(export.connections)]
+    given = set(ids.values())
+    connections = [
+        replace(c, id=ids[row]) if row in ids else replace(c, id=_own_id(c)) if c.id in given else c
+        for row, c in enumerate(export.connections)
+    ]
     return replace(export, connections=connections)
+
+
+def _own_id(connection: Connection) -> str:
+    """A twin's id that no numbering gives: its name-and-day id with its job's hash (relevance.identity)."""
+    job = "\x1f".join(_job(connection.company, connection.position))
+    return f"{connection.id.split('#', 1)[0]}#{hashlib.blake2b(job.encode(), digest_size=4).hexdigest()}"
 
 
 def _entries(rows: Sequence[Mapping[str, str]]) -> dict[str, _Entry]:
@@ -303,6 +324,15 @@ def _index(pairs: Iterable[tuple[object, int]]) -> dict[object, list[int]]:
 
 def _names(first: str, last: str) -> frozenset[str]:
     return frozenset(re.findall(r"\w+", fold(f"{first} {last}")))
+
+
+def _twins(ids: Iterable[str], connections: Sequence[Connection]) -> set[str]:
+    """The no-URL ids that people with one name who connected on the same day share, in the labels file (``ids``)
+    or the export: "nourl:…" and "nourl:…#2" are numbered by their jobs (relevance.io), so after a change of job,
+    or with one of them removed, the same id may be the other person's."""
+    bases = Counter(i.split("#", 1)[0] for i in ids if i.startswith(NO_URL))
+    shared = {base for base, n in bases.items() if n > 1}
+    return shared | {c.id.split("#", 1)[0] for c in connections if c.id.startswith(NO_URL) and "#" in c.id}
 
 
 def _job(company: str, position: str) -> tuple[str, str]:

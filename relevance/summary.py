@@ -84,7 +84,7 @@ class Summary:
         about, low, high = self.expected_wrong
         return (
             f"Remove {self.removals:,} ({parts}). Of the model's {self.model_removals:,}, about {about:,} may be "
-            f"your audience (likely {low:,}–{high:,}; your limit {self.limit:.0%})."
+            f"your audience (likely {low:,}–{high:,}; your limit {limit_text(self.limit)})."
         ) + (f" {short_list(self.more_answers, steps)}" if self.more_answers else "")
 
     def unread_sentence(self) -> str:
@@ -238,6 +238,11 @@ def summarise(scored: Scored, target_size: int | None = None) -> Summary:
     return summarise_rows(scored.rows, scored.bundle.card, scored.export.ghost_rows, target_size)
 
 
+def limit_text(limit: float) -> str:
+    """The person's limit as they set it: "3%", "0.5%", "2.5%" (a whole percent showed 0.5% as "0%")."""
+    return f"{limit:.1%}".replace(".0%", "%")
+
+
 def counted(count: int, noun: str) -> str:
     """ "1 connection", "2,000 connections"."""
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
@@ -273,7 +278,7 @@ def no_list(limit: float, more: int | None, steps: tuple[str, str] = CLI_STEPS) 
     """There is no removal list yet, and what would make one (``more``: about how many more answers)."""
     label, retrain = steps
     return (
-        f"No removal list yet: the model cannot yet name anyone to remove with at most {limit:.0%} of them your "
+        f"No removal list yet: the model cannot yet name anyone to remove with at most {limit_text(limit)} of them your "
         f"audience. Label {f'about {more:,} more' if more else 'more'} {label}, then {retrain}."
     )
 
@@ -311,7 +316,7 @@ def removal_lines(card: ModelCard, steps: tuple[str, str] = CLI_STEPS) -> list[s
     lines = [
         f"Remove at score ≤ {t.remove_at_or_below:.3f}: about {count:,} of your unlabelled connections; about "
         f"{about:,} of them ({rate.value:.1%}) may be your audience (likely {low:,}–{high:,}, your limit "
-        f"{t.max_wrong_removals:.0%}); the list holds {1 - card.metrics['missed'].value:.0%} of the connections that are not your audience."
+        f"{limit_text(t.max_wrong_removals)}); the list holds {1 - card.metrics['missed'].value:.0%} of the connections that are not your audience."
     ]
     if t.held_groups:
         lines.append(held_groups_line(t.held_groups, steps))

@@ -30,6 +30,12 @@ def test_empty_url() -> None:
     assert normalise_url("") == normalise_url("   ") == ""
 
 
+def test_a_question_mark_without_a_key_is_a_lost_letter_not_a_query() -> None:
+    assert normalise_url("https://www.linkedin.com/in/ji?í-?erný-1a") == "linkedin.com/in/ji?í-?erný-1a"
+    assert normalise_url("https://www.linkedin.com/in/ji?í-?erný-1a/?trk=x&y=1") == "linkedin.com/in/ji?í-?erný-1a"
+    assert normalise_url("https://www.linkedin.com/in/?ukasz") != normalise_url("https://www.linkedin.com/in/?ena")
+
+
 def test_different_slugs_differ() -> None:
     assert normalise_url("https://www.linkedin.com/in/jane-doe-1") != normalise_url(
         "https://www.linkedin.com/in/jane-doe-2"

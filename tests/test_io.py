@@ -545,6 +545,15 @@ def test_a_first_row_wrapped_in_quotes_with_its_cells_quoted_is_not_taken_for_a_
     assert [c.first_name for c in export.connections] == ["Jane", "Bob", "Al"]
 
 
+def test_a_file_of_only_linkedins_notes_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "Connections.csv"
+    path.write_text(
+        'Notes:\n"When exporting your connection data, you may notice that some of the email addresses are missing."\n\n'
+    )
+    with pytest.raises(ExportError, match="holds only LinkedIn's notes, no header and no connections: export again"):
+        read_export(path)
+
+
 def test_header_lost_older_layout() -> None:
     export = read("headerless.csv")
     assert export.format == "LinkedIn connections export (header missing; LinkedIn columns inferred)"
@@ -594,6 +603,50 @@ def test_an_unquoted_comma_in_a_name_is_joined_back_into_the_name(tmp_path: Path
         ("linkedin.com/in/eva", "Novak, M.D., MBA", "Baz", "CEO"),
     ]
     assert export.misaligned_rows == 3 and export.duplicate_rows == 0 and export.bad_dates == 0
+
+
+def test_an_unquoted_comma_in_a_name_is_joined_back_in_the_layouts_without_a_url(tmp_path: Path) -> None:
+    """LinkedIn's layouts before 2022 have the e-mail after the names: a cell there that is no address is the
+    name's own; joined before the date instead, the company moved into the position the model reads."""
+    path = tmp_path / "old.csv"
+    path.write_text(
+        "First Name,Last Name,Email Address,Company,Position,Connected On"
+        "\nOmar,Abbas, PhD,,Charles University,Researcher,05 Jan 2021"
+        "\nPetr,Malý, MBA, CSc.,petr@example.cz,Beta,Buyer,07 Jan 2021"
+        "\nJana,Nová,,Acme,Sales, Marketing,06 Jan 2021\n",
+        encoding="utf-8",
+    )
+    export = read_export(path)
+    assert [(c.last_name, c.email, c.company, c.position) for c in export.connections] == [
+        ("Abbas, PhD", "", "Charles University", "Researcher"),
+        ("Malý, MBA, CSc.", "petr@example.cz", "Beta", "Buyer"),
+        ("Nová", "", "Acme", "Sales, Marketing"),  # the position's own comma stays in the position
+    ]
+    assert export.misaligned_rows == 3
+
+
+def test_profile_links_that_lost_letters_to_a_code_page_keep_people_apart(tmp_path: Path) -> None:
+    """Excel saves "jiří-černý" as "ji?í-?erný" in cp1252: the "?" is a lost letter, not a query string. Cut
+    there, the id read "linkedin.com/in/ji" and Jiří Dvořák was dropped as Jiří Černý's duplicate; Cyrillic slugs
+    lose every letter, and two people's links can read alike."""
+    rows = [
+        "First Name;Last Name;URL;Email Address;Company;Position;Connected On",
+        "Jiří;Černý;https://www.linkedin.com/in/jiří-černý-1a;;Avast;Programátor;04 Jan 2023",
+        "Jiří;Dvořák;https://www.linkedin.com/in/jiří-dvořák-2b?trk=abc;;Seznam.cz;Účetní;05 Jan 2023",
+        "Łukasz;Zieliński;https://www.linkedin.com/in/łukasz-zieliński;;Allegro;Analityk;06 Jan 2023",
+        "Michał;Nowak;https://www.linkedin.com/in/michał-nowak;;Orlen;Dyrektor;07 Jan 2023",
+        "Иван;Петров;https://www.linkedin.com/in/иван-петров;;Kaspi;Рекрутер;07 Jan 2023",
+        "Олег;Иванов;https://www.linkedin.com/in/олег-иванов;;Kaspi;Бухгалтер;08 Jan 2023",
+        "Олег;Иванов;https://www.linkedin.com/in/олег-иванов;;Kaspi;Бухгалтер;08 Jan 2023",
+    ]
+    path = tmp_path / "excel.csv"
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode("cp1252", errors="replace"))
+    export = read_export(path)
+    assert export.encoding == "cp1252"
+    assert [c.last_name for c in export.connections] == ["?erný", "Dvo?ák", "Zieli?ski", "Nowak", "??????", "??????"]
+    assert export.connections[1].id == "linkedin.com/in/ji?í-dvo?ák-2b"  # the query string still goes
+    assert len({c.id for c in export.connections}) == 6
+    assert export.duplicate_rows == 1  # the same row twice is still one person
 
 
 @pytest.mark.parametrize(

@@ -197,3 +197,31 @@ def test_an_answer_set_aside_stays_aside_when_the_new_one_cannot_be_saved(tmp_pa
     finally:
         relevance.labels._append = original
     assert labels.outdated and labels.answers == {}  # not the old answer about the coach
+
+
+TWINS = "First Name,Last Name,Email Address,Company,Position,Connected On\n{rows}Petra,Svobodová,,Gamma,Vedoucí obchodu,05 Jan 2021\n"
+ACME = "Jan,Novák,,Acme,Programátor,04 Jan 2021\n"
+BETA = "Jan,Novák,,Beta,Programátor,04 Jan 2021\n"
+
+
+@pytest.mark.parametrize(
+    ("later", "acme_now"),
+    [
+        (BETA, None),  # the person removed the one at Acme, as the tool suggested
+        (ACME.replace("Acme", "Zeta") + BETA, "Zeta"),  # the one at Acme moved to Zeta: his twin's number changed
+    ],
+)
+def test_one_twins_answer_never_goes_to_the_other(tmp_path: Path, later: str, acme_now: str | None) -> None:
+    """Two people with one name who connected on the same day, in an export without URLs, are told apart by a
+    number that follows their jobs ("nourl:…", "nourl:…#2"); in the next export the same id may be the other one."""
+    (tmp_path / "before.csv").write_text(TWINS.format(rows=ACME + BETA), encoding="utf-8")
+    (tmp_path / "after.csv").write_text(TWINS.format(rows=later), encoding="utf-8")
+    before = read_export(tmp_path / "before.csv")
+    labels = load_labels(tmp_path / "labels.csv")
+    append_rows(labels, [label_row(c, c.company == "Beta") for c in before.connections if c.first_name == "Jan"])
+    match = match_labels(read_export(tmp_path / "after.csv"), load_labels(tmp_path / "labels.csv"))
+    answers = load_labels(tmp_path / "labels.csv").answers
+    given = {c.company: answers.get(c.id) for c in match.export.connections if c.id in match.matched}
+    assert given.get("Beta") in (True, None)  # the "yes" was about the one at Beta: his, or no one's
+    assert acme_now is None or given.get(acme_now) is None  # not the one who moved: too unsure to say
+    assert False not in given.values()  # the one at Acme's "no" goes to no one else

@@ -36,7 +36,7 @@ from relevance.sampling import choose_picks, effective_strategy
 from relevance.score import score_export
 from relevance.scored_file import write_scored
 from relevance.settings import DEFAULT_MAX_WRONG_REMOVALS, TrainingSettings
-from relevance.summary import summarise
+from relevance.summary import limit_text, summarise
 from relevance.training import TrainResult, train
 
 __all__ = ["DEMO_BATCH", "DEMO_LABELS", "DEMO_MAX_WRONG", "DemoResult", "ProgressBar", "run_demo"]
@@ -126,7 +126,7 @@ def run_demo(
         f"\nStep 4 — relevance train {sample_export.name} --labels {labels_path} --model {model_path} "
         f"--max-wrong-removals {DEMO_MAX_WRONG}"
     )
-    say(f"(At the default limit: at most {DEMO_MAX_WRONG:.0%} of the suggested removals may be your audience.)")
+    say(f"(At the default limit: at most {limit_text(DEMO_MAX_WRONG)} of the suggested removals may be your audience.)")
     trained = train(
         network,
         load_labels(labels_path),

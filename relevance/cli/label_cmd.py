@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from shlex import quote
 from typing import Annotated
@@ -30,7 +31,7 @@ def sample(
     """
     from relevance.labels import load_labels
     from relevance.language_offsets import labelling_vectors
-    from relevance.sampling import add_sample, answered_rows, effective_strategy
+    from relevance.sampling import add_sample
 
     _check_strategy(strategy)
     # add_sample appends in one write that is cut back if interrupted: the file is as it was
@@ -43,10 +44,11 @@ def sample(
         vectors = labelling_vectors(
             result.connections, embed_with_progress(result.connections, embedder, quiet=quiet), embedder
         )
-        used = effective_strategy(strategy, answered_rows(result.connections, worksheet)[0])
         added = add_sample(worksheet, result.connections, vectors, n, strategy=strategy, seed=seed)
     if not quiet:
-        _render_sample(labels, len(added), used, worksheet.counts(), len(worksheet.queued))
+        why = worksheet.picked  # the rows just added say why each was picked
+        mix = Counter(why.get(c.id, "") for c in added)
+        _render_sample(labels, len(added), mix, worksheet.counts(), len(worksheet.queued))
 
 
 def label(
@@ -102,12 +104,23 @@ def _check_strategy(strategy: str) -> None:
         raise typer.BadParameter(f"{strategy!r} is not one of {', '.join(STRATEGIES)}", param_hint="--strategy")
 
 
-def _render_sample(path: Path, added: int, strategy: str, counts: tuple[int, int], queued: int) -> None:
+# Why `relevance sample` picked a row (relevance.labels.PICKED), as its summary says it.
+PICKED_WORDS = {
+    "diverse": "spread over the network",
+    "uncertain": "where the model is unsure",
+    "group": "about titles many share",
+    "check": "checks drawn at random from those it would remove",
+    "random": "at random",
+}
+
+
+def _render_sample(path: Path, added: int, mix: Counter[str], counts: tuple[int, int], queued: int) -> None:
     if not added:
         err.print(f"Nothing to add: every connection with a title is already in {escape(str(path))}.")
         return
+    why = ", ".join(f"{n} {PICKED_WORDS.get(picked, picked)}" for picked, n in mix.most_common())
     err.print(
-        f"Added {added} connections to {escape(str(path))} ({strategy}). It now has {counts[0]} yes, {counts[1]} no "
+        f"Added {added} connections to {escape(str(path))} ({why}). It now has {counts[0]} yes, {counts[1]} no "
         f"and {queued} waiting for an answer: fill in the label column (yes/no) or run `relevance label`."
     )
 

@@ -12,7 +12,7 @@ from relevance.metrics import Estimate
 from relevance.report.data import BATCH_SIZE, Headline, ReportData, Share
 from relevance.report.quality import ModelSummary
 from relevance.score import SUGGESTIONS
-from relevance.summary import counted
+from relevance.summary import counted, limit_text
 
 
 def render_body(data: ReportData, plots: set[str]) -> str:
@@ -145,7 +145,7 @@ def _removal_card(data: ReportData) -> str:
             text = "your answers or keep-rules keep every connection the model would remove"
         else:
             more = f"label about {s.more_answers:,} more" if s.more_answers else "label more"
-            text = f"the model names no one to remove at your {s.limit:.0%} limit yet: {more}, then retrain"
+            text = f"the model names no one to remove at your {limit_text(s.limit)} limit yet: {more}, then retrain"
         if answered := s.answered_removals:
             text += f"; {answered:,} you answered no {'is' if answered == 1 else 'are'} marked remove all the same"
         return _card("Removal list", "none" if s.has_threshold else "none yet", text)
