@@ -387,6 +387,18 @@ def test_tiny_network_without_labels_vectors_or_model() -> None:
     assert "You have not labelled anyone" in html
 
 
+def test_with_no_list_of_the_models_the_cap_section_names_the_persons_own_no_answers() -> None:
+    # A first-time user's report: "Removal list: none yet", then "Removing the 23 on the removal list frees...".
+    rows = [
+        dataclasses.replace(r, suggestion="review") if r.is_model_removal else r
+        for r in scored_rows(400, hostile=False)
+    ]
+    html = render_html(build_report(rows, card=model_card(remove_at=None)))
+    no = sum(r.suggestion == "remove" for r in rows)
+    assert no and f"Removing the {no:,} you answered no frees as many places" in html
+    assert "on the removal list frees" not in html
+
+
 @pytest.mark.parametrize("n", [1, 2, 10])
 def test_very_small_networks_with_vectors(n: int) -> None:
     rows = scored_rows(n, hostile=False)

@@ -112,7 +112,9 @@ def _headline(data: ReportData) -> str:
         f"file does not list, so you are at most {s.cap_room(h.cap)}."
     )
     freed = (
-        f" Removing the {s.removals:,} on the removal list frees as many places, leaving "
+        # with no list of the model's, the removals are the person's own "no" answers: said so, not "the list"
+        f" Removing the {s.removals:,} {'on the removal list' if s.model_removals else 'you answered no'} frees as "
+        "many places, leaving "
         f"{'' if h.hidden_known else 'at most '}{h.cap - (s.on_linkedin - s.removals):,} free in all."
         if s.removals
         else ""
