@@ -162,8 +162,8 @@ def offsets_note(offsets: LanguageOffsets | None, kept_for_the_answers: bool) ->
         return ""
     names = ", ".join(language_name(code) for code in offsets.languages)
     return (
-        f"Titles in {names} are read by what they say, not by their language: the embedding's own shift for each "
-        "of these languages is taken out."
+        f"Titles in {names} are compared by what they say, not by their language: the tool takes out the mark the "
+        "reading model leaves on every title of each of these languages."
     )
 
 

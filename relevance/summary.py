@@ -7,6 +7,7 @@ answer: the removal list is the model's suggestions plus the person's own "no" a
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from relevance.card import ModelCard
@@ -236,6 +237,14 @@ def summarise_rows(
 def summarise(scored: Scored, target_size: int | None = None) -> Summary:
     """The summary of a fresh scoring run."""
     return summarise_rows(scored.rows, scored.bundle.card, scored.export.ghost_rows, target_size)
+
+
+def reads_sentence(signals: Sequence[str]) -> str:
+    """What the model reads, as train and the report say it: "The model reads each connection's title, and its
+    language and company." (``signals``: the card's signals_used)."""
+    others = [s for s in signals if s != "title"]
+    also = ", ".join(others[:-1]) + f" and {others[-1]}" if len(others) > 1 else "".join(others)
+    return "The model reads each connection's title" + (f", and its {also}" if also else "") + "."
 
 
 def limit_text(limit: float) -> str:

@@ -721,7 +721,7 @@ def test_train_says_how_many_in_the_labels_file_wait_for_an_answer(network: tupl
     result = runner.invoke(app, ["train", str(export), "--labels", str(labels), "--model", str(tmp_path / "m.npz")])
     assert result.exit_code == 0, result.output
     said = " ".join(result.output.split())
-    assert "Trained on 87 answers" in said
+    assert "Trained on 87 answers" in said and "The model reads each connection's title" in said
     assert (
         f"Note: 2 connections in {labels} have no answer yet (the label cell is empty: queued, or an answer taken "
         "back): not learnt from; `relevance label` asks them first." in said

@@ -490,7 +490,9 @@ def test_the_quality_section_says_what_the_model_reads() -> None:
     )
     summary = ModelSummary.from_card(card)
     assert summary.signals == ("title", "language") and summary.neighbours == 20
-    assert "title, and its language" in _reads(summary) and "20 most similar titles" in _reads(summary)
+    assert "title, and its language." in _reads(summary) and "20 most similar titles" in _reads(summary)
+    both = ModelSummary.from_card(dataclasses.replace(make_card(), signals_used=("title", "language", "company")))
+    assert _reads(both) == "The model reads each connection's title, and its language and company."
     plain = ModelSummary.from_card(make_card())
     assert plain.neighbours is None and _reads(plain) == "The model reads each connection's title."
     assert 'answered "no"' not in _reads(summary)

@@ -118,14 +118,17 @@ def train(
 def training_lines(trained: TrainResult, model: Path) -> list[str]:
     """What `relevance train` tells the user: data used, honest quality, the removal list, files."""
     from relevance.bundle import sidecar
-    from relevance.summary import ranking_quality, removal_lines
+    from relevance.summary import ranking_quality, reads_sentence, removal_lines
 
     card = trained.bundle.card
     metrics = card.metrics
     yes, no = card.labels_yes, card.labels_no
 
     # Answers that matched no connection were said when the files were matched (relevance.cli.together).
-    lines = [f"Trained on {yes + no} answers ({yes} yes, {no} no) with {card.embedder}."]
+    lines = [
+        f"Trained on {yes + no} answers ({yes} yes, {no} no) with {card.embedder}.",
+        reads_sentence(card.signals_used),
+    ]
     if card.languages:
         lines.append(card.languages)
     lines.append(f"Quality from {card.evaluation} (each answer scored by a model that did not see it):")

@@ -12,7 +12,7 @@ from relevance.metrics import Estimate
 from relevance.report.data import BATCH_SIZE, Headline, ReportData, Share
 from relevance.report.quality import ModelSummary
 from relevance.score import SUGGESTIONS
-from relevance.summary import counted, limit_text
+from relevance.summary import counted, limit_text, reads_sentence
 
 
 def render_body(data: ReportData, plots: set[str]) -> str:
@@ -200,8 +200,7 @@ def _figure(f: Estimate | None, fmt: str = ".2f") -> str:
 
 def _reads(model: ModelSummary) -> str:
     """What the model reads, in a sentence: the signals your answers asked for, and the smoothing."""
-    others = [s for s in model.signals if s != "title"]
-    text = "The model reads each connection's title" + (f", and its {', '.join(others)}" if others else "") + "."
+    text = reads_sentence(model.signals)
     if model.neighbours:
         text += (
             f" A score also draws on the {model.neighbours} most similar titles in your network, so your answers "
