@@ -286,9 +286,13 @@ def lost_titles_sentence(count: int) -> str:
 def no_list(limit: float, more: int | None, steps: tuple[str, str] = CLI_STEPS) -> str:
     """There is no removal list yet, and what would make one (``more``: about how many more answers)."""
     label, retrain = steps
+    # With no count, even the model's best guess is over the limit everywhere: a limit below the default may be
+    # what stands in the way (a first-time user's 0.1% got "Label more" and nothing else).
+    higher = f", or raise your limit (the default is {limit_text(DEFAULT_MAX_WRONG_REMOVALS)})"
     return (
         f"No removal list yet: the model cannot yet name anyone to remove with at most {limit_text(limit)} of them your "
-        f"audience. Label {f'about {more:,} more' if more else 'more'} {label}, then {retrain}."
+        f"audience. Label {f'about {more:,} more' if more else 'more'} {label}, then {retrain}"
+        f"{higher if not more and limit < DEFAULT_MAX_WRONG_REMOVALS else ''}."
     )
 
 

@@ -76,9 +76,13 @@ def check_label_counts(yes: int, no: int) -> None:
     if short:
         # both kinds named when both are short: "3 'yes' answers" alone read as if the 3 'no' were enough
         have = " and ".join(f"{count} '{kind}' answer{'s' if count != 1 else ''}" for count, kind in short)
+        # How many more the answers' mix so far takes (a kind not met yet says nothing about its share). Likely fewer:
+        # from 20 answers `relevance label` asks where the model is unsure, where "yes" is likelier than at first.
+        more = max(math.ceil((MIN_PER_CLASS - count) * (yes + no) / count) for count, _ in short) if yes and no else 0
+        about = f", about {more:,} more at the mix of your answers so far" if more else ""
         raise ModelError(
-            f"you have {have} ({yes} yes, {no} no); label at least {MIN_PER_CLASS} of each — `relevance label` "
-            "picks the ones that help most"
+            f"you have {have} ({yes} yes, {no} no); label at least {MIN_PER_CLASS} of each{about} — "
+            "`relevance label` picks the ones that help most"
         )
 
 

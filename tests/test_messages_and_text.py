@@ -11,7 +11,7 @@ from relevance import ExportError, read_export
 from relevance.errors import LabelsError, RelevanceError
 from relevance.labels import label_row, load_labels
 from relevance.records import Connection
-from relevance.summary import _checks_found
+from relevance.summary import _checks_found, limit_text, no_list
 from relevance.text import printable
 
 SECRET = "ada.one@example.com"
@@ -119,3 +119,11 @@ def test_the_checks_sentence_counts_in_words_that_agree() -> None:
         "falls in the removal list's range (score ≤ 0.090); it is not your audience"
     )
     assert _checks_found(1, 1, 0.09).endswith("it is your audience")
+
+
+def test_a_limit_is_said_as_set_and_a_low_one_is_named_when_no_count_of_answers_would_do() -> None:
+    assert [limit_text(x) for x in (0.03, 0.005, 0.025, 0.1)] == ["3%", "0.5%", "2.5%", "10%"]
+    # a first-time user's 0.1%: "at most 0%", then "Label more" and nothing else
+    low = no_list(0.001, None)
+    assert "at most 0.1% of them" in low and "or raise your limit (the default is 3%)." in low
+    assert "raise your limit" not in no_list(0.03, None) and "raise your limit" not in no_list(0.001, 40)

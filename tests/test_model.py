@@ -119,6 +119,15 @@ def test_too_few_or_one_sided_labels_are_refused_with_guidance(yes: int, no: int
     assert "label at least 10 of each" in str(caught.value)
 
 
+def test_too_few_answers_say_about_how_many_more_the_mix_so_far_takes() -> None:
+    # 4 "yes" in 20: 6 more "yes" at one in five is about 30 more answers
+    with pytest.raises(ModelError, match="label at least 10 of each, about 30 more at the mix of your answers so far"):
+        check_label_counts(4, 16)
+    with pytest.raises(ModelError) as caught:  # no "yes" yet: nothing to reckon from
+        check_label_counts(0, 20)
+    assert "more at the mix" not in str(caught.value)
+
+
 def test_removal_threshold_needs_enough_evidence() -> None:
     rng = np.random.default_rng(0)
     network = rng.normal(size=2000)
