@@ -387,6 +387,20 @@ def test_tiny_network_without_labels_vectors_or_model() -> None:
     assert "You have not labelled anyone" in html
 
 
+def test_the_audience_card_says_what_its_share_is_over_when_some_rows_have_no_score() -> None:
+    # "Your network 4,000" beside "Your audience now ≈ 26%, about 1,005 people": the share was over 3,850 rows
+    rows = scored_rows(100, hostile=False, labels=False)
+    rows = [
+        dataclasses.replace(r, score=None, suggestion="review", source="no text") if i % 10 == 0 else r
+        for i, r in enumerate(rows)
+    ]
+    data = build_report(rows)
+    judged = sum(r.score is not None for r in rows)
+    assert data.headline.judged == judged < len(rows)
+    assert f"people of the {judged:,} with a title or an answer" in render_html(data)
+    assert "with a title or an answer" not in render_html(build_report(scored_rows(100, hostile=False)))
+
+
 def test_with_no_list_of_the_models_the_cap_section_names_the_persons_own_no_answers() -> None:
     # A first-time user's report: "Removal list: none yet", then "Removing the 23 on the removal list frees...".
     rows = [
