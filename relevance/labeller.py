@@ -24,7 +24,7 @@ from relevance.metrics import MIN_PER_CLASS
 from relevance.records import Connection
 from relevance.sampling import answered_rows, choose_picks, effective_strategy
 from relevance.settings import DEFAULT_SETTINGS
-from relevance.summary import limit_text
+from relevance.summary import GROUP_WHY, limit_text
 from relevance.training import Outlook, removal_outlook
 
 # Answers of each kind before the model's guess is worth showing.
@@ -135,10 +135,7 @@ def why_no_list(outlook: Outlook) -> str:
     """What a training now would do instead of making a removal list, said as `relevance train` says it
     (relevance.summary), to follow "a training now would"."""
     if outlook.listed:
-        return (
-            "hold back every connection it would suggest removing: they share titles you have not answered, each "
-            "shared by so many, or so unlike all your answers, that the model's guess is not enough; answer one of each"
-        )
+        return f"hold back every connection it would suggest removing: they {GROUP_WHY}; answer one of each"
     more = f"about {outlook.more_answers:,} more answers" if outlook.more_answers else "more answers"
     limit = DEFAULT_SETTINGS.max_wrong_removals
     return (

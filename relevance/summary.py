@@ -112,9 +112,8 @@ class Summary:
         if not self.grouped:
             return ""
         return (
-            f"{_held(self.grouped, 'low enough to remove')}: so many on the list share each one's title that, were "
-            "the model wrong about that title, it alone would put the list over your limit; one answer for each "
-            "such title decides them (the reason beside each names the title)."
+            f"{_held(self.grouped, 'low enough to remove')}: they {GROUP_WHY}; one answer for each such title "
+            "decides them (the reason beside each names the title)."
         )
 
     def held_back(self) -> list[str]:
@@ -239,6 +238,13 @@ def summarise(scored: Scored, target_size: int | None = None) -> Summary:
     return summarise_rows(scored.rows, scored.bundle.card, scored.export.ghost_rows, target_size)
 
 
+# Why title groups are held back (relevance.groups), as train, score, the report and the labeller say it.
+GROUP_WHY = (
+    "share titles you have not answered, each title shared by so many, or so unlike all your answers, that the "
+    "model's guess about it is not enough to remove them"
+)
+
+
 def reads_sentence(signals: Sequence[str]) -> str:
     """What the model reads, as train and the report say it: "The model reads each connection's title, and its
     language and company." (``signals``: the card's signals_used)."""
@@ -310,9 +316,7 @@ def held_groups_line(held: int, steps: tuple[str, str], alone: bool = False) -> 
     label, retrain = steps
     start = "No removal list yet: the" if alone else "Held back besides:"
     return (
-        f"{start} {held:,} connections the model would remove share titles you have not answered, each title shared "
-        f"by so many, or so unlike all your answers, that the model's guess about it is not enough to remove them; "
-        f"answer one of each {label}, then {retrain}."
+        f"{start} {held:,} connections the model would remove {GROUP_WHY}; answer one of each {label}, then {retrain}."
     )
 
 
