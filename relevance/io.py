@@ -615,7 +615,7 @@ def _padded(row: Sequence[Cell], width: int, keep: int, url_at: int | None) -> l
     (the e-mail's cell was the one left out) back in it."""
     padded = [*row[:keep], *[""] * (width - len(row)), *row[keep:]]
     if url_at is not None and url_at < width - 1 and not str(padded[url_at]).strip():
-        link = next((i for i in range(keep, width - 1) if _PROFILE in str(padded[i]).casefold()), None)
+        link = next((i for i in range(keep, width - 1) if _is_link(padded[i])), None)
         if link is not None:
             padded[url_at], padded[link] = padded[link], ""
     return padded
