@@ -58,7 +58,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from relevance.calibration import apply_platt, fit_platt, platt_draws, transfer
+from relevance.calibration import apply_platt, fit_platt, platt_draws
 from relevance.metrics import RANGE, Estimate
 
 # The threshold keeps this quantile of the wrong-removal estimate (over bootstrap refits of the calibration,
@@ -88,6 +88,15 @@ MAX_MORE = 50
 MOST_LIKELY_TIMES_LIMIT = 3.0
 # Above this calibration slope the model orders rows at all; below it, every row gets the base rate.
 MIN_SLOPE = 1e-4
+# Scores are shown to this many places (scored.csv, the report, the app), and the threshold with them. The list is
+# decided on the score as shown and the threshold is a shown score: with an exact threshold, a row shown at 0.090
+# stayed in review under "Remove at score <= 0.090" (its score 0.08996, the threshold 0.089786).
+SHOWN_PLACES = 3
+
+
+def shown(scores: np.ndarray | float) -> np.ndarray:
+    """Scores as they are shown, and as the thresholds are compared with them."""
+    return np.round(np.asarray(scores, dtype=np.float64), SHOWN_PLACES)
 
 
 @dataclass(frozen=True)
@@ -117,7 +126,6 @@ class Removals:
     missed: Estimate  # share of the network's "no" rows not suggested
     removed: float  # share of the network's rows suggested
     checks: CheckTest | None = None
-    decision: float | None = None  # the threshold on the out-of-fold decision scale
     more_answers: int | None = None  # with no list or a short one: about how many more answers may lengthen it
 
     @classmethod
@@ -170,8 +178,9 @@ def plan_removals(
     factor, found, expected, answers = _check_factors(on_folds, d, y, representative, fitted[0], confidence)
     model_upper = np.quantile(wrong[1:], confidence, axis=0)
     upper = model_upper * factor
-    distinct = np.append(ranked[1:] > ranked[:-1], True)  # a threshold cannot split tied rows
-    likely = p[0] <= most_likely(limit)  # no one the model thinks too likely to be the person's audience
+    on_show = shown(p[0])
+    distinct = np.append(on_show[1:] > on_show[:-1], True)  # a threshold cannot split rows shown at one score
+    likely = on_show <= most_likely(limit)  # no one the model thinks too likely to be the person's audience
     allowed = np.flatnonzero((upper <= limit) & distinct & likely)
     # What the checks said about the list the model alone would have made: the test they passed or failed.
     by_model = np.flatnonzero((model_upper <= limit) & distinct)
@@ -187,23 +196,14 @@ def plan_removals(
         on_unlisted = slope * np.asarray(unlisted, dtype=np.float64) + intercept
         left = share * (1.0 - 1.0 / (1.0 + np.exp(-(fitted[:, :1] * on_unlisted + fitted[:, 1:])))).sum(axis=1)
     missed = 1.0 - no[:, : k + 1].sum(axis=1) / (no.sum(axis=1) + left)
-    # Halfway to the next row up: the score of the list's last row itself, rounded on the card or computed again by
-    # `relevance score` a rounding error away, could fall on either side (train said 286, score removed 285).
-    cut = (ranked[k] + ranked[k + 1]) / 2 if k + 1 < len(ranked) else ranked[k]
-    on_cut = slope * cut + intercept
-    # and never past most_likely: across a wide gap between the list and the next row, halfway is far up
-    a, b, bound = fitted[0, 0], fitted[0, 1], most_likely(limit)
-    on_cut = min(on_cut, (np.log(bound / (1.0 - bound)) - b) / a)
-    cut = (on_cut - intercept) / slope
     # A list shorter than MIN_LIST of the network: say how many more answers may lengthen it, as for no list.
     short = (k + 1) / len(ranked) < MIN_LIST
     return Removals(
-        threshold=float(apply_platt(np.array([cut]), transfer(tuple(fitted[0]), rescale))[0]),
+        threshold=float(on_show[k]),
         wrong_removals=_estimate(wrong[:, k] * factor[k]),
         missed=_estimate(missed),
         removed=(k + 1) / len(ranked),
         checks=tested if representative is not None and representative.any() else None,
-        decision=float(on_cut),
         more_answers=more_answers(wrong[0] * factor, upper, limit, len(y)) if short else None,
     )
 

@@ -25,6 +25,7 @@ from relevance.network import Overlap
 from relevance.progress import Progress
 from relevance.provenance import trained_on
 from relevance.records import Connection
+from relevance.removals import SHOWN_PLACES, shown
 from relevance.rules import KeepRule, count_rules, newer_reference
 from relevance.unread import unread, unread_reason
 
@@ -64,7 +65,7 @@ class ScoredRow:
     def shown_score(self) -> str:
         """The score as scored.csv, the report and the app show it: to three places, as the threshold is given (the
         surest removals all read 0.00 to two)."""
-        return "" if self.score is None else f"{self.score:.3f}"
+        return "" if self.score is None else f"{shown(self.score):.{SHOWN_PLACES}f}"
 
     @property
     def is_model_removal(self) -> bool:
@@ -155,18 +156,19 @@ def score_connections(
             else:
                 row = ScoredRow(connection, None, "review", NO_TEXT, source="no text")
         else:
-            suggestion = "remove" if remove_at is not None and score <= remove_at else "review"
+            on_show = float(shown(score))  # compared as shown: a row shown at the threshold is on the list
+            suggestion = "remove" if remove_at is not None and on_show <= remove_at else "review"
             if suggestion == "remove" and blocked[i]:
                 why = unread_reason(connection, reader, bundle.card.reads_languages)
                 row = ScoredRow(connection, score, "review", why, source="unread")
             elif suggestion == "remove" and alike[i] >= 0:
                 why = alike_reason(f"'{examples.texts[alike[i]]}'")
                 row = ScoredRow(connection, score, "review", why, source="alike")
-            elif suggestion != "remove" and score >= keep_from and unlike[i] >= 0:
+            elif suggestion != "remove" and on_show >= keep_from and unlike[i] >= 0:
                 why = alike_reason(f"'{examples.texts[unlike[i]]}'", yes=False)
                 row = ScoredRow(connection, score, "review", why, source="alike no")
             else:
-                row = ScoredRow(connection, score, "keep" if score >= keep_from else suggestion, reasons[i])
+                row = ScoredRow(connection, score, "keep" if on_show >= keep_from else suggestion, reasons[i])
         row.label, row.model = label, model_id
         rows.append(row)
     most_similar = similarity[:, 0] if similarity.shape[1] else None

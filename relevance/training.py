@@ -46,7 +46,7 @@ from relevance.network import fingerprint
 from relevance.pipeline import build_pipeline, one_thread
 from relevance.progress import Progress
 from relevance.records import Connection
-from relevance.removals import Removals, plan_removals
+from relevance.removals import Removals, plan_removals, shown
 from relevance.settings import DEFAULT_SETTINGS, TrainingSettings
 from relevance.unread import reads_languages, unread
 
@@ -198,7 +198,7 @@ def fit_bundle(
             }.items()
         },
         thresholds=Thresholds(
-            remove_at_or_below=None if removals.threshold is None else _round_up(removals.threshold),
+            remove_at_or_below=removals.threshold,  # a score as shown (relevance.removals.shown)
             keep_from=_round_up(max(settings.keep_from, removals.threshold or 0.0)),
             max_wrong_removals=settings.max_wrong_removals,
             confidence=settings.confidence,
@@ -355,9 +355,7 @@ def _fit_and_plan(
     listed = held = 0
     if removals.threshold is not None:
         # The rows `relevance score` will put on the list before it holds back title groups, by the same test.
-        in_list = listable & (
-            apply_platt(full_on_rows, transfer(calibration, rescale)) <= _round_up(removals.threshold)
-        )
+        in_list = listable & (shown(apply_platt(full_on_rows, transfer(calibration, rescale))) <= removals.threshold)
         listed = int(np.count_nonzero(in_list))
         if population_titles is not None and len(inputs.others):
             # as `relevance score` holds them back: by how many share a title, and how near the answers it lies

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from relevance.calibration import apply_platt, fit_platt, representativeness
-from relevance.removals import MAX_MORE, expected_wrong, more_answers, most_likely, plan_removals
+from relevance.removals import MAX_MORE, Removals, expected_wrong, more_answers, most_likely, plan_removals, shown
 
 
 def simulated(seed: int, answers: int = 100) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -28,6 +28,14 @@ def simulated(seed: int, answers: int = 100) -> tuple[np.ndarray, np.ndarray, np
     return d[rest], truth[rest], d[asked], truth[asked].astype(int), is_random
 
 
+def on_list(
+    plan: Removals, population: np.ndarray, decisions: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None
+) -> np.ndarray:
+    """The rows `relevance score` lists: their calibrated score, as shown, at or below the threshold."""
+    assert plan.threshold is not None
+    return shown(apply_platt(population, fit_platt(decisions, y, weights))) <= plan.threshold
+
+
 def run(seed: int) -> tuple[float, float, float, float, float]:
     population, truth, decisions, y, is_random = simulated(seed)
     plan = plan_removals(
@@ -39,9 +47,9 @@ def run(seed: int) -> tuple[float, float, float, float, float]:
         representative=is_random,
         seed=seed,
     )
-    if plan.decision is None:
+    if plan.threshold is None:
         return 0.0, 0.0, 0.0, float("nan"), 0.0
-    removed = population <= plan.decision
+    removed = on_list(plan, population, decisions, y, representativeness(decisions, population))
     realised = float(truth[removed].mean())
     return plan.wrong_removals.value, plan.wrong_removals.low, plan.wrong_removals.high, realised, removed.mean()
 
@@ -71,27 +79,24 @@ def test_many_sure_removals_do_not_carry_the_list_over_rows_the_model_thinks_are
     assert most_likely(0.2) == 0.5
 
 
-def test_the_threshold_lies_between_the_list_and_the_next_row_so_rounding_it_keeps_the_count() -> None:
-    # The card keeps the threshold as a calibrated score rounded to 6 decimals, and `relevance score` computes each
-    # row's score again: set at the last listed row's own score, half the time it dropped that row (train said
-    # 286, score removed 285).
+def test_the_threshold_is_a_score_as_shown_and_the_list_every_row_shown_at_or_below_it() -> None:
+    # Scores are shown to three places: with an exact threshold, a row shown at 0.090 stayed in review under
+    # "Remove at score <= 0.090". The list the estimate is about is the list `relevance score` makes.
     population, _, decisions, y, is_random = simulated(5)
     plan = plan_removals(population, decisions, y, 0.03, representative=is_random)
-    assert plan.threshold is not None and plan.decision is not None
-    listed = round(plan.removed * len(population))
-    order = np.sort(population)
-    assert order[listed - 1] <= plan.decision < order[listed]
-    # on the calibrated scale too: the rows' scores straddle the threshold with room for rounding
-    scores = np.sort(apply_platt(population, fit_platt(decisions, y)))
-    assert scores[listed - 1] < round(plan.threshold, 6) < scores[listed]
+    assert plan.threshold is not None and plan.threshold == round(plan.threshold, 3)
+    listed = on_list(plan, population, decisions, y)
+    assert listed.sum() == round(plan.removed * len(population))
+    scores = shown(apply_platt(population, fit_platt(decisions, y)))
+    assert scores[listed].max() == plan.threshold and scores[~listed].min() > plan.threshold
 
 
 def test_checks_that_find_the_audience_shorten_the_list() -> None:
     population, _, decisions, y, is_random = simulated(3)
     first = plan_removals(population, decisions, y, 0.03, representative=is_random)
-    assert first.decision is not None
     # 30 checks drawn from that removal list: clean once, and once with 3 of the audience among them.
-    checks = np.random.default_rng(3).choice(population[population <= first.decision], 30, replace=False)
+    removal_list = population[on_list(first, population, decisions, y)]
+    checks = np.random.default_rng(3).choice(removal_list, 30, replace=False)
     d, tags = np.concatenate([decisions, checks]), np.concatenate([is_random, np.ones(30, dtype=bool)])
     clean, found = np.concatenate([y, np.zeros(30, int)]), np.concatenate([y, [1, 1, 1], np.zeros(27, int)])
     calm = plan_removals(population, d, clean, 0.03, representative=tags)
@@ -119,15 +124,17 @@ def test_answers_given_while_working_through_the_list_correct_an_overcautious_es
     said = truth[asked].astype(int)
     said[np.argsort(d[asked])[5:7]] = 1
     before = plan_removals(d[rest], d[asked], said, 0.03, representative=np.zeros(len(asked), bool))
-    assert before.decision is not None
+    assert before.threshold is not None
     worked = rest[np.argsort(d[rest])[:1000]]  # the surest first, as the list is shown
     answered = np.concatenate([asked, worked])
     tags = np.concatenate([np.zeros(len(asked), bool), np.ones(1000, bool)])
     left = np.setdiff1d(np.arange(4000), answered)
     after = plan_removals(d[left], d[answered], np.concatenate([said, truth[worked]]), 0.03, representative=tags)
     assert after.checks is not None and after.checks.lowered
-    assert after.decision is not None and after.decision > before.decision  # the list reaches further
-    realised = truth[left][d[left] <= after.decision].mean()
+    listed_after = on_list(after, d[left], d[answered], np.concatenate([said, truth[worked]]))
+    listed_before = on_list(before, d[rest], d[asked], said)
+    assert d[left][listed_after].max() > d[rest][listed_before].max()  # the list reaches further
+    realised = truth[left][listed_after].mean()
     assert realised <= 0.03 and realised <= after.wrong_removals.high
 
 

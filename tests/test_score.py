@@ -70,6 +70,20 @@ def test_suggestions_reasons_and_order() -> None:
     assert rows[0].label is None and rows[1].label is False
 
 
+def test_a_row_shown_at_the_threshold_is_on_the_list_and_one_shown_above_it_is_not() -> None:
+    # Scores are shown to three places, as the threshold is: a row shown at 0.100 under "Remove at score <= 0.100"
+    # is removed (it stayed in review when its score was 0.1003), and one shown at 0.101 is not.
+    def logit(p: float) -> float:
+        return float(np.log(p / (1 - p)) / 10)  # the bundle's score is the logistic of ten times x
+
+    connections = [person("at", "Analyst"), person("above", "Auditor")]
+    vectors = np.stack([unit(logit(0.1003)), unit(logit(0.1007))])
+    rows = {r.connection.id: r for r in score_connections(connections, vectors, make_bundle())}
+    assert rows["at"].score is not None and rows["at"].score > 0.1
+    assert (rows["at"].shown_score, rows["at"].suggestion) == ("0.100", "remove")
+    assert (rows["above"].shown_score, rows["above"].suggestion) == ("0.101", "review")
+
+
 def test_a_title_lost_to_question_marks_is_not_read_and_says_why(tmp_path: Path) -> None:
     """Excel writes "?" for each letter its code page lacks: "Менеджер по продажам" saved as Central European."""
     from relevance.embed import embedding_text
