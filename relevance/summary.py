@@ -33,6 +33,7 @@ class Summary:
     answered_keeps: int  # the person's own "yes" answers
     wrong_rate: Estimate | None  # the share of the model's removals that may be audience; None: no list
     limit: float  # the person's limit on that share
+    confidence: float | None = None  # how sure the list is to keep within the limit (None: no model card)
     more_answers: int | None = None  # with no list or a short one: about how many more answers may lengthen it
     has_threshold: bool = False  # the model's card sets a removal threshold (its rows may all be answered or kept)
     target_size: int | None = None
@@ -85,7 +86,7 @@ class Summary:
         about, low, high = self.expected_wrong
         return (
             f"Remove {self.removals:,} ({parts}). Of the model's {self.model_removals:,}, about {about:,} may be "
-            f"your audience (likely {low:,}–{high:,}; your limit {limit_text(self.limit)})."
+            f"your audience ({likely_range(low, high, self.model_removals, self.limit, self.confidence)})."
         ) + (f" {short_list(self.more_answers, steps)}" if self.more_answers else "")
 
     def unread_sentence(self) -> str:
@@ -220,6 +221,7 @@ def summarise_rows(
         answered_spared=sum(row.source == "label" and row.label is False and row.suggestion == "keep" for row in rows),
         wrong_rate=wrong if model_removals else None,
         limit=card.thresholds.max_wrong_removals if card is not None else DEFAULT_MAX_WRONG_REMOVALS,
+        confidence=card.thresholds.confidence if card is not None else None,
         more_answers=card.thresholds.more_answers if card is not None else None,
         has_threshold=card is not None and card.thresholds.remove_at_or_below is not None,
         target_size=target_size,
@@ -256,6 +258,17 @@ def reads_sentence(signals: Sequence[str]) -> str:
 def limit_text(limit: float) -> str:
     """The person's limit as they set it: "3%", "0.5%", "2.5%" (a whole percent showed 0.5% as "0%")."""
     return f"{limit:.1%}".replace(".0%", "%")
+
+
+def likely_range(low: int, high: int, removals: int, limit: float, confidence: float | None) -> str:
+    """ "likely 15–70; your limit 3%", and when the range runs past the limit, why that is no contradiction: the
+    list stops where the limit holds at the threshold's confidence, so the top of a 90% range may lie beyond it
+    ("likely 15–70" of 1,686 beside "your limit 3%" read as a broken promise)."""
+    text = f"likely {low:,}–{high:,}; your limit {limit_text(limit)}"
+    allowed = round(limit * removals)
+    if confidence is None or not allowed or high <= allowed:
+        return text
+    return f"{text}, {allowed:,} {'person' if allowed == 1 else 'people'}, holds with {confidence:.0%} confidence"
 
 
 def counted(count: int, noun: str) -> str:
@@ -332,8 +345,8 @@ def removal_lines(card: ModelCard, steps: tuple[str, str] = CLI_STEPS) -> list[s
     about, low, high = expected_wrong(count, rate)
     lines = [
         f"Remove at score ≤ {t.remove_at_or_below:.3f}: about {count:,} of your unlabelled connections; about "
-        f"{about:,} of them ({rate.value:.1%}) may be your audience (likely {low:,}–{high:,}, your limit "
-        f"{limit_text(t.max_wrong_removals)}); the list holds {1 - card.metrics['missed'].value:.0%} of the connections that are not your audience."
+        f"{about:,} of them ({rate.value:.1%}) may be your audience "
+        f"({likely_range(low, high, count, t.max_wrong_removals, t.confidence)}); the list holds {1 - card.metrics['missed'].value:.0%} of the connections that are not your audience."
     ]
     if t.held_groups:
         lines.append(held_groups_line(t.held_groups, steps))

@@ -11,7 +11,7 @@ from relevance import ExportError, read_export
 from relevance.errors import LabelsError, RelevanceError
 from relevance.labels import label_row, load_labels
 from relevance.records import Connection
-from relevance.summary import _checks_found, limit_text, no_list
+from relevance.summary import _checks_found, likely_range, limit_text, no_list
 from relevance.text import printable
 
 SECRET = "ada.one@example.com"
@@ -127,3 +127,11 @@ def test_a_limit_is_said_as_set_and_a_low_one_is_named_when_no_count_of_answers_
     low = no_list(0.001, None)
     assert "at most 0.1% of them" in low and "or raise your limit (the default is 3%)." in low
     assert "raise your limit" not in no_list(0.03, None) and "raise your limit" not in no_list(0.001, 40)
+
+
+def test_a_likely_range_past_the_limit_says_how_sure_the_list_is_to_keep_it() -> None:
+    # A first-time user read "likely 15–70" of 1,686 beside "your limit 3%" (4.2%) as a broken promise.
+    assert likely_range(15, 70, 1686, 0.03, 0.85) == "likely 15–70; your limit 3%, 51 people, holds with 85% confidence"
+    assert likely_range(15, 45, 1686, 0.03, 0.85) == "likely 15–45; your limit 3%"  # within it: nothing to explain
+    assert likely_range(0, 2, 20, 0.03, 0.85) == "likely 0–2; your limit 3%, 1 person, holds with 85% confidence"
+    assert likely_range(15, 70, 1686, 0.03, None) == "likely 15–70; your limit 3%"  # no card, no confidence to name

@@ -12,7 +12,7 @@ from relevance.metrics import Estimate
 from relevance.report.data import BATCH_SIZE, Headline, ReportData, Share
 from relevance.report.quality import ModelSummary
 from relevance.score import SUGGESTIONS
-from relevance.summary import counted, limit_text, reads_sentence
+from relevance.summary import counted, likely_range, limit_text, reads_sentence
 
 
 def render_body(data: ReportData, plots: set[str]) -> str:
@@ -162,7 +162,8 @@ def _removal_card(data: ReportData) -> str:
         wrong = "no estimate of how many may be your audience without the model's card"
     else:
         about, low, high = s.expected_wrong
-        wrong = f"about {about:,} of the model's may be your audience (likely {low:,}–{high:,}, cross-validated on your answers)"
+        likely = likely_range(low, high, s.model_removals, s.limit, s.confidence)
+        wrong = f"about {about:,} of the model's may be your audience ({likely}; cross-validated on your answers)"
     return _card("Removal list", f"{s.removals:,}", f"{s.model_removals:,} suggested by the model{own}; {wrong}")
 
 
@@ -246,8 +247,9 @@ def _quality(model: ModelSummary | None, plots: set[str], data: ReportData) -> s
         items.append(f"<li><b>{escape(data.summary.removal_sentence())}</b></li>")
     else:
         wrong = _figure(model.wrong_removal_rate, ".1%")
+        about, low, high = data.summary.expected_wrong  # in people, as the terminal and the removal card count them
         items.append(
-            f"<li><b>Wrong removals: {wrong}.</b> Of the connections the model suggests for removal, this share is likely your audience after all: about {_people(data.summary.expected_wrong[0])} here. Glance at each one before you remove them.</li>"
+            f"<li><b>Wrong removals: {wrong}.</b> Of the connections the model suggests for removal, this share is likely your audience after all: about {_people(about)} here (likely {low:,}–{high:,}). Glance at each one before you remove them.</li>"
         )
         items.append(
             f"<li><b>Left for you: {_figure(model.missed_rate, '.0%')}</b> of the people who are not your audience are not suggested for removal; they land in review or keep.</li>"
