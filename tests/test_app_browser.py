@@ -181,6 +181,30 @@ def test_a_held_key_answers_once_and_undo_names_the_card_asked_again(browser: Ch
     assert_clean(browser, server)
 
 
+def mouse_click(browser: Chromium, selector: str) -> None:
+    """A click as a mouse gives it: the button takes the focus (an element's click() leaves it where it was)."""
+    box = browser.evaluate(
+        f"(() => {{ const r = document.querySelector({selector!r}).getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})()"
+    )
+    for kind in ("mousePressed", "mouseReleased"):
+        browser.call(
+            "Input.dispatchMouseEvent", {"type": kind, "x": box[0], "y": box[1], "button": "left", "clickCount": 1}
+        )
+
+
+def test_space_or_enter_after_a_click_answers_nothing(browser: Chromium, server: AppServer) -> None:
+    # A first-time user clicked "n not", then pressed Space to scroll: the focused button answered "no" for the
+    # next card, unseen.
+    open_app(browser, server)
+    mouse_click(browser, ".keys button[data-key='n']")
+    browser.wait_until("document.getElementById('label-status').textContent.startsWith('1 answered')")
+    for key, code in ((" ", "Space"), ("\r", "Enter")):
+        press(browser, key, code)
+    time.sleep(0.5)  # an answer the keys gave would be saved by now
+    assert answered(browser).startswith("1 answered") and len(load_labels(server.state.labels.path).answers) == 1
+    assert_clean(browser, server)
+
+
 def test_training_and_the_removal_buttons(browser: Chromium, server: AppServer) -> None:
     state = server.state
     answer_first(state)
@@ -279,6 +303,11 @@ def test_training_and_the_removal_buttons(browser: Chromium, server: AppServer) 
     # a training that ends while the person works through batch 2 leaves them there
     browser.evaluate("document.getElementById('batch-next').click()")
     browser.wait_until("document.body.dataset.batch === '1'")
+    # and so does a reload: the page opens at the batch the person was on, not at the first one left to do
+    browser.reload()
+    browser.wait_until(READY)
+    browser.wait_until("document.body.dataset.batch === '1'")
+    assert browser.evaluate("document.getElementById('batch-name').textContent").startswith("batch 2 of ")
     browser.evaluate("location.hash = 'train'")
     # a reply asked for before the click and answered after it (a poll, on a busy machine) does not take the page
     # back to the training before

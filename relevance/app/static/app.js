@@ -50,7 +50,10 @@ function notice(message) {
 
 // ----- steps
 
-function show(step) {
+function show(place) {
+  // "#remove/3": the removal list's third batch, so that a reload opens where the person was working
+  let [step, batch] = place.split("/");
+  if (step === "remove" && /^[1-9][0-9]*$/.test(batch || "")) page.batch = Number(batch) - 1;
   if (!["label", "train", "remove"].includes(step)) step = "label";
   for (const name of ["label", "train", "remove"]) $(`step-${name}`).hidden = name !== step;
   for (const link of document.querySelectorAll("nav a")) link.classList.toggle("active", link.dataset.step === step);
@@ -81,7 +84,7 @@ function renderLabel(label, view) {
   if (!latest("label", view)) return;
   page.state.label = label;
   const s = label.status;
-  const quality = s.quality === null ? "" : ` · quality so far ${s.quality.toFixed(2)} (0.5 is guessing, 1 is perfect)`;
+  const quality = s.quality === null ? "" : ` · ROC-AUC so far ≈ ${s.quality.toFixed(2)} on titles alone (0.5 is guessing, 1 is perfect)`;
   const skipped = s.skipped ? ` · ${s.skipped} skipped` : "";
   $("label-status").textContent =
     `${s.yes + s.no} answered (${s.yes} yes · ${s.no} no)${skipped} · ${s.remaining.toLocaleString("en")} not asked yet${quality}`;
@@ -282,6 +285,8 @@ async function loadBatch(batch) {
     renderRemoveSummary(data.progress, data.view);
     if (!latest("rows", data.view)) return; // the rows of a later load are on the page already
     page.batch = batch;
+    // the place in the address, without a "hashchange" (it would load the batch again)
+    if (step() === "remove") history.replaceState(null, "", `#remove/${batch + 1}`);
     // the same buttons above the table and below it: after the 50th row, no scrolling back up for the next 50
     for (const end of ["", "-end"]) {
       $(`batch-name${end}`).textContent = `batch ${batch + 1} of ${data.progress.batches}`;
@@ -356,7 +361,12 @@ for (const end of ["", "-end"]) {
 // ----- start
 
 for (const button of document.querySelectorAll(".keys button")) {
-  button.addEventListener("click", () => labelKey(button.dataset.key));
+  button.addEventListener("click", () => {
+    // A clicked button keeps the focus, and Space or Enter then pressed it again: an answer for the next card,
+    // unseen (a first-time user pressed Space to scroll).
+    button.blur();
+    labelKey(button.dataset.key);
+  });
 }
 window.addEventListener("hashchange", () => {
   show(location.hash.slice(1));
