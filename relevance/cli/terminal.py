@@ -177,10 +177,12 @@ def run_clusters(session: ClusterLabeller, keys: Keys, console: Console) -> None
 
 
 def render_status(console: Console, status: Status) -> None:
-    # the ROC-AUC of the titles alone (`relevance train` measures the full model and may say another figure), in
-    # the words train explains it with
+    # the ROC-AUC of the titles alone, named so: `relevance train` measures the full model and may say another
+    # figure (a first-time user saw "quality so far 0.92" beside train's "ROC-AUC 0.95" and could not tell which)
     quality = (
-        f" · quality so far {status.quality:.2f} (0.5 is guessing, 1 is perfect)" if status.quality is not None else ""
+        f" · ROC-AUC so far ≈ {status.quality:.2f} on titles alone (0.5 is guessing, 1 is perfect)"
+        if status.quality is not None
+        else ""
     )
     skipped = f" · {status.skipped} skipped" if status.skipped else ""
     console.print(

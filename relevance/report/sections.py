@@ -364,7 +364,7 @@ def _checklist(data: ReportData) -> str:
         "<p id='storage'>Your ticks are kept in this browser on this computer, so you can close the file and carry on "
         "another day, and in the report of your next export.</p><p id='carried' hidden></p>"
         f"{_marked_in_app(data)}"
-        "<p id='no-storage' class='warn' hidden>This browser does not let the page remember ticks: they will be lost "
+        "<p id='no-storage' class='warn' hidden>Ticks cannot be kept here (this browser's settings, or the app showing the report sandboxed): they are lost "
         "when you close it. In <code>relevance app</code>, mark people <b>removed</b> on its Remove step instead: "
         "that is kept, and they are ticked here.</p>"
         "<div id='progress'><b><span id='done-count'>0</span> done</b> · <span id='left-count'></span> to go "
