@@ -2,8 +2,8 @@
 
 A labels file is a CSV the user may also edit in a spreadsheet: `id, label, first_name, last_name, company,
 position, headline, picked` and any columns they add. `picked` records why the tool asked about a row
-(``PICKED``: ``diverse``, ``uncertain``, ``random``, ``check``, ``group``; ``removed`` / ``kept`` for answers given while working
-through the removal list in ``relevance app``; empty = chosen by the person, or unknown): the wrong-removal estimate
+(``PICKED``: ``diverse``, ``uncertain``, ``random``, ``check``, ``group``; ``removed`` / ``kept`` / ``spared`` for answers
+given while working through the removal list in ``relevance app``; empty = chosen by the person, or unknown): the wrong-removal estimate
 trusts only rows drawn at random (``DRAWN_AT_RANDOM``), and a later answer never takes that away. Files without
 the column still work. Answers are *appended* (one row, flushed and fsynced, so an
 answer is on disk the moment it is given); the last row for an id decides its label, an empty label meaning
@@ -44,7 +44,8 @@ LABEL_COLUMNS: tuple[str, ...] = (
 # answer aside (relevance.matching).
 ANSWERED_ABOUT = ("company", "position", "headline")
 # Why a row was asked about: to cover the network, where the model was unsure, uniformly at random from the
-# whole network, or uniformly at random from the rows the model would remove (to check that list); or what the
+# whole network, uniformly at random from the rows the model would remove (to check that list), or once for a
+# title many of its removals share (relevance.groups); or what the
 # person did with it on the removal list (`relevance app`): removed it on LinkedIn (no), kept it after all (yes), or
 # kept it though not the audience (no: a friend, family), which keeps them off the list.
 PICKED: tuple[str, ...] = ("diverse", "uncertain", "random", "check", "group", "removed", "kept", "spared")

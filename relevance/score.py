@@ -292,9 +292,9 @@ def score_export(
     """Embed (through the cache) and score every connection of an export. ``overlap``: the export already
     compared with the model's network by the caller (``provenance.trained_on``), not compared again.
 
-    Raises ModelError for an export that has no connection in common with the one the model was trained on
-    (another person's network); a newer export of the same network is scored, and ``Scored.network`` says how
-    it differs."""
+    Raises ModelError for an export that shares too little with the one the model was trained on to be the same
+    network (``network.ANOTHER_NETWORK``: another person's); a newer export of the same network is scored, and
+    ``Scored.network`` says how it differs."""
     if embedder.name != bundle.embedder:
         raise ModelError(
             f"the model was trained with embedder {bundle.embedder!r}, not {embedder.name!r}: score with "

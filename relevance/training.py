@@ -515,7 +515,6 @@ def _versions() -> dict[str, str]:
 
 
 def _round_up(threshold: float) -> float:
-    """A threshold as the card stores it (6 decimals), rounded up: when the list takes every listable row, the
-    threshold is the score of the last one itself, and rounded down it left out that row and every row with
-    the same title (a headline export: train said 574, score removed 564)."""
+    """The keep threshold as the card stores it (6 decimals), rounded up: never below the removal threshold it may
+    be raised to (the removal threshold itself is already a score as shown, relevance.removals.shown)."""
     return math.ceil(round(threshold * 1e6, 6)) / 1e6  # round first: 0.000123 * 1e6 is 123.00000000000001

@@ -119,8 +119,7 @@ GOAL_PERSONAS = (*TRAINERS, *REALISTIC)
 GOAL_RUNS = 0.8
 LIST_BUDGET = 50
 CURVE = tuple(range(10, 100, 10))  # the yield curve: the 10%, 20%, ... lowest-scored held-out rows
-# The features switch (`signals=("title",)` = the title-embedding-only model) where this checkout has it.
-HAS_SIGNALS = True
+# The title-embedding-only model (the features switched off), a baseline beside the tool.
 TITLE_ONLY: dict[str, Any] = {"signals": ("title",)}
 
 TOOL = "tool: sample auto → train → score"
@@ -428,7 +427,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-accuracy-") as tmp:
         for key in args.personas:
             variants: dict[str, dict[str, Any]] = {TOOL: {}}
-            if HAS_SIGNALS and args.baselines and key in ("trainer", "trainer-de"):
+            if args.baselines and key in ("trainer", "trainer-de"):
                 variants[TOOL_TITLE] = TITLE_ONLY
             for repeat in range(args.repeats):
                 net = nets[key, repeat]
@@ -475,7 +474,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "baselines": args.baselines,
             "strategies": list(args.strategies),
             "embedder": ", ".join(models),
-            "signals_switch": HAS_SIGNALS,
             "batch": Labeller.batch,
             "threshold_rule": f"at most {DEFAULT_MAX_WRONG_REMOVALS:.0%} wrong removals at {CONFIDENCE:.0%} confidence",
         },
@@ -864,9 +862,6 @@ def estimate_table(result: dict[str, Any]) -> list[str]:
 
 
 def features_table(result: dict[str, Any]) -> list[str]:
-    if not result["config"]["signals_switch"]:
-        return ["The features switch (`signals=(\"title\",)` on `relevance.model.train`) is not in this checkout yet: "
-                "every tool row above is the title-embedding model."]  # fmt: skip
     if not _select(result["records"], method=TOOL_TITLE):
         return ["Not run (baselines skipped)."]
     lines = [

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import csv
 import random
-import re
 import tempfile
 import time
 from collections.abc import Callable
@@ -51,7 +50,6 @@ _KINDS = [
     "Marketing", "Media Group", "Recruitment", "Health", "Energy", "Foods", "Legal", "Capital", "Labs", "Group",
 ]  # fmt: skip
 _EMOJI = ["🚀", "✨", "🌍", "💡", "📈", "🔥", "✅"]
-_EMOJI_RE = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 
 
 def load(n: int, seed: int) -> tuple[list[str], list[str], np.ndarray, list[list[str]]]:

@@ -396,10 +396,6 @@ def mean_sd(values: Sequence[float], digits: int = 3, percent: bool = False) -> 
 # ----------------------------------------------------------------------------------------------------------- machine
 
 
-def load_average() -> tuple[float, float, float]:
-    return os.getloadavg()
-
-
 def wait_for_quiet(limit: float = 3.0, patience: float = 600.0, say: Callable[[str], None] = print) -> float:
     """Wait (up to `patience` seconds) until the 1-minute load average is at most `limit`; return it."""
     waited = 0.0

@@ -1,8 +1,9 @@
 """The `relevance` command line: each command parses, calls the library once or twice, and renders.
 
 This package alone imports typer and rich (tests/test_architecture.py checks it): the commands, one module per
-workflow step, the labelling session's keys and screens (terminal.py), the demo's narration (demo.py), and how
-all of it is printed (render.py). Data goes to stdout, talk and progress to stderr. Each command imports the
+workflow step, the options they share (options.py), whether their files belong together (together.py), the
+labelling session's keys and screens (terminal.py), the demo's narration (demo.py), and how all of it is printed
+(render.py). Data goes to stdout, talk and progress to stderr. Each command imports the
 library it needs when it runs, so that `relevance --help` is instant.
 """
 
@@ -35,7 +36,8 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     add_completion=False,
     help="Find the LinkedIn connections outside your audience: label a few, train a model, score the rest. "
-    "Embedded titles are cached between runs (`relevance cache path`; RELEVANCE_CACHE moves it or turns it off).",
+    "Embedded titles are cached between runs: `relevance cache path` shows where (RELEVANCE_CACHE moves it, or "
+    "turns it off with RELEVANCE_CACHE=off), `relevance cache clear` deletes it.",
 )
 
 # `relevance --help` lists the commands in this order: the browser app first (the way most people use it),
@@ -61,11 +63,7 @@ def _main(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit")
     ] = False,
 ) -> None:
-    """Find the LinkedIn connections outside your audience: label a few, train a model, score the rest.
-
-    Embedded titles are cached between runs: `relevance cache path` shows where (RELEVANCE_CACHE moves it, or
-    turns it off with RELEVANCE_CACHE=off), `relevance cache clear` deletes it.
-    """
-    # for the whole command, whichever it is
+    # The help is the Typer's (above), which takes precedence over a docstring here. For the whole command,
+    # whichever it is:
     ordinary_pages()
     ctx.with_resource(plain_warnings())

@@ -1,6 +1,5 @@
-"""`relevance app`: the command that starts the browser app. Like relevance/cli.py it imports typer and rich (the
-one exception inside relevance/app/); registered in cli.py with one line. Imports nothing heavy until it runs,
-so `relevance --help` stays instant.
+"""`relevance app`: the command that starts the browser app (relevance/app/, which imports neither typer nor
+rich). Imports nothing heavy until it runs, so `relevance --help` stays instant.
 """
 
 from __future__ import annotations
@@ -11,9 +10,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from relevance.cli.render import err, progress_bar
+from relevance.cli.options import DEFAULT_LABELS, DEFAULT_MODEL, LabelsOpt
+from relevance.cli.render import err, fail, progress_bar
 from relevance.errors import RelevanceError
 
 
@@ -27,12 +26,10 @@ def app_command(
             show_default=False,
         ),
     ],
-    labels: Annotated[Path, typer.Option("--labels", help="Your labels worksheet (CSV; created if missing)")] = Path(
-        "labels.csv"
-    ),
+    labels: LabelsOpt = DEFAULT_LABELS,
     model: Annotated[
         Path, typer.Option("--model", help="The model bundle: read if it exists, written when you train")
-    ] = Path("models/relevance.npz"),
+    ] = DEFAULT_MODEL,
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="The port on 127.0.0.1; 0: any free one")] = 0,
     no_browser: Annotated[bool, typer.Option("--no-browser", help="Print the address; do not open a browser")] = False,
 ) -> None:
@@ -49,16 +46,14 @@ def app_command(
                 export, labels, model, progress=progress, notify=lambda line: err.print(line, markup=False)
             )
     except RelevanceError as error:
-        err.print(f"[bold red]Error:[/] {escape(str(error))}")
-        raise typer.Exit(1) from None
+        fail(str(error))
     try:
         server = AppServer(state, port)
     except OSError as error:  # the port is taken
-        err.print(
-            f"[bold red]Error:[/] cannot listen on 127.0.0.1:{port} ({escape(error.strerror or str(error))}): "
+        fail(
+            f"cannot listen on 127.0.0.1:{port} ({error.strerror or error}): "
             "choose another port with --port, or leave --port out for any free one"
         )
-        raise typer.Exit(1) from None
     err.print(f"relevance app: open {server.url}", markup=False)
     err.print(f"Answers go to {labels} the moment you give them. Ctrl-C stops the app.", markup=False)
     if not no_browser:

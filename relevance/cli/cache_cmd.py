@@ -6,6 +6,7 @@ import typer
 
 from relevance.cli.options import Command, Group
 from relevance.cli.render import out, say
+from relevance.summary import counted
 
 cache_app = typer.Typer(
     cls=Group,
@@ -30,7 +31,7 @@ def path() -> None:
         return
     out.print(str(found.directory), markup=False)
     say(
-        f"{_files(len(found.files))}, {_size(found.size)}: vectors of the titles scored here, neighbour graphs and "
+        f"{counted(len(found.files), 'file')}, {_size(found.size)}: vectors of the titles scored here, neighbour graphs and "
         "detected languages."
     )
 
@@ -47,8 +48,4 @@ def clear() -> None:
     if found.directory is None:
         say("The cache is off (RELEVANCE_CACHE=off): nothing to clear.")
         return
-    say(f"Deleted {_files(len(found.files))} ({_size(found.size)}) from {found.directory}.")
-
-
-def _files(count: int) -> str:
-    return f"{count:,} file{'' if count == 1 else 's'}"
+    say(f"Deleted {counted(len(found.files), 'file')} ({_size(found.size)}) from {found.directory}.")

@@ -16,6 +16,7 @@ ExportArg = Annotated[
     ),
 ]
 LabelsOpt = Annotated[Path, typer.Option("--labels", help="Your labels worksheet (CSV; created if missing)")]
+TrainLabelsOpt = Annotated[Path, typer.Option("--labels", help="Your labels worksheet, as `relevance label` wrote it")]
 ModelOpt = Annotated[
     Path,
     typer.Option(
@@ -37,6 +38,24 @@ EmbedderOpt = Annotated[
         "--embedder",
         help="Embedding model (default: e5-small-multilingual, offline, ~100 languages; multilingual USE where "
         "it cannot run, or --embedder use-multilingual-v3)",
+        show_default=False,
+    ),
+]
+# score and report read the titles as the model did: its own embedder is their default, and score takes no other.
+ModelEmbedderOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--embedder",
+        help="Embedding model (default: the one the model was trained with; scoring refuses any other)",
+        show_default=False,
+    ),
+]
+MapEmbedderOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--embedder",
+        help="Embedding model for the map and title groups (default: the model's own with --model, otherwise the "
+        "one `relevance train` would choose)",
         show_default=False,
     ),
 ]

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from relevance.cli.options import EmbedderOpt, QuietOpt
+from relevance.cli.options import MapEmbedderOpt, QuietOpt
 from relevance.cli.render import embed_with_progress, err, user_errors
 from relevance.cli.together import scores_fit
 
@@ -26,7 +26,7 @@ def report(
             help="The bundle the scores came from: adds its thresholds and quality",
         ),
     ] = None,
-    embedder: EmbedderOpt = None,
+    embedder: MapEmbedderOpt = None,
     no_map: Annotated[bool, typer.Option("--no-map", help="Skip embedding: no map and no title groups")] = False,
     quiet: QuietOpt = False,
 ) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from relevance.cli.options import DEFAULT_LABELS, DEFAULT_MODEL, EmbedderOpt, ExportArg, ModelOpt, QuietOpt
+from relevance.cli.options import DEFAULT_LABELS, DEFAULT_MODEL, ExportArg, ModelEmbedderOpt, ModelOpt, QuietOpt
 from relevance.cli.render import err, progress_bar, say, user_errors
 from relevance.cli.together import labels_if_they_belong, model_fits
 from relevance.io import read_export, reading_note, scorable
@@ -59,7 +59,7 @@ def score(
             "--labels", help="Your labels worksheet, if there is one: your latest answers decide your labelled rows"
         ),
     ] = DEFAULT_LABELS,
-    embedder: EmbedderOpt = None,
+    embedder: ModelEmbedderOpt = None,
     report_path: Annotated[
         Path | None,
         typer.Option("--report", help="Also write the offline HTML report with the removal checklist"),

@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from relevance.cli.label_cmd import warn_unreadable
-from relevance.cli.options import DEFAULT_LABELS, DEFAULT_MODEL, EmbedderOpt, ExportArg, LabelsOpt, ModelOpt, QuietOpt
+from relevance.cli.options import (
+    DEFAULT_LABELS,
+    DEFAULT_MODEL,
+    EmbedderOpt,
+    ExportArg,
+    ModelOpt,
+    QuietOpt,
+    TrainLabelsOpt,
+)
 from relevance.cli.render import err, progress_bar, say, user_errors
 from relevance.cli.together import labels_for
 from relevance.errors import RelevanceError
@@ -23,7 +31,7 @@ if TYPE_CHECKING:
 # Long: typer declares every option in the signature.
 def train(
     export: ExportArg,
-    labels: LabelsOpt = DEFAULT_LABELS,
+    labels: TrainLabelsOpt = DEFAULT_LABELS,
     model: ModelOpt = DEFAULT_MODEL,
     embedder: EmbedderOpt = None,
     max_wrong_removals: Annotated[
