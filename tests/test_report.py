@@ -18,6 +18,7 @@ from report_data import HOSTILE, model_card, scored_rows, vectors_for
 from typer.testing import CliRunner
 
 import relevance.embed
+import relevance.report.sections
 from relevance.bundle import read_card, sidecar
 from relevance.cli import app
 from relevance.errors import ModelError, RelevanceError
@@ -26,7 +27,8 @@ from relevance.report import align_vectors, build_report, read_scored, render_ht
 from relevance.report.breakdown import TitleGroup, timeline, top_values
 from relevance.report.data import network_key
 from relevance.report.figures import COLOURS, GHOST, figures
-from relevance.report.html import profile_link, script_json
+from relevance.report.html import script_json
+from relevance.report.links import profile_link
 from relevance.report.quality import ModelSummary, curves_from_out_of_fold
 from relevance.report.sections import _reads
 from relevance.score import ScoredRow
@@ -512,3 +514,26 @@ def test_the_quality_section_says_what_the_model_reads() -> None:
     assert 'answered "no"' not in _reads(summary)
     near = ModelSummary.from_card(dataclasses.replace(make_card(), closeness=-2.0))
     assert near.near_no and 'close to one you answered "no" counts as more likely "no"' in _reads(near)
+
+
+def test_the_people_marked_review_are_listed_with_their_reasons_lowest_score_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # "Yours to judge" with the people nowhere but in scored.csv: a first-time user could not find them.
+    rows = scored_rows(600)
+    review = [row for row in rows if row.suggestion == "review"]
+    assert len(review) > 20 and any(HOSTILE in row.connection.title for row in review)
+    page = render_html(build_report(rows))
+    section = page[page.index("<section id='review'>") :]
+    section = section[: section.index("</section>")]
+    assert f"For you to review: {len(review):,}" in section
+    assert section.count("<tr>") == len(review) + 1  # and the header
+    assert "<script>" not in section and "<img" not in section  # hostile titles and companies are text
+    scores = re.findall(r"<td class='n'>([\d.]*)</td>", section)
+    assert [float(s) for s in scores if s] == sorted(float(s) for s in scores if s)
+    # a long review list shows its first rows and says where the rest are
+    monkeypatch.setattr(relevance.report.sections, "REVIEW_SHOWN", 5)
+    page = render_html(build_report(rows))
+    assert f"The first 5 are below; scored.csv holds all {len(review):,}." in page
+    # none marked review: no section
+    assert "<section id='review'>" not in render_html(build_report([r for r in rows if r.suggestion != "review"]))

@@ -35,7 +35,7 @@ def report_tools() -> Any:
 
     from relevance.report import report_scored
     from relevance.report.data import BATCH_SIZE
-    from relevance.report.html import profile_link
+    from relevance.report.links import profile_link
 
     return SimpleNamespace(report_scored=report_scored, BATCH_SIZE=BATCH_SIZE, profile_link=profile_link)
 

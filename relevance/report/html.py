@@ -15,7 +15,6 @@ from collections.abc import Collection, Sequence
 from html import escape
 from importlib.resources import files
 from pathlib import Path
-from urllib.parse import quote, urlsplit
 
 import numpy as np
 
@@ -24,13 +23,13 @@ from relevance.card import ModelCard
 from relevance.errors import RelevanceError
 from relevance.report.data import BATCH_SIZE, ReportData, align_vectors, build_report
 from relevance.report.figures import COLOURS, GHOST, figures
+from relevance.report.links import profile_link
 from relevance.report.sections import render_body
 from relevance.score import Scored, ScoredRow
 from relevance.summary import Summary, summarise
 from relevance.write_errors import cannot_write
 
 _SLOT = re.compile(r"\{\{(\w+)\}\}")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def render_html(data: ReportData) -> str:
@@ -136,24 +135,6 @@ def script_json(value: object) -> str:
     ):
         text = text.replace(char, code)
     return text
-
-
-def profile_link(row: ScoredRow) -> tuple[str, bool]:
-    """(href, is_search): the LinkedIn profile URL, else a LinkedIn people search for the name.
-
-    Only https links to linkedin.com pass: a crafted export must not smuggle in a javascript: URL, or send
-    the person somewhere else while they think they are opening a profile.
-    """
-    url = row.connection.url.strip()
-    if url and not _SCHEME.match(url):
-        url = "https://" + url  # exports often drop the scheme: linkedin.com/in/jane
-    parts = urlsplit(url)
-    host = (parts.hostname or "").casefold()
-    if parts.scheme in ("http", "https") and (host == "linkedin.com" or host.endswith(".linkedin.com")):
-        return parts._replace(scheme="https").geturl(), False
-    if row.connection.name:
-        return "https://www.linkedin.com/search/results/people/?keywords=" + quote(row.connection.name, safe=""), True
-    return "", False
 
 
 def _person(row: ScoredRow) -> list[str]:

@@ -10,6 +10,7 @@ from html import escape
 
 from relevance.metrics import Estimate
 from relevance.report.data import BATCH_SIZE, Headline, ReportData, Share
+from relevance.report.links import profile_link
 from relevance.report.quality import ModelSummary
 from relevance.score import SUGGESTIONS
 from relevance.summary import counted, likely_range, limit_text, reads_sentence
@@ -26,6 +27,7 @@ def render_body(data: ReportData, plots: set[str]) -> str:
         _who(data, plots),
         _time(data, plots),
         _checklist(data),
+        _review(data),
     ]
     if data.notes:
         parts.append(
@@ -371,4 +373,36 @@ def _checklist(data: ReportData) -> str:
         "<label style='margin-left:16px'><input type='checkbox' id='hide-done'> hide the done ones</label>"
         "<div class='bar'><span></span></div></div>"
         "<div id='batches'></div></section>"
+    )
+
+
+# The review list's rows in the page: its lowest scores, the nearest to removal, first; scored.csv has them all.
+REVIEW_SHOWN = 2_000
+
+
+def _review(data: ReportData) -> str:
+    """Who is marked review, and why: "yours to judge" needs the people and their reasons in front of the person
+    (a first-time user found the count in the app and the report, and the people only in scored.csv)."""
+    rows = [row for row in data.rows if row.suggestion == "review"]
+    if not rows:
+        return ""
+    shown = rows[:REVIEW_SHOWN]
+    more = f" The first {len(shown):,} are below; scored.csv holds all {len(rows):,}." if len(rows) > len(shown) else ""
+    lines = []
+    for row in shown:
+        href, _ = profile_link(row)
+        name = escape(row.connection.name or "(no name)")
+        who = f"<a href='{escape(href)}' target='_blank' rel='noopener noreferrer'>{name}</a>" if href else name
+        cells = (escape(row.connection.title), escape(row.connection.company), row.shown_score, escape(row.why))
+        lines.append(
+            f"<tr><td>{who}</td><td class='t'>{cells[0]}</td><td>{cells[1]}</td><td class='n'>{cells[2]}</td>"
+            f"<td class='why'>{cells[3]}</td></tr>"
+        )
+    return (
+        f"<section id='review'><h2>For you to review: {len(rows):,}</h2>"
+        "<p>The model leaves these to you: a score in between, or a reason not to act on the score alone; the "
+        f"reason beside each says which. Lowest score first: the nearest to removal.{more}</p>"
+        f"<details class='batch'><summary>{counted(len(rows), 'connection')} marked review</summary>"
+        "<table><thead><tr><th>Name</th><th>Title</th><th>Company</th><th>Score</th><th>Why</th></tr></thead>"
+        f"<tbody>{''.join(lines)}</tbody></table></details></section>"
     )
