@@ -99,6 +99,13 @@ def shown(scores: np.ndarray | float) -> np.ndarray:
     return np.round(np.asarray(scores, dtype=np.float64), SHOWN_PLACES)
 
 
+def shown_one(score: float) -> float:
+    """One score as ``shown`` rounds it (numpy's way: scaled, then half to even), without numpy's per-call cost:
+    np.round row by row took 0.17 s of a 30,000-row `relevance score`, twice."""
+    scale = 10**SHOWN_PLACES
+    return round(score * scale) / scale
+
+
 @dataclass(frozen=True)
 class CheckTest:
     """What the answers drawn at random said about the rows at or below the threshold."""

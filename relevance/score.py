@@ -25,7 +25,7 @@ from relevance.network import Overlap
 from relevance.progress import Progress
 from relevance.provenance import trained_on
 from relevance.records import Connection
-from relevance.removals import SHOWN_PLACES, shown
+from relevance.removals import SHOWN_PLACES, shown_one
 from relevance.rules import KeepRule, count_rules, newer_reference
 from relevance.unread import unread, unread_reason
 
@@ -65,7 +65,7 @@ class ScoredRow:
     def shown_score(self) -> str:
         """The score as scored.csv, the report and the app show it: to three places, as the threshold is given (the
         surest removals all read 0.00 to two)."""
-        return "" if self.score is None else f"{shown(self.score):.{SHOWN_PLACES}f}"
+        return "" if self.score is None else f"{shown_one(self.score):.{SHOWN_PLACES}f}"
 
     @property
     def is_model_removal(self) -> bool:
@@ -156,7 +156,7 @@ def score_connections(
             else:
                 row = ScoredRow(connection, None, "review", NO_TEXT, source="no text")
         else:
-            on_show = float(shown(score))  # compared as shown: a row shown at the threshold is on the list
+            on_show = shown_one(score)  # compared as shown: a row shown at the threshold is on the list
             suggestion = "remove" if remove_at is not None and on_show <= remove_at else "review"
             if suggestion == "remove" and blocked[i]:
                 why = unread_reason(connection, reader, bundle.card.reads_languages)

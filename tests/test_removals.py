@@ -6,7 +6,16 @@ import numpy as np
 import pytest
 
 from relevance.calibration import apply_platt, fit_platt, representativeness
-from relevance.removals import MAX_MORE, Removals, expected_wrong, more_answers, most_likely, plan_removals, shown
+from relevance.removals import (
+    MAX_MORE,
+    Removals,
+    expected_wrong,
+    more_answers,
+    most_likely,
+    plan_removals,
+    shown,
+    shown_one,
+)
 
 
 def simulated(seed: int, answers: int = 100) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -183,3 +192,13 @@ def test_more_answers_promises_a_step_not_the_range_narrowing_alone() -> None:
     assert more_answers(point, np.full(400, 0.032), 0.03, 100) == 50  # 44, in tens
     assert more_answers(point, np.full(400, 0.025), 0.03, 100) == 10  # a few more
     assert more_answers(np.full(400, 0.04), np.full(400, 0.06), 0.03, 100) is None
+
+
+def test_one_score_is_shown_as_the_arrays_are_even_at_the_ties() -> None:
+    # The list is decided on the score as shown: row by row (`relevance score`) and all at once (train's count)
+    # must round alike, ties and the floats either side of them included.
+    grid = np.arange(0, 1, 0.0005)
+    values = np.concatenate(
+        [np.random.default_rng(0).random(20_000), grid, np.nextafter(grid, 1), np.nextafter(grid, 0)]
+    )
+    assert [shown_one(float(v)) for v in values] == shown(values).tolist()
