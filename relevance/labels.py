@@ -157,10 +157,12 @@ class Labels:
 
     @property
     def queued(self) -> list[str]:
-        """Ids in the file without an answer yet, in file order: the ``outdated`` ones too, to be asked again."""
+        """Ids in the file without an answer yet, in file order: the ``outdated`` ones too, to be asked again. Not
+        a removal-list action taken back (an empty label tagged with it): no one asked about that row."""
         latest = self.latest()
+        last = {row["id"]: row.get("picked", "").strip().casefold() for row in self.rows}
         ids = dict.fromkeys(row["id"] for row in self.rows)
-        return [i for i in ids if latest[i] is None or i in self.outdated]
+        return [i for i in ids if (latest[i] is None and last[i] not in ON_THE_LIST) or i in self.outdated]
 
     @property
     def picked(self) -> dict[str, str]:

@@ -673,6 +673,9 @@ def test_a_removal_clicked_by_mistake_is_taken_back_to_what_the_row_was(export: 
     # A new app on the same files agrees: nothing acted on, the same answers.
     again = AppState.open(export, state.labels.path, state.model_path, cache=None, auto_train_every=0)
     assert again.acted == {} and again.labels.answers == labels.answers
+    # and does not ask first about the row taken back, as if `relevance sample` had queued it (a first-time user
+    # found the people whose removal they had undone at the head of the cards after a restart)
+    assert fresh not in labels.queued and again.label_view()["card"]["id"] != fresh
     assert state.act(fresh, "undo")["row"]["state"] == ""  # nothing to take back: nothing written
     assert len(load_labels(state.labels.path).rows) == len(labels.rows)
     state.close()

@@ -441,6 +441,8 @@ class AppState:
             if action == UNDO:
                 if connection_id in self.acted:
                     answer, picked = self._before_acting(connection_id)
+                    if answer is None and not picked:  # never asked: the empty row names the action it takes back,
+                        picked = self.acted[connection_id]  # so that it does not read as a row queued to ask
                     self.labeller.record(row, answer, picked)
                     del self.acted[connection_id]
             else:
