@@ -199,7 +199,7 @@ def fit_bundle(
         },
         thresholds=Thresholds(
             remove_at_or_below=removals.threshold,  # a score as shown (relevance.removals.shown)
-            keep_from=_round_up(max(settings.keep_from, removals.threshold or 0.0)),
+            keep_from=max(settings.keep_from, removals.threshold or 0.0),
             max_wrong_removals=settings.max_wrong_removals,
             confidence=settings.confidence,
             rows=int(np.count_nonzero(listable)),
@@ -512,9 +512,3 @@ def _versions() -> dict[str, str]:
     for package in ("relevance", "scikit-learn", "numpy"):
         found[package] = version(package)
     return found
-
-
-def _round_up(threshold: float) -> float:
-    """The keep threshold as the card stores it (6 decimals), rounded up: never below the removal threshold it may
-    be raised to (the removal threshold itself is already a score as shown, relevance.removals.shown)."""
-    return math.ceil(round(threshold * 1e6, 6)) / 1e6  # round first: 0.000123 * 1e6 is 123.00000000000001

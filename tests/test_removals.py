@@ -164,17 +164,6 @@ def test_expected_wrong_says_about_how_many_and_likely_range(count: int, expecte
     assert expected_wrong(count, Estimate(0.02, 0.01, 0.04)) == expected
 
 
-def test_the_card_rounds_the_threshold_up_so_the_last_listed_rows_stay_listed() -> None:
-    """A list of every listable row ends at the last row's own score; rounded down on the card, that row and every
-    row with its title fell out of `relevance score`'s list (a headline export: train said 574, score 564)."""
-    from relevance.training import _round_up
-
-    for threshold in (0.2626514, 0.1, 0.0300000001, 1e-9, 0.000123):
-        stored = _round_up(threshold)
-        assert threshold <= stored <= threshold + 1e-6 and round(stored, 6) == stored
-        assert _round_up(stored) == stored  # a stored threshold stays as it is
-
-
 def test_a_short_list_says_how_many_more_answers_may_lengthen_it() -> None:
     population, _truth, decisions, y, _ = simulated(2, answers=60)
     plan = plan_removals(population, decisions, y, 0.03)

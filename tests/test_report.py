@@ -468,7 +468,7 @@ def test_script_json_escapes_everything_that_could_end_a_script() -> None:
 )
 def test_profile_links_are_only_web_addresses(url: str, expected: tuple[str, bool]) -> None:
     scored = ScoredRow(Connection(id="x", url=url, first_name="Jane", last_name="Doe"), 0.1, "remove", "")
-    assert profile_link(scored) == expected
+    assert profile_link(scored.connection) == expected
 
 
 def test_write_report_is_one_file(tmp_path: Path) -> None:

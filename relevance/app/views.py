@@ -6,7 +6,6 @@ LinkedIn address, or a LinkedIn search when the export's is anything else).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from relevance.app.jobs import report_tools
@@ -17,7 +16,7 @@ from relevance.records import Connection
 
 def person(connection: Connection) -> dict[str, Any]:
     """A connection as the card and the removal list show it."""
-    href, is_search = report_tools().profile_link(_AsRow(connection))
+    href, is_search = report_tools().profile_link(connection)
     return {
         "id": connection.id,
         "name": connection.name,
@@ -43,10 +42,3 @@ def status(status: Status) -> dict[str, Any]:
         "quality": None if status.quality is None else float(status.quality),
         "hint": status.hint or "",
     }
-
-
-@dataclass(frozen=True)
-class _AsRow:
-    """What the report's profile_link reads from a row: its connection."""
-
-    connection: Connection

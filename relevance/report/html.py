@@ -43,7 +43,7 @@ def render_html(data: ReportData) -> str:
         # score, suggestion, label]; the checklist adds [person, link, is_search, why] for each removal: the
         # model's first, then the person's own "no" answers, cut into batches [start, end, title, part].
         "people": [_person(row) for row in data.rows],
-        "checklist": [[at[id(row)], *profile_link(row), row.why] for row in data.removals],
+        "checklist": [[at[id(row)], *profile_link(row.connection), row.why] for row in data.removals],
         "batches": checklist_batches(len(data.model_removals), len(data.answered_no)),
         # marked removed in `relevance app`: done, whatever this browser remembers
         "removed": data.marked_removed,

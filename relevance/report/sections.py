@@ -390,13 +390,13 @@ def _review(data: ReportData) -> str:
     more = f" The first {len(shown):,} are below; scored.csv holds all {len(rows):,}." if len(rows) > len(shown) else ""
     lines = []
     for row in shown:
-        href, _ = profile_link(row)
-        name = escape(row.connection.name or "(no name)")
+        c = row.connection
+        href, _ = profile_link(c)
+        name = escape(c.name or "(no name)")
         who = f"<a href='{escape(href)}' target='_blank' rel='noopener noreferrer'>{name}</a>" if href else name
-        cells = (escape(row.connection.title), escape(row.connection.company), row.shown_score, escape(row.why))
         lines.append(
-            f"<tr><td>{who}</td><td class='t'>{cells[0]}</td><td>{cells[1]}</td><td class='n'>{cells[2]}</td>"
-            f"<td class='why'>{cells[3]}</td></tr>"
+            f"<tr><td>{who}</td><td class='t'>{escape(c.title)}</td><td>{escape(c.company)}</td>"
+            f"<td class='n'>{row.shown_score}</td><td class='why'>{escape(row.why)}</td></tr>"
         )
     return (
         f"<section id='review'><h2>For you to review: {len(rows):,}</h2>"
