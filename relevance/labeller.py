@@ -23,7 +23,7 @@ from relevance.linear import network_mean
 from relevance.metrics import MIN_PER_CLASS
 from relevance.records import Connection
 from relevance.sampling import answered_rows, choose_picks, effective_strategy
-from relevance.settings import DEFAULT_SETTINGS
+from relevance.settings import DEFAULT_MAX_WRONG_REMOVALS
 from relevance.summary import GROUP_WHY, limit_text
 from relevance.training import Outlook, removal_outlook
 
@@ -137,9 +137,9 @@ def why_no_list(outlook: Outlook) -> str:
     if outlook.listed:
         return f"hold back every connection it would suggest removing: they {GROUP_WHY}; answer one of each"
     more = f"about {outlook.more_answers:,} more answers" if outlook.more_answers else "more answers"
-    limit = DEFAULT_SETTINGS.max_wrong_removals
+    whose = "the default limit" if outlook.limit == DEFAULT_MAX_WRONG_REMOVALS else "your limit"
     return (
-        f"not yet name anyone to remove with at most {limit_text(limit)} of them your audience (the default limit): "
+        f"not yet name anyone to remove with at most {limit_text(outlook.limit)} of them your audience ({whose}): "
         f"{more} may make a list"
     )
 

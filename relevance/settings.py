@@ -8,12 +8,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from relevance.errors import RelevanceError
 from relevance.features import DEFAULT_SIGNALS
 from relevance.neighbours import DEFAULT_SMOOTHING, Smoothing
 from relevance.removals import CONFIDENCE
 
 # The person's default limit on the share of suggested removals that are their audience.
 DEFAULT_MAX_WRONG_REMOVALS = 0.03
+# The limits a person may set (`relevance train --max-wrong-removals`, the app's page): under 0.1% no network gives
+# a list; over half, "remove" no longer means "not my audience". relevance.cli.options repeats them (--help does
+# not import numpy); tests/test_settings.py holds the two together.
+LIMIT_BOUNDS = (0.001, 0.5)
+
+
+def checked_limit(limit: object) -> float:
+    """The person's limit as a share, or a RelevanceError naming the bounds (the app's page sends it as JSON)."""
+    low, high = LIMIT_BOUNDS
+    if isinstance(limit, bool) or not isinstance(limit, int | float) or not low <= limit <= high:
+        raise RelevanceError(f"the limit must be a share between {low:g} and {high:g} (0.03 is 3%)")
+    return float(limit)
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ from relevance.pipeline import build_pipeline, one_thread
 from relevance.progress import Progress
 from relevance.records import Connection
 from relevance.removals import Removals, plan_removals, shown
-from relevance.settings import DEFAULT_SETTINGS, TrainingSettings
+from relevance.settings import DEFAULT_MAX_WRONG_REMOVALS, DEFAULT_SETTINGS, TrainingSettings
 from relevance.unread import reads_languages, unread
 
 # Answers that test the calibration (relevance.removals), picked by chance or by the score alone, never for the
@@ -232,6 +232,7 @@ class Outlook:
     listed: int  # the connections it would list (0: no removal list)
     held: int = 0  # of them, those `relevance score` would hold back as title groups
     more_answers: int | None = None  # with no list: about how many more answers may make one
+    limit: float = DEFAULT_MAX_WRONG_REMOVALS  # the person's limit it was made at
 
     @property
     def has_list(self) -> bool:
@@ -254,7 +255,7 @@ def removal_outlook(
     labeller asks it before it says that now is a good time to train."""
     y = np.asarray(answers, dtype=int)
     if min(int(y.sum()), int(len(y) - y.sum())) < MIN_PER_CLASS:
-        return Outlook(0)
+        return Outlook(0, limit=settings.max_wrong_removals)
     vectors = np.asarray(vectors, dtype=np.float32)
     others = np.asarray(population, dtype=np.float32)
     titles = population_titles
@@ -265,7 +266,7 @@ def removal_outlook(
     # As `train`: a connection whose most similar answer is a "yes" is never on the list (relevance.alike).
     removable = ~most_alike_is_yes(others, vectors, y.astype(bool), network)
     plan = _fit_and_plan(inputs, 0, settings, picked, removable, titles)
-    return Outlook(plan.listed, plan.held, plan.removals.more_answers)
+    return Outlook(plan.listed, plan.held, plan.removals.more_answers, settings.max_wrong_removals)
 
 
 @dataclass(frozen=True)

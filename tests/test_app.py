@@ -845,3 +845,45 @@ def test_a_friend_kept_anyway_while_it_trains_is_off_the_report_opened_from_the_
     data = json.loads(found.group(1))
     assert friend not in {data["people"][c[0]][0] for c in data["checklist"]}
     state.close()
+
+
+@pytest.mark.slow  # three trainings
+def test_the_limit_set_on_the_page_trains_again_and_a_restart_keeps_it(export: Path, tmp_path: Path) -> None:
+    state = trained_state(export, tmp_path, auto_train_every=0)  # only the button and the limit train
+    limit = state.removal_view()["limit"]
+    assert (limit["value"], limit["text"], limit["pending"]) == (0.03, "3%", "")
+    view = state.set_limit(0.1)
+    assert view["limit"]["value"] == 0.1 and view["limit"]["text"] == "10%"
+    # The list on the page is the old model's until the new one is in: the page says at which limit it was drawn.
+    assert view["limit"]["pending"].startswith("This list was drawn at a limit of 3%; a training at your limit of 10%")
+    assert state.trainer.started == 2 and state.training.state == "running"
+    assert state.set_limit(0.02)["limit"]["value"] == 0.02  # changed again while it trains: the next one follows
+    assert wait_for_training(state)["state"] == "done"
+    assert wait_for_training(state)["state"] == "done" and state.trainer.started == 3
+    assert state.scored is not None and state.scored.bundle.card.thresholds.max_wrong_removals == 0.02
+    assert state.removal_view()["limit"]["pending"] == ""
+    assert state.set_limit(0.02) and state.trainer.started == 3  # the same limit again: nothing to train
+    state.close()
+    # A restart keeps the limit the saved model was trained at; --max-wrong-removals sets another, and trains for it.
+    paths = (export, tmp_path / "labels.csv", tmp_path / "models" / "relevance.npz")
+    again = AppState.open(*paths, cache=None, auto_train_every=0)
+    assert again.settings.max_wrong_removals == 0.02 and again.trainer.started == 0
+    again.close()
+    told = AppState.open(*paths, cache=None, auto_train_every=0, limit=0.05)
+    assert told.settings.max_wrong_removals == 0.05 and told.trainer.started == 1
+    assert wait_for_training(told)["state"] == "done"
+    assert told.scored is not None and told.scored.bundle.card.thresholds.max_wrong_removals == 0.05
+    told.close()
+
+
+def test_a_limit_out_of_bounds_is_refused_and_before_any_model_it_only_waits(client: Client) -> None:
+    for limit in (0, 0.6, -1, "3%", None, True, float("nan")):
+        status, _, body = client.request("POST", "/api/limit", {"limit": limit})
+        assert status == 400 and json.loads(body)["error"].startswith("the limit must be a share between 0.001 and 0.5")
+    reply = client.post("/api/limit", {"limit": 0.005})
+    assert reply["remove"]["limit"]["text"] == "0.5%" and reply["train"]["state"] == "idle"
+    assert client.server.state.settings.max_wrong_removals == 0.005
+    # The page offers the person's own limit among its choices.
+    client.server.state.settings = dataclasses.replace(client.server.state.settings, max_wrong_removals=0.025)
+    choices = [c["text"] for c in client.get("/api/state")["remove"]["limit"]["choices"]]
+    assert choices == ["0.5%", "1%", "2%", "2.5%", "3%", "5%", "10%", "20%"]

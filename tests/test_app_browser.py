@@ -605,3 +605,28 @@ def test_the_page_says_what_reading_the_file_skipped(browser: Chromium, tmp_path
 def test_a_file_read_cleanly_has_no_note_on_the_page(browser: Chromium, server: AppServer) -> None:
     open_app(browser, server)
     assert browser.evaluate("document.getElementById('read-note').hidden") is True
+
+
+def test_the_limit_is_set_on_the_removal_step_and_the_list_follows(browser: Chromium, server: AppServer) -> None:
+    state = server.state
+    answer_first(state)
+    state.start_training()
+    wait_for_training(state)
+    open_app(browser, server, "remove")
+    select = "document.getElementById('limit')"
+    browser.wait_until(f"{select}.value === '0.03'")
+    options = browser.evaluate(f"Array.from({select}.options).map(o => o.textContent)")
+    assert options == ["0.5%", "1%", "2%", "3%", "5%", "10%", "20%"]
+    assert "3%" in browser.evaluate("document.getElementById('remove-sentence').textContent")
+    # As a person picks from the list: the value, then the "change" event the browser fires.
+    browser.evaluate(f"{select}.value = '0.1'; {select}.dispatchEvent(new Event('change'))")
+    pending = "document.getElementById('limit-pending')"
+    browser.wait_until(f"!{pending}.hidden")
+    assert "drawn at a limit of 3%; a training at your limit of 10%" in browser.evaluate(f"{pending}.textContent")
+    browser.screenshot(ARTIFACTS / "app-limit.png")
+    browser.wait_until(f"{pending}.hidden", timeout=120)  # the training for it is in, and the page says no more
+    assert state.scored is not None and state.scored.bundle.card.thresholds.max_wrong_removals == 0.1
+    assert browser.evaluate(f"{select}.value") == "0.1"
+    sentence = browser.evaluate("document.getElementById('remove-sentence').textContent")
+    assert "10%" in sentence and "3%" not in sentence
+    assert_clean(browser, server)

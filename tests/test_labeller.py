@@ -178,6 +178,9 @@ def test_the_stop_hint_does_not_send_to_a_training_that_would_make_no_list() -> 
     held = stop_hint(FLAT, outlook=Outlook(listed=40, held=40)) or ""  # every removal shares an unanswered title
     assert "hold back every connection" in held and "answer one of each" in held and "relevance train" not in held
     assert stop_hint(FLAT[:5], outlook=Outlook(0)) is None  # not flat yet: no hint at all
+    assert "at most 3% of them your audience (the default limit)" in hint
+    own = stop_hint(FLAT, outlook=Outlook(listed=0, more_answers=120, limit=0.01)) or ""  # set in the app
+    assert "at most 1% of them your audience (your limit)" in own
 
 
 def answer_all(session: Labeller, count: int, answer: Callable[[str], bool]) -> None:

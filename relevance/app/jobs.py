@@ -24,6 +24,7 @@ from relevance.errors import RelevanceError
 from relevance.io import Export
 from relevance.labels import Labels
 from relevance.language_offsets import embedder_offsets
+from relevance.settings import TrainingSettings
 from relevance.unread import reads_languages
 
 log = logging.getLogger("relevance.app")
@@ -97,8 +98,16 @@ class Trainer:
     def running(self) -> bool:
         return self.progress.state == "running"
 
-    def start(self, answers: Labels, install: Install, then: Callable[[], None], *, automatic: bool) -> None:
-        """Start a training on ``answers`` (call with the lock held; does nothing while one runs). ``then`` is
+    def start(
+        self,
+        answers: Labels,
+        settings: TrainingSettings,
+        install: Install,
+        then: Callable[[], None],
+        *,
+        automatic: bool,
+    ) -> None:
+        """Start a training on ``answers`` with ``settings`` (call with the lock held; does nothing while one runs). ``then`` is
         called after it ends, whatever the outcome."""
         if self.running:
             return
@@ -107,7 +116,7 @@ class Trainer:
         self._phase(1, "Starting the training process")
         number = self.started
         thread = threading.Thread(
-            target=self._watch, args=(answers, install, then, number), name="relevance-train", daemon=True
+            target=self._watch, args=(answers, settings, install, then, number), name="relevance-train", daemon=True
         )
         thread.start()
 
@@ -121,14 +130,16 @@ class Trainer:
         if self._remove is not None:
             self._remove()
 
-    def _watch(self, answers: Labels, install: Install, then: Callable[[], None], number: int) -> None:
+    def _watch(
+        self, answers: Labels, settings: TrainingSettings, install: Install, then: Callable[[], None], number: int
+    ) -> None:
         """The watching thread: start the child, follow it, install its result; publish the outcome last, once
         the job's folder is gone."""
         folder = self._folder() / f"training-{number}"
         lines: list[str] = []
         try:
             folder.mkdir()
-            process = self._spawn(answers, folder)
+            process = self._spawn(answers, settings, folder)
             reason = self._follow(process)
             if not reason:
                 with self.lock:
@@ -153,7 +164,7 @@ class Trainer:
                 progress.state, progress.lines = "done", lines
         then()
 
-    def _spawn(self, answers: Labels, folder: Path) -> worker.TrainingProcess:
+    def _spawn(self, answers: Labels, settings: TrainingSettings, folder: Path) -> worker.TrainingProcess:
         if self._rows is None:  # once a session: the export does not change under it
             self._rows = worker.rows_digest(self.export.connections)
         job = worker.Job(
@@ -161,6 +172,7 @@ class Trainer:
             rows=self._rows,
             ids=tuple(c.id for c in self.export.connections),
             labels=answers,
+            settings=settings,
             vectors=str(self._vectors()),
             embedder=self.embedder_name,
             dim=self.dim,

@@ -165,6 +165,9 @@ class Handler(BaseHTTPRequestHandler):
             }
         if path == "/api/train":
             return lambda: {"train": state.start_training()}
+        if path == "/api/limit":
+            limit = body.get("limit")
+            return lambda: {"remove": state.set_limit(limit), "train": state.train_view()}
         return None
 
     # ----- the guards

@@ -35,7 +35,8 @@ from relevance.matching import job_change, match_labels, require_same_network
 from relevance.progress import Progress
 from relevance.provenance import trained_on
 from relevance.score import Scored, ScoredRow, answered_row, score_connections
-from relevance.summary import summarise_rows
+from relevance.settings import DEFAULT_MAX_WRONG_REMOVALS, TrainingSettings, checked_limit
+from relevance.summary import limit_text, summarise_rows
 from relevance.training import Outlook, check_label_counts
 
 log = logging.getLogger("relevance.app")
@@ -47,6 +48,9 @@ UNDO = "undo"  # takes back the last of them (a click meant for another row)
 # Once a model is in use, it trains again by itself after this many answers it has not learnt from: about a
 # minute of labelling, against a training of seconds (30,000 connections: scripts/bench_app.py).
 AUTO_TRAIN_EVERY = 25
+# The limits the page offers (with the person's own, if another): stricter or looser than the default, as a person
+# might ask "only those I am almost sure of" or "a long list, I will check each row".
+LIMIT_CHOICES = (0.005, 0.01, 0.02, DEFAULT_MAX_WRONG_REMOVALS, 0.05, 0.1, 0.2)
 
 
 class AppState:
@@ -62,8 +66,11 @@ class AppState:
         *,
         reading: str = "",
         auto_train_every: int = AUTO_TRAIN_EVERY,
+        limit: float = DEFAULT_MAX_WRONG_REMOVALS,
     ) -> None:
         self.export, self.labels, self.vectors, self.embedder = export, labels, vectors, embedder
+        # How the next training trains: the person's limit (``set_limit``) with the defaults for the rest.
+        self.settings = TrainingSettings(max_wrong_removals=checked_limit(limit))
         self.reading = reading  # which model reads the titles, and why (one line)
         # what reading the file skipped or mended (relevance.io.reading_note), the file named as the page names it:
         # the page says it too, not only the terminal the app was started from, which a person may not look at again
@@ -83,6 +90,7 @@ class AppState:
         self.learnt: dict[str, bool] = {}  # id -> answer, as the model in use (or training) learnt them
         self.learnt_spared: frozenset[str] = frozenset()  # and the friends kept anyway it was scored with
         self.learnt_acted: dict[str, str] = {}  # and what the person had done on the list (``acted``) then
+        self.learnt_limit: float | None = None  # and the limit it was trained at (None: as the model in use says)
         self.scored: Scored | None = None
         self.removals: list[ScoredRow] = []  # the removal list: surest first, then kept in place (``_use``)
         self.listed: dict[str, int] = {}  # id -> its place on that list
@@ -107,10 +115,13 @@ class AppState:
         progress: Progress | None = None,
         notify: Callable[[str], None] | None = None,
         auto_train_every: int = AUTO_TRAIN_EVERY,
+        limit: float | None = None,
     ) -> AppState:
         """Read the export and the answers, embed (through the cache) and score with the saved model, if any.
         ``notify`` hears, before the embedding starts, what reading the file skipped or mended, if anything, and which
-        model reads the titles and why."""
+        model reads the titles and why. ``limit``: the person's limit on wrong removals; None keeps the saved model's
+        (the default without one). A saved model made at another limit is used until the training for this one,
+        started at once, replaces it."""
         labels = load_labels(labels_path)
         # Answered on this network before a spreadsheet round trip changed its ids, answers carry over all the same.
         match = match_labels(scorable(read_export(export_path)), labels)
@@ -138,7 +149,11 @@ class AppState:
                 notify(note)
             notify(reading)
         vectors = embed.embed_connections(export.connections, embedder, cache=cache, progress=progress)
-        state = cls(export, labels, vectors, embedder, model, reading=reading, auto_train_every=auto_train_every)
+        if limit is None:
+            limit = card.thresholds.max_wrong_removals if card is not None else DEFAULT_MAX_WRONG_REMOVALS
+        state = cls(
+            export, labels, vectors, embedder, model, reading=reading, auto_train_every=auto_train_every, limit=limit
+        )
         if model.exists() and problem is None:
             try:
                 bundle = load_bundle(model, embedder.name)
@@ -149,6 +164,7 @@ class AppState:
         if problem is not None:
             log.warning("%s cannot be used: %s", model, problem)  # the library's reason, for the terminal
             state.model_note = words.unusable_model(model)
+        state._train_if_due()  # a limit other than the saved model's
         return state
 
     def _use_saved(self, bundle: Bundle) -> None:
@@ -219,7 +235,7 @@ class AppState:
         t = self.scored.bundle.card.thresholds
         since = self.new_answers()
         more = None if t.more_answers is None or t.more_answers <= since else t.more_answers - since
-        return Outlook(t.listed, t.held_groups, more)
+        return Outlook(t.listed, t.held_groups, more, t.max_wrong_removals)
 
     def answer(self, connection_id: str, yes: bool) -> dict[str, Any]:
         """The person's answer for the card they saw; on disk before this returns. Answering a card that another
@@ -295,7 +311,8 @@ class AppState:
                 outdated=dict(self.labels.outdated),
             )
             self.learnt, self.learnt_spared, self.learnt_acted = answers.answers, answers.spared, dict(self.acted)
-            self.trainer.start(answers, self._install, self._train_if_due, automatic=automatic)
+            self.learnt_limit = self.settings.max_wrong_removals
+            self.trainer.start(answers, self.settings, self._install, self._train_if_due, automatic=automatic)
             return self.train_view()
 
     def new_answers(self) -> int:
@@ -304,12 +321,31 @@ class AppState:
             return sum(self.learnt.get(i) != answer for i, answer in self.labels.answers.items())
 
     def _train_if_due(self) -> None:
-        """Once a model is in use: train again by itself after ``auto_train_every`` new answers."""
+        """Once a model is in use: train again by itself after ``auto_train_every`` new answers, or when the
+        person's limit is not the one it was trained at (once per limit: a training that failed is not retried)."""
         with self.lock:
-            due = self.auto_train_every and self.scored is not None and not self.trainer.running
-            if due and self.new_answers() >= self.auto_train_every:
+            if self.scored is None or self.trainer.running:
+                return
+            answers = self.auto_train_every and self.new_answers() >= self.auto_train_every
+            if answers or self._limit_changed():
                 with contextlib.suppress(RelevanceError):  # one kind of answer too few now: the button says so
                     self.start_training(automatic=True)
+
+    def _limit_changed(self) -> bool:
+        """The person's limit is not the one the model in use (or the latest training) was trained at."""
+        if self.scored is None:
+            return False
+        trained = self.learnt_limit or self.scored.bundle.card.thresholds.max_wrong_removals
+        return trained != self.settings.max_wrong_removals
+
+    def set_limit(self, limit: object) -> dict[str, Any]:
+        """The person's limit on the share of the removal list that may be their audience: the next trainings use
+        it, and one starts now if a model is in use (the list is drawn at training time)."""
+        limit = checked_limit(limit)
+        with self.lock:
+            self.settings = replace(self.settings, max_wrong_removals=limit)
+            self._train_if_due()
+            return self.removal_view()
 
     def _install(self, folder: Path) -> list[str]:
         """Put a finished training's model in place (runs in the training's watching thread).
@@ -399,8 +435,9 @@ class AppState:
 
     def removal_view(self) -> dict[str, Any]:
         with self.lock:
+            limit = self._limit_view()
             if self.scored is None:
-                return {"ready": False, "note": self.model_note, "total": 0}
+                return {"ready": False, "note": self.model_note, "total": 0, "limit": limit}
             summary = summarise_rows(self._as_acted(self.scored.rows), self.scored.bundle.card, self.export.ghost_rows)
             done = [
                 self.acted.get(row.connection.id, "dropped" if self._dropped(row) else None) for row in self.removals
@@ -419,7 +456,19 @@ class AppState:
                 "batches": -(-len(self.removals) // size),
                 "first_open": next((i // size for i, tag in enumerate(done) if tag is None), 0),
                 "report": self.report_path.exists(),
+                "limit": limit,
             }
+
+    def _limit_view(self) -> dict[str, Any]:
+        """The person's limit, the values the page offers, and whether the list shown was drawn at another."""
+        limit = self.settings.max_wrong_removals
+        shown = None if self.scored is None else self.scored.bundle.card.thresholds.max_wrong_removals
+        return {
+            "value": limit,
+            "text": limit_text(limit),
+            "choices": [{"value": v, "text": limit_text(v)} for v in sorted({*LIMIT_CHOICES, limit})],
+            "pending": words.limit_pending(limit, shown) if shown is not None and shown != limit else "",
+        }
 
     def removal_batch(self, batch: int) -> dict[str, Any]:
         """One batch of the removal list (``removals``), with what the person has done with each."""

@@ -13,7 +13,7 @@ from relevance.labeller import WINDOW, why_no_list
 from relevance.labels import SPARED
 from relevance.metrics import MIN_PER_CLASS
 from relevance.score import Scored, ScoredRow
-from relevance.summary import checks_line, ranking_quality, summarise
+from relevance.summary import checks_line, limit_text, ranking_quality, summarise
 from relevance.training import Outlook
 
 LABEL = "step 1, Label"
@@ -106,3 +106,11 @@ def refused(message: str) -> str:
     """A request the library refused, as the page shows it: a write that failed ("free some space and run
     again") is tried again from the page, not run again from a terminal."""
     return message.removesuffix(" and run again") + (" and try again" if message.endswith(" and run again") else "")
+
+
+def limit_pending(limit: float, shown: float) -> str:
+    """The list on the page was drawn at another limit than the person's: a training for theirs runs or will."""
+    return (
+        f"This list was drawn at a limit of {limit_text(shown)}; a training at your limit of {limit_text(limit)} "
+        f"replaces it (the Train step shows how far it is)."
+    )

@@ -57,6 +57,7 @@ class Job:
     rows: str  # rows_digest of its connections: the child refuses an export that has changed since
     ids: tuple[str, ...]  # each connection's id as the app knows it (relevance.matching may have renamed some)
     labels: Labels  # the answers to train on, as they were when the training started
+    settings: TrainingSettings  # the person's limit among them
     vectors: str  # .npy: one vector per connection, in the export's order
     embedder: str  # the embedder's name and size: written on the model card
     dim: int
@@ -203,8 +204,7 @@ def _train(job: Job, phase: Callable[[int, str], None]) -> None:
     export = replace(export, connections=renamed)
     connections = export.connections
     embedder = _Vectors(job, connections, vectors)
-    settings = TrainingSettings()
-    trained = train(export, job.labels, embedder, settings, cache=None, embedder_choice=job.reading)
+    trained = train(export, job.labels, embedder, job.settings, cache=None, embedder_choice=job.reading)
     phase(2, "Saving the model")
     folder = Path(job.folder)
     save_bundle(trained.bundle, folder / MODEL)

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from relevance.cli.options import DEFAULT_LABELS, DEFAULT_MODEL, LabelsOpt
+from relevance.cli.options import DEFAULT_LABELS, DEFAULT_MODEL, AppMaxWrongOpt, LabelsOpt
 from relevance.cli.render import err, fail, progress_bar
 from relevance.errors import RelevanceError
 
@@ -30,6 +30,7 @@ def app_command(
     model: Annotated[
         Path, typer.Option("--model", help="The model bundle: read if it exists, written when you train")
     ] = DEFAULT_MODEL,
+    max_wrong_removals: AppMaxWrongOpt = None,
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="The port on 127.0.0.1; 0: any free one")] = 0,
     no_browser: Annotated[bool, typer.Option("--no-browser", help="Print the address; do not open a browser")] = False,
 ) -> None:
@@ -43,7 +44,12 @@ def app_command(
     try:
         with progress_bar("Embedding titles") as progress:
             state = AppState.open(
-                export, labels, model, progress=progress, notify=lambda line: err.print(line, markup=False)
+                export,
+                labels,
+                model,
+                progress=progress,
+                notify=lambda line: err.print(line, markup=False),
+                limit=max_wrong_removals,
             )
     except RelevanceError as error:
         fail(str(error))

@@ -59,6 +59,23 @@ MapEmbedderOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+def _limit_option(default: str = "") -> Any:
+    """--max-wrong-removals, within relevance.settings.LIMIT_BOUNDS (repeated: importing it imports numpy)."""
+    return typer.Option(
+        "--max-wrong-removals",
+        metavar="SHARE",
+        min=0.001,
+        max=0.5,
+        help=f"The share of suggested removals you accept being in your audience after all{default}",
+        show_default=not default,
+    )
+
+
+MaxWrongOpt = Annotated[float, _limit_option()]
+# The app keeps the limit its saved model was trained with unless told otherwise (its page can change it too).
+AppMaxWrongOpt = Annotated[float | None, _limit_option(" (default: the saved model's; 0.03 without one)")]
 SeedOpt = Annotated[int, typer.Option("--seed", help="The same seed and files give the same choices")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", help="No progress or summary on stderr")]
 

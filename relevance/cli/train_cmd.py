@@ -14,6 +14,7 @@ from relevance.cli.options import (
     DEFAULT_MODEL,
     EmbedderOpt,
     ExportArg,
+    MaxWrongOpt,
     ModelOpt,
     QuietOpt,
     TrainLabelsOpt,
@@ -34,16 +35,7 @@ def train(
     labels: TrainLabelsOpt = DEFAULT_LABELS,
     model: ModelOpt = DEFAULT_MODEL,
     embedder: EmbedderOpt = None,
-    max_wrong_removals: Annotated[
-        float,
-        typer.Option(
-            "--max-wrong-removals",
-            metavar="SHARE",
-            min=0.001,
-            max=0.5,
-            help="The share of suggested removals you accept being in your audience after all",
-        ),
-    ] = DEFAULT_MAX_WRONG_REMOVALS,
+    max_wrong_removals: MaxWrongOpt = DEFAULT_MAX_WRONG_REMOVALS,
     signals: Annotated[
         str,
         typer.Option(

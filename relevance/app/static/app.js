@@ -253,6 +253,7 @@ $("train-button").addEventListener("click", async () => {
 function renderRemoveSummary(remove, view) {
   if (!latest("remove", view)) return;
   page.state.remove = remove;
+  renderLimit(remove.limit);
   $("remove-empty").hidden = remove.ready;
   $("remove-list").hidden = !remove.ready;
   if (!remove.ready) {
@@ -274,6 +275,31 @@ function renderRemoveSummary(remove, view) {
     `${remove.removed.toLocaleString("en")} of ${removals.toLocaleString("en")} removed${kept}${spared}${greyed}`;
   $("remove-report").hidden = !remove.report;
 }
+
+function renderLimit(limit) {
+  const select = $("limit");
+  // Rebuilt only when the choices change: a poll every second while a training runs would close it in the hand.
+  const choices = JSON.stringify(limit.choices);
+  if (select.dataset.choices !== choices) {
+    select.replaceChildren(...limit.choices.map((c) => el("option", { value: String(c.value) }, c.text)));
+    select.dataset.choices = choices;
+  }
+  if (document.activeElement !== select) select.value = String(limit.value);
+  $("limit-pending").textContent = limit.pending;
+  $("limit-pending").hidden = !limit.pending;
+}
+
+$("limit").addEventListener("change", async (event) => {
+  try {
+    const data = await call("POST", "/api/limit", { limit: Number(event.target.value) });
+    renderRemoveSummary(data.remove, data.view);
+    renderTrain(data.train, data.view);
+  } catch (error) {
+    notice(error.message);
+    event.target.blur(); // so that the poll below puts back the limit the app has
+    poll();
+  }
+});
 
 async function loadBatch(batch) {
   const remove = page.state && page.state.remove;
