@@ -154,13 +154,20 @@ def test_sample_on_a_missing_file_fails_cleanly() -> None:
     assert "not available in this version yet" in message or message.startswith("Error: x.csv does not exist")
 
 
-@pytest.mark.parametrize("command", [[], ["inspect"], ["info"], ["sample"], ["label"], ["train"], ["score"], ["demo"]])
+COMMANDS = [["app"], ["inspect"], ["sample"], ["label"], ["train"], ["score"], ["report"], ["demo"], ["info"]]
+
+
+@pytest.mark.parametrize("command", [[], *COMMANDS, ["cache"], ["cache", "path"], ["cache", "clear"]])
 def test_help(command: list[str]) -> None:
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0, result.output
     text = " ".join(result.stdout.split())  # rich wraps help to the terminal's width
     assert "Usage: " in text
-    assert "Example: relevance" in text or not command
+    # Each command's own help ends with an example; the list of commands gives one line each, and says where to start.
+    if command:
+        assert "Example: relevance" in text
+    else:
+        assert "Example:" not in text and "Start with: relevance app Connections.csv" in text
 
 
 def test_no_arguments_shows_help() -> None:

@@ -37,7 +37,9 @@ app = typer.Typer(
     add_completion=False,
     help="Find the LinkedIn connections outside your audience: label a few, train a model, score the rest. "
     "Embedded titles are cached between runs: `relevance cache path` shows where (RELEVANCE_CACHE moves it, or "
-    "turns it off with RELEVANCE_CACHE=off), `relevance cache clear` deletes it.",
+    "turns it off with RELEVANCE_CACHE=off), `relevance cache clear` deletes it.\n\n"
+    "Start with: relevance app Connections.csv (in your browser), or relevance demo (the sample network). Each "
+    "command's --help has an example.",
 )
 
 # `relevance --help` lists the commands in this order: the browser app first (the way most people use it),

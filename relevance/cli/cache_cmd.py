@@ -11,8 +11,8 @@ from relevance.summary import counted
 cache_app = typer.Typer(
     cls=Group,
     no_args_is_help=True,
-    help="Where the cache of embedded titles lives (set RELEVANCE_CACHE to move it, or to off), and clearing it. "
-    "Example: relevance cache clear",
+    help="Where the cache of embedded titles lives (set RELEVANCE_CACHE to move it, or to off), and clearing it."
+    "\n\nExample: relevance cache clear",
 )
 
 
@@ -22,7 +22,10 @@ def _size(size: int) -> str:
 
 @cache_app.command(cls=Command)
 def path() -> None:
-    """Print the cache folder (data, on stdout) and what it holds.  Example: relevance cache path"""
+    """Print the cache folder (data, on stdout) and what it holds.
+
+    Example: relevance cache path
+    """
     from relevance.cache_admin import cache_files
 
     found = cache_files()

@@ -15,7 +15,10 @@ from relevance.cli.train_cmd import training_lines
 def demo(
     out_dir: Annotated[Path, typer.Option("--out-dir", help="Where the demo writes its files")] = Path("demo-output"),
 ) -> None:
-    """Run the whole workflow on the bundled sample network, offline.  Example: relevance demo"""
+    """Run the whole workflow on the bundled sample network, offline.
+
+    Example: relevance demo
+    """
     from relevance.cli.demo import run_demo
 
     with user_errors("Interrupted: run `relevance demo` again to start over."):

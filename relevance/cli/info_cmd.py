@@ -9,7 +9,10 @@ from relevance.cli.render import out
 
 
 def info() -> None:
-    """Print versions, for bug reports.  Example: relevance info"""
+    """Print versions, for bug reports.
+
+    Example: relevance info
+    """
     from importlib.metadata import PackageNotFoundError, version
 
     out.print(f"python {platform.python_version()} ({sys.platform}, {platform.machine()})", markup=False)

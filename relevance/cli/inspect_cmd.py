@@ -18,7 +18,10 @@ if TYPE_CHECKING:
 
 
 def inspect(export: ExportArg) -> None:
-    """Show what was read from an export: format, rows, ghost rows, gaps.  Example: relevance inspect Connections.csv"""
+    """Show what was read from an export: format, rows, ghost rows, gaps.
+
+    Example: relevance inspect Connections.csv
+    """
     from relevance.embedders import choose_for
 
     with user_errors():

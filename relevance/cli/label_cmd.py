@@ -27,7 +27,9 @@ def sample(
 ) -> None:
     """Add the next connections worth labelling to your labels file, label left empty for you to fill in.
 
-    Run it again for the next batch.  Example: relevance sample Connections.csv --labels labels.csv -n 20
+    Run it again for the next batch.
+
+    Example: relevance sample Connections.csv --labels labels.csv -n 20
     """
     from relevance.labels import load_labels
     from relevance.language_offsets import labelling_vectors
