@@ -60,7 +60,11 @@ GROUP_SIZE = 5
 # titles: relevance.alike.nearest_answers) is held back at GROUP_SIZE, however long the list (the module docstring).
 FAR_FROM_ANSWERS = 0.3
 _REASON_START = "one of "
-_REASON_END = "a title you have not answered: answer one of them"
+# "as written": one spelling is one group, and a person who had answered the title with a tagline after it read
+# "a title you have not answered" as wrong.
+_REASON_END = "a title you have not answered as written: answer one of them"
+# scored.csv read back: its reasons as this version writes them, or as earlier ones did
+_REASON_ENDS = (_REASON_END, "a title you have not answered: answer one of them")
 
 
 def same_title(text: str) -> str:
@@ -102,10 +106,11 @@ def held_back(keys: np.ndarray, limit: float, nearest: np.ndarray | None = None)
 
 
 def group_reason(title: str, count: int) -> str:
-    """ "one of 33 connections titled 'Rekruter' on the list, a title you have not answered: answer one of them"."""
+    """ "one of 33 connections titled 'Rekruter' on the list, a title you have not answered as written: answer one of
+    them"."""
     return f"{_REASON_START}{count:,} connections titled '{title}' on the list, {_REASON_END}"
 
 
 def is_group_reason(why: str) -> bool:
     """Whether a scored row's reason is ``group_reason``'s: how scored.csv read back knows what decided it."""
-    return why.startswith(_REASON_START) and why.endswith(_REASON_END)
+    return why.startswith(_REASON_START) and why.endswith(_REASON_ENDS)

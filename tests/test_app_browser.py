@@ -271,7 +271,7 @@ def test_training_and_the_removal_buttons(browser: Chromium, server: AppServer) 
     third = "document.querySelector('#removals tbody tr:nth-child(3)')"
     browser.evaluate(f"{third}.querySelector('button.removed').click()")
     browser.wait_until(f"{third}.className === 'removed'")
-    assert "Click it again to take that back" in browser.evaluate(f"{third}.querySelector('td.why').textContent")
+    assert "Click it again to undo" in browser.evaluate(f"{third}.querySelector('td.why').textContent")
     browser.evaluate(f"{third}.querySelector('button.removed').click()")
     browser.wait_until(f"{third}.className === ''")
     assert browser.evaluate("document.getElementById('remove-progress').textContent") == progress
@@ -345,7 +345,7 @@ def test_the_report_opens_from_the_app(browser: Chromium, server: AppServer) -> 
     # Served sandboxed, the report cannot keep ticks: it says so, and where they are kept
     shown = "['storage', 'no-storage'].filter((id) => !document.getElementById(id).hidden)"
     assert browser.evaluate(shown) == ["no-storage"]
-    assert "mark people removed on its Remove step" in browser.evaluate(
+    assert "Mark people removed on the Remove step of relevance app instead" in browser.evaluate(
         "document.getElementById('no-storage').textContent"
     )
     # the person marked removed in the app is done here: counted, ticked, and the tick cannot be taken off

@@ -259,7 +259,8 @@ def test_a_title_many_on_the_list_share_unanswered_goes_to_review_until_one_of_t
     assert (held.suggestion, held.source) == ("review", "title group")
     assert (
         held.why
-        == "one of 10 connections titled 'Rekruter' on the list, a title you have not answered: answer one of them"
+        == "one of 10 connections titled 'Rekruter' on the list, a title you have not answered as written: answer one "
+        "of them"
     )
     assert all(rows[c.id].suggestion == "review" for c in many)
     assert all(rows[c.id].suggestion == "remove" for c in few)  # fewer than GROUP_SIZE share it
@@ -268,6 +269,10 @@ def test_a_title_many_on_the_list_share_unanswered_goes_to_review_until_one_of_t
     with open(path, encoding="utf-8-sig", newline="") as handle:
         old = [{k: v for k, v in row.items() if k != "decided_by"} for row in csv.DictReader(handle)]
     write_csv(path, SCORED_COLUMNS[:-1], old)  # a file from before the column reads it from the reason
+    assert {r.connection.id: r.source for r in read_scored(path)}["r1"] == "title group"
+    for row in old:  # and a file written before the reason said "as written"
+        row["why"] = row["why"].replace(" as written: ", ": ")
+    write_csv(path, SCORED_COLUMNS[:-1], old)
     assert {r.connection.id: r.source for r in read_scored(path)}["r1"] == "title group"
     # A "no" about the title (any case or spacing) decides the group: the others go back to the model.
     answered = score_connections(connections, vectors, make_bundle(), answers={"r0": False})

@@ -366,9 +366,11 @@ def _checklist(data: ReportData) -> str:
         "<p id='storage'>Your ticks are kept in this browser on this computer, so you can close the file and carry on "
         "another day, and in the report of your next export.</p><p id='carried' hidden></p>"
         f"{_marked_in_app(data)}"
-        "<p id='no-storage' class='warn' hidden>Ticks cannot be kept here (this browser's settings, or the app showing the report sandboxed): they are lost "
-        "when you close it. In <code>relevance app</code>, mark people <b>removed</b> on its Remove step instead: "
-        "that is kept, and they are ticked here.</p>"
+        # Calm: the app shows its report sandboxed, where the person's removals from the app are ticked all the same
+        # (a first-time user read "they are lost when you close it" beside her 30 ticks as her work being lost).
+        "<p id='no-storage' class='warn' hidden>Ticks made on this page are not kept (this browser's settings, or the "
+        "app showing the report sandboxed). Mark people <b>removed</b> on the Remove step of <code>relevance app</code> "
+        "instead: those are kept in your labels file, and ticked here.</p>"
         "<div id='progress'><b><span id='done-count'>0</span> done</b> · <span id='left-count'></span> to go "
         "<label style='margin-left:16px'><input type='checkbox' id='hide-done'> hide the done ones</label>"
         "<div class='bar'><span></span></div></div>"
