@@ -222,9 +222,13 @@ class AppState:
             labelling = self.labeller.status()
             status = views.status(labelling)
             # the labeller's one hint (relevance.labeller.stop_hint), in the page's words; none while a training
-            # runs, which is what the hint would ask for
+            # runs, which is what the hint would ask for, nor, once a model with a list is in use, the nudge to
+            # train: it trains again by itself (a first-time user was told "a good time to train" for 25 answers
+            # after she had). That a training now would make no list stays worth saying.
             if labelling.hint is not None:
-                status["hint"] = "" if self.trainer.running else words.stop_hint(self._outlook())
+                outlook = self._outlook()
+                trains_itself = self.auto_train_every and outlook is not None and outlook.has_list
+                status["hint"] = "" if self.trainer.running or trains_itself else words.stop_hint(outlook)
             return {"card": card, "status": status, "answered": len(self.labeller.answered)}
 
     def _outlook(self) -> Outlook | None:
@@ -393,8 +397,9 @@ class AppState:
                 before, after = (
                     sum(row.is_model_removal for row in self._as_acted(s.rows)) for s in (self.scored, scored)
                 )
-                card = scored.bundle.card
-                self.list_change = words.list_change(card.labels_yes + card.labels_no, before, after)
+                card, was = scored.bundle.card, self.scored.bundle.card.thresholds.max_wrong_removals
+                limits = (was, card.thresholds.max_wrong_removals)
+                self.list_change = words.list_change(card.labels_yes + card.labels_no, before, after, limits)
             self.scored, self.model_note = scored, ""
             # A restart scores with the latest answers: a row kept on the list ("kept", SPARED) is then one the model
             # keeps, and stays on the list (at its end) so that the person's progress through it reads the same.
@@ -406,9 +411,12 @@ class AppState:
             # A model trained while the person works through the list keeps the list where it was: its rows stay
             # in their places, with their new scores (one it no longer suggests says so, ``_dropped``), and the
             # rows it adds come after them. Re-sorted, the rows already done would move and the batch being
-            # worked through would change. A restart starts from the new order.
+            # worked through would change. A restart starts from the new order, with the rows the person acted on
+            # first, in the order they acted (the top of the list they worked through): sorted, the rows removed,
+            # now "no" answers, went to the list's end, and a person's morning of work seemed gone.
             by_id = {row.connection.id: row for row in scored.rows}
-            still = [listed.pop(i) if i in listed else by_id[i] for i in (row.connection.id for row in self.removals)]
+            order = [row.connection.id for row in self.removals] or [i for i in self.acted if i in listed]
+            still = [listed.pop(i) if i in listed else by_id[i] for i in order]
             self.removals = still + list(listed.values())
             self.listed = {row.connection.id: i for i, row in enumerate(self.removals)}
 

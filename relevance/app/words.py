@@ -22,7 +22,7 @@ TRAIN = "step 2, Train"
 TRAIN_HERE = f"train a model on this export ({TRAIN})"
 STEPS = (f"({LABEL})", f"train again ({TRAIN})")
 # A removal-list button clicked again takes its answer back (relevance.app.state.UNDO): a misclick's way out.
-TAKE_BACK = "Click it again to take that back."
+TAKE_BACK = "Click it again to undo."
 
 
 def training_lines(scored: Scored) -> list[str]:
@@ -43,30 +43,36 @@ def training_lines(scored: Scored) -> list[str]:
 def removal_why(row: ScoredRow, state: str, dropped: bool) -> str:
     """The reason beside a row of the removal list: what the person did with it (a model trained since says
     "you answered no" of a row they removed), or that the model trained since no longer suggests it."""
+    # Short: the reason sits in a column beside the buttons, and a long one made each row five lines tall.
     if state == "removed":
-        return f"You removed them: an answer (not your audience) the next training learns from. {TAKE_BACK}"
+        return f"You removed them: a 'no' the next training learns. {TAKE_BACK}"
     if state == "kept":
-        return f"You kept them after all: an answer (your audience) the next training learns from. {TAKE_BACK}"
+        return f"Your audience after all: a 'yes' the next training learns. {TAKE_BACK}"
     if state == SPARED:
-        return (
-            "You keep them, though they are not your audience: the next training learns a 'no', and they will not "
-            f"be suggested for removal again. {TAKE_BACK}"
-        )
+        return f"Kept though not your audience: a 'no', never suggested again. {TAKE_BACK}"
     if dropped:
-        return f"The model trained since no longer suggests removing them (now {row.suggestion}): {row.why}"
+        return f"No longer suggested (now {row.suggestion}): {row.why}"
     return row.why
 
 
-def list_change(answers: int, before: int, after: int) -> str:
-    """What a model trained while the person works through the list did to it (the rows stay in their places)."""
+def list_change(answers: int, before: int, after: int, limits: tuple[float, float] | None = None) -> str:
+    """What a model trained while the person works through the list did to it (the rows stay in their places):
+    ``before`` and ``after`` its removals as the page counted them; ``limits`` (before, after) when the person
+    changed their limit. Said as a difference only: the counts themselves change as the person works through the
+    list, and the sentence above it gives the current one."""
     places = "rows it no longer suggests are greyed where they were, and new ones are added at the end."
+    how = "as many removals" if before == after else f"{abs(after - before):,} {'fewer' if after < before else 'more'}"
+    if limits is not None and limits[0] != limits[1]:
+        was, now = limits
+        return (
+            f"At your limit of {limit_text(now)} (it was {limit_text(was)}), the model trained again on {answers:,} "
+            f"answers suggests {how}{'' if before == after else ' removals'}: {places}"
+        )
     if before == after:
-        return f"The model trained again on {answers:,} answers suggests as many removals ({after:,}): {places}"
-    how = "fewer" if after < before else "more"
+        return f"The model trained again on {answers:,} answers suggests as many removals: {places}"
     return (
-        f"The model trained again on {answers:,} answers suggests {abs(after - before):,} {how} removals ({after:,} "
-        f"where the one before suggested {before:,}): each answer moves its estimate of how many may be your "
-        f"audience, and the list with it; {places}"
+        f"The model trained again on {answers:,} answers suggests {how} removals: each answer moves its estimate of "
+        f"how many may be your audience, and the list with it; {places}"
     )
 
 
