@@ -112,6 +112,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "datapolaczenia",  # pl: Data połączenia, typed without its letters
         "datapołaczenia",  # ł has no accent to take off
         "datadodania",  # pl: Data dodania
+        "datanawiazaniakontaktu",  # pl: Data nawiązania kontaktu
         "datumverbindung",
         # "Connected On" as LinkedIn's interface words it in French, Spanish, Portuguese, Italian, Dutch
         "connectele",

@@ -6,6 +6,7 @@ rule keeps, and a row with nothing to judge by is never suggested for removal.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -205,11 +206,16 @@ def _hold_back_groups(
         for row in rows
         if row.connection.id in learnt or known.get(row.connection.id) is False
     )
-    keys = title_keys([embedding_text(rows[i].connection) for i in listed], answered)
+    texts = [embedding_text(rows[i].connection) for i in listed]
+    keys = title_keys(texts, answered)
     close = None if nearest is None else np.asarray(nearest)[listed]
-    for i, shared in zip(listed, held_back(keys, limit, close).tolist(), strict=True):
+    # A group is named by its most common spelling, one name for all its rows ('СЛЮСАР' and 'Слюсар' were two).
+    spellings: dict[int, Counter[str]] = {}
+    for key, text in zip(keys.tolist(), texts, strict=True):
+        spellings.setdefault(key, Counter())[text] += 1
+    for i, key, shared in zip(listed, keys.tolist(), held_back(keys, limit, close).tolist(), strict=True):
         if shared:
-            why = group_reason(embedding_text(rows[i].connection), shared)
+            why = group_reason(spellings[key].most_common(1)[0][0], shared)
             rows[i] = replace(rows[i], suggestion="review", why=why, source="title group")
 
 

@@ -387,3 +387,11 @@ def test_a_session_that_ends_with_no_list_in_sight_says_so(
     text = " ".join(output.split())
     assert "A training now would not yet name anyone to remove" in text and "about 50 more answers" in text
     assert f"Label more, then: relevance train {export} --labels {labels}" in text and "Next:" not in text
+
+
+def test_the_sample_summary_counts_each_kind_in_words_that_agree() -> None:
+    from relevance.cli.label_cmd import PICKED_WORDS, _counted
+
+    assert _counted(PICKED_WORDS["check"], 1).startswith("check drawn at random")
+    assert _counted(PICKED_WORDS["check"], 3).startswith("checks drawn at random")
+    assert _counted(PICKED_WORDS["random"], 1) == "at random"

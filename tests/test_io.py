@@ -138,6 +138,7 @@ def test_headers_in_the_languages_people_keep_their_lists_in(header: list[str]) 
         "Datum spojení",
         "Data połączenia",
         "Data polaczenia",
+        "Data nawiązania kontaktu",  # as Polish Excel users have it
         "Fecha de conexión",
         "Дата подключения",
         "Connecté le",

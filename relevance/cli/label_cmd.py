@@ -111,16 +111,21 @@ PICKED_WORDS = {
     "diverse": "spread over the network",
     "uncertain": "where the model is unsure",
     "group": "about titles many share",
-    "check": "checks drawn at random from those it would remove",
+    "check": "check(s) drawn at random from those it would remove",
     "random": "at random",
 }
+
+
+def _counted(words: str, n: int) -> str:
+    """ "check(s) drawn …" as "1 check drawn …" or "2 checks drawn …"."""
+    return words.replace("(s)", "" if n == 1 else "s")
 
 
 def _render_sample(path: Path, added: int, mix: Counter[str], counts: tuple[int, int], queued: int) -> None:
     if not added:
         err.print(f"Nothing to add: every connection with a title is already in {escape(str(path))}.")
         return
-    why = ", ".join(f"{n} {PICKED_WORDS.get(picked, picked)}" for picked, n in mix.most_common())
+    why = ", ".join(f"{n} {_counted(PICKED_WORDS.get(picked, picked), n)}" for picked, n in mix.most_common())
     err.print(
         f"Added {added} connections to {escape(str(path))} ({why}). It now has {counts[0]} yes, {counts[1]} no "
         f"and {queued} waiting for an answer: fill in the label column (yes/no) or run `relevance label`."
