@@ -209,14 +209,17 @@ def _hold_back_groups(
     texts = [embedding_text(rows[i].connection) for i in listed]
     keys = title_keys(texts, answered)
     close = None if nearest is None else np.asarray(nearest)[listed]
+    held = held_back(keys, limit, close)
+    if not held.any():  # the common case: no spelling to count
+        return
     # A group is named by its most common spelling, one name for all its rows ('СЛЮСАР' and 'Слюсар' were two).
+    on_hold = np.flatnonzero(held).tolist()
     spellings: dict[int, Counter[str]] = {}
-    for key, text in zip(keys.tolist(), texts, strict=True):
-        spellings.setdefault(key, Counter())[text] += 1
-    for i, key, shared in zip(listed, keys.tolist(), held_back(keys, limit, close).tolist(), strict=True):
-        if shared:
-            why = group_reason(spellings[key].most_common(1)[0][0], shared)
-            rows[i] = replace(rows[i], suggestion="review", why=why, source="title group")
+    for j in on_hold:
+        spellings.setdefault(int(keys[j]), Counter())[texts[j]] += 1
+    for j in on_hold:
+        why = group_reason(spellings[int(keys[j])].most_common(1)[0][0], int(held[j]))
+        rows[listed[j]] = replace(rows[listed[j]], suggestion="review", why=why, source="title group")
 
 
 def signal_reasons(decisions: np.ndarray, scores: np.ndarray, bundle: Bundle, block: np.ndarray | None) -> list[str]:

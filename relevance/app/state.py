@@ -164,7 +164,8 @@ class AppState:
         if problem is not None:
             log.warning("%s cannot be used: %s", model, problem)  # the library's reason, for the terminal
             state.model_note = words.unusable_model(model)
-        state._train_if_due()  # a limit other than the saved model's
+        if state._limit_changed():  # --max-wrong-removals other than the saved model's: its list, at once
+            state._train_if_due()
         return state
 
     def _use_saved(self, bundle: Bundle) -> None:

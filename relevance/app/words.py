@@ -61,19 +61,15 @@ def list_change(answers: int, before: int, after: int, limits: tuple[float, floa
     changed their limit. Said as a difference only: the counts themselves change as the person works through the
     list, and the sentence above it gives the current one."""
     places = "rows it no longer suggests are greyed where they were, and new ones are added at the end."
-    how = "as many removals" if before == after else f"{abs(after - before):,} {'fewer' if after < before else 'more'}"
+    how = "as many" if before == after else f"{abs(after - before):,} {'fewer' if after < before else 'more'}"
+    trained = f"model trained again on {answers:,} answers suggests {how} removals"
     if limits is not None and limits[0] != limits[1]:
         was, now = limits
-        return (
-            f"At your limit of {limit_text(now)} (it was {limit_text(was)}), the model trained again on {answers:,} "
-            f"answers suggests {how}{'' if before == after else ' removals'}: {places}"
-        )
+        return f"At your limit of {limit_text(now)} (it was {limit_text(was)}), the {trained}: {places}"
     if before == after:
-        return f"The model trained again on {answers:,} answers suggests as many removals: {places}"
-    return (
-        f"The model trained again on {answers:,} answers suggests {how} removals: each answer moves its estimate of "
-        f"how many may be your audience, and the list with it; {places}"
-    )
+        return f"The {trained}: {places}"
+    moved = "each answer moves its estimate of how many may be your audience, and the list with it"
+    return f"The {trained}: {moved}; {places}"
 
 
 def stop_hint(outlook: Outlook | None = None) -> str:
